@@ -1,0 +1,103 @@
+//! What a rule reports: a diagnostic at a byte range, with an optional fix made of byte-range edits.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// How much a fix can be trusted. Ordered from most to least trustworthy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Same behaviour under kfp 2 as under kfp 1: applied by `--fix`.
+    Safe,
+    /// Changes names, types or run-time behaviour: applied only with `--unsafe-fixes`.
+    Unsafe,
+    /// Shown to the user (`--diff`, JSON) but never applied.
+    DisplayOnly,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
+        }
+    }
+}
+
+/// Replace `range` of the original text with `content`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub content: String,
+}
+
+impl Edit {
+    pub fn replace(range: Range<usize>, content: impl Into<String>) -> Self {
+        Self { range, content: content.into() }
+    }
+    pub fn insert(at: usize, content: impl Into<String>) -> Self {
+        Self { range: at..at, content: content.into() }
+    }
+    pub fn delete(range: Range<usize>) -> Self {
+        Self { range, content: String::new() }
+    }
+}
+
+/// A set of edits applied together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// Sorted by start offset, non-overlapping.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn new(applicability: Applicability, mut edits: Vec<Edit>) -> Self {
+        edits.sort_by_key(|e| (e.range.start, e.range.end));
+        edits.dedup();
+        Self { applicability, edits }
+    }
+
+    /// The smallest range that covers every edit.
+    pub fn span(&self) -> Range<usize> {
+        let start = self.edits.iter().map(|e| e.range.start).min().unwrap_or(0);
+        let end = self.edits.iter().map(|e| e.range.end).max().unwrap_or(0);
+        start..end
+    }
+
+    /// Whether the fix's edits overlap each other (a rule bug; such a fix is never applied).
+    pub fn is_well_formed(&self) -> bool {
+        self.edits.windows(2).all(|w| w[0].range.end <= w[1].range.start || w[0].range == w[1].range)
+    }
+}
+
+/// One finding of one rule.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// The rule id, e.g. `KFP001`.
+    pub rule: &'static str,
+    pub range: Range<usize>,
+    pub message: String,
+    /// The fix title (shown as `help:`), present even when no automatic fix exists.
+    pub fix_title: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: &'static str, range: Range<usize>, message: impl Into<String>) -> Self {
+        Self { rule, range, message: message.into(), fix_title: None, fix: None }
+    }
+    pub fn with_fix_title(mut self, title: impl Into<String>) -> Self {
+        self.fix_title = Some(title.into());
+        self
+    }
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+    pub fn applicability(&self) -> Option<Applicability> {
+        self.fix.as_ref().map(|f| f.applicability)
+    }
+}

@@ -1,0 +1,134 @@
+//! Finding the files to check: walking the given paths, skipping what never holds user pipeline code, and
+//! classifying each file by kind so later file kinds (YAML, notebooks) slot in beside Python.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// The kinds of file kfp-upgrade understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Python,
+}
+
+impl FileKind {
+    /// The kind a file's name says it has, if any.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("py") => Some(FileKind::Python),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DiscoveredFile {
+    pub path: PathBuf,
+    pub kind: FileKind,
+}
+
+/// A path that could not be walked.
+#[derive(Debug, Clone)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid --exclude pattern `{pattern}`: {source}")]
+pub struct ExcludeError {
+    pattern: String,
+    source: globset::Error,
+}
+
+/// Builds the matcher for `--exclude` patterns. A pattern without a slash matches a file or folder name
+/// anywhere (`build`, `*_pb2.py`); one with a slash matches a path relative to the walked root.
+pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, ExcludeError> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let trimmed = pattern.trim_end_matches('/');
+        let glob = if trimmed.contains('/') { trimmed.to_string() } else { format!("**/{trimmed}") };
+        for g in [glob.clone(), format!("{glob}/**")] {
+            builder.add(Glob::new(&g).map_err(|source| ExcludeError { pattern: pattern.clone(), source })?);
+        }
+    }
+    builder.build().map_err(|source| ExcludeError { pattern: patterns.join(","), source })
+}
+
+const SKIPPED_DIRS: &[&str] = &["__pycache__", "node_modules", "site-packages"];
+
+fn is_skipped_dir(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    (name.starts_with('.') && name.len() > 1 && name != "..")
+        || SKIPPED_DIRS.contains(&name)
+        || path.join("pyvenv.cfg").is_file()
+}
+
+/// Walks `paths` in a stable order. Files named explicitly are always returned (as Python unless their name
+/// says otherwise); files found by walking must have a known kind and not be excluded.
+pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<DiscoveredFile>, Vec<WalkError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(WalkError { path: root.clone(), message: e.to_string() });
+                continue;
+            }
+        };
+        if meta.is_file() {
+            let kind = FileKind::from_path(root).unwrap_or(FileKind::Python);
+            files.push(DiscoveredFile { path: root.clone(), kind });
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+        let mut walker = walker.filter_entry(|entry| {
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            if entry.depth() == 0 {
+                return true;
+            }
+            if excludes.is_match(rel) {
+                return false;
+            }
+            !(entry.file_type().is_dir() && is_skipped_dir(entry.path()))
+        });
+        while let Some(entry) = walker.next() {
+            match entry {
+                Ok(entry) => {
+                    if !entry.file_type().is_file() {
+                        continue;
+                    }
+                    if let Some(kind) = FileKind::from_path(entry.path()) {
+                        // `./a.py` reads better as `a.py` in reports.
+                        let path = entry.into_path();
+                        let path = path.strip_prefix("./").map(Path::to_path_buf).unwrap_or(path);
+                        files.push(DiscoveredFile { path, kind });
+                    }
+                }
+                Err(e) => {
+                    let path = e.path().map_or_else(|| root.clone(), Path::to_path_buf);
+                    let message = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
+                    errors.push(WalkError { path, message });
+                    let _ = &mut walker;
+                }
+            }
+        }
+    }
+    files.dedup_by(|a, b| a.path == b.path);
+    (files, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excludes_match_names_anywhere_and_relative_paths() {
+        let set = exclude_set(&["build".into(), "gen/*.py".into()]).unwrap();
+        assert!(set.is_match("a/build/x.py"));
+        assert!(set.is_match("build"));
+        assert!(set.is_match("gen/x.py"));
+        assert!(!set.is_match("src/gen.py"));
+    }
+}

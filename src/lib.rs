@@ -1,0 +1,190 @@
+//! kfp-upgrade: find Kubeflow Pipelines SDK v1 constructs and rewrite them for SDK v2.
+//!
+//! `run_check` is the whole pipeline: discover → read → check (→ fix → write) → report.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod fix;
+pub mod noqa;
+pub mod python;
+pub mod report;
+pub mod rule_docs;
+pub mod rules;
+pub mod settings;
+pub mod source;
+pub mod write;
+
+use std::io::Write;
+
+use rayon::prelude::*;
+
+use discover::{DiscoveredFile, FileKind};
+use report::{FileError, FileReport, RunReport};
+use settings::{CheckSettings, FixMode, OutputFormat};
+use source::SourceFile;
+
+/// Exit codes: 0 clean, 1 diagnostics remain (or `--diff` would change something), 2 errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    Clean = 0,
+    Findings = 1,
+    Error = 2,
+}
+
+/// Bytes a file must contain to be worth parsing: files that never mention kfp are skipped unparsed.
+const PREFILTER: &[u8] = b"kfp";
+
+/// What happened to one file.
+enum Outcome {
+    Skipped,
+    Checked(FileReport),
+    Failed(FileError),
+    /// Checked, but writing or fixing failed: report both.
+    Partly(FileReport, FileError),
+}
+
+fn process(file: &DiscoveredFile, settings: &CheckSettings) -> Outcome {
+    let error = |message: String, offset: Option<usize>, source: Option<SourceFile>| {
+        Outcome::Failed(FileError { path: file.path.clone(), message, offset, source })
+    };
+    let bytes = match std::fs::read(&file.path) {
+        Ok(b) => b,
+        Err(e) => return error(format!("could not read: {e}"), None, None),
+    };
+    if !bytes.windows(PREFILTER.len()).any(|w| w == PREFILTER) {
+        return Outcome::Skipped;
+    }
+    let source = match SourceFile::from_bytes(&file.path, bytes.clone()) {
+        Ok(s) => s,
+        Err(e) => return error(e.to_string(), None, None),
+    };
+    match file.kind {
+        FileKind::Python => process_python(file, settings, source, &bytes),
+    }
+}
+
+fn process_python(file: &DiscoveredFile, settings: &CheckSettings, source: SourceFile, bytes: &[u8]) -> Outcome {
+    let syntax_error = |e: python::SyntaxError, source: SourceFile| {
+        Outcome::Failed(FileError { path: file.path.clone(), message: e.message, offset: Some(e.offset), source: Some(source) })
+    };
+    if settings.fix_mode == FixMode::None {
+        return match python::check(&source, &settings.selection) {
+            Ok(diagnostics) => Outcome::Checked(FileReport { source, diagnostics, applied: vec![], change: None }),
+            Err(e) => syntax_error(e, source),
+        };
+    }
+    let outcome = match python::fix(&source, &settings.selection, settings.unsafe_fixes) {
+        Ok(o) => o,
+        Err(e) => return syntax_error(e, source),
+    };
+    let fixed = SourceFile::new(&source.path, outcome.text.clone(), source.bom);
+    let changed = outcome.text != source.text;
+    let mut report = FileReport {
+        source: fixed,
+        diagnostics: outcome.remaining,
+        applied: outcome.applied,
+        change: changed.then(|| (source.text.clone(), outcome.text.clone())),
+    };
+    let mut failure = outcome.invalid_fix.map(|(rules, err)| FileError {
+        path: file.path.clone(),
+        message: format!(
+            "fixes by {} would produce invalid Python ({}); they were not applied — please report this",
+            rules.join(", "),
+            err.message
+        ),
+        offset: None,
+        source: None,
+    });
+    if changed && settings.fix_mode == FixMode::Apply {
+        if let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&outcome.text)) {
+            // Nothing was written: report the original file's diagnostics as they stand.
+            report.applied.clear();
+            report.change = None;
+            report.source = source;
+            failure = Some(FileError { path: file.path.clone(), message: e.to_string(), offset: None, source: None });
+            if let Ok(d) = python::check(&report.source, &settings.selection) {
+                report.diagnostics = d;
+            }
+        }
+    }
+    match failure {
+        Some(f) => Outcome::Partly(report, f),
+        None => Outcome::Checked(report),
+    }
+}
+
+/// Checks (and fixes) the files `settings` names, then reports. Returns the exit status.
+pub fn run_check(settings: &CheckSettings, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+    let excludes = match discover::exclude_set(&settings.exclude) {
+        Ok(e) => e,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let (files, walk_errors) = discover::discover(&settings.paths, &excludes);
+    let outcomes: Vec<Outcome> = files.par_iter().map(|f| process(f, settings)).collect();
+    let mut report = RunReport::default();
+    report.errors.extend(walk_errors.into_iter().map(|w| FileError {
+        path: w.path,
+        message: w.message,
+        offset: None,
+        source: None,
+    }));
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Skipped => report.files_checked += 1,
+            Outcome::Checked(r) => {
+                report.files_checked += 1;
+                report.files.push(r);
+            }
+            Outcome::Failed(e) => report.errors.push(e),
+            Outcome::Partly(r, e) => {
+                report.files_checked += 1;
+                report.files.push(r);
+                report.errors.push(e);
+            }
+        }
+    }
+    render(settings, &report, out, err)?;
+    let summary = report.summary();
+    let status = if summary.errors > 0 {
+        ExitStatus::Error
+    } else if settings.exit_zero {
+        ExitStatus::Clean
+    } else if summary.problems > 0 || (settings.fix_mode == FixMode::Diff && summary.files_changed > 0) {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    };
+    Ok(status)
+}
+
+fn render(settings: &CheckSettings, report: &RunReport, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<()> {
+    if settings.output_format == OutputFormat::Json {
+        return report::json::write(out, report);
+    }
+    for e in &report.errors {
+        report::full::write_error(err, e, settings.color)?;
+    }
+    if settings.fix_mode == FixMode::Diff {
+        report::diff::write(out, report)?;
+    } else {
+        match settings.output_format {
+            OutputFormat::Full => report::full::write(out, report, settings.color)?,
+            OutputFormat::Concise => report::concise::write(out, report)?,
+            OutputFormat::Json => unreachable!("handled above"),
+        }
+    }
+    if !settings.quiet {
+        let text = report::summary_text(&report.summary(), settings.fix_mode == FixMode::Apply, settings.fix_mode == FixMode::Diff);
+        // In diff mode stdout carries the patch; the summary goes beside it.
+        if settings.fix_mode == FixMode::Diff {
+            err.write_all(text.as_bytes())?;
+        } else {
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    Ok(())
+}

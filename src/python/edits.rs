@@ -1,0 +1,154 @@
+//! Building blocks for fixes on Python text: locating names the AST has no ranges for, deleting statements,
+//! adding imports. Every helper returns byte-range edits; nothing here re-prints code it did not write.
+
+use std::ops::Range;
+
+use super::checker::Checker;
+use super::names::range;
+use super::parse::ast::{self, Stmt};
+use super::parse::{ParsedModule, TokenKind};
+use crate::diagnostic::Edit;
+use crate::source::SourceFile;
+
+/// The range of the first dotted name (`a.b.c`) that starts at or after `from` and before `to`, skipping a
+/// leading keyword such as `from` or `import`.
+pub fn dotted_name_range(module: &ParsedModule, from: usize, to: usize) -> Option<Range<usize>> {
+    let tokens = module.tokens_in(from..to);
+    let first = tokens.iter().position(|t| matches!(t.kind, TokenKind::Name(_)))?;
+    let mut end = tokens[first].range.end;
+    let mut expect_dot = true;
+    for t in &tokens[first + 1..] {
+        match (&t.kind, expect_dot) {
+            (TokenKind::Dot, true) => expect_dot = false,
+            (TokenKind::Name(_), false) => {
+                end = t.range.end;
+                expect_dot = true;
+            }
+            _ => break,
+        }
+    }
+    Some(tokens[first].range.start..end)
+}
+
+/// The leading whitespace of the line `offset` is on.
+pub fn indentation(source: &SourceFile, offset: usize) -> &str {
+    let line = source.line_range(offset);
+    let text = &source.text[line];
+    &text[..text.len() - text.trim_start().len()]
+}
+
+/// Whether the statement at `range` is alone on its lines (nothing but whitespace or a comment around it).
+fn owns_its_lines(source: &SourceFile, range: &Range<usize>) -> bool {
+    let first = source.line_range(range.start);
+    let last = source.line_range(range.end.saturating_sub(1).max(range.start));
+    source.text[first.start..range.start].trim().is_empty() && {
+        let after = source.text[range.end..last.end].trim_start();
+        after.is_empty() || after.starts_with('#')
+    }
+}
+
+/// Deletes a statement: its whole lines when it owns them, a `pass` when it is alone in its block.
+pub fn delete_statement(source: &SourceFile, stmt: &Stmt, sole_in_block: bool) -> Edit {
+    let r = range(stmt);
+    if sole_in_block {
+        return Edit::replace(r, "pass");
+    }
+    if owns_its_lines(source, &r) {
+        let start = source.line_range(r.start).start;
+        let last = source.line_range(r.end.saturating_sub(1).max(r.start));
+        let end = next_line_start(&source.text, last.end);
+        return Edit::delete(start..end);
+    }
+    // `a = 1; import x` — remove the statement and one separator next to it.
+    let text = &source.text;
+    let after = &text[r.end..];
+    let trimmed = after.trim_start_matches([' ', '\t']);
+    if let Some(rest) = trimmed.strip_prefix(';') {
+        let skip = after.len() - rest.trim_start_matches([' ', '\t']).len();
+        return Edit::delete(r.start..r.end + skip);
+    }
+    let before = text[..r.start].trim_end_matches([' ', '\t']);
+    if before.ends_with(';') {
+        return Edit::delete(before.len() - 1..r.end);
+    }
+    Edit::replace(r, "pass")
+}
+
+fn next_line_start(text: &str, offset: usize) -> usize {
+    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
+}
+
+/// Joins statements that replace one statement: on separate lines with its indentation when it owns its
+/// lines, with `; ` otherwise.
+pub fn join_statements(source: &SourceFile, stmt_range: &Range<usize>, statements: &[String]) -> String {
+    if owns_its_lines(source, stmt_range) {
+        let sep = format!("{}{}", source.line_ending(), indentation(source, stmt_range.start));
+        statements.join(&sep)
+    } else {
+        statements.join("; ")
+    }
+}
+
+/// `from module import a, b as c`
+pub fn from_import_text(module: &str, names: &[(String, Option<String>)]) -> String {
+    let list: Vec<String> = names
+        .iter()
+        .map(|(n, a)| match a {
+            Some(a) if a != n => format!("{n} as {a}"),
+            _ => n.clone(),
+        })
+        .collect();
+    format!("from {module} import {}", list.join(", "))
+}
+
+/// Makes `qualified` (`kfp.components.load_component_from_file`) usable as a bare name at module level:
+/// returns the local name and, when no import binds it yet, the edit adding one. The edit is merged into an
+/// existing unaliased `from module import …` when there is one, and otherwise inserted as a new line after the
+/// module docstring and `from __future__` imports. `None` when the name is taken by something else.
+pub fn ensure_imported(checker: &Checker, qualified: &str) -> Option<(String, Option<Edit>)> {
+    if let Some(b) = checker.model.module_bindings_of(qualified).next() {
+        return Some((b.name.clone(), None));
+    }
+    let (module, name) = qualified.rsplit_once('.')?;
+    if checker.model.is_bound_anywhere(name) {
+        return None;
+    }
+    let body = &checker.module.body;
+    for stmt in body {
+        if let Stmt::ImportFrom(ast::StmtImportFrom { module: Some(m), names, level, .. }) = stmt
+            && m.as_str() == module
+            && level.as_ref().is_none_or(|l| l.to_u32() == 0)
+            && names.iter().all(|a| a.name.as_str() != "*")
+            && let Some(last) = names.last()
+        {
+            return Some((name.to_string(), Some(Edit::insert(range(last).end, format!(", {name}")))));
+        }
+    }
+    let source = checker.source;
+    let line = format!("from {module} import {name}{}", source.line_ending());
+    let mut insert_at = None;
+    for (i, stmt) in body.iter().enumerate() {
+        let is_docstring = i == 0
+            && matches!(stmt, Stmt::Expr(ast::StmtExpr { value, .. })
+                if matches!(value.as_ref(), ast::Expr::Constant(c) if c.value.is_str()));
+        let is_future = matches!(stmt, Stmt::ImportFrom(ast::StmtImportFrom { module: Some(m), .. }) if m.as_str() == "__future__");
+        if !(is_docstring || is_future) {
+            insert_at = Some(source.line_range(range(stmt).start).start);
+            break;
+        }
+    }
+    let edit = match insert_at {
+        Some(at) => Edit::insert(at, line),
+        None => {
+            // Only a docstring and future imports: append after the last of them.
+            let end = body.last().map_or(0, |s| range(s).end);
+            let at = next_line_start(&source.text, end);
+            if at == source.text.len() && !source.text.ends_with('\n') {
+                Edit::insert(at, format!("{}{}", source.line_ending(), line))
+            } else {
+                Edit::insert(at, line)
+            }
+        }
+    };
+    Some((name.to_string(), Some(edit)))
+}

@@ -1,0 +1,333 @@
+//! Name resolution: every import spelling becomes a qualified name.
+//!
+//! A first pass over the module records scopes and the bindings in each (imports with their qualified names,
+//! everything else as plain local bindings that shadow them). Lookups then follow Python's rules closely enough
+//! for a linter: the innermost function scope first, class bodies only for code directly in them, then the
+//! module; at module level the last binding *before* the use wins, from inside a function the last binding in
+//! the module wins (the function runs after the module has been executed). Star imports from a module answer
+//! for names that nothing else binds.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::parse::ast::{self, Expr, Ranged, Stmt};
+use super::visit::{self, Visitor};
+
+pub type ScopeId = usize;
+pub type BindingId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Module,
+    Function,
+    Class,
+}
+
+#[derive(Debug)]
+pub struct Scope {
+    pub kind: ScopeKind,
+    pub parent: Option<ScopeId>,
+    /// Bindings by name, in source order.
+    bindings: HashMap<String, Vec<BindingId>>,
+    /// `from M import *` statements: (offset, M).
+    stars: Vec<(usize, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BindingKind {
+    /// `import a.b` / `import a.b as c`
+    Import,
+    /// `from a import b [as c]`
+    FromImport,
+    /// Anything else: assignment, def, class, parameter, loop variable.
+    Local,
+}
+
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub name: String,
+    /// The qualified name an import binds, `None` for local bindings.
+    pub qualified: Option<String>,
+    pub kind: BindingKind,
+    pub scope: ScopeId,
+    /// Where the binding happens (the alias for imports).
+    pub range: Range<usize>,
+}
+
+/// What a name or attribute chain resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Through a binding (an import or a local).
+    Binding(BindingId),
+    /// Through `from module import *`.
+    Star(String),
+}
+
+/// The module's scopes and bindings, and later the references found by the checker.
+#[derive(Debug)]
+pub struct SemanticModel {
+    pub scopes: Vec<Scope>,
+    pub bindings: Vec<Binding>,
+    /// Scope opened by a node, keyed by the node's start offset.
+    scope_of_node: HashMap<usize, ScopeId>,
+    /// Name references per binding (filled by the checker).
+    pub references: Vec<Vec<Reference>>,
+}
+
+/// A load of a name that resolved to a binding.
+#[derive(Debug, Clone)]
+pub struct Reference {
+    /// The name's range.
+    pub range: Range<usize>,
+    /// When the name is called with no arguments (`Integer()`), the range of the whole call.
+    pub bare_call: Option<Range<usize>>,
+}
+
+impl SemanticModel {
+    pub fn build(body: &[Stmt]) -> Self {
+        let mut builder = Builder {
+            model: SemanticModel {
+                scopes: vec![Scope { kind: ScopeKind::Module, parent: None, bindings: HashMap::new(), stars: vec![] }],
+                bindings: vec![],
+                scope_of_node: HashMap::new(),
+                references: vec![],
+            },
+            current: 0,
+        };
+        builder.visit_body(body);
+        let mut model = builder.model;
+        model.references = vec![Vec::new(); model.bindings.len()];
+        model
+    }
+
+    /// The scope a function, lambda or class opens, by the node's start offset.
+    pub fn scope_opened_at(&self, offset: usize) -> Option<ScopeId> {
+        self.scope_of_node.get(&offset).copied()
+    }
+
+    /// Resolves a name used at `offset` in `scope`.
+    pub fn resolve_name(&self, scope: ScopeId, name: &str, offset: usize) -> Option<Resolved> {
+        let mut current = Some(scope);
+        let mut from_inner_function = false;
+        while let Some(id) = current {
+            let s = &self.scopes[id];
+            // A class body's names are not visible to the functions nested in it.
+            let visible = !(s.kind == ScopeKind::Class && id != scope);
+            if visible && let Some(ids) = s.bindings.get(name) {
+                let chosen = if from_inner_function {
+                    ids.last().copied()
+                } else {
+                    ids.iter().rev().find(|b| self.bindings[**b].range.start < offset).copied().or_else(|| {
+                        // A function may use a local bound later in its body (Python would raise), and module
+                        // code may use a name bound later only through functions: keep resolving outward.
+                        if s.kind == ScopeKind::Module { None } else { ids.first().copied() }
+                    })
+                };
+                if let Some(b) = chosen {
+                    return Some(Resolved::Binding(b));
+                }
+            }
+            if s.kind == ScopeKind::Module
+                && let Some((_, module)) =
+                    s.stars.iter().rev().find(|(at, _)| from_inner_function || *at < offset)
+            {
+                return Some(Resolved::Star(format!("{module}.{name}")));
+            }
+            if s.kind == ScopeKind::Function {
+                from_inner_function = true;
+            }
+            current = s.parent;
+        }
+        None
+    }
+
+    /// The qualified name a resolved name stands for, if it is an import.
+    pub fn qualified_of(&self, resolved: &Resolved) -> Option<String> {
+        match resolved {
+            Resolved::Binding(b) => self.bindings[*b].qualified.clone(),
+            Resolved::Star(q) => Some(q.clone()),
+        }
+    }
+
+    /// Bindings of the module scope whose qualified name is `qualified`.
+    pub fn module_bindings_of(&self, qualified: &str) -> impl Iterator<Item = &Binding> {
+        self.bindings.iter().filter(move |b| b.scope == 0 && b.qualified.as_deref() == Some(qualified))
+    }
+
+    /// Whether any binding in the module (any scope) has this name; used to avoid shadowing when adding names.
+    pub fn is_bound_anywhere(&self, name: &str) -> bool {
+        self.bindings.iter().any(|b| b.name == name)
+    }
+}
+
+struct Builder {
+    model: SemanticModel,
+    current: ScopeId,
+}
+
+impl Builder {
+    fn bind(&mut self, name: &str, qualified: Option<String>, kind: BindingKind, range: Range<usize>) {
+        let id = self.model.bindings.len();
+        self.model.bindings.push(Binding { name: name.to_string(), qualified, kind, scope: self.current, range });
+        self.model.scopes[self.current].bindings.entry(name.to_string()).or_default().push(id);
+    }
+
+    fn with_scope(&mut self, kind: ScopeKind, node_start: usize, f: impl FnOnce(&mut Self)) {
+        let id = self.model.scopes.len();
+        self.model.scopes.push(Scope { kind, parent: Some(self.current), bindings: HashMap::new(), stars: vec![] });
+        self.model.scope_of_node.insert(node_start, id);
+        let saved = std::mem::replace(&mut self.current, id);
+        f(self);
+        self.current = saved;
+    }
+
+    fn bind_parameters(&mut self, args: &ast::Arguments) {
+        for arg in args.posonlyargs.iter().chain(&args.args).chain(&args.kwonlyargs) {
+            self.bind(arg.def.arg.as_str(), None, BindingKind::Local, range(&arg.def));
+        }
+        for arg in args.vararg.iter().chain(&args.kwarg) {
+            self.bind(arg.arg.as_str(), None, BindingKind::Local, range(arg.as_ref()));
+        }
+    }
+}
+
+pub fn range<T: Ranged>(node: &T) -> Range<usize> {
+    let r = node.range();
+    usize::from(r.start())..usize::from(r.end())
+}
+
+impl<'a> Visitor<'a> for Builder {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Import(ast::StmtImport { names, .. }) => {
+                for alias in names {
+                    let module = alias.name.as_str();
+                    match &alias.asname {
+                        Some(asname) => {
+                            self.bind(asname.as_str(), Some(module.to_string()), BindingKind::Import, range(alias))
+                        }
+                        None => {
+                            let top = module.split('.').next().unwrap_or(module);
+                            self.bind(top, Some(top.to_string()), BindingKind::Import, range(alias));
+                        }
+                    }
+                }
+            }
+            Stmt::ImportFrom(ast::StmtImportFrom { module, names, level, .. }) => {
+                let relative = level.as_ref().is_some_and(|l| l.to_u32() > 0);
+                for alias in names {
+                    let name = alias.name.as_str();
+                    let qualified = match (module, relative) {
+                        (Some(m), false) => Some(format!("{}.{}", m.as_str(), name)),
+                        _ => None,
+                    };
+                    if name == "*" {
+                        if let (Some(m), false) = (module, relative) {
+                            let at = range(stmt).start;
+                            self.model.scopes[self.current].stars.push((at, m.to_string()));
+                        }
+                        continue;
+                    }
+                    let bound = alias.asname.as_ref().map_or(name, |a| a.as_str());
+                    let kind = if qualified.is_some() { BindingKind::FromImport } else { BindingKind::Local };
+                    self.bind(bound, qualified, kind, range(alias));
+                }
+            }
+            Stmt::FunctionDef(ast::StmtFunctionDef { name, args, body, decorator_list, returns, .. })
+            | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef { name, args, body, decorator_list, returns, .. }) => {
+                for d in decorator_list {
+                    self.visit_expr(d);
+                }
+                self.visit_arguments(args);
+                if let Some(r) = returns {
+                    self.visit_expr(r);
+                }
+                self.bind(name.as_str(), None, BindingKind::Local, range(stmt));
+                self.with_scope(ScopeKind::Function, range(stmt).start, |b| {
+                    b.bind_parameters(args);
+                    b.visit_body(body);
+                });
+            }
+            Stmt::ClassDef(ast::StmtClassDef { name, bases, keywords, body, decorator_list, .. }) => {
+                for e in decorator_list.iter().chain(bases) {
+                    self.visit_expr(e);
+                }
+                for k in keywords {
+                    self.visit_keyword(k);
+                }
+                self.bind(name.as_str(), None, BindingKind::Local, range(stmt));
+                self.with_scope(ScopeKind::Class, range(stmt).start, |b| b.visit_body(body));
+            }
+            _ => visit::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_except_handler(&mut self, handler: &'a ast::ExceptHandler) {
+        let ast::ExceptHandler::ExceptHandler(h) = handler;
+        if let Some(name) = &h.name {
+            self.bind(name.as_str(), None, BindingKind::Local, range(h));
+        }
+        if let Some(t) = &h.type_ {
+            self.visit_expr(t);
+        }
+        self.visit_body(&h.body);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Name(ast::ExprName { id, ctx: ast::ExprContext::Store, .. }) => {
+                self.bind(id.as_str(), None, BindingKind::Local, range(expr));
+            }
+            Expr::Lambda(ast::ExprLambda { args, body, .. }) => {
+                self.visit_arguments(args);
+                self.with_scope(ScopeKind::Function, range(expr).start, |b| {
+                    b.bind_parameters(args);
+                    b.visit_expr(body);
+                });
+            }
+            _ => visit::walk_expr(self, expr),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::python::parse::parse_module;
+
+    fn qualified_at(src: &str, name: &str, marker: &str) -> Option<String> {
+        let module = parse_module(src).unwrap();
+        let model = SemanticModel::build(&module.body);
+        let offset = src.find(marker).unwrap();
+        // Find the innermost scope containing the marker by scanning function starts.
+        let scope = model
+            .scope_of_node
+            .iter()
+            .filter(|(start, _)| **start < offset)
+            .max_by_key(|(start, _)| **start)
+            .map_or(0, |(_, id)| *id);
+        let scope = if src[..offset].contains("def ") { scope } else { 0 };
+        model.resolve_name(scope, name, offset).and_then(|r| model.qualified_of(&r))
+    }
+
+    #[test]
+    fn import_spellings_resolve() {
+        assert_eq!(qualified_at("import kfp.v2.dsl as dsl\ndsl.x\n", "dsl", "dsl.x"), Some("kfp.v2.dsl".into()));
+        assert_eq!(qualified_at("import kfp.v2.dsl\nkfp.x\n", "kfp", "kfp.x"), Some("kfp".into()));
+        assert_eq!(qualified_at("from kfp.v2 import dsl as d\nd.x\n", "d", "d.x"), Some("kfp.v2.dsl".into()));
+        assert_eq!(
+            qualified_at("from kfp.components import *\nInputPath\n", "InputPath", "InputPath\n"),
+            Some("kfp.components.InputPath".into())
+        );
+    }
+
+    #[test]
+    fn later_rebinding_wins_at_module_level_and_locals_shadow() {
+        let src = "from kfp.v2 import dsl\nfrom kfp import dsl\ndsl.x\n";
+        assert_eq!(qualified_at(src, "dsl", "dsl.x"), Some("kfp.dsl".into()));
+        let src = "from kfp.v2 import dsl\ndef f(dsl):\n    dsl.x\n";
+        assert_eq!(qualified_at(src, "dsl", "dsl.x"), None);
+        let src = "def f():\n    dsl.x\nfrom kfp.v2 import dsl\n";
+        assert_eq!(qualified_at(src, "dsl", "dsl.x"), Some("kfp.v2.dsl".into()));
+    }
+}

@@ -1,0 +1,110 @@
+//! Imports and namespaces (KFP0xx) rules with logic beyond the name table.
+
+use std::ops::Range;
+
+use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::python::checker::Checker;
+use crate::python::edits::ensure_imported;
+use crate::python::names::range;
+use crate::python::parse::ast::{self, Expr};
+use crate::rules::registry;
+
+use super::name_table::message;
+
+/// Keyword renames listed as data (`load_component_from_file(filename=…)` → `file_path=`).
+pub fn keyword_renames(checker: &mut Checker, call: &ast::ExprCall) {
+    let Some(callee) = checker.qualified_name(&call.func) else { return };
+    for rule in &registry().rules {
+        for rename in rule.keyword_renames.iter().filter(|r| r.callee == callee) {
+            if checker.enabled(&rule.id).is_none() {
+                continue;
+            }
+            for keyword in &call.keywords {
+                if keyword.arg.as_ref().is_some_and(|a| a.as_str() == rename.from) {
+                    let start = range(keyword).start;
+                    let name_range = start..start + rename.from.len();
+                    let fix = Fix::new(rule.fix.applicability(), vec![Edit::replace(name_range.clone(), &rename.to)]);
+                    let name = format!("{callee}({}=…)", rename.from);
+                    let d = Diagnostic::new(rule.code, name_range, message(rule, &name, &rename.to, ""))
+                        .with_fix_title(rule.fix_title.replace("{name}", &rename.from).replace("{replacement}", &rename.to))
+                        .with_fix(Some(fix));
+                    checker.report(d);
+                }
+            }
+        }
+    }
+}
+
+const LOAD_COMPONENT: &str = "KFP009";
+
+/// `kfp.components.load_component(filename=|url=|text=)` → the matching `load_component_from_*`.
+pub fn load_component(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
+    let Some(rule) = checker.enabled(LOAD_COMPONENT) else { return };
+    if checker.qualified_name(&call.func).as_deref() != Some("kfp.components.load_component") {
+        return;
+    }
+    // v1 signature: load_component(filename=None, url=None, text=None, component_spec=None)
+    let keyword = |name: &str| call.keywords.iter().find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name));
+    let (kind, value_range, keyword_range) = if call.keywords.is_empty() && call.args.len() == 1 {
+        ("file", range(&call.args[0]), None)
+    } else if call.args.is_empty() && call.keywords.len() == 1 {
+        let Some((kind, k)) = [("file", "filename"), ("url", "url"), ("text", "text")]
+            .into_iter()
+            .find_map(|(kind, name)| keyword(name).map(|k| (kind, k)))
+        else {
+            return report_load_component(checker, rule, call_range, None);
+        };
+        (kind, range(&k.value), Some(range(k)))
+    } else {
+        return report_load_component(checker, rule, call_range, None);
+    };
+    let new_name = format!("load_component_from_{kind}");
+    let mut edits = Vec::new();
+    match call.func.as_ref() {
+        Expr::Attribute(a) => {
+            let end = range(call.func.as_ref()).end;
+            edits.push(Edit::replace(end - a.attr.as_str().len()..end, &new_name));
+        }
+        Expr::Name(_) => {
+            let Some((local, import)) = ensure_imported(checker, &format!("kfp.components.{new_name}")) else {
+                return report_load_component(checker, rule, call_range, None);
+            };
+            edits.push(Edit::replace(range(call.func.as_ref()), local));
+            edits.extend(import);
+        }
+        _ => return,
+    }
+    if let Some(k) = keyword_range {
+        // Pass the value positionally: the parameter's name differs between kfp versions (filename/file_path).
+        edits.push(Edit::replace(k, checker.text(value_range).to_string()));
+    }
+    let fix = Fix::new(rule.fix.applicability(), edits);
+    report_load_component(checker, rule, call_range, Some((fix, new_name)));
+}
+
+fn report_load_component(
+    checker: &mut Checker,
+    rule: &'static crate::rules::Rule,
+    call_range: Range<usize>,
+    fix: Option<(Fix, String)>,
+) {
+    let replacement = fix.as_ref().map_or("load_component_from_file/url/text".to_string(), |(_, n)| n.clone());
+    let d = Diagnostic::new(rule.code, call_range, message(rule, "kfp.components.load_component", &replacement, ""))
+        .with_fix_title(rule.fix_title.replace("{replacement}", &replacement))
+        .with_fix(fix.map(|(f, _)| f));
+    checker.report(d);
+}
+
+const TYPE_CHECK_FLAG: &str = "KFP015";
+
+/// `kfp.TYPE_CHECK = False` no longer turns type errors off.
+pub fn type_check_flag(checker: &mut Checker, assign: &ast::StmtAssign) {
+    let Some(rule) = checker.enabled(TYPE_CHECK_FLAG) else { return };
+    for target in &assign.targets {
+        if checker.qualified_name(target).as_deref() == Some("kfp.TYPE_CHECK") {
+            let d = Diagnostic::new(rule.code, range(target), message(rule, "kfp.TYPE_CHECK", "", ""))
+                .with_fix_title(rule.fix_title.clone());
+            checker.report(d);
+        }
+    }
+}

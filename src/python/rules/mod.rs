@@ -1,0 +1,31 @@
+//! Python rules. The checker calls one entry point per node kind; each dispatches to the rule families.
+
+pub mod imports;
+pub mod name_table;
+
+use std::ops::Range;
+
+use super::checker::{Checker, ImportSite};
+use super::parse::ast::{self, Expr};
+
+/// An import statement (after the whole module has been walked).
+pub fn check_import(checker: &mut Checker, site: &ImportSite) {
+    name_table::check_import(checker, site);
+}
+
+/// A name or attribute chain in load context; `bare_call` is the range of `chain()` when it is called with
+/// no arguments.
+pub fn check_chain(checker: &mut Checker, expr: &Expr, bare_call: Option<Range<usize>>) {
+    name_table::check_chain(checker, expr, bare_call);
+}
+
+/// A call, before its callee and arguments are visited.
+pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
+    imports::keyword_renames(checker, call);
+    imports::load_component(checker, call, call_range);
+}
+
+/// An assignment statement.
+pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign) {
+    imports::type_check_flag(checker, assign);
+}

@@ -1,0 +1,401 @@
+//! The data-driven engine for module and name moves, removals and builtin replacements.
+//!
+//! Every rule's `table` rows are merged into one map. A qualified name is matched against its longest listed
+//! prefix (so `kfp.v2.dsl.ContainerOp`, listed as removed, wins over the `kfp.v2.dsl` module move). Imports
+//! are rewritten at the import statement; references spelled through an attribute chain
+//! (`kfp.v2.dsl.component` after `import kfp`) are rewritten where they are spelled; references through a
+//! name bound by a rewritten import need no edit of their own.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::python::checker::{Checker, ImportSite};
+use crate::python::edits::{delete_statement, dotted_name_range, from_import_text, join_statements};
+use crate::python::names::{BindingKind, Resolved, range};
+use crate::python::parse::ast::{self, Expr, Stmt};
+use crate::rules::{FixAvailability, Match, Rule, TableEntry, registry};
+
+/// A matched table row.
+pub struct Hit {
+    pub rule: &'static Rule,
+    pub entry: &'static TableEntry,
+    /// What follows the matched prefix, including the leading dot (empty for an exact match).
+    pub rest: String,
+}
+
+impl Hit {
+    /// The v2 qualified name, for moves.
+    pub fn replacement(&self) -> Option<String> {
+        let to = self.entry.to.as_deref()?;
+        (!to.starts_with("builtins.")).then(|| format!("{to}{}", self.rest))
+    }
+    /// The builtin that replaces a v1 type class.
+    pub fn builtin(&self) -> Option<&'static str> {
+        self.entry.to.as_deref()?.strip_prefix("builtins.")
+    }
+}
+
+fn table() -> &'static HashMap<&'static str, (&'static Rule, &'static TableEntry)> {
+    static TABLE: OnceLock<HashMap<&'static str, (&'static Rule, &'static TableEntry)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map = HashMap::new();
+        for rule in &registry().rules {
+            for entry in &rule.table {
+                map.insert(entry.from.as_str(), (rule, entry));
+            }
+        }
+        map
+    })
+}
+
+/// The longest table row matching `qualified`.
+pub fn lookup(qualified: &str) -> Option<Hit> {
+    let table = table();
+    let mut prefix = qualified;
+    loop {
+        if let Some((rule, entry)) = table.get(prefix)
+            && (entry.matching == Match::Prefix || prefix.len() == qualified.len())
+        {
+            return Some(Hit { rule, entry, rest: qualified[prefix.len()..].to_string() });
+        }
+        prefix = &prefix[..prefix.rfind('.')?];
+    }
+}
+
+/// Fills a rule's message template.
+pub fn message(rule: &Rule, name: &str, replacement: &str, guidance: &str) -> String {
+    rule.message.replace("{name}", name).replace("{replacement}", replacement).replace("{guidance}", guidance)
+}
+
+fn hit_message(hit: &Hit, name: &str) -> String {
+    let replacement = hit.replacement().or_else(|| hit.builtin().map(str::to_string)).unwrap_or_default();
+    message(hit.rule, name, &replacement, hit.entry.guidance.as_deref().unwrap_or(""))
+}
+
+/// An attribute chain or name in load context, e.g. `kfp.v2.dsl.component` or `types.Integer()`.
+pub fn check_chain(checker: &mut Checker, expr: &Expr, bare_call: Option<Range<usize>>) {
+    let Some(full) = checker.qualified_name(expr) else { return };
+    let Some(hit) = lookup(&full) else { return };
+    if checker.enabled(&hit.rule.id).is_none() {
+        return;
+    }
+    // Walk from the outermost node to the head to find the node that spells the matched name.
+    let mut nodes = vec![expr];
+    while let Expr::Attribute(a) = nodes[nodes.len() - 1] {
+        nodes.push(&a.value);
+    }
+    let Some(Expr::Name(head)) = nodes.last().copied() else { return };
+    let head_start = range(nodes[nodes.len() - 1]).start;
+    let resolved = checker.resolve(head.id.as_str(), head_start);
+    let head_qualified = resolved.as_ref().and_then(|r| checker.model.qualified_of(r));
+    let Some(head_qualified) = head_qualified else { return };
+    if let Some(Resolved::Binding(b)) = &resolved
+        && lookup(&head_qualified).is_some()
+        && checker.model.bindings[*b].kind != BindingKind::Local
+    {
+        // The import that binds the head is itself rewritten or reported.
+        return;
+    }
+    let matched = &full[..full.len() - hit.rest.len()];
+    let depth_of_matched = matched.matches('.').count() - head_qualified.matches('.').count();
+    let node_index = nodes.len() - 1 - depth_of_matched;
+    let node = nodes[node_index];
+    let node_range = range(node);
+    // Messages name the matched part and its replacement, not the whole chain.
+    let matched_hit = Hit { rule: hit.rule, entry: hit.entry, rest: String::new() };
+    let diagnostic = Diagnostic::new(hit.rule.code, node_range.clone(), hit_message(&matched_hit, matched))
+        .with_fix_title(fix_title(&hit, matched));
+    let applicability = hit.rule.fix.applicability();
+    let fix = if let Some(builtin) = hit.builtin() {
+        let target = match (&bare_call, node_index) {
+            (Some(call), 0) => call.clone(),
+            _ => node_range,
+        };
+        Some(Fix::new(applicability, vec![Edit::replace(target, builtin)]))
+    } else if let Some(to) = hit.entry.to.as_deref() {
+        // Re-spell the matched part through the head's binding: `kfp.v2.dsl` → `kfp` + `.dsl`.
+        let head_text = checker.text(range(nodes[nodes.len() - 1]));
+        match to.strip_prefix(head_qualified.as_str()) {
+            Some(tail) if tail.is_empty() || tail.starts_with('.') => {
+                Some(Fix::new(applicability, vec![Edit::replace(node_range, format!("{head_text}{tail}"))]))
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    checker.report(diagnostic.with_fix(fix));
+}
+
+fn fix_title(hit: &Hit, matched: &str) -> String {
+    let replacement = hit.entry.to.as_deref().map(|t| t.trim_start_matches("builtins.")).unwrap_or("");
+    hit.rule
+        .fix_title
+        .replace("{name}", matched)
+        .replace("{replacement}", replacement)
+        .replace("{guidance}", hit.entry.guidance.as_deref().unwrap_or(""))
+}
+
+/// What happens to one imported name.
+enum Action {
+    /// Import it from elsewhere: (module, name).
+    Move(String, String),
+    /// Drop the import and write the builtin at every use.
+    Builtin(&'static str),
+    /// Removed from kfp 2: report; delete the import only when unused.
+    Removed,
+}
+
+struct AliasPlan<'a> {
+    alias: &'a ast::Alias,
+    qualified: String,
+    hit: Option<Hit>,
+    action: Option<Action>,
+}
+
+/// Checks an import statement against the table.
+pub fn check_import(checker: &mut Checker, site: &ImportSite) {
+    match site.stmt {
+        Stmt::Import(import) => {
+            for alias in &import.names {
+                check_plain_import(checker, site, alias);
+            }
+        }
+        Stmt::ImportFrom(import) => {
+            let relative = import.level.as_ref().is_some_and(|l| l.to_u32() > 0);
+            if let (Some(module), false) = (&import.module, relative) {
+                check_from_import(checker, site, module.as_str(), &import.names);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn binding_of_alias(checker: &Checker, alias: &ast::Alias) -> Option<usize> {
+    let r = range(alias);
+    checker.model.bindings.iter().position(|b| b.range == r && b.kind != BindingKind::Local)
+}
+
+fn is_unused(checker: &Checker, alias: &ast::Alias) -> bool {
+    binding_of_alias(checker, alias).is_some_and(|b| checker.model.references[b].is_empty())
+}
+
+/// `import a.b.c [as d]`
+fn check_plain_import(checker: &mut Checker, site: &ImportSite, alias: &ast::Alias) {
+    let module = alias.name.as_str();
+    let Some(hit) = lookup(module) else { return };
+    if checker.enabled(&hit.rule.id).is_none() {
+        return;
+    }
+    let alias_range = range(alias);
+    let Some(name_range) = dotted_name_range(checker.module, alias_range.start, alias_range.end) else { return };
+    let matched = &module[..module.len() - hit.rest.len()];
+    let diagnostic = Diagnostic::new(hit.rule.code, name_range.clone(), hit_message(&hit, matched))
+        .with_fix_title(fix_title(&hit, matched));
+    let fix = match hit.replacement() {
+        Some(new_module) => {
+            Some(Fix::new(hit.rule.fix.applicability(), vec![Edit::replace(name_range, new_module)]))
+        }
+        None if hit.builtin().is_none() && is_unused(checker, alias) => {
+            removal_fix(checker, site, &[alias], site_alias_count(site))
+        }
+        None => None,
+    };
+    checker.report(diagnostic.with_fix(fix));
+}
+
+fn site_alias_count(site: &ImportSite) -> usize {
+    match site.stmt {
+        Stmt::Import(i) => i.names.len(),
+        Stmt::ImportFrom(i) => i.names.len(),
+        _ => 0,
+    }
+}
+
+/// Deletes some aliases of an import statement (the whole statement when it has no others).
+fn removal_fix(checker: &Checker, site: &ImportSite, remove: &[&ast::Alias], total: usize) -> Option<Fix> {
+    if remove.len() == total {
+        let edit = delete_statement(checker.source, site.stmt, site.sole_in_block);
+        return Some(Fix::new(Applicability::Safe, vec![edit]));
+    }
+    let names: Vec<&ast::Alias> = match site.stmt {
+        Stmt::Import(i) => i.names.iter().collect(),
+        Stmt::ImportFrom(i) => i.names.iter().collect(),
+        _ => return None,
+    };
+    // Delete each alias with the comma that separates it from its neighbour.
+    let mut edits = Vec::new();
+    for alias in remove {
+        let index = names.iter().position(|a| std::ptr::eq(*a, *alias))?;
+        let r = range(*alias);
+        let edit = if index + 1 < names.len() {
+            Edit::delete(r.start..range(names[index + 1]).start)
+        } else {
+            Edit::delete(range(names[index - 1]).end..r.end)
+        };
+        edits.push(edit);
+    }
+    let fix = Fix::new(Applicability::Safe, edits);
+    fix.is_well_formed().then_some(fix)
+}
+
+/// `from m import a [as b], …` and `from m import *`
+fn check_from_import(checker: &mut Checker, site: &ImportSite, module: &str, aliases: &[ast::Alias]) {
+    let stmt_range = range(site.stmt);
+    let Some(module_range) = dotted_name_range(checker.module, stmt_range.start, stmt_range.end) else { return };
+    if aliases.len() == 1 && aliases[0].name.as_str() == "*" {
+        let Some(hit) = lookup(module) else { return };
+        if checker.enabled(&hit.rule.id).is_none() {
+            return;
+        }
+        let fix = hit
+            .replacement()
+            .map(|new| Fix::new(hit.rule.fix.applicability(), vec![Edit::replace(module_range.clone(), new)]));
+        let d = Diagnostic::new(hit.rule.code, module_range, hit_message(&hit, module))
+            .with_fix_title(fix_title(&hit, module))
+            .with_fix(fix);
+        checker.report(d);
+        return;
+    }
+    let mut plans: Vec<AliasPlan> = aliases
+        .iter()
+        .map(|alias| {
+            let qualified = format!("{module}.{}", alias.name.as_str());
+            let hit = lookup(&qualified).filter(|h| checker.enabled(&h.rule.id).is_some());
+            AliasPlan { alias, qualified, hit, action: None }
+        })
+        .collect();
+    for plan in &mut plans {
+        plan.action = plan.hit.as_ref().map(|hit| match (hit.builtin(), hit.replacement()) {
+            (Some(b), _) => Action::Builtin(b),
+            (None, Some(new)) => match new.rsplit_once('.') {
+                Some((m, n)) => Action::Move(m.to_string(), n.to_string()),
+                None => Action::Move(String::new(), new),
+            },
+            (None, None) => Action::Removed,
+        });
+    }
+    // One diagnostic (and one fix) per rule that matched names of this statement.
+    let mut rules: Vec<&'static Rule> = Vec::new();
+    for plan in &plans {
+        if let Some(hit) = &plan.hit
+            && !rules.iter().any(|r| r.id == hit.rule.id)
+        {
+            rules.push(hit.rule);
+        }
+    }
+    for rule in rules {
+        let in_group = |p: &AliasPlan| p.hit.as_ref().is_some_and(|h| h.rule.id == rule.id);
+        let group: Vec<&AliasPlan> = plans.iter().filter(|p| in_group(p)).collect();
+        let whole = group.len() == plans.len();
+        let range = if whole {
+            module_range.clone()
+        } else {
+            range(group[0].alias).start..range(group[group.len() - 1].alias).end
+        };
+        let first = &group[0];
+        let Some(hit) = first.hit.as_ref() else { continue };
+        let mut message = hit_message(hit, &first.qualified);
+        if group.len() > 1 {
+            message.push_str(&format!(" (and {} more imported names)", group.len() - 1));
+        }
+        let diagnostic =
+            Diagnostic::new(rule.code, range, message).with_fix_title(fix_title(hit, &first.qualified));
+        let fix = from_import_fix(checker, site, module, module_range.clone(), &plans, rule);
+        checker.report(diagnostic.with_fix(fix));
+    }
+}
+
+fn from_import_fix(
+    checker: &Checker,
+    site: &ImportSite,
+    module: &str,
+    module_range: Range<usize>,
+    plans: &[AliasPlan],
+    rule: &'static Rule,
+) -> Option<Fix> {
+    let in_group = |p: &AliasPlan| p.hit.as_ref().is_some_and(|h| h.rule.id == rule.id);
+    let group: Vec<&AliasPlan> = plans.iter().filter(|p| in_group(p)).collect();
+    let applicability = rule.fix.applicability();
+    if rule.fix == FixAvailability::None {
+        return None;
+    }
+    // Removed names: only an unused import can go.
+    if group.iter().all(|p| matches!(p.action, Some(Action::Removed))) {
+        if !group.iter().all(|p| is_unused(checker, p.alias)) {
+            return None;
+        }
+        let aliases: Vec<&ast::Alias> = group.iter().map(|p| p.alias).collect();
+        return removal_fix(checker, site, &aliases, plans.len());
+    }
+    if group.iter().any(|p| matches!(p.action, Some(Action::Removed))) {
+        return None;
+    }
+    // Simplest case: every name moves to the same new module under the same name.
+    let all_same_module = group.len() == plans.len()
+        && group.iter().all(|p| {
+            matches!(&p.action, Some(Action::Move(m, n)) if !m.is_empty() && n == p.alias.name.as_str())
+        })
+        && group.windows(2).all(|w| match (&w[0].action, &w[1].action) {
+            (Some(Action::Move(a, _)), Some(Action::Move(b, _))) => a == b,
+            _ => false,
+        });
+    if all_same_module {
+        let Some(Action::Move(new_module, _)) = &group[0].action else { return None };
+        return Some(Fix::new(applicability, vec![Edit::replace(module_range, new_module.clone())]));
+    }
+    // Otherwise rebuild the statement: names of other rules stay where they are.
+    let mut edits = Vec::new();
+    let mut kept: Vec<(String, Option<String>)> = Vec::new();
+    let mut moved: Vec<(String, Vec<(String, Option<String>)>)> = Vec::new();
+    let mut plain_imports: Vec<String> = Vec::new();
+    for plan in plans {
+        let name = plan.alias.name.to_string();
+        let asname = plan.alias.asname.as_ref().map(|a| a.to_string());
+        let bound = asname.clone().unwrap_or_else(|| name.clone());
+        match (&plan.action, in_group(plan)) {
+            (Some(Action::Move(m, n)), true) if m.is_empty() => {
+                // A top-level package (`from kfp import v2` → `kfp`): bind it under the same name.
+                plain_imports.push(if &bound == n { format!("import {n}") } else { format!("import {n} as {bound}") });
+            }
+            (Some(Action::Move(m, n)), true) => {
+                let entry = (n.clone(), Some(bound));
+                match moved.iter_mut().find(|(mm, _)| mm == m) {
+                    Some((_, list)) => list.push(entry),
+                    None => moved.push((m.clone(), vec![entry])),
+                }
+            }
+            (Some(Action::Builtin(b)), true) => {
+                let binding = binding_of_alias(checker, plan.alias)?;
+                for reference in &checker.model.references[binding] {
+                    let target = reference.bare_call.clone().unwrap_or(reference.range.clone());
+                    edits.push(Edit::replace(target, *b));
+                }
+            }
+            _ => kept.push((name, asname)),
+        }
+    }
+    let mut statements = Vec::new();
+    if !kept.is_empty() {
+        statements.push(from_import_text(module, &kept));
+    }
+    statements.extend(plain_imports);
+    for (m, names) in &moved {
+        statements.push(from_import_text(m, names));
+    }
+    let stmt_range = range(site.stmt);
+    let mut applicability = applicability;
+    if checker.module.has_comment_in(stmt_range.clone()) {
+        // Rewriting the statement would drop the comment inside it: show the fix, never apply it.
+        applicability = Applicability::DisplayOnly;
+    }
+    if statements.is_empty() {
+        edits.push(delete_statement(checker.source, site.stmt, site.sole_in_block));
+    } else {
+        edits.push(Edit::replace(stmt_range.clone(), join_statements(checker.source, &stmt_range, &statements)));
+    }
+    let fix = Fix::new(applicability, edits);
+    fix.is_well_formed().then_some(fix)
+}

@@ -1,0 +1,18 @@
+//! Unified diffs of the fixes (`--diff`).
+
+use std::io::Write;
+
+use similar::TextDiff;
+
+use super::RunReport;
+
+pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
+    for file in &report.files {
+        if let Some((before, after)) = &file.change {
+            let path = file.source.path.display().to_string();
+            let diff = TextDiff::from_lines(before.as_str(), after.as_str());
+            write!(out, "{}", diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")))?;
+        }
+    }
+    Ok(())
+}

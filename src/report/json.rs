@@ -1,0 +1,116 @@
+//! The JSON output (`--output-format json`), a stable schema documented in the README:
+//! `{"version": 1, "diagnostics": [...], "errors": [...], "summary": {...}}`.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{RunReport, Summary};
+use crate::rules::registry;
+use crate::source::SourceFile;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Position {
+    line: usize,
+    column: usize,
+    offset: usize,
+}
+
+fn position(source: &SourceFile, offset: usize) -> Position {
+    let (line, column) = source.line_col(offset);
+    Position { line, column, offset }
+}
+
+#[derive(Serialize)]
+struct JsonEdit {
+    start: Position,
+    end: Position,
+    content: String,
+}
+
+#[derive(Serialize)]
+struct JsonFix {
+    applicability: &'static str,
+    edits: Vec<JsonEdit>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic {
+    file: String,
+    rule: &'static str,
+    name: String,
+    severity: &'static str,
+    message: String,
+    fix_title: Option<String>,
+    start: Position,
+    end: Position,
+    fix: Option<JsonFix>,
+}
+
+#[derive(Serialize)]
+struct JsonError {
+    file: String,
+    message: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    offset: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Document {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic>,
+    errors: Vec<JsonError>,
+    summary: Summary,
+}
+
+pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
+    let mut diagnostics = Vec::new();
+    for file in &report.files {
+        let s = &file.source;
+        for d in &file.diagnostics {
+            let rule = registry().get(d.rule);
+            diagnostics.push(JsonDiagnostic {
+                file: s.path.display().to_string(),
+                rule: d.rule,
+                name: rule.map(|r| r.name.clone()).unwrap_or_default(),
+                severity: rule.map_or("error", |r| r.severity.as_str()),
+                message: d.message.clone(),
+                fix_title: d.fix_title.clone(),
+                start: position(s, d.range.start),
+                end: position(s, d.range.end),
+                fix: d.fix.as_ref().map(|f| JsonFix {
+                    applicability: f.applicability.as_str(),
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            start: position(s, e.range.start),
+                            end: position(s, e.range.end),
+                            content: e.content.clone(),
+                        })
+                        .collect(),
+                }),
+            });
+        }
+    }
+    let errors = report
+        .errors
+        .iter()
+        .map(|e| {
+            let lc = e.line_col();
+            JsonError {
+                file: e.path.display().to_string(),
+                message: e.message.clone(),
+                line: lc.map(|x| x.0),
+                column: lc.map(|x| x.1),
+                offset: e.offset,
+            }
+        })
+        .collect();
+    let doc = Document { version: SCHEMA_VERSION, diagnostics, errors, summary: report.summary() };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+    writeln!(out)
+}

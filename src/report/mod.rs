@@ -1,0 +1,132 @@
+//! Rendering results: the only place that prints. One submodule per output format.
+
+pub mod concise;
+pub mod diff;
+pub mod full;
+pub mod json;
+
+use std::path::PathBuf;
+
+use crate::diagnostic::{Applicability, Diagnostic};
+use crate::fix::{AppliedFix, is_allowed};
+use crate::source::SourceFile;
+
+/// Why a file could not be checked or written.
+#[derive(Debug, Clone)]
+pub struct FileError {
+    pub path: PathBuf,
+    pub message: String,
+    /// Byte offset, when the problem has a position.
+    pub offset: Option<usize>,
+    /// The text the offset refers to, for rendering the position.
+    pub source: Option<SourceFile>,
+}
+
+impl FileError {
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        match (&self.source, self.offset) {
+            (Some(s), Some(o)) => Some(s.line_col(o)),
+            _ => None,
+        }
+    }
+    /// `path:line:col: message` or `path: message`.
+    pub fn one_line(&self) -> String {
+        match self.line_col() {
+            Some((l, c)) => format!("{}:{l}:{c}: {}", self.path.display(), self.message),
+            None => format!("{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// Everything known about one checked file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// The text the diagnostics refer to (the fixed text after `--fix`).
+    pub source: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+    pub applied: Vec<AppliedFix>,
+    /// Original and fixed text, when fixing changed something.
+    pub change: Option<(String, String)>,
+}
+
+/// The whole run.
+#[derive(Debug, Default)]
+pub struct RunReport {
+    pub files: Vec<FileReport>,
+    pub errors: Vec<FileError>,
+    pub files_checked: usize,
+}
+
+/// Counts for the closing summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub problems: usize,
+    pub fixable_safe: usize,
+    pub fixable_unsafe: usize,
+    pub fixed: usize,
+    pub errors: usize,
+    pub files_checked: usize,
+    pub files_changed: usize,
+}
+
+impl RunReport {
+    pub fn summary(&self) -> Summary {
+        let all = || self.files.iter().flat_map(|f| &f.diagnostics);
+        let fixable =
+            |unsafe_ok: bool| all().filter(|d| d.fix.as_ref().is_some_and(|f| is_allowed(f.applicability, unsafe_ok))).count();
+        let safe = fixable(false);
+        Summary {
+            problems: all().count(),
+            fixable_safe: safe,
+            fixable_unsafe: fixable(true) - safe,
+            fixed: self.files.iter().map(|f| f.applied.len()).sum(),
+            errors: self.errors.len(),
+            files_checked: self.files_checked,
+            files_changed: self.files.iter().filter(|f| f.change.is_some()).count(),
+        }
+    }
+}
+
+/// The closing line(s) for text formats.
+pub fn summary_text(summary: &Summary, fixing: bool, diff: bool) -> String {
+    let mut out = String::new();
+    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    if diff {
+        out.push_str(&format!(
+            "Would fix {} in {}; {} would remain.\n",
+            plural(summary.fixed, "problem"),
+            plural(summary.files_changed, "file"),
+            plural(summary.problems, "problem")
+        ));
+    } else if fixing {
+        out.push_str(&format!(
+            "Fixed {} in {}; {} remaining.\n",
+            plural(summary.fixed, "problem"),
+            plural(summary.files_changed, "file"),
+            plural(summary.problems, "problem")
+        ));
+    } else if summary.problems == 0 {
+        out.push_str("All checks passed!\n");
+    } else {
+        out.push_str(&format!(
+            "Found {} ({} fixable with --fix, {} with --unsafe-fixes).\n",
+            plural(summary.problems, "problem"),
+            summary.fixable_safe,
+            summary.fixable_unsafe
+        ));
+    }
+    if summary.errors > 0 {
+        out.push_str(&format!("{} could not be checked (see the errors above).\n", plural(summary.errors, "file")));
+    }
+    out
+}
+
+/// Short words for the fix state of a diagnostic.
+pub fn fix_state(d: &Diagnostic) -> &'static str {
+    match d.applicability() {
+        Some(Applicability::Safe) => "fixable",
+        Some(Applicability::Unsafe) => "fixable with --unsafe-fixes",
+        Some(Applicability::DisplayOnly) => "suggested fix (not applied automatically)",
+        None => "needs a manual change",
+    }
+}

@@ -1,0 +1,70 @@
+//! `kfp-upgrade rule ID` and `kfp-upgrade rules`: rule documentation from the embedded data.
+
+use std::io::Write;
+
+use crate::rules::{Rule, registry};
+
+/// A table of every rule: id, name, severity, fix availability.
+pub fn write_table(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "{:<7} {:<38} {:<8} {:<12} {}", "ID", "NAME", "SEVERITY", "FIX", "FAMILY")?;
+    for rule in &registry().rules {
+        let opt_in = if rule.opt_in { " (opt-in)" } else { "" };
+        writeln!(
+            out,
+            "{:<7} {:<38} {:<8} {:<12} {}{opt_in}",
+            rule.id,
+            rule.name,
+            rule.severity.as_str(),
+            rule.fix.as_str(),
+            rule.family
+        )?;
+    }
+    Ok(())
+}
+
+/// The documentation of one rule; `false` when the id is unknown.
+pub fn write_rule(out: &mut dyn Write, id: &str) -> std::io::Result<bool> {
+    let Some(rule) = registry().get(id) else { return Ok(false) };
+    out.write_all(render(rule).as_bytes())?;
+    Ok(true)
+}
+
+/// Markdown-like text of a rule's documentation.
+pub fn render(rule: &Rule) -> String {
+    let d = &rule.docs;
+    let mut s = format!("# {} ({})\n\n", rule.name, rule.id);
+    s.push_str(&format!(
+        "Family: {} · Severity: {} · Fix: {}\n\n",
+        rule.family,
+        rule.severity.as_str(),
+        rule.fix.as_str()
+    ));
+    s.push_str(&format!("## What it does\n{}\n\n", d.what.trim_end()));
+    s.push_str(&format!("## Why is this bad?\n{}\n\n", d.why.trim_end()));
+    s.push_str(&format!("## Example\n```python\n{}\n```\n\n", d.example.trim_end()));
+    s.push_str(&format!("## Use instead\n```python\n{}\n```\n\n", d.use_instead.trim_end()));
+    s.push_str(&format!("## Fix safety\n{}\n\n", d.fix_safety.trim_end()));
+    if let Some(k) = &d.known_problems {
+        s.push_str(&format!("## Known problems\n{}\n\n", k.trim_end()));
+    }
+    if !rule.table.is_empty() {
+        s.push_str("## Names\n");
+        for e in &rule.table {
+            let to = match (&e.to, &e.guidance) {
+                (Some(t), _) => format!("`{}`", t.trim_start_matches("builtins.")),
+                (None, Some(g)) => g.clone(),
+                (None, None) => "removed".into(),
+            };
+            s.push_str(&format!("- `{}` → {to}\n", e.from));
+        }
+        s.push('\n');
+    }
+    if !d.references.is_empty() {
+        s.push_str("## References\n");
+        for r in &d.references {
+            s.push_str(&format!("- {r}\n"));
+        }
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,253 @@
+//! The rule registry, built from the data files in `rules/` (embedded at build time).
+//!
+//! A rule file is parsed strictly: an unknown key is an error, so a typo in a rule never silently drops data.
+//! Pure data migrations (module and name moves, removals, keyword renames) live entirely in the file's
+//! `table` and `keyword_renames`; rules with logic name a Rust handler by their id.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Applicability;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Breaks under kfp 2.
+    Error,
+    /// Deprecated in kfp 2, still works.
+    Warning,
+    /// Advisory.
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Whether a rule offers fixes, and how trustworthy they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FixAvailability {
+    Safe,
+    Unsafe,
+    DisplayOnly,
+    /// Sometimes safe (e.g. deleting an unused import of a removed name), otherwise diagnostic only.
+    Sometimes,
+    None,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::Safe => "safe",
+            FixAvailability::Unsafe => "unsafe",
+            FixAvailability::DisplayOnly => "display-only",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::None => "none",
+        }
+    }
+    /// The applicability of this rule's ordinary fix.
+    pub fn applicability(self) -> Applicability {
+        match self {
+            FixAvailability::Unsafe => Applicability::Unsafe,
+            FixAvailability::DisplayOnly => Applicability::DisplayOnly,
+            _ => Applicability::Safe,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    pub what: String,
+    pub why: String,
+    pub example: String,
+    pub use_instead: String,
+    pub fix_safety: String,
+    #[serde(default)]
+    pub known_problems: Option<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Match {
+    /// The name itself and everything below it (`kfp.v2.dsl` matches `kfp.v2.dsl.component`).
+    #[default]
+    Prefix,
+    /// Only the name itself.
+    Exact,
+}
+
+/// One row of a rule's qualified-name table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableEntry {
+    /// The v1 qualified name (module or object).
+    pub from: String,
+    /// The v2 qualified name; `builtins.X` means the builtin `X`; absent means removed (diagnostic only).
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default, rename = "match")]
+    pub matching: Match,
+    /// What to do instead, for removed names (appended to the message).
+    #[serde(default)]
+    pub guidance: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeywordRename {
+    /// Qualified name of the callee.
+    pub callee: String,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvalidExample {
+    pub name: String,
+    pub before: String,
+    /// The exact text after `--fix --unsafe-fixes`; absent when the rule gives a diagnostic only.
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Whether `before`/`after` are complete programs the oracle tests compile (default true).
+    #[serde(default = "yes")]
+    pub oracle: bool,
+    /// How many diagnostics of this rule `before` must produce (default 1).
+    #[serde(default = "one")]
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValidExample {
+    pub name: String,
+    pub code: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    pub invalid: Vec<InvalidExample>,
+    pub valid: Vec<ValidExample>,
+}
+
+fn yes() -> bool {
+    true
+}
+fn one() -> usize {
+    1
+}
+
+/// A rule as described by its data file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub family: String,
+    pub severity: Severity,
+    /// Message template; `{name}` is the v1 qualified name, `{replacement}` the v2 one, `{guidance}` the table
+    /// entry's guidance.
+    pub message: String,
+    pub fix_title: String,
+    pub fix: FixAvailability,
+    pub docs: Docs,
+    #[serde(default)]
+    pub table: Vec<TableEntry>,
+    #[serde(default)]
+    pub keyword_renames: Vec<KeywordRename>,
+    pub examples: Examples,
+    /// Off unless selected explicitly.
+    #[serde(default)]
+    pub opt_in: bool,
+    #[serde(skip)]
+    pub path: String,
+    #[serde(skip)]
+    pub code: &'static str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("{path}: {source}")]
+    Parse { path: String, source: serde_yaml::Error },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// All rules, sorted by id.
+pub struct Registry {
+    pub rules: Vec<Rule>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Registry {
+    pub fn parse(files: &[(&str, &'static str)]) -> Result<Self, RegistryError> {
+        let mut rules = Vec::new();
+        for (path, text) in files {
+            let mut rule: Rule =
+                serde_yaml::from_str(text).map_err(|source| RegistryError::Parse { path: path.to_string(), source })?;
+            rule.path = path.to_string();
+            validate(&rule)?;
+            rules.push(rule);
+        }
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut by_id = HashMap::new();
+        for (i, rule) in rules.iter_mut().enumerate() {
+            if by_id.insert(rule.id.clone(), i).is_some() {
+                return Err(RegistryError::Invalid { path: rule.path.clone(), message: format!("duplicate id {}", rule.id) });
+            }
+            // Diagnostics carry `&'static str` ids: the registry lives for the whole process.
+            rule.code = Box::leak(rule.id.clone().into_boxed_str());
+        }
+        Ok(Self { rules, by_id })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.by_id.get(&id.to_ascii_uppercase()).map(|i| &self.rules[*i])
+    }
+}
+
+fn validate(rule: &Rule) -> Result<(), RegistryError> {
+    let bad = |message: String| Err(RegistryError::Invalid { path: rule.path.clone(), message });
+    let id_ok = rule.id.len() == 6 && rule.id.starts_with("KFP") && rule.id[3..].chars().all(|c| c.is_ascii_digit());
+    if !id_ok {
+        return bad(format!("id `{}` is not of the form KFPnnn", rule.id));
+    }
+    let file_name = rule.path.rsplit('/').next().unwrap_or_default();
+    if file_name != format!("{}-{}.yaml", rule.id, rule.name) {
+        return bad(format!("file must be named `{}-{}.yaml`", rule.id, rule.name));
+    }
+    if !rule.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return bad(format!("name `{}` is not kebab-case", rule.name));
+    }
+    if rule.examples.invalid.is_empty() || rule.examples.valid.is_empty() {
+        return bad("a rule needs at least one invalid and one valid example".into());
+    }
+    Ok(())
+}
+
+/// The registry of the rules embedded in this binary.
+pub fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| match Registry::parse(embedded::RULE_FILES) {
+        Ok(r) => r,
+        // The rule files are part of the binary and checked by the test suite: a failure here is a build defect.
+        Err(e) => panic!("embedded rule data is invalid: {e}"),
+    })
+}

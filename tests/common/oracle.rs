@@ -1,0 +1,198 @@
+//! The "oracle": compile Python pipeline files with the real KFP SDKs
+//! (kfp==1.8.22 for v1, kfp==2.17.3 + kfp-kubernetes==2.17.3 for v2).
+//!
+//! The venvs are created once (cached under `<target>/oracle/`) by
+//! `scripts/oracle-venvs.sh`; files are compiled by
+//! `tests/oracle/compile_kfp.py`, which prints one JSON object per file.
+//!
+//! Opt-out for local development only: `KFP_UPGRADE_SKIP_ORACLE=1` makes
+//! [`compile_files`] return `None`, unless `CI=true`, where the opt-out is
+//! ignored. Any failure to create the venvs or run the harness panics.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Which KFP SDK to compile with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kfp {
+    /// kfp==1.8.22: `@dsl.pipeline` functions compiled to Argo workflows.
+    V1,
+    /// kfp==2.17.3 + kfp-kubernetes: module-level components and pipelines
+    /// compiled to pipeline-spec IR.
+    V2,
+}
+
+/// Outcome of compiling one file.
+#[derive(Debug, Clone)]
+pub struct OracleResult {
+    /// The path exactly as passed to [`compile_files`].
+    pub file: PathBuf,
+    /// True when import and every compilation succeeded.
+    pub ok: bool,
+    /// Names compiled (pipeline function names for V1, module attribute
+    /// names for V2); outputs are `<out_dir>/<file stem>/<name>.yaml`.
+    pub compiled: Vec<String>,
+    /// `"ExceptionType: message\n<traceback tail>"` when not ok.
+    pub error: Option<String>,
+    /// `"Category: message"` for every warning raised during import/compile.
+    pub warnings: Vec<String>,
+}
+
+struct Pythons {
+    v1: PathBuf,
+    v2: PathBuf,
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+fn skip_requested() -> bool {
+    std::env::var("KFP_UPGRADE_SKIP_ORACLE").is_ok_and(|v| v == "1") && !in_ci()
+}
+
+/// Runs `scripts/oracle-venvs.sh --print` once per process; the script
+/// serialises concurrent test processes with flock and resolves
+/// `CARGO_TARGET_DIR` itself, so its output is the single source of truth
+/// for the interpreter paths.
+fn pythons() -> &'static Pythons {
+    static PYTHONS: OnceLock<Result<Pythons, String>> = OnceLock::new();
+    let res = PYTHONS.get_or_init(|| {
+        let script = manifest_dir().join("scripts/oracle-venvs.sh");
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg("--print")
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() {
+            return Err(format!(
+                "{} failed ({}):\n{stderr}{stdout}",
+                script.display(),
+                out.status
+            ));
+        }
+        // Lines such as "built ..." go to stderr; show them once.
+        if !stderr.trim().is_empty() {
+            eprint!("{stderr}");
+        }
+        let lines: Vec<&str> = stdout.lines().filter(|l| !l.trim().is_empty()).collect();
+        match lines.as_slice() {
+            [v1, v2] => Ok(Pythons {
+                v1: PathBuf::from(v1),
+                v2: PathBuf::from(v2),
+            }),
+            _ => Err(format!(
+                "{} --print: expected two python paths, got:\n{stdout}",
+                script.display()
+            )),
+        }
+    });
+    match res {
+        Ok(p) => p,
+        Err(msg) => panic!("oracle venvs unavailable: {msg}"),
+    }
+}
+
+fn str_field(v: &serde_json::Value, key: &str) -> Option<String> {
+    v.get(key).and_then(|x| x.as_str()).map(str::to_owned)
+}
+
+fn str_list(v: &serde_json::Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(|x| x.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Compile `files` with the given SDK. Results come back in input order.
+/// With `out_dir`, compiled YAML is kept at `<out_dir>/<file stem>/<name>.yaml`.
+///
+/// Returns `None` only when the developer opted out with
+/// `KFP_UPGRADE_SKIP_ORACLE=1` outside CI. Panics if the venvs cannot be
+/// created or the harness misbehaves (a file failing to compile is *not* a
+/// harness failure: it is reported with `ok == false`).
+pub fn compile_files(
+    kfp: Kfp,
+    files: &[PathBuf],
+    out_dir: Option<&Path>,
+) -> Option<Vec<OracleResult>> {
+    if skip_requested() {
+        eprintln!("oracle tests skipped: KFP_UPGRADE_SKIP_ORACLE=1");
+        return None;
+    }
+    if files.is_empty() {
+        return Some(Vec::new());
+    }
+    let pythons = pythons();
+    let (python, major) = match kfp {
+        Kfp::V1 => (&pythons.v1, "1"),
+        Kfp::V2 => (&pythons.v2, "2"),
+    };
+    let harness = manifest_dir().join("tests/oracle/compile_kfp.py");
+    let mut cmd = Command::new(python);
+    cmd.arg(&harness).arg("--kfp").arg(major);
+    if let Some(dir) = out_dir {
+        cmd.arg("--out").arg(dir);
+    }
+    cmd.arg("--").args(files);
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {} {}: {e}", python.display(), harness.display()));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Exit 0 = all ok, 1 = some file failed; anything else is a harness error.
+    if !matches!(out.status.code(), Some(0 | 1)) {
+        panic!(
+            "oracle harness {} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
+            harness.display(),
+            out.status
+        );
+    }
+    let values: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str(l).unwrap_or_else(|e| {
+                panic!("oracle harness printed invalid JSON ({e}): {l}\nstderr:\n{stderr}")
+            })
+        })
+        .collect();
+    assert_eq!(
+        values.len(),
+        files.len(),
+        "oracle harness returned {} results for {} files\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        values.len(),
+        files.len()
+    );
+    let results = files
+        .iter()
+        .zip(values)
+        .map(|(file, v)| {
+            let reported = str_field(&v, "file").unwrap_or_default();
+            assert_eq!(
+                Path::new(&reported),
+                file.as_path(),
+                "oracle harness results out of order"
+            );
+            OracleResult {
+                file: file.clone(),
+                ok: v.get("ok").and_then(|x| x.as_bool()).unwrap_or(false),
+                compiled: str_list(&v, "compiled"),
+                error: str_field(&v, "error"),
+                warnings: str_list(&v, "warnings"),
+            }
+        })
+        .collect();
+    Some(results)
+}

@@ -1,0 +1,159 @@
+//! Every rule proves itself with the examples in its data file:
+//! - each invalid example is *reported* (exactly `count` diagnostics of the rule) — else "missing"/"noisy";
+//! - fixing `before` (all rules, unsafe fixes included, to a fixed point) gives exactly `after` — else "wrong fix";
+//! - `after` is clean of the rule, and fixing it again changes nothing — else "not idempotent";
+//! - each valid example gives no diagnostic of the rule — else "noisy";
+//! - the oracle: `before` imports and compiles under kfp 1.8.22, `after` under kfp 2.17.3.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::oracle::{Kfp, compile_files};
+use kfp_upgrade::python;
+use kfp_upgrade::rules::{Rule, registry};
+use kfp_upgrade::settings::RuleSelection;
+use kfp_upgrade::source::SourceFile;
+
+fn source(text: &str) -> SourceFile {
+    SourceFile::new(Path::new("example.py"), text.to_string(), false)
+}
+
+fn all_rules() -> RuleSelection {
+    RuleSelection::default()
+}
+
+fn count_of(rule: &Rule, text: &str) -> Result<usize, String> {
+    let diagnostics = python::check(&source(text), &all_rules()).map_err(|e| e.to_string())?;
+    Ok(diagnostics.iter().filter(|d| d.rule == rule.id).count())
+}
+
+fn fixed(text: &str) -> Result<String, String> {
+    let outcome = python::fix(&source(text), &all_rules(), true).map_err(|e| e.to_string())?;
+    if let Some((rules, err)) = outcome.invalid_fix {
+        return Err(format!("fixes by {rules:?} produced invalid Python: {err}"));
+    }
+    Ok(outcome.text)
+}
+
+#[test]
+fn every_rule_example_behaves_as_documented() {
+    let mut failures = Vec::new();
+    for rule in &registry().rules {
+        for ex in &rule.examples.invalid {
+            let at = format!("{} invalid `{}`", rule.id, ex.name);
+            match count_of(rule, &ex.before) {
+                Ok(n) if n == ex.count => {}
+                Ok(0) => failures.push(format!("{at}: missing (no diagnostic)")),
+                Ok(n) => failures.push(format!("{at}: noisy ({n} diagnostics, expected {})", ex.count)),
+                Err(e) => failures.push(format!("{at}: before does not parse: {e}")),
+            }
+            let expected = ex.after.as_deref().unwrap_or(&ex.before);
+            match fixed(&ex.before) {
+                Ok(actual) if actual == expected => {}
+                Ok(actual) => failures.push(format!(
+                    "{at}: wrong fix\n--- expected\n{expected}\n--- actual\n{actual}\n---"
+                )),
+                Err(e) => failures.push(format!("{at}: {e}")),
+            }
+            if let Some(after) = &ex.after {
+                match count_of(rule, after) {
+                    Ok(0) => {}
+                    Ok(n) => failures.push(format!("{at}: after still has {n} diagnostics of the rule")),
+                    Err(e) => failures.push(format!("{at}: after does not parse: {e}")),
+                }
+                match fixed(after) {
+                    Ok(again) if &again == after => {}
+                    Ok(_) => failures.push(format!("{at}: not idempotent (fixing after changes it)")),
+                    Err(e) => failures.push(format!("{at}: {e}")),
+                }
+            }
+        }
+        for ex in &rule.examples.valid {
+            match count_of(rule, &ex.code) {
+                Ok(0) => {}
+                Ok(n) => failures.push(format!("{} valid `{}`: noisy ({n} diagnostics)", rule.id, ex.name)),
+                Err(e) => failures.push(format!("{} valid `{}`: does not parse: {e}", rule.id, ex.name)),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Writes the oracle examples to files named after their rule and example.
+fn write_examples(dir: &Path, pick: impl Fn(&kfp_upgrade::rules::InvalidExample) -> Option<&str>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for rule in &registry().rules {
+        for ex in rule.examples.invalid.iter().filter(|e| e.oracle) {
+            if let Some(text) = pick(ex) {
+                let name = format!("{}_{}.py", rule.id, ex.name.replace('-', "_"));
+                let path = dir.join(name);
+                std::fs::write(&path, text).unwrap();
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+fn assert_all_compile(kfp: Kfp, files: &[PathBuf]) {
+    let Some(results) = compile_files(kfp, files, None) else { return };
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|r| !r.ok)
+        .map(|r| format!("{}: {}", r.file.display(), r.error.as_deref().unwrap_or("failed")))
+        .collect();
+    assert!(failures.is_empty(), "{kfp:?} oracle failures:\n{}", failures.join("\n\n"));
+}
+
+#[test]
+fn oracle_before_examples_compile_under_kfp1() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_examples(dir.path(), |ex| Some(ex.before.as_str()));
+    assert!(!files.is_empty());
+    assert_all_compile(Kfp::V1, &files);
+}
+
+#[test]
+fn oracle_after_examples_compile_under_kfp2() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = write_examples(dir.path(), |ex| ex.after.as_deref());
+    assert!(!files.is_empty());
+    assert_all_compile(Kfp::V2, &files);
+}
+
+#[test]
+fn every_rule_is_documented_and_well_formed() {
+    let mut problems = Vec::new();
+    for rule in &registry().rules {
+        let d = &rule.docs;
+        for (section, text) in [
+            ("what", &d.what),
+            ("why", &d.why),
+            ("example", &d.example),
+            ("use_instead", &d.use_instead),
+            ("fix_safety", &d.fix_safety),
+        ] {
+            if text.trim().len() < 10 {
+                problems.push(format!("{}: docs.{section} is missing or too short", rule.id));
+            }
+        }
+        if rule.message.trim_end().ends_with('.') {
+            problems.push(format!("{}: message should not end with a period", rule.id));
+        }
+        if !rule.fix_title.starts_with(|c: char| c.is_uppercase()) {
+            problems.push(format!("{}: fix title should start with a capital letter", rule.id));
+        }
+        let has_logic = rule.table.len() + rule.keyword_renames.len() > 0 || HANDLER_RULES.contains(&rule.id.as_str());
+        if !has_logic {
+            problems.push(format!("{}: no table, keyword rename or handler implements it", rule.id));
+        }
+        if rule.examples.invalid.iter().all(|e| !e.oracle) {
+            problems.push(format!("{}: no invalid example is checked by the oracle", rule.id));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Rules implemented by a Rust handler rather than (only) by data.
+const HANDLER_RULES: &[&str] = &["KFP009", "KFP015"];
