@@ -35,6 +35,9 @@ pub enum ExitStatus {
 /// Bytes a file must contain to be worth parsing: files that never mention kfp are skipped unparsed.
 const PREFILTER: &[u8] = b"kfp";
 
+/// Parsing and checking recurse over the syntax tree; deeply nested code needs more than the default stack.
+const WORKER_STACK: usize = 256 << 20;
+
 /// What happened to one file.
 enum Outcome {
     Skipped,
@@ -124,7 +127,10 @@ pub fn run_check(settings: &CheckSettings, out: &mut dyn Write, err: &mut dyn Wr
         }
     };
     let (files, walk_errors) = discover::discover(&settings.paths, &excludes);
-    let outcomes: Vec<Outcome> = files.par_iter().map(|f| process(f, settings)).collect();
+    let outcomes: Vec<Outcome> = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
+        Ok(pool) => pool.install(|| files.par_iter().map(|f| process(f, settings)).collect()),
+        Err(_) => files.iter().map(|f| process(f, settings)).collect(),
+    };
     let mut report = RunReport::default();
     report.errors.extend(walk_errors.into_iter().map(|w| FileError {
         path: w.path,

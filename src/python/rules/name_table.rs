@@ -91,15 +91,21 @@ pub fn check_chain(checker: &mut Checker, expr: &Expr, bare_call: Option<Range<u
     let resolved = checker.resolve(head.id.as_str(), head_start);
     let head_qualified = resolved.as_ref().and_then(|r| checker.model.qualified_of(r));
     let Some(head_qualified) = head_qualified else { return };
-    if let Some(Resolved::Binding(b)) = &resolved
-        && lookup(&head_qualified).is_some()
-        && checker.model.bindings[*b].kind != BindingKind::Local
-    {
-        // The import that binds the head is itself rewritten or reported.
+    let bound_by_import = matches!(&resolved, Some(Resolved::Binding(b))
+        if checker.model.bindings[*b].kind != BindingKind::Local);
+    let matched = &full[..full.len() - hit.rest.len()];
+    // How many attribute steps below the head the matched name is spelled; none means the head itself (or a
+    // name it was imported as) stands for it, and the import statement is where that gets reported.
+    let Some(depth_of_matched) = matched.matches('.').count().checked_sub(head_qualified.matches('.').count()) else {
+        return;
+    };
+    if depth_of_matched == 0 && bound_by_import {
         return;
     }
-    let matched = &full[..full.len() - hit.rest.len()];
-    let depth_of_matched = matched.matches('.').count() - head_qualified.matches('.').count();
+    if depth_of_matched > 0 && bound_by_import && lookup(&head_qualified).is_some_and(|h| h.replacement().is_some()) {
+        // The head's import is rewritten, which already fixes what this chain means.
+        return;
+    }
     let node_index = nodes.len() - 1 - depth_of_matched;
     let node = nodes[node_index];
     let node_range = range(node);

@@ -1,0 +1,296 @@
+//! The binary as users run it: exit codes, output formats, suppression, discovery, bad input, safe writes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+    fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+    fn read(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.path(rel)).unwrap()
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const V1: &str = "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";
+const V2: &str = "from kfp import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";
+
+#[test]
+fn check_reports_rustc_style_with_help_and_summary_and_exits_1() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    let o = p.run(&["check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("warning[KFP001]: `kfp.v2.dsl` is the deprecated `kfp.v2` namespace"), "{out}");
+    assert!(out.contains("a.py:1:6"), "{out}");
+    assert!(out.contains("1 │ from kfp.v2 import dsl"), "{out}");
+    assert!(out.contains("^^^^^^ fixable"), "{out}");
+    assert!(out.contains("= help: Use `kfp.dsl`"), "{out}");
+    assert!(out.contains("Found 1 problem (1 fixable with --fix, 0 with --unsafe-fixes)."), "{out}");
+}
+
+#[test]
+fn clean_tree_exits_0() {
+    let p = Project::new();
+    p.write("a.py", V2);
+    let o = p.run(&["check", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("All checks passed!"));
+}
+
+#[test]
+fn fix_rewrites_and_exits_0_when_nothing_remains() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    let o = p.run(&["check", "--fix", "a.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(p.read("a.py"), V2.as_bytes());
+    assert!(stdout(&o).contains("Fixed 1 problem in 1 file; 0 problems remaining."), "{}", stdout(&o));
+}
+
+#[test]
+fn diff_prints_patch_writes_nothing_and_exits_1() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    let o = p.run(&["check", "--diff", "a.py"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("-from kfp.v2 import dsl\n+from kfp import dsl\n"), "{}", stdout(&o));
+    assert_eq!(p.read("a.py"), V1.as_bytes());
+    let clean = Project::new();
+    clean.write("a.py", V2);
+    assert_eq!(clean.run(&["check", "--diff", "a.py"]).status.code(), Some(0));
+}
+
+#[test]
+fn unsafe_fixes_need_the_flag() {
+    let p = Project::new();
+    let src = "from kfp.components import InputPath\n";
+    p.write("a.py", src);
+    let o = p.run(&["check", "--fix", "a.py"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(p.read("a.py"), src.as_bytes(), "an unsafe fix was applied without --unsafe-fixes");
+    let o = p.run(&["check", "--fix", "--unsafe-fixes", "a.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(p.read("a.py"), b"from kfp.dsl import InputPath\n");
+}
+
+#[test]
+fn exit_zero_and_quiet() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    let o = p.run(&["check", "--exit-zero", "--quiet", "--output-format", "concise"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "a.py:1:6: KFP001 `kfp.v2.dsl` is the deprecated `kfp.v2` namespace; kfp 2 has it at `kfp.dsl` [*]\n");
+}
+
+#[test]
+fn select_and_ignore_match_prefixes() {
+    let p = Project::new();
+    p.write("a.py", "from kfp.v2 import dsl\nfrom kfp.dsl.types import Integer\n\n\ndef p(a: Integer() = 1):\n    pass\n");
+    let rules = |args: &[&str]| {
+        let mut all = vec!["check", "--output-format", "concise", "--quiet"];
+        all.extend_from_slice(args);
+        let out = stdout(&p.run(&all));
+        let mut ids: Vec<String> = out.lines().filter_map(|l| l.split(' ').nth(1).map(str::to_string)).collect();
+        ids.dedup();
+        ids
+    };
+    assert_eq!(rules(&[]), vec!["KFP001", "KFP010"]);
+    assert_eq!(rules(&["--select", "KFP01"]), vec!["KFP010"]);
+    assert_eq!(rules(&["--select", "kfp001,KFP010"]), vec!["KFP001", "KFP010"]);
+    assert_eq!(rules(&["--ignore", "KFP00"]), vec!["KFP010"]);
+}
+
+#[test]
+fn noqa_suppresses_per_line_and_per_file() {
+    let p = Project::new();
+    p.write("a.py", "from kfp.v2 import dsl  # noqa: KFP001\nimport kfp.v2.compiler as c  # noqa\nfrom kfp.v2 import compiler  # noqa: KFP999\n");
+    let out = stdout(&p.run(&["check", "--output-format", "concise", "--quiet"]));
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("a.py:3:"), "{out}");
+    p.write("a.py", "# kfp-upgrade: noqa\nfrom kfp.v2 import dsl\n");
+    assert_eq!(p.run(&["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn strings_comments_and_import_error_shims_are_not_flagged() {
+    let p = Project::new();
+    p.write(
+        "a.py",
+        "import kfp\n# from kfp.v2 import dsl\nx = 'from kfp.v2 import dsl'\ntry:\n    from kfp.v2 import dsl\nexcept ImportError:\n    from kfp import dsl\n",
+    );
+    let o = p.run(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn json_output_is_the_documented_schema() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    let o = p.run(&["check", "--output-format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["file"], "a.py");
+    assert_eq!(d["rule"], "KFP001");
+    assert_eq!(d["name"], "kfp-v2-namespace");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["fix_title"], "Use `kfp.dsl`");
+    assert_eq!(d["start"], serde_json::json!({"line": 1, "column": 6, "offset": 5}));
+    assert_eq!(d["end"], serde_json::json!({"line": 1, "column": 12, "offset": 11}));
+    assert_eq!(d["fix"]["applicability"], "safe");
+    // The fix re-spells only the module path: `from kfp.v2 import dsl` → `from kfp import dsl`.
+    assert_eq!(d["fix"]["edits"][0]["content"], "kfp");
+    assert_eq!(doc["errors"], serde_json::json!([]));
+    assert_eq!(doc["summary"]["problems"], 1);
+}
+
+#[test]
+fn bad_files_are_reported_with_position_and_the_run_goes_on() {
+    let p = Project::new();
+    p.write("bad_syntax.py", "import kfp\ndef f(:\n");
+    p.write("newer.py", "import kfp\nx = f\"{kfp.__dict__[\"v\"]}\"\n");
+    p.write("latin1.py", b"import kfp\nx = '\xe9'\n");
+    p.write("good.py", V1);
+    p.write("no_kfp_at_all.py", "this is not python (\n");
+    let o = p.run(&["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("bad_syntax.py:"), "{err}");
+    assert!(err.contains("newer.py:2:"), "{err}");
+    assert!(err.contains("3.12"), "{err}");
+    assert!(err.contains("latin1.py: invalid UTF-8 at line 2, column 6"), "{err}");
+    assert!(!err.contains("no_kfp_at_all"), "files that never mention kfp are not parsed: {err}");
+    assert_eq!(p.read("good.py"), V2.as_bytes(), "the good file was still fixed");
+    assert_eq!(p.read("latin1.py"), b"import kfp\nx = '\xe9'\n");
+}
+
+#[test]
+fn unreadable_file_is_an_error_not_a_skip() {
+    let p = Project::new();
+    let path = p.write("a.py", V1);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&path).is_ok() {
+        return; // running as root: permissions do not stop reads
+    }
+    let o = p.run(&["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("a.py: could not read"), "{}", stderr(&o));
+}
+
+#[test]
+fn missing_path_and_bad_arguments_exit_2() {
+    let p = Project::new();
+    let o = p.run(&["check", "does-not-exist"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("does-not-exist"), "{}", stderr(&o));
+    assert_eq!(p.run(&["check", "--no-such-flag"]).status.code(), Some(2));
+    assert_eq!(p.run(&["check", "--exclude", "a[", "."]).status.code(), Some(2));
+}
+
+#[test]
+fn fixes_keep_crlf_bom_permissions_and_every_other_byte() {
+    let p = Project::new();
+    let src = "\u{feff}\"\"\"Doc.\"\"\"\r\nfrom kfp.v2 import dsl  # keep me\r\n\r\nx = 1\r\n";
+    let path = p.write("a.py", src);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o754)).unwrap();
+    let o = p.run(&["check", "--fix", "a.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(p.read("a.py"), src.replace("kfp.v2", "kfp").as_bytes());
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o754);
+}
+
+#[test]
+fn added_import_uses_the_files_line_endings_after_the_docstring() {
+    let p = Project::new();
+    let src = "\"\"\"Doc.\"\"\"\r\nfrom __future__ import annotations\r\nfrom kfp.components import load_component\r\n\r\nop = load_component(text='x')\r\n";
+    p.write("a.py", src);
+    let o = p.run(&["check", "--fix", "a.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let expected = "\"\"\"Doc.\"\"\"\r\nfrom __future__ import annotations\r\nfrom kfp.components import load_component_from_text\r\n\r\nop = load_component_from_text('x')\r\n";
+    assert_eq!(String::from_utf8(p.read("a.py")).unwrap(), expected);
+}
+
+#[test]
+fn discovery_skips_venvs_hidden_and_excluded_but_checks_explicit_files() {
+    let p = Project::new();
+    p.write("venv/pyvenv.cfg", "home = /usr\n");
+    p.write("venv/lib/a.py", V1);
+    p.write(".hidden/a.py", V1);
+    p.write("__pycache__/a.py", V1);
+    p.write("node_modules/a.py", V1);
+    p.write("build/a.py", V1);
+    p.write("src/a.py", V1);
+    p.write("src/notes.txt", V1);
+    let out = stdout(&p.run(&["check", "--output-format", "concise", "--quiet", "--exclude", "build"]));
+    assert_eq!(out.lines().collect::<Vec<_>>().len(), 1, "{out}");
+    assert!(out.starts_with("src/a.py:"), "{out}");
+    let out = stdout(&p.run(&["check", "--output-format", "concise", "--quiet", "--exclude", "build", "build/a.py"]));
+    assert!(out.starts_with("build/a.py:"), "an explicit file is always checked: {out}");
+}
+
+#[test]
+fn broken_pipe_is_not_an_error() {
+    let p = Project::new();
+    for i in 0..200 {
+        p.write(&format!("m{i:03}.py"), V1);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
+        .args(["check", "."])
+        .current_dir(p.dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away at once, like `| head -0`
+    let o = child.wait_with_output().unwrap();
+    assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("error"), "{}", stderr(&o));
+}
+
+#[test]
+fn rule_and_rules_commands_document_rules() {
+    let p = Project::new();
+    let o = p.run(&["rule", "kfp001"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for section in ["# kfp-v2-namespace (KFP001)", "## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety"] {
+        assert!(out.contains(section), "missing {section}: {out}");
+    }
+    let o = p.run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).lines().any(|l| l.starts_with("KFP001") && l.contains("safe")), "{}", stdout(&o));
+    assert_eq!(p.run(&["rule", "KFP999"]).status.code(), Some(2));
+}
