@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::settings::OutputFormat;
 
 #[derive(Debug, Parser)]
-#[command(name = "kfp-upgrade", version, about = "Find Kubeflow Pipelines SDK v1 code and rewrite it for KFP SDK v2.")]
+#[command(
+    name = "kfp-upgrade",
+    version,
+    about = "Find Kubeflow Pipelines SDK v1 code and rewrite it for KFP SDK v2."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -5,7 +5,9 @@ use std::ops::Range;
 use serde::Serialize;
 
 /// How much a fix can be trusted. Ordered from most to least trustworthy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Applicability {
     /// Same behaviour under kfp 2 as under kfp 1: applied by `--fix`.
@@ -35,13 +37,22 @@ pub struct Edit {
 
 impl Edit {
     pub fn replace(range: Range<usize>, content: impl Into<String>) -> Self {
-        Self { range, content: content.into() }
+        Self {
+            range,
+            content: content.into(),
+        }
     }
     pub fn insert(at: usize, content: impl Into<String>) -> Self {
-        Self { range: at..at, content: content.into() }
+        Self {
+            range: at..at,
+            content: content.into(),
+        }
     }
     pub fn delete(range: Range<usize>) -> Self {
-        Self { range, content: String::new() }
+        Self {
+            range,
+            content: String::new(),
+        }
     }
 }
 
@@ -57,7 +68,10 @@ impl Fix {
     pub fn new(applicability: Applicability, mut edits: Vec<Edit>) -> Self {
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         edits.dedup();
-        Self { applicability, edits }
+        Self {
+            applicability,
+            edits,
+        }
     }
 
     /// The smallest range that covers every edit.
@@ -69,7 +83,9 @@ impl Fix {
 
     /// Whether the fix's edits overlap each other (a rule bug; such a fix is never applied).
     pub fn is_well_formed(&self) -> bool {
-        self.edits.windows(2).all(|w| w[0].range.end <= w[1].range.start || w[0].range == w[1].range)
+        self.edits
+            .windows(2)
+            .all(|w| w[0].range.end <= w[1].range.start || w[0].range == w[1].range)
     }
 }
 
@@ -87,7 +103,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(rule: &'static str, range: Range<usize>, message: impl Into<String>) -> Self {
-        Self { rule, range, message: message.into(), fix_title: None, fix: None }
+        Self {
+            rule,
+            range,
+            message: message.into(),
+            fix_title: None,
+            fix: None,
+        }
     }
     pub fn with_fix_title(mut self, title: impl Into<String>) -> Self {
         self.fix_title = Some(title.into());

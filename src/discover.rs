@@ -47,12 +47,22 @@ pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, ExcludeError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
         let trimmed = pattern.trim_end_matches('/');
-        let glob = if trimmed.contains('/') { trimmed.to_string() } else { format!("**/{trimmed}") };
+        let glob = if trimmed.contains('/') {
+            trimmed.to_string()
+        } else {
+            format!("**/{trimmed}")
+        };
         for g in [glob.clone(), format!("{glob}/**")] {
-            builder.add(Glob::new(&g).map_err(|source| ExcludeError { pattern: pattern.clone(), source })?);
+            builder.add(Glob::new(&g).map_err(|source| ExcludeError {
+                pattern: pattern.clone(),
+                source,
+            })?);
         }
     }
-    builder.build().map_err(|source| ExcludeError { pattern: patterns.join(","), source })
+    builder.build().map_err(|source| ExcludeError {
+        pattern: patterns.join(","),
+        source,
+    })
 }
 
 const SKIPPED_DIRS: &[&str] = &["__pycache__", "node_modules", "site-packages"];
@@ -73,16 +83,25 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<DiscoveredFile>, 
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
             Err(e) => {
-                errors.push(WalkError { path: root.clone(), message: e.to_string() });
+                errors.push(WalkError {
+                    path: root.clone(),
+                    message: e.to_string(),
+                });
                 continue;
             }
         };
         if meta.is_file() {
             let kind = FileKind::from_path(root).unwrap_or(FileKind::Python);
-            files.push(DiscoveredFile { path: root.clone(), kind });
+            files.push(DiscoveredFile {
+                path: root.clone(),
+                kind,
+            });
             continue;
         }
-        let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter();
         let mut walker = walker.filter_entry(|entry| {
             let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
             if entry.depth() == 0 {
@@ -102,13 +121,18 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<DiscoveredFile>, 
                     if let Some(kind) = FileKind::from_path(entry.path()) {
                         // `./a.py` reads better as `a.py` in reports.
                         let path = entry.into_path();
-                        let path = path.strip_prefix("./").map(Path::to_path_buf).unwrap_or(path);
+                        let path = path
+                            .strip_prefix("./")
+                            .map(Path::to_path_buf)
+                            .unwrap_or(path);
                         files.push(DiscoveredFile { path, kind });
                     }
                 }
                 Err(e) => {
                     let path = e.path().map_or_else(|| root.clone(), Path::to_path_buf);
-                    let message = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
+                    let message = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), |io| io.to_string());
                     errors.push(WalkError { path, message });
                     let _ = &mut walker;
                 }

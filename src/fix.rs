@@ -31,7 +31,11 @@ pub fn apply_fixes<'d>(
 ) -> Option<(String, Vec<(usize, &'d Diagnostic)>)> {
     let mut candidates: Vec<&Diagnostic> = diagnostics
         .iter()
-        .filter(|d| d.fix.as_ref().is_some_and(|f| is_allowed(f.applicability, unsafe_fixes) && f.is_well_formed()))
+        .filter(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| is_allowed(f.applicability, unsafe_fixes) && f.is_well_formed())
+        })
         .collect();
     candidates.sort_by_key(|d| d.fix.as_ref().map(|f| (f.span().start, f.span().end)));
     let mut taken_ranges: Vec<std::ops::Range<usize>> = Vec::new();
@@ -39,11 +43,17 @@ pub fn apply_fixes<'d>(
     'next: for d in candidates {
         let Some(fix) = &d.fix else { continue };
         for edit in &fix.edits {
-            if edit.range.end > text.len() || !text.is_char_boundary(edit.range.start) || !text.is_char_boundary(edit.range.end) {
+            if edit.range.end > text.len()
+                || !text.is_char_boundary(edit.range.start)
+                || !text.is_char_boundary(edit.range.end)
+            {
                 continue 'next;
             }
             // Touching ranges count as overlapping: two inserts at one offset have no defined order.
-            if taken_ranges.iter().any(|r| edit.range.start <= r.end && r.start <= edit.range.end) {
+            if taken_ranges
+                .iter()
+                .any(|r| edit.range.start <= r.end && r.start <= edit.range.end)
+            {
                 continue 'next;
             }
         }
@@ -54,7 +64,10 @@ pub fn apply_fixes<'d>(
     if taken.is_empty() {
         return None;
     }
-    let mut edits: Vec<&crate::diagnostic::Edit> = taken.iter().flat_map(|(_, d)| d.fix.iter().flat_map(|f| &f.edits)).collect();
+    let mut edits: Vec<&crate::diagnostic::Edit> = taken
+        .iter()
+        .flat_map(|(_, d)| d.fix.iter().flat_map(|f| &f.edits))
+        .collect();
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -72,14 +85,25 @@ mod tests {
     use super::*;
     use crate::diagnostic::{Edit, Fix};
 
-    fn diag(range: std::ops::Range<usize>, content: &str, applicability: Applicability) -> Diagnostic {
-        Diagnostic::new("KFP001", range.clone(), "m").with_fix(Some(Fix::new(applicability, vec![Edit::replace(range, content)])))
+    fn diag(
+        range: std::ops::Range<usize>,
+        content: &str,
+        applicability: Applicability,
+    ) -> Diagnostic {
+        Diagnostic::new("KFP001", range.clone(), "m").with_fix(Some(Fix::new(
+            applicability,
+            vec![Edit::replace(range, content)],
+        )))
     }
 
     #[test]
     fn applies_non_overlapping_in_order_and_skips_overlaps() {
         let text = "abcdef";
-        let ds = vec![diag(0..2, "X", Applicability::Safe), diag(1..3, "Y", Applicability::Safe), diag(4..5, "Z", Applicability::Safe)];
+        let ds = vec![
+            diag(0..2, "X", Applicability::Safe),
+            diag(1..3, "Y", Applicability::Safe),
+            diag(4..5, "Z", Applicability::Safe),
+        ];
         let (out, taken) = apply_fixes(text, &ds, false).unwrap();
         assert_eq!(out, "XcdZf");
         assert_eq!(taken.len(), 2);
@@ -87,7 +111,10 @@ mod tests {
 
     #[test]
     fn respects_applicability() {
-        let ds = vec![diag(0..1, "U", Applicability::Unsafe), diag(2..3, "D", Applicability::DisplayOnly)];
+        let ds = vec![
+            diag(0..1, "U", Applicability::Unsafe),
+            diag(2..3, "D", Applicability::DisplayOnly),
+        ];
         assert!(apply_fixes("abc", &ds, false).is_none());
         assert_eq!(apply_fixes("abc", &ds, true).unwrap().0, "Ubc");
     }

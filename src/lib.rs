@@ -49,7 +49,12 @@ enum Outcome {
 
 fn process(file: &DiscoveredFile, settings: &CheckSettings) -> Outcome {
     let error = |message: String, offset: Option<usize>, source: Option<SourceFile>| {
-        Outcome::Failed(FileError { path: file.path.clone(), message, offset, source })
+        Outcome::Failed(FileError {
+            path: file.path.clone(),
+            message,
+            offset,
+            source,
+        })
     };
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
@@ -67,13 +72,28 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings) -> Outcome {
     }
 }
 
-fn process_python(file: &DiscoveredFile, settings: &CheckSettings, source: SourceFile, bytes: &[u8]) -> Outcome {
+fn process_python(
+    file: &DiscoveredFile,
+    settings: &CheckSettings,
+    source: SourceFile,
+    bytes: &[u8],
+) -> Outcome {
     let syntax_error = |e: python::SyntaxError, source: SourceFile| {
-        Outcome::Failed(FileError { path: file.path.clone(), message: e.message, offset: Some(e.offset), source: Some(source) })
+        Outcome::Failed(FileError {
+            path: file.path.clone(),
+            message: e.message,
+            offset: Some(e.offset),
+            source: Some(source),
+        })
     };
     if settings.fix_mode == FixMode::None {
         return match python::check(&source, &settings.selection) {
-            Ok(diagnostics) => Outcome::Checked(FileReport { source, diagnostics, applied: vec![], change: None }),
+            Ok(diagnostics) => Outcome::Checked(FileReport {
+                source,
+                diagnostics,
+                applied: vec![],
+                change: None,
+            }),
             Err(e) => syntax_error(e, source),
         };
     }
@@ -99,16 +119,22 @@ fn process_python(file: &DiscoveredFile, settings: &CheckSettings, source: Sourc
         offset: None,
         source: None,
     });
-    if changed && settings.fix_mode == FixMode::Apply {
-        if let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&outcome.text)) {
-            // Nothing was written: report the original file's diagnostics as they stand.
-            report.applied.clear();
-            report.change = None;
-            report.source = source;
-            failure = Some(FileError { path: file.path.clone(), message: e.to_string(), offset: None, source: None });
-            if let Ok(d) = python::check(&report.source, &settings.selection) {
-                report.diagnostics = d;
-            }
+    if changed
+        && settings.fix_mode == FixMode::Apply
+        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&outcome.text))
+    {
+        // Nothing was written: report the original file's diagnostics as they stand.
+        report.applied.clear();
+        report.change = None;
+        report.source = source;
+        failure = Some(FileError {
+            path: file.path.clone(),
+            message: e.to_string(),
+            offset: None,
+            source: None,
+        });
+        if let Ok(d) = python::check(&report.source, &settings.selection) {
+            report.diagnostics = d;
         }
     }
     match failure {
@@ -118,7 +144,11 @@ fn process_python(file: &DiscoveredFile, settings: &CheckSettings, source: Sourc
 }
 
 /// Checks (and fixes) the files `settings` names, then reports. Returns the exit status.
-pub fn run_check(settings: &CheckSettings, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<ExitStatus> {
+pub fn run_check(
+    settings: &CheckSettings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
     let excludes = match discover::exclude_set(&settings.exclude) {
         Ok(e) => e,
         Err(e) => {
@@ -127,17 +157,22 @@ pub fn run_check(settings: &CheckSettings, out: &mut dyn Write, err: &mut dyn Wr
         }
     };
     let (files, walk_errors) = discover::discover(&settings.paths, &excludes);
-    let outcomes: Vec<Outcome> = match rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build() {
+    let outcomes: Vec<Outcome> = match rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build()
+    {
         Ok(pool) => pool.install(|| files.par_iter().map(|f| process(f, settings)).collect()),
         Err(_) => files.iter().map(|f| process(f, settings)).collect(),
     };
     let mut report = RunReport::default();
-    report.errors.extend(walk_errors.into_iter().map(|w| FileError {
-        path: w.path,
-        message: w.message,
-        offset: None,
-        source: None,
-    }));
+    report
+        .errors
+        .extend(walk_errors.into_iter().map(|w| FileError {
+            path: w.path,
+            message: w.message,
+            offset: None,
+            source: None,
+        }));
     for outcome in outcomes {
         match outcome {
             Outcome::Skipped => report.files_checked += 1,
@@ -159,7 +194,9 @@ pub fn run_check(settings: &CheckSettings, out: &mut dyn Write, err: &mut dyn Wr
         ExitStatus::Error
     } else if settings.exit_zero {
         ExitStatus::Clean
-    } else if summary.problems > 0 || (settings.fix_mode == FixMode::Diff && summary.files_changed > 0) {
+    } else if summary.problems > 0
+        || (settings.fix_mode == FixMode::Diff && summary.files_changed > 0)
+    {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
@@ -167,7 +204,12 @@ pub fn run_check(settings: &CheckSettings, out: &mut dyn Write, err: &mut dyn Wr
     Ok(status)
 }
 
-fn render(settings: &CheckSettings, report: &RunReport, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<()> {
+fn render(
+    settings: &CheckSettings,
+    report: &RunReport,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
     if settings.output_format == OutputFormat::Json {
         return report::json::write(out, report);
     }
@@ -184,7 +226,11 @@ fn render(settings: &CheckSettings, report: &RunReport, out: &mut dyn Write, err
         }
     }
     if !settings.quiet {
-        let text = report::summary_text(&report.summary(), settings.fix_mode == FixMode::Apply, settings.fix_mode == FixMode::Diff);
+        let text = report::summary_text(
+            &report.summary(),
+            settings.fix_mode == FixMode::Apply,
+            settings.fix_mode == FixMode::Diff,
+        );
         // In diff mode stdout carries the patch; the summary goes beside it.
         if settings.fix_mode == FixMode::Diff {
             err.write_all(text.as_bytes())?;

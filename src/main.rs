@@ -14,7 +14,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { ExitStatus::Error as u8 } else { 0 });
+            return ExitCode::from(if e.use_stderr() {
+                ExitStatus::Error as u8
+            } else {
+                0
+            });
         }
     };
     let stdout = std::io::stdout();
@@ -25,18 +29,35 @@ fn main() -> ExitCode {
         Command::Rule { id } => match rule_docs::write_rule(&mut out, &id) {
             Ok(true) => Ok(ExitStatus::Clean),
             Ok(false) => {
-                let _ = writeln!(err, "error: unknown rule `{id}`; `kfp-upgrade rules` lists them");
+                let _ = writeln!(
+                    err,
+                    "error: unknown rule `{id}`; `kfp-upgrade rules` lists them"
+                );
                 Ok(ExitStatus::Error)
             }
             Err(e) => Err(e),
         },
         Command::Check(args) => {
             let settings = CheckSettings {
-                paths: if args.paths.is_empty() { vec![".".into()] } else { args.paths },
+                paths: if args.paths.is_empty() {
+                    vec![".".into()]
+                } else {
+                    args.paths
+                },
                 exclude: args.exclude,
                 selection: RuleSelection {
-                    select: args.select.iter().map(|s| s.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()).collect(),
-                    ignore: args.ignore.iter().map(|s| s.trim().to_ascii_uppercase()).filter(|s| !s.is_empty()).collect(),
+                    select: args
+                        .select
+                        .iter()
+                        .map(|s| s.trim().to_ascii_uppercase())
+                        .filter(|s| !s.is_empty())
+                        .collect(),
+                    ignore: args
+                        .ignore
+                        .iter()
+                        .map(|s| s.trim().to_ascii_uppercase())
+                        .filter(|s| !s.is_empty())
+                        .collect(),
                 },
                 fix_mode: if args.diff {
                     FixMode::Diff

@@ -20,28 +20,43 @@ pub fn parse_noqa(comment: &str) -> Option<Noqa> {
         return None;
     }
     let rest = comment[at + 4..].trim_start();
-    let Some(list) = rest.strip_prefix(':') else { return Some(Noqa { codes: vec![] }) };
+    let Some(list) = rest.strip_prefix(':') else {
+        return Some(Noqa { codes: vec![] });
+    };
     let codes: Vec<String> = list
         .split([',', ' ', '\t'])
         .filter(|c| !c.is_empty())
         // A code is letters then digits; the first word that is not one ends the list (`# noqa: KFP1 because`).
-        .take_while(|c| c.starts_with(|ch: char| ch.is_ascii_alphabetic()) && c.contains(|ch: char| ch.is_ascii_digit()))
+        .take_while(|c| {
+            c.starts_with(|ch: char| ch.is_ascii_alphabetic())
+                && c.contains(|ch: char| ch.is_ascii_digit())
+        })
         .map(str::to_ascii_uppercase)
         .collect();
     Some(Noqa { codes })
 }
 
 /// Whether a file opts out entirely with `# kfp-upgrade: noqa` in any comment.
-pub fn file_is_exempt<'a>(source: &SourceFile, mut comments: impl Iterator<Item = Range<usize>> + 'a) -> bool {
+pub fn file_is_exempt<'a>(
+    source: &SourceFile,
+    mut comments: impl Iterator<Item = Range<usize>> + 'a,
+) -> bool {
     comments.any(|r| {
         let text = source.text[r].to_ascii_lowercase();
         let body = text.trim_start_matches('#').trim();
-        body.starts_with("kfp-upgrade:") && body["kfp-upgrade:".len()..].trim_start().starts_with("noqa")
+        body.starts_with("kfp-upgrade:")
+            && body["kfp-upgrade:".len()..]
+                .trim_start()
+                .starts_with("noqa")
     })
 }
 
 /// Drops diagnostics suppressed by a `# noqa` comment on the line where they start.
-pub fn filter(source: &SourceFile, comments: &[Range<usize>], diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub fn filter(
+    source: &SourceFile,
+    comments: &[Range<usize>],
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     if comments.is_empty() {
         return diagnostics;
     }
@@ -49,10 +64,15 @@ pub fn filter(source: &SourceFile, comments: &[Range<usize>], diagnostics: Vec<D
         .into_iter()
         .filter(|d| {
             let line = source.line_range(d.range.start);
-            !comments.iter().filter(|c| c.start >= line.start && c.start <= line.end).any(|c| {
-                parse_noqa(&source.text[c.clone()])
-                    .is_some_and(|n| n.codes.is_empty() || n.codes.iter().any(|code| d.rule.starts_with(code.as_str())))
-            })
+            !comments
+                .iter()
+                .filter(|c| c.start >= line.start && c.start <= line.end)
+                .any(|c| {
+                    parse_noqa(&source.text[c.clone()]).is_some_and(|n| {
+                        n.codes.is_empty()
+                            || n.codes.iter().any(|code| d.rule.starts_with(code.as_str()))
+                    })
+                })
         })
         .collect()
 }
@@ -64,8 +84,18 @@ mod tests {
     #[test]
     fn parses_noqa_forms() {
         assert_eq!(parse_noqa("# noqa"), Some(Noqa { codes: vec![] }));
-        assert_eq!(parse_noqa("# noqa: KFP001, kfp002"), Some(Noqa { codes: vec!["KFP001".into(), "KFP002".into()] }));
-        assert_eq!(parse_noqa("# NOQA:KFP1 because"), Some(Noqa { codes: vec!["KFP1".into()] }));
+        assert_eq!(
+            parse_noqa("# noqa: KFP001, kfp002"),
+            Some(Noqa {
+                codes: vec!["KFP001".into(), "KFP002".into()]
+            })
+        );
+        assert_eq!(
+            parse_noqa("# NOQA:KFP1 because"),
+            Some(Noqa {
+                codes: vec!["KFP1".into()]
+            })
+        );
         assert_eq!(parse_noqa("# a comment"), None);
         assert_eq!(parse_noqa("# kfp-upgrade: noqa"), None);
     }

@@ -6,7 +6,11 @@ use crate::rules::{Rule, registry};
 
 /// A table of every rule: id, name, severity, fix availability.
 pub fn write_table(out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "{:<7} {:<38} {:<8} {:<12} {}", "ID", "NAME", "SEVERITY", "FIX", "FAMILY")?;
+    writeln!(
+        out,
+        "{:<7} {:<38} {:<8} {:<12} FAMILY",
+        "ID", "NAME", "SEVERITY", "FIX"
+    )?;
     for rule in &registry().rules {
         let opt_in = if rule.opt_in { " (opt-in)" } else { "" };
         writeln!(
@@ -24,7 +28,9 @@ pub fn write_table(out: &mut dyn Write) -> std::io::Result<()> {
 
 /// The documentation of one rule; `false` when the id is unknown.
 pub fn write_rule(out: &mut dyn Write, id: &str) -> std::io::Result<bool> {
-    let Some(rule) = registry().get(id) else { return Ok(false) };
+    let Some(rule) = registry().get(id) else {
+        return Ok(false);
+    };
     out.write_all(render(rule).as_bytes())?;
     Ok(true)
 }
@@ -41,8 +47,14 @@ pub fn render(rule: &Rule) -> String {
     ));
     s.push_str(&format!("## What it does\n{}\n\n", d.what.trim_end()));
     s.push_str(&format!("## Why is this bad?\n{}\n\n", d.why.trim_end()));
-    s.push_str(&format!("## Example\n```python\n{}\n```\n\n", d.example.trim_end()));
-    s.push_str(&format!("## Use instead\n```python\n{}\n```\n\n", d.use_instead.trim_end()));
+    s.push_str(&format!(
+        "## Example\n```python\n{}\n```\n\n",
+        d.example.trim_end()
+    ));
+    s.push_str(&format!(
+        "## Use instead\n```python\n{}\n```\n\n",
+        d.use_instead.trim_end()
+    ));
     s.push_str(&format!("## Fix safety\n{}\n\n", d.fix_safety.trim_end()));
     if let Some(k) = &d.known_problems {
         s.push_str(&format!("## Known problems\n{}\n\n", k.trim_end()));

@@ -14,7 +14,8 @@ pub struct RuleSelection {
 
 impl RuleSelection {
     pub fn is_enabled(&self, rule: &Rule) -> bool {
-        let matches = |prefixes: &[String]| prefixes.iter().any(|p| rule.id.starts_with(p.as_str()));
+        let matches =
+            |prefixes: &[String]| prefixes.iter().any(|p| rule.id.starts_with(p.as_str()));
         if matches(&self.ignore) {
             return false;
         }
@@ -22,7 +23,9 @@ impl RuleSelection {
             return !rule.opt_in;
         }
         // Opt-in rules run only when selected by more than the family prefix `KFP`.
-        self.select.iter().any(|p| rule.id.starts_with(p.as_str()) && (!rule.opt_in || p.len() > 3))
+        self.select
+            .iter()
+            .any(|p| rule.id.starts_with(p.as_str()) && (!rule.opt_in || p.len() > 3))
     }
 }
 

@@ -9,8 +9,14 @@ use std::path::{Path, PathBuf};
 /// How a file's bytes could not be turned into text.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    #[error("invalid UTF-8 at line {line}, column {column} (byte {offset}); kfp-upgrade reads Python sources as UTF-8")]
-    InvalidUtf8 { offset: usize, line: usize, column: usize },
+    #[error(
+        "invalid UTF-8 at line {line}, column {column} (byte {offset}); kfp-upgrade reads Python sources as UTF-8"
+    )]
+    InvalidUtf8 {
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
 }
 
 /// A source file held in memory.
@@ -42,14 +48,23 @@ impl SourceFile {
                 let offset = err.utf8_error().valid_up_to();
                 let bytes = err.as_bytes();
                 let (line, column) = line_col_in_bytes(bytes, offset);
-                Err(DecodeError::InvalidUtf8 { offset, line, column })
+                Err(DecodeError::InvalidUtf8 {
+                    offset,
+                    line,
+                    column,
+                })
             }
         }
     }
 
     pub fn new(path: &Path, text: String, bom: bool) -> Self {
         let line_starts = line_starts(&text);
-        Self { path: path.to_path_buf(), text, bom, line_starts }
+        Self {
+            path: path.to_path_buf(),
+            text,
+            bom,
+            line_starts,
+        }
     }
 
     /// The bytes to write back for `text`: the BOM is restored when the original had one.
@@ -70,7 +85,10 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = self.text[start..floor_char_boundary(&self.text, offset)].chars().count() + 1;
+        let column = self.text[start..floor_char_boundary(&self.text, offset)]
+            .chars()
+            .count()
+            + 1;
         (line + 1, column)
     }
 
@@ -78,8 +96,14 @@ impl SourceFile {
     pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
         let (line, _) = self.line_col(offset);
         let start = self.line_starts[line - 1];
-        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
-        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end };
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         start..end
     }
 
@@ -106,8 +130,14 @@ fn line_starts(text: &str) -> Vec<usize> {
 fn line_col_in_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, column)
 }
 
@@ -124,7 +154,8 @@ mod tests {
 
     #[test]
     fn bom_is_stripped_and_restored() {
-        let file = SourceFile::from_bytes(Path::new("a.py"), b"\xef\xbb\xbfimport kfp\n".to_vec()).unwrap();
+        let file = SourceFile::from_bytes(Path::new("a.py"), b"\xef\xbb\xbfimport kfp\n".to_vec())
+            .unwrap();
         assert!(file.bom);
         assert_eq!(file.text, "import kfp\n");
         assert_eq!(file.encode("x\n"), b"\xef\xbb\xbfx\n");
@@ -132,8 +163,13 @@ mod tests {
 
     #[test]
     fn invalid_utf8_reports_position() {
-        let err = SourceFile::from_bytes(Path::new("a.py"), b"a = 1\nb = '\xff'\n".to_vec()).unwrap_err();
-        let DecodeError::InvalidUtf8 { line, column, offset } = err;
+        let err =
+            SourceFile::from_bytes(Path::new("a.py"), b"a = 1\nb = '\xff'\n".to_vec()).unwrap_err();
+        let DecodeError::InvalidUtf8 {
+            line,
+            column,
+            offset,
+        } = err;
         assert_eq!((line, column, offset), (2, 6, 11));
     }
 

@@ -22,7 +22,10 @@ pub fn write_atomic(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), Wr
     }
     let permissions = std::fs::metadata(&target)?.permissions();
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let mut temp = tempfile::Builder::new().prefix(".kfp-upgrade-").suffix(".tmp").tempfile_in(dir)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".kfp-upgrade-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     std::fs::set_permissions(temp.path(), permissions)?;
@@ -43,10 +46,20 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o750)).unwrap();
         write_atomic(&path, b"old", b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o750);
-        assert!(matches!(write_atomic(&path, b"old", b"newer"), Err(WriteError::ChangedOnDisk)));
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o750
+        );
+        assert!(matches!(
+            write_atomic(&path, b"old", b"newer"),
+            Err(WriteError::ChangedOnDisk)
+        ));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left behind"
+        );
     }
 
     #[test]
@@ -57,7 +70,12 @@ mod tests {
         std::fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_atomic(&link, b"old", b"new").unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
     }
 }

@@ -8,8 +8,8 @@
 use std::ops::Range;
 
 use super::names::{Resolved, ScopeId, SemanticModel, range};
-use super::parse::ast::{self, Expr, Stmt};
 use super::parse::ParsedModule;
+use super::parse::ast::{self, Expr, Stmt};
 use super::rules;
 use super::visit::{self, Visitor};
 use crate::diagnostic::Diagnostic;
@@ -46,7 +46,9 @@ impl<'a> Checker<'a> {
 
     /// The rule with this id, when the user enabled it.
     pub fn enabled(&self, id: &str) -> Option<&'static Rule> {
-        registry().get(id).filter(|rule| self.selection.is_enabled(rule))
+        registry()
+            .get(id)
+            .filter(|rule| self.selection.is_enabled(rule))
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {
@@ -65,7 +67,11 @@ impl<'a> Checker<'a> {
                 let resolved = self.resolve(n.id.as_str(), range(expr).start)?;
                 self.model.qualified_of(&resolved)
             }
-            Expr::Attribute(a) => Some(format!("{}.{}", self.qualified_name(&a.value)?, a.attr.as_str())),
+            Expr::Attribute(a) => Some(format!(
+                "{}.{}",
+                self.qualified_name(&a.value)?,
+                a.attr.as_str()
+            )),
             _ => None,
         }
     }
@@ -80,7 +86,11 @@ impl<'a> Checker<'a> {
 }
 
 /// Checks one parsed module.
-pub fn check_module(source: &SourceFile, module: &ParsedModule, selection: &RuleSelection) -> Vec<Diagnostic> {
+pub fn check_module(
+    source: &SourceFile,
+    module: &ParsedModule,
+    selection: &RuleSelection,
+) -> Vec<Diagnostic> {
     let model = SemanticModel::build(&module.body);
     let mut checker = Checker {
         source,
@@ -100,14 +110,19 @@ pub fn check_module(source: &SourceFile, module: &ParsedModule, selection: &Rule
             rules::check_import(&mut checker, site);
         }
     }
-    checker.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.rule));
+    checker
+        .diagnostics
+        .sort_by_key(|d| (d.range.start, d.range.end, d.rule));
     checker.diagnostics
 }
 
 fn catches_import_error(handlers: &[ast::ExceptHandler]) -> bool {
     fn names_import_error(e: &Expr) -> bool {
         match e {
-            Expr::Name(n) => matches!(n.id.as_str(), "ImportError" | "ModuleNotFoundError" | "Exception"),
+            Expr::Name(n) => matches!(
+                n.id.as_str(),
+                "ImportError" | "ModuleNotFoundError" | "Exception"
+            ),
             Expr::Attribute(a) => matches!(a.attr.as_str(), "ImportError" | "ModuleNotFoundError"),
             Expr::Tuple(t) => t.elts.iter().any(names_import_error),
             _ => false,
@@ -137,8 +152,20 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     sole_in_block: self.sole_next,
                 });
             }
-            Stmt::FunctionDef(ast::StmtFunctionDef { args, body, decorator_list, returns, .. })
-            | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef { args, body, decorator_list, returns, .. }) => {
+            Stmt::FunctionDef(ast::StmtFunctionDef {
+                args,
+                body,
+                decorator_list,
+                returns,
+                ..
+            })
+            | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef {
+                args,
+                body,
+                decorator_list,
+                returns,
+                ..
+            }) => {
                 for d in decorator_list {
                     self.visit_expr(d);
                 }
@@ -150,7 +177,13 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.visit_body(body);
                 self.scope = saved;
             }
-            Stmt::ClassDef(ast::StmtClassDef { bases, keywords, body, decorator_list, .. }) => {
+            Stmt::ClassDef(ast::StmtClassDef {
+                bases,
+                keywords,
+                body,
+                decorator_list,
+                ..
+            }) => {
                 for e in decorator_list.iter().chain(bases) {
                     self.visit_expr(e);
                 }
@@ -161,8 +194,20 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.visit_body(body);
                 self.scope = saved;
             }
-            Stmt::Try(ast::StmtTry { body, handlers, orelse, finalbody, .. })
-            | Stmt::TryStar(ast::StmtTryStar { body, handlers, orelse, finalbody, .. }) => {
+            Stmt::Try(ast::StmtTry {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            })
+            | Stmt::TryStar(ast::StmtTryStar {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            }) => {
                 let guard = catches_import_error(handlers);
                 self.guard_depth += usize::from(guard);
                 self.visit_body(body);
@@ -192,7 +237,9 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 // A zero-argument call of a name (`Integer()`) is recorded so a fix can replace the whole call.
                 let bare = call.args.is_empty() && call.keywords.is_empty();
                 match call.func.as_ref() {
-                    Expr::Name(_) | Expr::Attribute(_) if bare => self.visit_chain(&call.func, Some(range(expr))),
+                    Expr::Name(_) | Expr::Attribute(_) if bare => {
+                        self.visit_chain(&call.func, Some(range(expr)))
+                    }
                     _ => visit::walk_expr(self, expr),
                 }
             }
@@ -215,8 +262,15 @@ impl<'a> Checker<'a> {
                 if name.ctx == ast::ExprContext::Load {
                     let start = range(head).start;
                     if let Some(Resolved::Binding(b)) = self.resolve(name.id.as_str(), start) {
-                        let call = if std::ptr::eq(head, expr) { bare_call.clone() } else { None };
-                        self.model.references[b].push(super::names::Reference { range: range(head), bare_call: call });
+                        let call = if std::ptr::eq(head, expr) {
+                            bare_call.clone()
+                        } else {
+                            None
+                        };
+                        self.model.references[b].push(super::names::Reference {
+                            range: range(head),
+                            bare_call: call,
+                        });
                     }
                     rules::check_chain(self, expr, bare_call);
                 }

@@ -14,7 +14,9 @@ use crate::source::SourceFile;
 /// leading keyword such as `from` or `import`.
 pub fn dotted_name_range(module: &ParsedModule, from: usize, to: usize) -> Option<Range<usize>> {
     let tokens = module.tokens_in(from..to);
-    let first = tokens.iter().position(|t| matches!(t.kind, TokenKind::Name(_)))?;
+    let first = tokens
+        .iter()
+        .position(|t| matches!(t.kind, TokenKind::Name(_)))?;
     let mut end = tokens[first].range.end;
     let mut expect_dot = true;
     for t in &tokens[first + 1..] {
@@ -75,14 +77,24 @@ pub fn delete_statement(source: &SourceFile, stmt: &Stmt, sole_in_block: bool) -
 }
 
 fn next_line_start(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1)
 }
 
 /// Joins statements that replace one statement: on separate lines with its indentation when it owns its
 /// lines, with `; ` otherwise.
-pub fn join_statements(source: &SourceFile, stmt_range: &Range<usize>, statements: &[String]) -> String {
+pub fn join_statements(
+    source: &SourceFile,
+    stmt_range: &Range<usize>,
+    statements: &[String],
+) -> String {
     if owns_its_lines(source, stmt_range) {
-        let sep = format!("{}{}", source.line_ending(), indentation(source, stmt_range.start));
+        let sep = format!(
+            "{}{}",
+            source.line_ending(),
+            indentation(source, stmt_range.start)
+        );
         statements.join(&sep)
     } else {
         statements.join("; ")
@@ -115,13 +127,21 @@ pub fn ensure_imported(checker: &Checker, qualified: &str) -> Option<(String, Op
     }
     let body = &checker.module.body;
     for stmt in body {
-        if let Stmt::ImportFrom(ast::StmtImportFrom { module: Some(m), names, level, .. }) = stmt
+        if let Stmt::ImportFrom(ast::StmtImportFrom {
+            module: Some(m),
+            names,
+            level,
+            ..
+        }) = stmt
             && m.as_str() == module
             && level.as_ref().is_none_or(|l| l.to_u32() == 0)
             && names.iter().all(|a| a.name.as_str() != "*")
             && let Some(last) = names.last()
         {
-            return Some((name.to_string(), Some(Edit::insert(range(last).end, format!(", {name}")))));
+            return Some((
+                name.to_string(),
+                Some(Edit::insert(range(last).end, format!(", {name}"))),
+            ));
         }
     }
     let source = checker.source;

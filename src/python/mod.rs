@@ -19,7 +19,10 @@ pub use parse::SyntaxError;
 const MAX_FIX_ITERATIONS: usize = 10;
 
 /// Checks a Python source: the diagnostics that survive `# noqa`, in source order.
-pub fn check(source: &SourceFile, selection: &RuleSelection) -> Result<Vec<Diagnostic>, SyntaxError> {
+pub fn check(
+    source: &SourceFile,
+    selection: &RuleSelection,
+) -> Result<Vec<Diagnostic>, SyntaxError> {
     let module = parse::parse_module(&source.text)?;
     let comments: Vec<_> = module.comments().collect();
     if noqa::file_is_exempt(source, comments.iter().cloned()) {
@@ -43,21 +46,31 @@ pub struct FixOutcome {
 
 /// Applies fixes until nothing changes (bounded). A round whose result does not parse is discarded, and the
 /// rules involved are reported.
-pub fn fix(source: &SourceFile, selection: &RuleSelection, unsafe_fixes: bool) -> Result<FixOutcome, SyntaxError> {
+pub fn fix(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    unsafe_fixes: bool,
+) -> Result<FixOutcome, SyntaxError> {
     let mut current = source.clone();
     let mut diagnostics = check(&current, selection)?;
     let mut applied = Vec::new();
     let mut invalid_fix = None;
     for _ in 0..MAX_FIX_ITERATIONS {
-        let Some((text, taken)) = apply_fixes(&current.text, &diagnostics, unsafe_fixes) else { break };
+        let Some((text, taken)) = apply_fixes(&current.text, &diagnostics, unsafe_fixes) else {
+            break;
+        };
         let candidate = SourceFile::new(&source.path, text, source.bom);
         match check(&candidate, selection) {
             Ok(next) => {
-                applied.extend(taken.iter().map(|(offset, d)| AppliedFix {
-                    rule: d.rule,
-                    applicability: d.applicability().unwrap_or(crate::diagnostic::Applicability::Safe),
-                    line: current.line_col(*offset).0,
-                    message: d.message.clone(),
+                applied.extend(taken.iter().map(|(offset, d)| {
+                    AppliedFix {
+                        rule: d.rule,
+                        applicability: d
+                            .applicability()
+                            .unwrap_or(crate::diagnostic::Applicability::Safe),
+                        line: current.line_col(*offset).0,
+                        message: d.message.clone(),
+                    }
                 }));
                 current = candidate;
                 diagnostics = next;
@@ -71,5 +84,10 @@ pub fn fix(source: &SourceFile, selection: &RuleSelection, unsafe_fixes: bool) -
             }
         }
     }
-    Ok(FixOutcome { text: current.text, applied, remaining: diagnostics, invalid_fix })
+    Ok(FixOutcome {
+        text: current.text,
+        applied,
+        remaining: diagnostics,
+        invalid_fix,
+    })
 }

@@ -87,7 +87,12 @@ impl SemanticModel {
     pub fn build(body: &[Stmt]) -> Self {
         let mut builder = Builder {
             model: SemanticModel {
-                scopes: vec![Scope { kind: ScopeKind::Module, parent: None, bindings: HashMap::new(), stars: vec![] }],
+                scopes: vec![Scope {
+                    kind: ScopeKind::Module,
+                    parent: None,
+                    bindings: HashMap::new(),
+                    stars: vec![],
+                }],
                 bindings: vec![],
                 scope_of_node: HashMap::new(),
                 references: vec![],
@@ -117,19 +122,30 @@ impl SemanticModel {
                 let chosen = if from_inner_function {
                     ids.last().copied()
                 } else {
-                    ids.iter().rev().find(|b| self.bindings[**b].range.start < offset).copied().or_else(|| {
-                        // A function may use a local bound later in its body (Python would raise), and module
-                        // code may use a name bound later only through functions: keep resolving outward.
-                        if s.kind == ScopeKind::Module { None } else { ids.first().copied() }
-                    })
+                    ids.iter()
+                        .rev()
+                        .find(|b| self.bindings[**b].range.start < offset)
+                        .copied()
+                        .or_else(|| {
+                            // A function may use a local bound later in its body (Python would raise), and module
+                            // code may use a name bound later only through functions: keep resolving outward.
+                            if s.kind == ScopeKind::Module {
+                                None
+                            } else {
+                                ids.first().copied()
+                            }
+                        })
                 };
                 if let Some(b) = chosen {
                     return Some(Resolved::Binding(b));
                 }
             }
             if s.kind == ScopeKind::Module
-                && let Some((_, module)) =
-                    s.stars.iter().rev().find(|(at, _)| from_inner_function || *at < offset)
+                && let Some((_, module)) = s
+                    .stars
+                    .iter()
+                    .rev()
+                    .find(|(at, _)| from_inner_function || *at < offset)
             {
                 return Some(Resolved::Star(format!("{module}.{name}")));
             }
@@ -151,7 +167,9 @@ impl SemanticModel {
 
     /// Bindings of the module scope whose qualified name is `qualified`.
     pub fn module_bindings_of(&self, qualified: &str) -> impl Iterator<Item = &Binding> {
-        self.bindings.iter().filter(move |b| b.scope == 0 && b.qualified.as_deref() == Some(qualified))
+        self.bindings
+            .iter()
+            .filter(move |b| b.scope == 0 && b.qualified.as_deref() == Some(qualified))
     }
 
     /// Whether any binding in the module (any scope) has this name; used to avoid shadowing when adding names.
@@ -166,15 +184,36 @@ struct Builder {
 }
 
 impl Builder {
-    fn bind(&mut self, name: &str, qualified: Option<String>, kind: BindingKind, range: Range<usize>) {
+    fn bind(
+        &mut self,
+        name: &str,
+        qualified: Option<String>,
+        kind: BindingKind,
+        range: Range<usize>,
+    ) {
         let id = self.model.bindings.len();
-        self.model.bindings.push(Binding { name: name.to_string(), qualified, kind, scope: self.current, range });
-        self.model.scopes[self.current].bindings.entry(name.to_string()).or_default().push(id);
+        self.model.bindings.push(Binding {
+            name: name.to_string(),
+            qualified,
+            kind,
+            scope: self.current,
+            range,
+        });
+        self.model.scopes[self.current]
+            .bindings
+            .entry(name.to_string())
+            .or_default()
+            .push(id);
     }
 
     fn with_scope(&mut self, kind: ScopeKind, node_start: usize, f: impl FnOnce(&mut Self)) {
         let id = self.model.scopes.len();
-        self.model.scopes.push(Scope { kind, parent: Some(self.current), bindings: HashMap::new(), stars: vec![] });
+        self.model.scopes.push(Scope {
+            kind,
+            parent: Some(self.current),
+            bindings: HashMap::new(),
+            stars: vec![],
+        });
         self.model.scope_of_node.insert(node_start, id);
         let saved = std::mem::replace(&mut self.current, id);
         f(self);
@@ -182,11 +221,26 @@ impl Builder {
     }
 
     fn bind_parameters(&mut self, args: &ast::Arguments) {
-        for arg in args.posonlyargs.iter().chain(&args.args).chain(&args.kwonlyargs) {
-            self.bind(arg.def.arg.as_str(), None, BindingKind::Local, range(&arg.def));
+        for arg in args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+        {
+            self.bind(
+                arg.def.arg.as_str(),
+                None,
+                BindingKind::Local,
+                range(&arg.def),
+            );
         }
         for arg in args.vararg.iter().chain(&args.kwarg) {
-            self.bind(arg.arg.as_str(), None, BindingKind::Local, range(arg.as_ref()));
+            self.bind(
+                arg.arg.as_str(),
+                None,
+                BindingKind::Local,
+                range(arg.as_ref()),
+            );
         }
     }
 }
@@ -203,17 +257,30 @@ impl<'a> Visitor<'a> for Builder {
                 for alias in names {
                     let module = alias.name.as_str();
                     match &alias.asname {
-                        Some(asname) => {
-                            self.bind(asname.as_str(), Some(module.to_string()), BindingKind::Import, range(alias))
-                        }
+                        Some(asname) => self.bind(
+                            asname.as_str(),
+                            Some(module.to_string()),
+                            BindingKind::Import,
+                            range(alias),
+                        ),
                         None => {
                             let top = module.split('.').next().unwrap_or(module);
-                            self.bind(top, Some(top.to_string()), BindingKind::Import, range(alias));
+                            self.bind(
+                                top,
+                                Some(top.to_string()),
+                                BindingKind::Import,
+                                range(alias),
+                            );
                         }
                     }
                 }
             }
-            Stmt::ImportFrom(ast::StmtImportFrom { module, names, level, .. }) => {
+            Stmt::ImportFrom(ast::StmtImportFrom {
+                module,
+                names,
+                level,
+                ..
+            }) => {
                 let relative = level.as_ref().is_some_and(|l| l.to_u32() > 0);
                 for alias in names {
                     let name = alias.name.as_str();
@@ -224,17 +291,37 @@ impl<'a> Visitor<'a> for Builder {
                     if name == "*" {
                         if let (Some(m), false) = (module, relative) {
                             let at = range(stmt).start;
-                            self.model.scopes[self.current].stars.push((at, m.to_string()));
+                            self.model.scopes[self.current]
+                                .stars
+                                .push((at, m.to_string()));
                         }
                         continue;
                     }
                     let bound = alias.asname.as_ref().map_or(name, |a| a.as_str());
-                    let kind = if qualified.is_some() { BindingKind::FromImport } else { BindingKind::Local };
+                    let kind = if qualified.is_some() {
+                        BindingKind::FromImport
+                    } else {
+                        BindingKind::Local
+                    };
                     self.bind(bound, qualified, kind, range(alias));
                 }
             }
-            Stmt::FunctionDef(ast::StmtFunctionDef { name, args, body, decorator_list, returns, .. })
-            | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef { name, args, body, decorator_list, returns, .. }) => {
+            Stmt::FunctionDef(ast::StmtFunctionDef {
+                name,
+                args,
+                body,
+                decorator_list,
+                returns,
+                ..
+            })
+            | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef {
+                name,
+                args,
+                body,
+                decorator_list,
+                returns,
+                ..
+            }) => {
                 for d in decorator_list {
                     self.visit_expr(d);
                 }
@@ -248,7 +335,14 @@ impl<'a> Visitor<'a> for Builder {
                     b.visit_body(body);
                 });
             }
-            Stmt::ClassDef(ast::StmtClassDef { name, bases, keywords, body, decorator_list, .. }) => {
+            Stmt::ClassDef(ast::StmtClassDef {
+                name,
+                bases,
+                keywords,
+                body,
+                decorator_list,
+                ..
+            }) => {
                 for e in decorator_list.iter().chain(bases) {
                     self.visit_expr(e);
                 }
@@ -275,7 +369,11 @@ impl<'a> Visitor<'a> for Builder {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
-            Expr::Name(ast::ExprName { id, ctx: ast::ExprContext::Store, .. }) => {
+            Expr::Name(ast::ExprName {
+                id,
+                ctx: ast::ExprContext::Store,
+                ..
+            }) => {
                 self.bind(id.as_str(), None, BindingKind::Local, range(expr));
             }
             Expr::Lambda(ast::ExprLambda { args, body, .. }) => {
@@ -306,17 +404,36 @@ mod tests {
             .filter(|(start, _)| **start < offset)
             .max_by_key(|(start, _)| **start)
             .map_or(0, |(_, id)| *id);
-        let scope = if src[..offset].contains("def ") { scope } else { 0 };
-        model.resolve_name(scope, name, offset).and_then(|r| model.qualified_of(&r))
+        let scope = if src[..offset].contains("def ") {
+            scope
+        } else {
+            0
+        };
+        model
+            .resolve_name(scope, name, offset)
+            .and_then(|r| model.qualified_of(&r))
     }
 
     #[test]
     fn import_spellings_resolve() {
-        assert_eq!(qualified_at("import kfp.v2.dsl as dsl\ndsl.x\n", "dsl", "dsl.x"), Some("kfp.v2.dsl".into()));
-        assert_eq!(qualified_at("import kfp.v2.dsl\nkfp.x\n", "kfp", "kfp.x"), Some("kfp".into()));
-        assert_eq!(qualified_at("from kfp.v2 import dsl as d\nd.x\n", "d", "d.x"), Some("kfp.v2.dsl".into()));
         assert_eq!(
-            qualified_at("from kfp.components import *\nInputPath\n", "InputPath", "InputPath\n"),
+            qualified_at("import kfp.v2.dsl as dsl\ndsl.x\n", "dsl", "dsl.x"),
+            Some("kfp.v2.dsl".into())
+        );
+        assert_eq!(
+            qualified_at("import kfp.v2.dsl\nkfp.x\n", "kfp", "kfp.x"),
+            Some("kfp".into())
+        );
+        assert_eq!(
+            qualified_at("from kfp.v2 import dsl as d\nd.x\n", "d", "d.x"),
+            Some("kfp.v2.dsl".into())
+        );
+        assert_eq!(
+            qualified_at(
+                "from kfp.components import *\nInputPath\n",
+                "InputPath",
+                "InputPath\n"
+            ),
             Some("kfp.components.InputPath".into())
         );
     }

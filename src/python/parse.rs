@@ -44,12 +44,17 @@ impl ParsedModule {
 
     /// Whether a comment starts inside `range` (a fix replacing the range would lose it).
     pub fn has_comment_in(&self, range: Range<usize>) -> bool {
-        self.tokens_in(range).iter().any(|t| t.kind == TokenKind::Comment)
+        self.tokens_in(range)
+            .iter()
+            .any(|t| t.kind == TokenKind::Comment)
     }
 
     /// Ranges of all comments.
     pub fn comments(&self) -> impl Iterator<Item = Range<usize>> + '_ {
-        self.tokens.iter().filter(|t| t.kind == TokenKind::Comment).map(|t| t.range.clone())
+        self.tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Comment)
+            .map(|t| t.range.clone())
     }
 }
 
@@ -89,8 +94,14 @@ pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
         }
     }
     match parse_tokens(spanned, Mode::Module, "<source>") {
-        Ok(ast::Mod::Module(module)) => Ok(ParsedModule { body: module.body, tokens }),
-        Ok(_) => Err(SyntaxError { offset: 0, message: "syntax error: not a module".into() }),
+        Ok(ast::Mod::Module(module)) => Ok(ParsedModule {
+            body: module.body,
+            tokens,
+        }),
+        Ok(_) => Err(SyntaxError {
+            offset: 0,
+            message: "syntax error: not a module".into(),
+        }),
         Err(err) => {
             let offset = usize::from(err.offset).min(source.len());
             let detail = match &err.error {
@@ -101,14 +112,16 @@ pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
                 ParseErrorType::InvalidToken => "invalid token".to_string(),
                 ParseErrorType::Lexical(e) => e.to_string(),
             };
-            Err(SyntaxError { offset, message: format!("syntax error: {detail}{NEWER_SYNTAX_HINT}") })
+            Err(SyntaxError {
+                offset,
+                message: format!("syntax error: {detail}{NEWER_SYNTAX_HINT}"),
+            })
         }
     }
 }
 
 /// Said with every syntax error, because the most common cause on valid code is newer syntax.
-const NEWER_SYNTAX_HINT: &str =
-    " (the parser knows Python syntax up to 3.11; newer syntax such as 3.12 f-strings is not supported)";
+const NEWER_SYNTAX_HINT: &str = " (the parser knows Python syntax up to 3.11; newer syntax such as 3.12 f-strings is not supported)";
 
 #[cfg(test)]
 mod tests {

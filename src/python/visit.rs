@@ -33,7 +33,12 @@ pub trait Visitor<'a> {
 }
 
 pub fn walk_arguments<'a, V: Visitor<'a> + ?Sized>(v: &mut V, args: &'a ast::Arguments) {
-    for arg in args.posonlyargs.iter().chain(&args.args).chain(&args.kwonlyargs) {
+    for arg in args
+        .posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
+    {
         if let Some(a) = &arg.def.annotation {
             v.visit_expr(a);
         }
@@ -50,8 +55,20 @@ pub fn walk_arguments<'a, V: Visitor<'a> + ?Sized>(v: &mut V, args: &'a ast::Arg
 
 pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
     match stmt {
-        Stmt::FunctionDef(ast::StmtFunctionDef { args, body, decorator_list, returns, .. })
-        | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef { args, body, decorator_list, returns, .. }) => {
+        Stmt::FunctionDef(ast::StmtFunctionDef {
+            args,
+            body,
+            decorator_list,
+            returns,
+            ..
+        })
+        | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef {
+            args,
+            body,
+            decorator_list,
+            returns,
+            ..
+        }) => {
             for d in decorator_list {
                 v.visit_expr(d);
             }
@@ -61,7 +78,13 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
             }
             v.visit_body(body);
         }
-        Stmt::ClassDef(ast::StmtClassDef { bases, keywords, body, decorator_list, .. }) => {
+        Stmt::ClassDef(ast::StmtClassDef {
+            bases,
+            keywords,
+            body,
+            decorator_list,
+            ..
+        }) => {
             for d in decorator_list {
                 v.visit_expr(d);
             }
@@ -78,7 +101,9 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
                 v.visit_expr(e);
             }
         }
-        Stmt::Delete(ast::StmtDelete { targets, .. }) => targets.iter().for_each(|t| v.visit_expr(t)),
+        Stmt::Delete(ast::StmtDelete { targets, .. }) => {
+            targets.iter().for_each(|t| v.visit_expr(t))
+        }
         Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
             v.visit_expr(value);
             targets.iter().for_each(|t| v.visit_expr(t));
@@ -91,26 +116,49 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
             v.visit_expr(value);
             v.visit_expr(target);
         }
-        Stmt::AnnAssign(ast::StmtAnnAssign { target, annotation, value, .. }) => {
+        Stmt::AnnAssign(ast::StmtAnnAssign {
+            target,
+            annotation,
+            value,
+            ..
+        }) => {
             v.visit_expr(annotation);
             if let Some(e) = value {
                 v.visit_expr(e);
             }
             v.visit_expr(target);
         }
-        Stmt::For(ast::StmtFor { target, iter, body, orelse, .. })
-        | Stmt::AsyncFor(ast::StmtAsyncFor { target, iter, body, orelse, .. }) => {
+        Stmt::For(ast::StmtFor {
+            target,
+            iter,
+            body,
+            orelse,
+            ..
+        })
+        | Stmt::AsyncFor(ast::StmtAsyncFor {
+            target,
+            iter,
+            body,
+            orelse,
+            ..
+        }) => {
             v.visit_expr(iter);
             v.visit_expr(target);
             v.visit_body(body);
             v.visit_body(orelse);
         }
-        Stmt::While(ast::StmtWhile { test, body, orelse, .. }) | Stmt::If(ast::StmtIf { test, body, orelse, .. }) => {
+        Stmt::While(ast::StmtWhile {
+            test, body, orelse, ..
+        })
+        | Stmt::If(ast::StmtIf {
+            test, body, orelse, ..
+        }) => {
             v.visit_expr(test);
             v.visit_body(body);
             v.visit_body(orelse);
         }
-        Stmt::With(ast::StmtWith { items, body, .. }) | Stmt::AsyncWith(ast::StmtAsyncWith { items, body, .. }) => {
+        Stmt::With(ast::StmtWith { items, body, .. })
+        | Stmt::AsyncWith(ast::StmtAsyncWith { items, body, .. }) => {
             for item in items {
                 v.visit_expr(&item.context_expr);
                 if let Some(o) = &item.optional_vars {
@@ -131,8 +179,20 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
         Stmt::Raise(ast::StmtRaise { exc, cause, .. }) => {
             exc.iter().chain(cause).for_each(|e| v.visit_expr(e));
         }
-        Stmt::Try(ast::StmtTry { body, handlers, orelse, finalbody, .. })
-        | Stmt::TryStar(ast::StmtTryStar { body, handlers, orelse, finalbody, .. }) => {
+        Stmt::Try(ast::StmtTry {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+            ..
+        })
+        | Stmt::TryStar(ast::StmtTryStar {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+            ..
+        }) => {
             v.visit_body(body);
             handlers.iter().for_each(|h| v.visit_except_handler(h));
             v.visit_body(orelse);
@@ -171,7 +231,9 @@ pub fn walk_expr<'a, V: Visitor<'a> + ?Sized>(v: &mut V, expr: &'a Expr) {
             v.visit_arguments(args);
             v.visit_expr(body);
         }
-        Expr::IfExp(ast::ExprIfExp { test, body, orelse, .. }) => {
+        Expr::IfExp(ast::ExprIfExp {
+            test, body, orelse, ..
+        }) => {
             v.visit_expr(test);
             v.visit_expr(body);
             v.visit_expr(orelse);
@@ -183,13 +245,24 @@ pub fn walk_expr<'a, V: Visitor<'a> + ?Sized>(v: &mut V, expr: &'a Expr) {
         Expr::Set(ast::ExprSet { elts, .. })
         | Expr::List(ast::ExprList { elts, .. })
         | Expr::Tuple(ast::ExprTuple { elts, .. }) => elts.iter().for_each(|e| v.visit_expr(e)),
-        Expr::ListComp(ast::ExprListComp { elt, generators, .. })
-        | Expr::SetComp(ast::ExprSetComp { elt, generators, .. })
-        | Expr::GeneratorExp(ast::ExprGeneratorExp { elt, generators, .. }) => {
+        Expr::ListComp(ast::ExprListComp {
+            elt, generators, ..
+        })
+        | Expr::SetComp(ast::ExprSetComp {
+            elt, generators, ..
+        })
+        | Expr::GeneratorExp(ast::ExprGeneratorExp {
+            elt, generators, ..
+        }) => {
             walk_comprehensions(v, generators);
             v.visit_expr(elt);
         }
-        Expr::DictComp(ast::ExprDictComp { key, value, generators, .. }) => {
+        Expr::DictComp(ast::ExprDictComp {
+            key,
+            value,
+            generators,
+            ..
+        }) => {
             walk_comprehensions(v, generators);
             v.visit_expr(key);
             v.visit_expr(value);
@@ -204,28 +277,46 @@ pub fn walk_expr<'a, V: Visitor<'a> + ?Sized>(v: &mut V, expr: &'a Expr) {
                 v.visit_expr(e);
             }
         }
-        Expr::Compare(ast::ExprCompare { left, comparators, .. }) => {
+        Expr::Compare(ast::ExprCompare {
+            left, comparators, ..
+        }) => {
             v.visit_expr(left);
             comparators.iter().for_each(|e| v.visit_expr(e));
         }
-        Expr::Call(ast::ExprCall { func, args, keywords, .. }) => {
+        Expr::Call(ast::ExprCall {
+            func,
+            args,
+            keywords,
+            ..
+        }) => {
             v.visit_expr(func);
             args.iter().for_each(|e| v.visit_expr(e));
             keywords.iter().for_each(|k| v.visit_keyword(k));
         }
-        Expr::JoinedStr(ast::ExprJoinedStr { values, .. }) => values.iter().for_each(|e| v.visit_expr(e)),
+        Expr::JoinedStr(ast::ExprJoinedStr { values, .. }) => {
+            values.iter().for_each(|e| v.visit_expr(e))
+        }
         Expr::Subscript(ast::ExprSubscript { value, slice, .. }) => {
             v.visit_expr(value);
             v.visit_expr(slice);
         }
-        Expr::Slice(ast::ExprSlice { lower, upper, step, .. }) => {
-            lower.iter().chain(upper).chain(step).for_each(|e| v.visit_expr(e));
+        Expr::Slice(ast::ExprSlice {
+            lower, upper, step, ..
+        }) => {
+            lower
+                .iter()
+                .chain(upper)
+                .chain(step)
+                .for_each(|e| v.visit_expr(e));
         }
         Expr::Constant(_) | Expr::Name(_) => {}
     }
 }
 
-fn walk_comprehensions<'a, V: Visitor<'a> + ?Sized>(v: &mut V, generators: &'a [ast::Comprehension]) {
+fn walk_comprehensions<'a, V: Visitor<'a> + ?Sized>(
+    v: &mut V,
+    generators: &'a [ast::Comprehension],
+) {
     for g in generators {
         v.visit_expr(&g.iter);
         v.visit_expr(&g.target);

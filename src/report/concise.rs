@@ -9,7 +9,13 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         for d in &file.diagnostics {
             let (line, col) = file.source.line_col(d.range.start);
             let marker = if d.fix.is_some() { " [*]" } else { "" };
-            writeln!(out, "{}:{line}:{col}: {} {}{marker}", file.source.path.display(), d.rule, d.message)?;
+            writeln!(
+                out,
+                "{}:{line}:{col}: {} {}{marker}",
+                file.source.path.display(),
+                d.rule,
+                d.message
+            )?;
         }
     }
     Ok(())

@@ -11,7 +11,13 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         if let Some((before, after)) = &file.change {
             let path = file.source.path.display().to_string();
             let diff = TextDiff::from_lines(before.as_str(), after.as_str());
-            write!(out, "{}", diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")))?;
+            write!(
+                out,
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{path}"), &format!("b/{path}"))
+            )?;
         }
     }
     Ok(())

@@ -18,7 +18,11 @@ fn severity(rule: &str) -> RenderedSeverity {
 }
 
 fn new_buffer(color: bool) -> Buffer {
-    if color { Buffer::ansi() } else { Buffer::no_color() }
+    if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    }
 }
 
 pub fn write(out: &mut dyn Write, report: &RunReport, color: bool) -> std::io::Result<()> {
@@ -28,7 +32,10 @@ pub fn write(out: &mut dyn Write, report: &RunReport, color: bool) -> std::io::R
             continue;
         }
         let mut files = SimpleFiles::new();
-        let id = files.add(file.source.path.display().to_string(), file.source.text.as_str());
+        let id = files.add(
+            file.source.path.display().to_string(),
+            file.source.text.as_str(),
+        );
         for d in &file.diagnostics {
             let mut notes = Vec::new();
             if let Some(title) = &d.fix_title {
@@ -37,10 +44,13 @@ pub fn write(out: &mut dyn Write, report: &RunReport, color: bool) -> std::io::R
             let rendered = Rendered::new(severity(d.rule))
                 .with_code(d.rule)
                 .with_message(&d.message)
-                .with_labels(vec![Label::primary(id, d.range.clone()).with_message(fix_state(d))])
+                .with_labels(vec![
+                    Label::primary(id, d.range.clone()).with_message(fix_state(d)),
+                ])
                 .with_notes(notes);
             let mut buffer = new_buffer(color);
-            term::emit_to_write_style(&mut buffer, &config, &files, &rendered).map_err(std::io::Error::other)?;
+            term::emit_to_write_style(&mut buffer, &config, &files, &rendered)
+                .map_err(std::io::Error::other)?;
             out.write_all(buffer.as_slice())?;
         }
     }
@@ -56,16 +66,20 @@ pub fn write_error(out: &mut dyn Write, error: &FileError, color: bool) -> std::
             let mut files = SimpleFiles::new();
             let id = files.add(error.path.display().to_string(), source.text.as_str());
             let end = (offset + 1).min(source.text.len()).max(offset);
-            let end = (end..=source.text.len()).find(|e| source.text.is_char_boundary(*e)).unwrap_or(offset);
+            let end = (end..=source.text.len())
+                .find(|e| source.text.is_char_boundary(*e))
+                .unwrap_or(offset);
             let rendered = Rendered::error()
                 .with_message(&error.message)
                 .with_labels(vec![Label::primary(id, offset..end).with_message("here")]);
-            term::emit_to_write_style(&mut buffer, &config, &files, &rendered).map_err(std::io::Error::other)?;
+            term::emit_to_write_style(&mut buffer, &config, &files, &rendered)
+                .map_err(std::io::Error::other)?;
         }
         _ => {
             let files = SimpleFiles::<String, String>::new();
             let rendered = Rendered::<usize>::error().with_message(error.one_line());
-            term::emit_to_write_style(&mut buffer, &config, &files, &rendered).map_err(std::io::Error::other)?;
+            term::emit_to_write_style(&mut buffer, &config, &files, &rendered)
+                .map_err(std::io::Error::other)?;
         }
     }
     out.write_all(buffer.as_slice())

@@ -20,7 +20,11 @@ struct Position {
 
 fn position(source: &SourceFile, offset: usize) -> Position {
     let (line, column) = source.line_col(offset);
-    Position { line, column, offset }
+    Position {
+        line,
+        column,
+        offset,
+    }
 }
 
 #[derive(Serialize)]
@@ -110,7 +114,12 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             }
         })
         .collect();
-    let doc = Document { version: SCHEMA_VERSION, diagnostics, errors, summary: report.summary() };
+    let doc = Document {
+        version: SCHEMA_VERSION,
+        diagnostics,
+        errors,
+        summary: report.summary(),
+    };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
     writeln!(out)
 }

@@ -72,8 +72,15 @@ pub struct Summary {
 impl RunReport {
     pub fn summary(&self) -> Summary {
         let all = || self.files.iter().flat_map(|f| &f.diagnostics);
-        let fixable =
-            |unsafe_ok: bool| all().filter(|d| d.fix.as_ref().is_some_and(|f| is_allowed(f.applicability, unsafe_ok))).count();
+        let fixable = |unsafe_ok: bool| {
+            all()
+                .filter(|d| {
+                    d.fix
+                        .as_ref()
+                        .is_some_and(|f| is_allowed(f.applicability, unsafe_ok))
+                })
+                .count()
+        };
         let safe = fixable(false);
         Summary {
             problems: all().count(),
@@ -90,7 +97,13 @@ impl RunReport {
 /// The closing line(s) for text formats.
 pub fn summary_text(summary: &Summary, fixing: bool, diff: bool) -> String {
     let mut out = String::new();
-    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     if diff {
         out.push_str(&format!(
             "Would fix {} in {}; {} would remain.\n",
@@ -116,7 +129,10 @@ pub fn summary_text(summary: &Summary, fixing: bool, diff: bool) -> String {
         ));
     }
     if summary.errors > 0 {
-        out.push_str(&format!("{} could not be checked (see the errors above).\n", plural(summary.errors, "file")));
+        out.push_str(&format!(
+            "{} could not be checked (see the errors above).\n",
+            plural(summary.errors, "file")
+        ));
     }
     out
 }

@@ -185,7 +185,10 @@ pub struct Rule {
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("{path}: {source}")]
-    Parse { path: String, source: serde_yaml::Error },
+    Parse {
+        path: String,
+        source: serde_yaml::Error,
+    },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
 }
@@ -201,7 +204,10 @@ impl Registry {
         let mut rules = Vec::new();
         for (path, text) in files {
             let mut rule: Rule =
-                serde_yaml::from_str(text).map_err(|source| RegistryError::Parse { path: path.to_string(), source })?;
+                serde_yaml::from_str(text).map_err(|source| RegistryError::Parse {
+                    path: path.to_string(),
+                    source,
+                })?;
             rule.path = path.to_string();
             validate(&rule)?;
             rules.push(rule);
@@ -210,7 +216,10 @@ impl Registry {
         let mut by_id = HashMap::new();
         for (i, rule) in rules.iter_mut().enumerate() {
             if by_id.insert(rule.id.clone(), i).is_some() {
-                return Err(RegistryError::Invalid { path: rule.path.clone(), message: format!("duplicate id {}", rule.id) });
+                return Err(RegistryError::Invalid {
+                    path: rule.path.clone(),
+                    message: format!("duplicate id {}", rule.id),
+                });
             }
             // Diagnostics carry `&'static str` ids: the registry lives for the whole process.
             rule.code = Box::leak(rule.id.clone().into_boxed_str());
@@ -219,21 +228,37 @@ impl Registry {
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.by_id.get(&id.to_ascii_uppercase()).map(|i| &self.rules[*i])
+        self.by_id
+            .get(&id.to_ascii_uppercase())
+            .map(|i| &self.rules[*i])
     }
 }
 
 fn validate(rule: &Rule) -> Result<(), RegistryError> {
-    let bad = |message: String| Err(RegistryError::Invalid { path: rule.path.clone(), message });
-    let id_ok = rule.id.len() == 6 && rule.id.starts_with("KFP") && rule.id[3..].chars().all(|c| c.is_ascii_digit());
+    let bad = |message: String| {
+        Err(RegistryError::Invalid {
+            path: rule.path.clone(),
+            message,
+        })
+    };
+    let id_ok = rule.id.len() == 6
+        && rule.id.starts_with("KFP")
+        && rule.id[3..].chars().all(|c| c.is_ascii_digit());
     if !id_ok {
         return bad(format!("id `{}` is not of the form KFPnnn", rule.id));
     }
     let file_name = rule.path.rsplit('/').next().unwrap_or_default();
     if file_name != format!("{}-{}.yaml", rule.id, rule.name) {
-        return bad(format!("file must be named `{}-{}.yaml`", rule.id, rule.name));
+        return bad(format!(
+            "file must be named `{}-{}.yaml`",
+            rule.id, rule.name
+        ));
     }
-    if !rule.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if !rule
+        .name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         return bad(format!("name `{}` is not kebab-case", rule.name));
     }
     if rule.examples.invalid.is_empty() || rule.examples.valid.is_empty() {

@@ -13,21 +13,38 @@ use super::name_table::message;
 
 /// Keyword renames listed as data (`load_component_from_file(filename=…)` → `file_path=`).
 pub fn keyword_renames(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(callee) = checker.qualified_name(&call.func) else { return };
+    let Some(callee) = checker.qualified_name(&call.func) else {
+        return;
+    };
     for rule in &registry().rules {
         for rename in rule.keyword_renames.iter().filter(|r| r.callee == callee) {
             if checker.enabled(&rule.id).is_none() {
                 continue;
             }
             for keyword in &call.keywords {
-                if keyword.arg.as_ref().is_some_and(|a| a.as_str() == rename.from) {
+                if keyword
+                    .arg
+                    .as_ref()
+                    .is_some_and(|a| a.as_str() == rename.from)
+                {
                     let start = range(keyword).start;
                     let name_range = start..start + rename.from.len();
-                    let fix = Fix::new(rule.fix.applicability(), vec![Edit::replace(name_range.clone(), &rename.to)]);
+                    let fix = Fix::new(
+                        rule.fix.applicability(),
+                        vec![Edit::replace(name_range.clone(), &rename.to)],
+                    );
                     let name = format!("{callee}({}=…)", rename.from);
-                    let d = Diagnostic::new(rule.code, name_range, message(rule, &name, &rename.to, ""))
-                        .with_fix_title(rule.fix_title.replace("{name}", &rename.from).replace("{replacement}", &rename.to))
-                        .with_fix(Some(fix));
+                    let d = Diagnostic::new(
+                        rule.code,
+                        name_range,
+                        message(rule, &name, &rename.to, ""),
+                    )
+                    .with_fix_title(
+                        rule.fix_title
+                            .replace("{name}", &rename.from)
+                            .replace("{replacement}", &rename.to),
+                    )
+                    .with_fix(Some(fix));
                     checker.report(d);
                 }
             }
@@ -39,12 +56,18 @@ const LOAD_COMPONENT: &str = "KFP009";
 
 /// `kfp.components.load_component(filename=|url=|text=)` → the matching `load_component_from_*`.
 pub fn load_component(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
-    let Some(rule) = checker.enabled(LOAD_COMPONENT) else { return };
+    let Some(rule) = checker.enabled(LOAD_COMPONENT) else {
+        return;
+    };
     if checker.qualified_name(&call.func).as_deref() != Some("kfp.components.load_component") {
         return;
     }
     // v1 signature: load_component(filename=None, url=None, text=None, component_spec=None)
-    let keyword = |name: &str| call.keywords.iter().find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name));
+    let keyword = |name: &str| {
+        call.keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
+    };
     let (kind, value_range, keyword_range) = if call.keywords.is_empty() && call.args.len() == 1 {
         ("file", range(&call.args[0]), None)
     } else if call.args.is_empty() && call.keywords.len() == 1 {
@@ -66,7 +89,9 @@ pub fn load_component(checker: &mut Checker, call: &ast::ExprCall, call_range: R
             edits.push(Edit::replace(end - a.attr.as_str().len()..end, &new_name));
         }
         Expr::Name(_) => {
-            let Some((local, import)) = ensure_imported(checker, &format!("kfp.components.{new_name}")) else {
+            let Some((local, import)) =
+                ensure_imported(checker, &format!("kfp.components.{new_name}"))
+            else {
                 return report_load_component(checker, rule, call_range, None);
             };
             edits.push(Edit::replace(range(call.func.as_ref()), local));
@@ -88,10 +113,18 @@ fn report_load_component(
     call_range: Range<usize>,
     fix: Option<(Fix, String)>,
 ) {
-    let replacement = fix.as_ref().map_or("load_component_from_file/url/text".to_string(), |(_, n)| n.clone());
-    let d = Diagnostic::new(rule.code, call_range, message(rule, "kfp.components.load_component", &replacement, ""))
-        .with_fix_title(rule.fix_title.replace("{replacement}", &replacement))
-        .with_fix(fix.map(|(f, _)| f));
+    let replacement = fix
+        .as_ref()
+        .map_or("load_component_from_file/url/text".to_string(), |(_, n)| {
+            n.clone()
+        });
+    let d = Diagnostic::new(
+        rule.code,
+        call_range,
+        message(rule, "kfp.components.load_component", &replacement, ""),
+    )
+    .with_fix_title(rule.fix_title.replace("{replacement}", &replacement))
+    .with_fix(fix.map(|(f, _)| f));
     checker.report(d);
 }
 
@@ -99,11 +132,17 @@ const TYPE_CHECK_FLAG: &str = "KFP015";
 
 /// `kfp.TYPE_CHECK = False` no longer turns type errors off.
 pub fn type_check_flag(checker: &mut Checker, assign: &ast::StmtAssign) {
-    let Some(rule) = checker.enabled(TYPE_CHECK_FLAG) else { return };
+    let Some(rule) = checker.enabled(TYPE_CHECK_FLAG) else {
+        return;
+    };
     for target in &assign.targets {
         if checker.qualified_name(target).as_deref() == Some("kfp.TYPE_CHECK") {
-            let d = Diagnostic::new(rule.code, range(target), message(rule, "kfp.TYPE_CHECK", "", ""))
-                .with_fix_title(rule.fix_title.clone());
+            let d = Diagnostic::new(
+                rule.code,
+                range(target),
+                message(rule, "kfp.TYPE_CHECK", "", ""),
+            )
+            .with_fix_title(rule.fix_title.clone());
             checker.report(d);
         }
     }

@@ -12,7 +12,9 @@ use std::sync::OnceLock;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::{Checker, ImportSite};
-use crate::python::edits::{delete_statement, dotted_name_range, from_import_text, join_statements};
+use crate::python::edits::{
+    delete_statement, dotted_name_range, from_import_text, join_statements,
+};
 use crate::python::names::{BindingKind, Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::rules::{FixAvailability, Match, Rule, TableEntry, registry};
@@ -38,7 +40,8 @@ impl Hit {
 }
 
 fn table() -> &'static HashMap<&'static str, (&'static Rule, &'static TableEntry)> {
-    static TABLE: OnceLock<HashMap<&'static str, (&'static Rule, &'static TableEntry)>> = OnceLock::new();
+    static TABLE: OnceLock<HashMap<&'static str, (&'static Rule, &'static TableEntry)>> =
+        OnceLock::new();
     TABLE.get_or_init(|| {
         let mut map = HashMap::new();
         for rule in &registry().rules {
@@ -58,7 +61,11 @@ pub fn lookup(qualified: &str) -> Option<Hit> {
         if let Some((rule, entry)) = table.get(prefix)
             && (entry.matching == Match::Prefix || prefix.len() == qualified.len())
         {
-            return Some(Hit { rule, entry, rest: qualified[prefix.len()..].to_string() });
+            return Some(Hit {
+                rule,
+                entry,
+                rest: qualified[prefix.len()..].to_string(),
+            });
         }
         prefix = &prefix[..prefix.rfind('.')?];
     }
@@ -66,17 +73,30 @@ pub fn lookup(qualified: &str) -> Option<Hit> {
 
 /// Fills a rule's message template.
 pub fn message(rule: &Rule, name: &str, replacement: &str, guidance: &str) -> String {
-    rule.message.replace("{name}", name).replace("{replacement}", replacement).replace("{guidance}", guidance)
+    rule.message
+        .replace("{name}", name)
+        .replace("{replacement}", replacement)
+        .replace("{guidance}", guidance)
 }
 
 fn hit_message(hit: &Hit, name: &str) -> String {
-    let replacement = hit.replacement().or_else(|| hit.builtin().map(str::to_string)).unwrap_or_default();
-    message(hit.rule, name, &replacement, hit.entry.guidance.as_deref().unwrap_or(""))
+    let replacement = hit
+        .replacement()
+        .or_else(|| hit.builtin().map(str::to_string))
+        .unwrap_or_default();
+    message(
+        hit.rule,
+        name,
+        &replacement,
+        hit.entry.guidance.as_deref().unwrap_or(""),
+    )
 }
 
 /// An attribute chain or name in load context, e.g. `kfp.v2.dsl.component` or `types.Integer()`.
 pub fn check_chain(checker: &mut Checker, expr: &Expr, bare_call: Option<Range<usize>>) {
-    let Some(full) = checker.qualified_name(expr) else { return };
+    let Some(full) = checker.qualified_name(expr) else {
+        return;
+    };
     let Some(hit) = lookup(&full) else { return };
     if checker.enabled(&hit.rule.id).is_none() {
         return;
@@ -86,23 +106,36 @@ pub fn check_chain(checker: &mut Checker, expr: &Expr, bare_call: Option<Range<u
     while let Expr::Attribute(a) = nodes[nodes.len() - 1] {
         nodes.push(&a.value);
     }
-    let Some(Expr::Name(head)) = nodes.last().copied() else { return };
+    let Some(Expr::Name(head)) = nodes.last().copied() else {
+        return;
+    };
     let head_start = range(nodes[nodes.len() - 1]).start;
     let resolved = checker.resolve(head.id.as_str(), head_start);
-    let head_qualified = resolved.as_ref().and_then(|r| checker.model.qualified_of(r));
-    let Some(head_qualified) = head_qualified else { return };
+    let head_qualified = resolved
+        .as_ref()
+        .and_then(|r| checker.model.qualified_of(r));
+    let Some(head_qualified) = head_qualified else {
+        return;
+    };
     let bound_by_import = matches!(&resolved, Some(Resolved::Binding(b))
         if checker.model.bindings[*b].kind != BindingKind::Local);
     let matched = &full[..full.len() - hit.rest.len()];
     // How many attribute steps below the head the matched name is spelled; none means the head itself (or a
     // name it was imported as) stands for it, and the import statement is where that gets reported.
-    let Some(depth_of_matched) = matched.matches('.').count().checked_sub(head_qualified.matches('.').count()) else {
+    let Some(depth_of_matched) = matched
+        .matches('.')
+        .count()
+        .checked_sub(head_qualified.matches('.').count())
+    else {
         return;
     };
     if depth_of_matched == 0 && bound_by_import {
         return;
     }
-    if depth_of_matched > 0 && bound_by_import && lookup(&head_qualified).is_some_and(|h| h.replacement().is_some()) {
+    if depth_of_matched > 0
+        && bound_by_import
+        && lookup(&head_qualified).is_some_and(|h| h.replacement().is_some())
+    {
         // The head's import is rewritten, which already fixes what this chain means.
         return;
     }
@@ -110,23 +143,35 @@ pub fn check_chain(checker: &mut Checker, expr: &Expr, bare_call: Option<Range<u
     let node = nodes[node_index];
     let node_range = range(node);
     // Messages name the matched part and its replacement, not the whole chain.
-    let matched_hit = Hit { rule: hit.rule, entry: hit.entry, rest: String::new() };
-    let diagnostic = Diagnostic::new(hit.rule.code, node_range.clone(), hit_message(&matched_hit, matched))
-        .with_fix_title(fix_title(&hit, matched));
+    let matched_hit = Hit {
+        rule: hit.rule,
+        entry: hit.entry,
+        rest: String::new(),
+    };
+    let diagnostic = Diagnostic::new(
+        hit.rule.code,
+        node_range.clone(),
+        hit_message(&matched_hit, matched),
+    )
+    .with_fix_title(fix_title(&hit, matched));
     let applicability = hit.rule.fix.applicability();
     let fix = if let Some(builtin) = hit.builtin() {
         let target = match (&bare_call, node_index) {
             (Some(call), 0) => call.clone(),
             _ => node_range,
         };
-        Some(Fix::new(applicability, vec![Edit::replace(target, builtin)]))
+        Some(Fix::new(
+            applicability,
+            vec![Edit::replace(target, builtin)],
+        ))
     } else if let Some(to) = hit.entry.to.as_deref() {
         // Re-spell the matched part through the head's binding: `kfp.v2.dsl` → `kfp` + `.dsl`.
         let head_text = checker.text(range(nodes[nodes.len() - 1]));
         match to.strip_prefix(head_qualified.as_str()) {
-            Some(tail) if tail.is_empty() || tail.starts_with('.') => {
-                Some(Fix::new(applicability, vec![Edit::replace(node_range, format!("{head_text}{tail}"))]))
-            }
+            Some(tail) if tail.is_empty() || tail.starts_with('.') => Some(Fix::new(
+                applicability,
+                vec![Edit::replace(node_range, format!("{head_text}{tail}"))],
+            )),
             _ => None,
         }
     } else {
@@ -136,13 +181,21 @@ pub fn check_chain(checker: &mut Checker, expr: &Expr, bare_call: Option<Range<u
 }
 
 fn fix_title(hit: &Hit, matched: &str) -> String {
-    let replacement = hit.entry.to.as_deref().map(|t| t.trim_start_matches("builtins.")).unwrap_or("");
+    let replacement = hit
+        .entry
+        .to
+        .as_deref()
+        .map(|t| t.trim_start_matches("builtins."))
+        .unwrap_or("");
     hit.rule
         .fix_title
         .replace("{name}", matched)
         .replace("{replacement}", replacement)
         .replace("{guidance}", hit.entry.guidance.as_deref().unwrap_or(""))
 }
+
+/// `(name, alias)` of one name in a `from … import` statement.
+type ImportedName = (String, Option<String>);
 
 /// What happens to one imported name.
 enum Action {
@@ -181,7 +234,11 @@ pub fn check_import(checker: &mut Checker, site: &ImportSite) {
 
 fn binding_of_alias(checker: &Checker, alias: &ast::Alias) -> Option<usize> {
     let r = range(alias);
-    checker.model.bindings.iter().position(|b| b.range == r && b.kind != BindingKind::Local)
+    checker
+        .model
+        .bindings
+        .iter()
+        .position(|b| b.range == r && b.kind != BindingKind::Local)
 }
 
 fn is_unused(checker: &Checker, alias: &ast::Alias) -> bool {
@@ -196,14 +253,22 @@ fn check_plain_import(checker: &mut Checker, site: &ImportSite, alias: &ast::Ali
         return;
     }
     let alias_range = range(alias);
-    let Some(name_range) = dotted_name_range(checker.module, alias_range.start, alias_range.end) else { return };
+    let Some(name_range) = dotted_name_range(checker.module, alias_range.start, alias_range.end)
+    else {
+        return;
+    };
     let matched = &module[..module.len() - hit.rest.len()];
-    let diagnostic = Diagnostic::new(hit.rule.code, name_range.clone(), hit_message(&hit, matched))
-        .with_fix_title(fix_title(&hit, matched));
+    let diagnostic = Diagnostic::new(
+        hit.rule.code,
+        name_range.clone(),
+        hit_message(&hit, matched),
+    )
+    .with_fix_title(fix_title(&hit, matched));
     let fix = match hit.replacement() {
-        Some(new_module) => {
-            Some(Fix::new(hit.rule.fix.applicability(), vec![Edit::replace(name_range, new_module)]))
-        }
+        Some(new_module) => Some(Fix::new(
+            hit.rule.fix.applicability(),
+            vec![Edit::replace(name_range, new_module)],
+        )),
         None if hit.builtin().is_none() && is_unused(checker, alias) => {
             removal_fix(checker, site, &[alias], site_alias_count(site))
         }
@@ -221,7 +286,12 @@ fn site_alias_count(site: &ImportSite) -> usize {
 }
 
 /// Deletes some aliases of an import statement (the whole statement when it has no others).
-fn removal_fix(checker: &Checker, site: &ImportSite, remove: &[&ast::Alias], total: usize) -> Option<Fix> {
+fn removal_fix(
+    checker: &Checker,
+    site: &ImportSite,
+    remove: &[&ast::Alias],
+    total: usize,
+) -> Option<Fix> {
     if remove.len() == total {
         let edit = delete_statement(checker.source, site.stmt, site.sole_in_block);
         return Some(Fix::new(Applicability::Safe, vec![edit]));
@@ -248,17 +318,28 @@ fn removal_fix(checker: &Checker, site: &ImportSite, remove: &[&ast::Alias], tot
 }
 
 /// `from m import a [as b], …` and `from m import *`
-fn check_from_import(checker: &mut Checker, site: &ImportSite, module: &str, aliases: &[ast::Alias]) {
+fn check_from_import(
+    checker: &mut Checker,
+    site: &ImportSite,
+    module: &str,
+    aliases: &[ast::Alias],
+) {
     let stmt_range = range(site.stmt);
-    let Some(module_range) = dotted_name_range(checker.module, stmt_range.start, stmt_range.end) else { return };
+    let Some(module_range) = dotted_name_range(checker.module, stmt_range.start, stmt_range.end)
+    else {
+        return;
+    };
     if aliases.len() == 1 && aliases[0].name.as_str() == "*" {
         let Some(hit) = lookup(module) else { return };
         if checker.enabled(&hit.rule.id).is_none() {
             return;
         }
-        let fix = hit
-            .replacement()
-            .map(|new| Fix::new(hit.rule.fix.applicability(), vec![Edit::replace(module_range.clone(), new)]));
+        let fix = hit.replacement().map(|new| {
+            Fix::new(
+                hit.rule.fix.applicability(),
+                vec![Edit::replace(module_range.clone(), new)],
+            )
+        });
         let d = Diagnostic::new(hit.rule.code, module_range, hit_message(&hit, module))
             .with_fix_title(fix_title(&hit, module))
             .with_fix(fix);
@@ -270,18 +351,26 @@ fn check_from_import(checker: &mut Checker, site: &ImportSite, module: &str, ali
         .map(|alias| {
             let qualified = format!("{module}.{}", alias.name.as_str());
             let hit = lookup(&qualified).filter(|h| checker.enabled(&h.rule.id).is_some());
-            AliasPlan { alias, qualified, hit, action: None }
+            AliasPlan {
+                alias,
+                qualified,
+                hit,
+                action: None,
+            }
         })
         .collect();
     for plan in &mut plans {
-        plan.action = plan.hit.as_ref().map(|hit| match (hit.builtin(), hit.replacement()) {
-            (Some(b), _) => Action::Builtin(b),
-            (None, Some(new)) => match new.rsplit_once('.') {
-                Some((m, n)) => Action::Move(m.to_string(), n.to_string()),
-                None => Action::Move(String::new(), new),
-            },
-            (None, None) => Action::Removed,
-        });
+        plan.action = plan
+            .hit
+            .as_ref()
+            .map(|hit| match (hit.builtin(), hit.replacement()) {
+                (Some(b), _) => Action::Builtin(b),
+                (None, Some(new)) => match new.rsplit_once('.') {
+                    Some((m, n)) => Action::Move(m.to_string(), n.to_string()),
+                    None => Action::Move(String::new(), new),
+                },
+                (None, None) => Action::Removed,
+            });
     }
     // One diagnostic (and one fix) per rule that matched names of this statement.
     let mut rules: Vec<&'static Rule> = Vec::new();
@@ -302,13 +391,15 @@ fn check_from_import(checker: &mut Checker, site: &ImportSite, module: &str, ali
             range(group[0].alias).start..range(group[group.len() - 1].alias).end
         };
         let first = &group[0];
-        let Some(hit) = first.hit.as_ref() else { continue };
+        let Some(hit) = first.hit.as_ref() else {
+            continue;
+        };
         let mut message = hit_message(hit, &first.qualified);
         if group.len() > 1 {
             message.push_str(&format!(" (and {} more imported names)", group.len() - 1));
         }
-        let diagnostic =
-            Diagnostic::new(rule.code, range, message).with_fix_title(fix_title(hit, &first.qualified));
+        let diagnostic = Diagnostic::new(rule.code, range, message)
+            .with_fix_title(fix_title(hit, &first.qualified));
         let fix = from_import_fix(checker, site, module, module_range.clone(), &plans, rule);
         checker.report(diagnostic.with_fix(fix));
     }
@@ -329,14 +420,20 @@ fn from_import_fix(
         return None;
     }
     // Removed names: only an unused import can go.
-    if group.iter().all(|p| matches!(p.action, Some(Action::Removed))) {
+    if group
+        .iter()
+        .all(|p| matches!(p.action, Some(Action::Removed)))
+    {
         if !group.iter().all(|p| is_unused(checker, p.alias)) {
             return None;
         }
         let aliases: Vec<&ast::Alias> = group.iter().map(|p| p.alias).collect();
         return removal_fix(checker, site, &aliases, plans.len());
     }
-    if group.iter().any(|p| matches!(p.action, Some(Action::Removed))) {
+    if group
+        .iter()
+        .any(|p| matches!(p.action, Some(Action::Removed)))
+    {
         return None;
     }
     // Simplest case: every name moves to the same new module under the same name.
@@ -349,13 +446,18 @@ fn from_import_fix(
             _ => false,
         });
     if all_same_module {
-        let Some(Action::Move(new_module, _)) = &group[0].action else { return None };
-        return Some(Fix::new(applicability, vec![Edit::replace(module_range, new_module.clone())]));
+        let Some(Action::Move(new_module, _)) = &group[0].action else {
+            return None;
+        };
+        return Some(Fix::new(
+            applicability,
+            vec![Edit::replace(module_range, new_module.clone())],
+        ));
     }
     // Otherwise rebuild the statement: names of other rules stay where they are.
     let mut edits = Vec::new();
-    let mut kept: Vec<(String, Option<String>)> = Vec::new();
-    let mut moved: Vec<(String, Vec<(String, Option<String>)>)> = Vec::new();
+    let mut kept: Vec<ImportedName> = Vec::new();
+    let mut moved: Vec<(String, Vec<ImportedName>)> = Vec::new();
     let mut plain_imports: Vec<String> = Vec::new();
     for plan in plans {
         let name = plan.alias.name.to_string();
@@ -364,7 +466,11 @@ fn from_import_fix(
         match (&plan.action, in_group(plan)) {
             (Some(Action::Move(m, n)), true) if m.is_empty() => {
                 // A top-level package (`from kfp import v2` → `kfp`): bind it under the same name.
-                plain_imports.push(if &bound == n { format!("import {n}") } else { format!("import {n} as {bound}") });
+                plain_imports.push(if &bound == n {
+                    format!("import {n}")
+                } else {
+                    format!("import {n} as {bound}")
+                });
             }
             (Some(Action::Move(m, n)), true) => {
                 let entry = (n.clone(), Some(bound));
@@ -376,7 +482,10 @@ fn from_import_fix(
             (Some(Action::Builtin(b)), true) => {
                 let binding = binding_of_alias(checker, plan.alias)?;
                 for reference in &checker.model.references[binding] {
-                    let target = reference.bare_call.clone().unwrap_or(reference.range.clone());
+                    let target = reference
+                        .bare_call
+                        .clone()
+                        .unwrap_or(reference.range.clone());
                     edits.push(Edit::replace(target, *b));
                 }
             }
@@ -398,9 +507,16 @@ fn from_import_fix(
         applicability = Applicability::DisplayOnly;
     }
     if statements.is_empty() {
-        edits.push(delete_statement(checker.source, site.stmt, site.sole_in_block));
+        edits.push(delete_statement(
+            checker.source,
+            site.stmt,
+            site.sole_in_block,
+        ));
     } else {
-        edits.push(Edit::replace(stmt_range.clone(), join_statements(checker.source, &stmt_range, &statements)));
+        edits.push(Edit::replace(
+            stmt_range.clone(),
+            join_statements(checker.source, &stmt_range, &statements),
+        ));
     }
     let fix = Fix::new(applicability, edits);
     fix.is_well_formed().then_some(fix)
