@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 pub enum WriteError {
     #[error("not written: the file changed on disk after it was read; run again")]
     ChangedOnDisk,
+    #[error("not written: the file is read-only")]
+    ReadOnly,
     #[error("could not write: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -21,6 +23,10 @@ pub fn write_atomic(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), Wr
         return Err(WriteError::ChangedOnDisk);
     }
     let permissions = std::fs::metadata(&target)?.permissions();
+    // Replacing by rename would succeed on a read-only file; its mode says the user does not want it changed.
+    if permissions.readonly() {
+        return Err(WriteError::ReadOnly);
+    }
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
     let mut temp = tempfile::Builder::new()
         .prefix(".kfp-upgrade-")
@@ -60,6 +66,16 @@ mod tests {
             1,
             "no temporary file left behind"
         );
+    }
+
+    #[test]
+    fn refuses_read_only_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.py");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(matches!(write_atomic(&path, b"old", b"new"), Err(WriteError::ReadOnly)));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
     }
 
     #[test]

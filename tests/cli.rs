@@ -9,7 +9,9 @@ struct Project {
 
 impl Project {
     fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
@@ -40,7 +42,8 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const V1: &str = "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";
+const V1: &str =
+    "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";
 const V2: &str = "from kfp import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";
 
 #[test]
@@ -50,12 +53,18 @@ fn check_reports_rustc_style_with_help_and_summary_and_exits_1() {
     let o = p.run(&["check"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("warning[KFP001]: `kfp.v2.dsl` is the deprecated `kfp.v2` namespace"), "{out}");
+    assert!(
+        out.contains("warning[KFP001]: `kfp.v2.dsl` is the deprecated `kfp.v2` namespace"),
+        "{out}"
+    );
     assert!(out.contains("a.py:1:6"), "{out}");
     assert!(out.contains("1 │ from kfp.v2 import dsl"), "{out}");
     assert!(out.contains("^^^^^^ fixable"), "{out}");
     assert!(out.contains("= help: Use `kfp.dsl`"), "{out}");
-    assert!(out.contains("Found 1 problem (1 fixable with --fix, 0 with --unsafe-fixes)."), "{out}");
+    assert!(
+        out.contains("Found 1 problem (1 fixable with --fix, 0 with --unsafe-fixes)."),
+        "{out}"
+    );
 }
 
 #[test]
@@ -74,7 +83,11 @@ fn fix_rewrites_and_exits_0_when_nothing_remains() {
     let o = p.run(&["check", "--fix", "a.py"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert_eq!(p.read("a.py"), V2.as_bytes());
-    assert!(stdout(&o).contains("Fixed 1 problem in 1 file; 0 problems remaining."), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("Fixed 1 problem in 1 file; 0 problems remaining."),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -83,11 +96,18 @@ fn diff_prints_patch_writes_nothing_and_exits_1() {
     p.write("a.py", V1);
     let o = p.run(&["check", "--diff", "a.py"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("-from kfp.v2 import dsl\n+from kfp import dsl\n"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("-from kfp.v2 import dsl\n+from kfp import dsl\n"),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(p.read("a.py"), V1.as_bytes());
     let clean = Project::new();
     clean.write("a.py", V2);
-    assert_eq!(clean.run(&["check", "--diff", "a.py"]).status.code(), Some(0));
+    assert_eq!(
+        clean.run(&["check", "--diff", "a.py"]).status.code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -97,7 +117,11 @@ fn unsafe_fixes_need_the_flag() {
     p.write("a.py", src);
     let o = p.run(&["check", "--fix", "a.py"]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(p.read("a.py"), src.as_bytes(), "an unsafe fix was applied without --unsafe-fixes");
+    assert_eq!(
+        p.read("a.py"),
+        src.as_bytes(),
+        "an unsafe fix was applied without --unsafe-fixes"
+    );
     let o = p.run(&["check", "--fix", "--unsafe-fixes", "a.py"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(p.read("a.py"), b"from kfp.dsl import InputPath\n");
@@ -107,9 +131,18 @@ fn unsafe_fixes_need_the_flag() {
 fn exit_zero_and_quiet() {
     let p = Project::new();
     p.write("a.py", V1);
-    let o = p.run(&["check", "--exit-zero", "--quiet", "--output-format", "concise"]);
+    let o = p.run(&[
+        "check",
+        "--exit-zero",
+        "--quiet",
+        "--output-format",
+        "concise",
+    ]);
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(stdout(&o), "a.py:1:6: KFP001 `kfp.v2.dsl` is the deprecated `kfp.v2` namespace; kfp 2 has it at `kfp.dsl` [*]\n");
+    assert_eq!(
+        stdout(&o),
+        "a.py:1:6: KFP001 `kfp.v2.dsl` is the deprecated `kfp.v2` namespace; kfp 2 has it at `kfp.dsl` [*]\n"
+    );
 }
 
 #[test]
@@ -120,13 +153,19 @@ fn select_and_ignore_match_prefixes() {
         let mut all = vec!["check", "--output-format", "concise", "--quiet"];
         all.extend_from_slice(args);
         let out = stdout(&p.run(&all));
-        let mut ids: Vec<String> = out.lines().filter_map(|l| l.split(' ').nth(1).map(str::to_string)).collect();
+        let mut ids: Vec<String> = out
+            .lines()
+            .filter_map(|l| l.split(' ').nth(1).map(str::to_string))
+            .collect();
         ids.dedup();
         ids
     };
     assert_eq!(rules(&[]), vec!["KFP001", "KFP010"]);
     assert_eq!(rules(&["--select", "KFP01"]), vec!["KFP010"]);
-    assert_eq!(rules(&["--select", "kfp001,KFP010"]), vec!["KFP001", "KFP010"]);
+    assert_eq!(
+        rules(&["--select", "kfp001,KFP010"]),
+        vec!["KFP001", "KFP010"]
+    );
     assert_eq!(rules(&["--ignore", "KFP00"]), vec!["KFP010"]);
 }
 
@@ -166,8 +205,14 @@ fn json_output_is_the_documented_schema() {
     assert_eq!(d["name"], "kfp-v2-namespace");
     assert_eq!(d["severity"], "warning");
     assert_eq!(d["fix_title"], "Use `kfp.dsl`");
-    assert_eq!(d["start"], serde_json::json!({"line": 1, "column": 6, "offset": 5}));
-    assert_eq!(d["end"], serde_json::json!({"line": 1, "column": 12, "offset": 11}));
+    assert_eq!(
+        d["start"],
+        serde_json::json!({"line": 1, "column": 6, "offset": 5})
+    );
+    assert_eq!(
+        d["end"],
+        serde_json::json!({"line": 1, "column": 12, "offset": 11})
+    );
     assert_eq!(d["fix"]["applicability"], "safe");
     // The fix re-spells only the module path: `from kfp.v2 import dsl` → `from kfp import dsl`.
     assert_eq!(d["fix"]["edits"][0]["content"], "kfp");
@@ -189,9 +234,19 @@ fn bad_files_are_reported_with_position_and_the_run_goes_on() {
     assert!(err.contains("bad_syntax.py:"), "{err}");
     assert!(err.contains("newer.py:2:"), "{err}");
     assert!(err.contains("3.12"), "{err}");
-    assert!(err.contains("latin1.py: invalid UTF-8 at line 2, column 6"), "{err}");
-    assert!(!err.contains("no_kfp_at_all"), "files that never mention kfp are not parsed: {err}");
-    assert_eq!(p.read("good.py"), V2.as_bytes(), "the good file was still fixed");
+    assert!(
+        err.contains("latin1.py: invalid UTF-8 at line 2, column 6"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("no_kfp_at_all"),
+        "files that never mention kfp are not parsed: {err}"
+    );
+    assert_eq!(
+        p.read("good.py"),
+        V2.as_bytes(),
+        "the good file was still fixed"
+    );
     assert_eq!(p.read("latin1.py"), b"import kfp\nx = '\xe9'\n");
 }
 
@@ -206,7 +261,11 @@ fn unreadable_file_is_an_error_not_a_skip() {
     }
     let o = p.run(&["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("a.py: could not read"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a.py: could not read"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -216,7 +275,10 @@ fn missing_path_and_bad_arguments_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does-not-exist"), "{}", stderr(&o));
     assert_eq!(p.run(&["check", "--no-such-flag"]).status.code(), Some(2));
-    assert_eq!(p.run(&["check", "--exclude", "a[", "."]).status.code(), Some(2));
+    assert_eq!(
+        p.run(&["check", "--exclude", "a[", "."]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -229,7 +291,10 @@ fn fixes_keep_crlf_bom_permissions_and_every_other_byte() {
     let o = p.run(&["check", "--fix", "a.py"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(p.read("a.py"), src.replace("kfp.v2", "kfp").as_bytes());
-    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o754);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o754
+    );
 }
 
 #[test]
@@ -254,11 +319,29 @@ fn discovery_skips_venvs_hidden_and_excluded_but_checks_explicit_files() {
     p.write("build/a.py", V1);
     p.write("src/a.py", V1);
     p.write("src/notes.txt", V1);
-    let out = stdout(&p.run(&["check", "--output-format", "concise", "--quiet", "--exclude", "build"]));
+    let out = stdout(&p.run(&[
+        "check",
+        "--output-format",
+        "concise",
+        "--quiet",
+        "--exclude",
+        "build",
+    ]));
     assert_eq!(out.lines().collect::<Vec<_>>().len(), 1, "{out}");
     assert!(out.starts_with("src/a.py:"), "{out}");
-    let out = stdout(&p.run(&["check", "--output-format", "concise", "--quiet", "--exclude", "build", "build/a.py"]));
-    assert!(out.starts_with("build/a.py:"), "an explicit file is always checked: {out}");
+    let out = stdout(&p.run(&[
+        "check",
+        "--output-format",
+        "concise",
+        "--quiet",
+        "--exclude",
+        "build",
+        "build/a.py",
+    ]));
+    assert!(
+        out.starts_with("build/a.py:"),
+        "an explicit file is always checked: {out}"
+    );
 }
 
 #[test]
@@ -286,11 +369,38 @@ fn rule_and_rules_commands_document_rules() {
     let o = p.run(&["rule", "kfp001"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    for section in ["# kfp-v2-namespace (KFP001)", "## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix safety"] {
+    for section in [
+        "# kfp-v2-namespace (KFP001)",
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## Fix safety",
+    ] {
         assert!(out.contains(section), "missing {section}: {out}");
     }
     let o = p.run(&["rules"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).lines().any(|l| l.starts_with("KFP001") && l.contains("safe")), "{}", stdout(&o));
+    assert!(
+        stdout(&o)
+            .lines()
+            .any(|l| l.starts_with("KFP001") && l.contains("safe")),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(p.run(&["rule", "KFP999"]).status.code(), Some(2));
+}
+
+#[test]
+fn read_only_file_under_fix_is_reported_not_written() {
+    let p = Project::new();
+    let path = p.write("a.py", V1);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    p.write("b.py", V1);
+    let o = p.run(&["check", "--fix"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("a.py: not written: the file is read-only"), "{}", stderr(&o));
+    assert_eq!(p.read("a.py"), V1.as_bytes());
+    assert_eq!(p.read("b.py"), V2.as_bytes(), "the other file is still fixed");
 }

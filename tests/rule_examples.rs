@@ -45,7 +45,10 @@ fn every_rule_example_behaves_as_documented() {
             match count_of(rule, &ex.before) {
                 Ok(n) if n == ex.count => {}
                 Ok(0) => failures.push(format!("{at}: missing (no diagnostic)")),
-                Ok(n) => failures.push(format!("{at}: noisy ({n} diagnostics, expected {})", ex.count)),
+                Ok(n) => failures.push(format!(
+                    "{at}: noisy ({n} diagnostics, expected {})",
+                    ex.count
+                )),
                 Err(e) => failures.push(format!("{at}: before does not parse: {e}")),
             }
             let expected = ex.after.as_deref().unwrap_or(&ex.before);
@@ -59,12 +62,16 @@ fn every_rule_example_behaves_as_documented() {
             if let Some(after) = &ex.after {
                 match count_of(rule, after) {
                     Ok(0) => {}
-                    Ok(n) => failures.push(format!("{at}: after still has {n} diagnostics of the rule")),
+                    Ok(n) => {
+                        failures.push(format!("{at}: after still has {n} diagnostics of the rule"))
+                    }
                     Err(e) => failures.push(format!("{at}: after does not parse: {e}")),
                 }
                 match fixed(after) {
                     Ok(again) if &again == after => {}
-                    Ok(_) => failures.push(format!("{at}: not idempotent (fixing after changes it)")),
+                    Ok(_) => {
+                        failures.push(format!("{at}: not idempotent (fixing after changes it)"))
+                    }
                     Err(e) => failures.push(format!("{at}: {e}")),
                 }
             }
@@ -72,16 +79,30 @@ fn every_rule_example_behaves_as_documented() {
         for ex in &rule.examples.valid {
             match count_of(rule, &ex.code) {
                 Ok(0) => {}
-                Ok(n) => failures.push(format!("{} valid `{}`: noisy ({n} diagnostics)", rule.id, ex.name)),
-                Err(e) => failures.push(format!("{} valid `{}`: does not parse: {e}", rule.id, ex.name)),
+                Ok(n) => failures.push(format!(
+                    "{} valid `{}`: noisy ({n} diagnostics)",
+                    rule.id, ex.name
+                )),
+                Err(e) => failures.push(format!(
+                    "{} valid `{}`: does not parse: {e}",
+                    rule.id, ex.name
+                )),
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Writes the oracle examples to files named after their rule and example.
-fn write_examples(dir: &Path, pick: impl Fn(&kfp_upgrade::rules::InvalidExample) -> Option<&str>) -> Vec<PathBuf> {
+fn write_examples(
+    dir: &Path,
+    pick: impl Fn(&kfp_upgrade::rules::InvalidExample) -> Option<&str>,
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for rule in &registry().rules {
         for ex in rule.examples.invalid.iter().filter(|e| e.oracle) {
@@ -97,13 +118,25 @@ fn write_examples(dir: &Path, pick: impl Fn(&kfp_upgrade::rules::InvalidExample)
 }
 
 fn assert_all_compile(kfp: Kfp, files: &[PathBuf]) {
-    let Some(results) = compile_files(kfp, files, None) else { return };
+    let Some(results) = compile_files(kfp, files, None) else {
+        return;
+    };
     let failures: Vec<String> = results
         .iter()
         .filter(|r| !r.ok)
-        .map(|r| format!("{}: {}", r.file.display(), r.error.as_deref().unwrap_or("failed")))
+        .map(|r| {
+            format!(
+                "{}: {}",
+                r.file.display(),
+                r.error.as_deref().unwrap_or("failed")
+            )
+        })
         .collect();
-    assert!(failures.is_empty(), "{kfp:?} oracle failures:\n{}", failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{kfp:?} oracle failures:\n{}",
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -135,21 +168,34 @@ fn every_rule_is_documented_and_well_formed() {
             ("fix_safety", &d.fix_safety),
         ] {
             if text.trim().len() < 10 {
-                problems.push(format!("{}: docs.{section} is missing or too short", rule.id));
+                problems.push(format!(
+                    "{}: docs.{section} is missing or too short",
+                    rule.id
+                ));
             }
         }
         if rule.message.trim_end().ends_with('.') {
             problems.push(format!("{}: message should not end with a period", rule.id));
         }
         if !rule.fix_title.starts_with(|c: char| c.is_uppercase()) {
-            problems.push(format!("{}: fix title should start with a capital letter", rule.id));
+            problems.push(format!(
+                "{}: fix title should start with a capital letter",
+                rule.id
+            ));
         }
-        let has_logic = rule.table.len() + rule.keyword_renames.len() > 0 || HANDLER_RULES.contains(&rule.id.as_str());
+        let has_logic = rule.table.len() + rule.keyword_renames.len() > 0
+            || HANDLER_RULES.contains(&rule.id.as_str());
         if !has_logic {
-            problems.push(format!("{}: no table, keyword rename or handler implements it", rule.id));
+            problems.push(format!(
+                "{}: no table, keyword rename or handler implements it",
+                rule.id
+            ));
         }
         if rule.examples.invalid.iter().all(|e| !e.oracle) {
-            problems.push(format!("{}: no invalid example is checked by the oracle", rule.id));
+            problems.push(format!(
+                "{}: no invalid example is checked by the oracle",
+                rule.id
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
