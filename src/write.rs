@@ -74,7 +74,10 @@ mod tests {
         let path = dir.path().join("a.py");
         std::fs::write(&path, "old").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
-        assert!(matches!(write_atomic(&path, b"old", b"new"), Err(WriteError::ReadOnly)));
+        assert!(matches!(
+            write_atomic(&path, b"old", b"new"),
+            Err(WriteError::ReadOnly)
+        ));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
     }
 

@@ -11,7 +11,7 @@ use super::names::{Resolved, ScopeId, SemanticModel, range};
 use super::parse::ParsedModule;
 use super::parse::ast::{self, Expr, Stmt};
 use super::rules;
-use super::visit::{self, Visitor};
+use super::visit::{self, ScopeBody, Visitor};
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, registry};
 use crate::settings::RuleSelection;
@@ -75,14 +75,6 @@ impl<'a> Checker<'a> {
             _ => None,
         }
     }
-
-    fn enter_scope(&mut self, node_start: usize) -> ScopeId {
-        let saved = self.scope;
-        if let Some(id) = self.model.scope_opened_at(node_start) {
-            self.scope = id;
-        }
-        saved
-    }
 }
 
 /// Checks one parsed module.
@@ -142,6 +134,15 @@ impl<'a> Visitor<'a> for Checker<'a> {
         }
     }
 
+    fn visit_scope_body(&mut self, scope: ScopeBody<'a>) {
+        let saved = self.scope;
+        if let Some(id) = self.model.scope_opened_at(scope.start()) {
+            self.scope = id;
+        }
+        visit::walk_scope_body(self, scope);
+        self.scope = saved;
+    }
+
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::Import(_) | Stmt::ImportFrom(_) => {
@@ -151,48 +152,6 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     guarded: self.guard_depth > 0,
                     sole_in_block: self.sole_next,
                 });
-            }
-            Stmt::FunctionDef(ast::StmtFunctionDef {
-                args,
-                body,
-                decorator_list,
-                returns,
-                ..
-            })
-            | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef {
-                args,
-                body,
-                decorator_list,
-                returns,
-                ..
-            }) => {
-                for d in decorator_list {
-                    self.visit_expr(d);
-                }
-                self.visit_arguments(args);
-                if let Some(r) = returns {
-                    self.visit_expr(r);
-                }
-                let saved = self.enter_scope(range(stmt).start);
-                self.visit_body(body);
-                self.scope = saved;
-            }
-            Stmt::ClassDef(ast::StmtClassDef {
-                bases,
-                keywords,
-                body,
-                decorator_list,
-                ..
-            }) => {
-                for e in decorator_list.iter().chain(bases) {
-                    self.visit_expr(e);
-                }
-                for k in keywords {
-                    self.visit_keyword(k);
-                }
-                let saved = self.enter_scope(range(stmt).start);
-                self.visit_body(body);
-                self.scope = saved;
             }
             Stmt::Try(ast::StmtTry {
                 body,
@@ -226,12 +185,6 @@ impl<'a> Visitor<'a> for Checker<'a> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
-            Expr::Lambda(ast::ExprLambda { args, body, .. }) => {
-                self.visit_arguments(args);
-                let saved = self.enter_scope(range(expr).start);
-                self.visit_expr(body);
-                self.scope = saved;
-            }
             Expr::Call(call) => {
                 rules::check_call(self, call, range(expr));
                 // A zero-argument call of a name (`Integer()`) is recorded so a fix can replace the whole call.

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::parse::ast::{self, Expr, Ranged, Stmt};
-use super::visit::{self, Visitor};
+use super::visit::{self, ScopeBody, Visitor};
 
 pub type ScopeId = usize;
 pub type BindingId = usize;
@@ -306,54 +306,28 @@ impl<'a> Visitor<'a> for Builder {
                     self.bind(bound, qualified, kind, range(alias));
                 }
             }
-            Stmt::FunctionDef(ast::StmtFunctionDef {
-                name,
-                args,
-                body,
-                decorator_list,
-                returns,
-                ..
-            })
-            | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef {
-                name,
-                args,
-                body,
-                decorator_list,
-                returns,
-                ..
-            }) => {
-                for d in decorator_list {
-                    self.visit_expr(d);
-                }
-                self.visit_arguments(args);
-                if let Some(r) = returns {
-                    self.visit_expr(r);
-                }
+            Stmt::FunctionDef(ast::StmtFunctionDef { name, .. })
+            | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef { name, .. })
+            | Stmt::ClassDef(ast::StmtClassDef { name, .. }) => {
                 self.bind(name.as_str(), None, BindingKind::Local, range(stmt));
-                self.with_scope(ScopeKind::Function, range(stmt).start, |b| {
-                    b.bind_parameters(args);
-                    b.visit_body(body);
-                });
-            }
-            Stmt::ClassDef(ast::StmtClassDef {
-                name,
-                bases,
-                keywords,
-                body,
-                decorator_list,
-                ..
-            }) => {
-                for e in decorator_list.iter().chain(bases) {
-                    self.visit_expr(e);
-                }
-                for k in keywords {
-                    self.visit_keyword(k);
-                }
-                self.bind(name.as_str(), None, BindingKind::Local, range(stmt));
-                self.with_scope(ScopeKind::Class, range(stmt).start, |b| b.visit_body(body));
+                visit::walk_stmt(self, stmt);
             }
             _ => visit::walk_stmt(self, stmt),
         }
+    }
+
+    fn visit_scope_body(&mut self, scope: ScopeBody<'a>) {
+        let kind = if matches!(scope, ScopeBody::Class { .. }) {
+            ScopeKind::Class
+        } else {
+            ScopeKind::Function
+        };
+        self.with_scope(kind, scope.start(), |b| {
+            if let ScopeBody::Function { args, .. } | ScopeBody::Lambda { args, .. } = scope {
+                b.bind_parameters(args);
+            }
+            visit::walk_scope_body(b, scope);
+        });
     }
 
     fn visit_except_handler(&mut self, handler: &'a ast::ExceptHandler) {
@@ -375,13 +349,6 @@ impl<'a> Visitor<'a> for Builder {
                 ..
             }) => {
                 self.bind(id.as_str(), None, BindingKind::Local, range(expr));
-            }
-            Expr::Lambda(ast::ExprLambda { args, body, .. }) => {
-                self.visit_arguments(args);
-                self.with_scope(ScopeKind::Function, range(expr).start, |b| {
-                    b.bind_parameters(args);
-                    b.visit_expr(body);
-                });
             }
             _ => visit::walk_expr(self, expr),
         }

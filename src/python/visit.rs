@@ -3,9 +3,49 @@
 //! rustpython-ast's own visitor consumes the tree; the checker needs to look at nodes and their parents
 //! without giving them up, so this one borrows.
 
-use super::parse::ast::{self, Expr, Stmt};
+use super::names::range;
+use super::parse::ast::{self, Expr, Ranged, Stmt};
+
+fn start_of<T: Ranged>(node: &T) -> usize {
+    range(node).start
+}
+
+/// The part of a function, lambda or class that runs in the scope the node opens.
+#[derive(Clone, Copy)]
+pub enum ScopeBody<'a> {
+    Function {
+        start: usize,
+        args: &'a ast::Arguments,
+        body: &'a [Stmt],
+    },
+    Lambda {
+        start: usize,
+        args: &'a ast::Arguments,
+        body: &'a Expr,
+    },
+    Class {
+        start: usize,
+        body: &'a [Stmt],
+    },
+}
+
+impl ScopeBody<'_> {
+    /// The start offset of the node that opens the scope (the key of the scope in the semantic model).
+    pub fn start(&self) -> usize {
+        match self {
+            ScopeBody::Function { start, .. }
+            | ScopeBody::Lambda { start, .. }
+            | ScopeBody::Class { start, .. } => *start,
+        }
+    }
+}
 
 pub trait Visitor<'a> {
+    /// Called for a scope's own body, after the parts evaluated in the enclosing scope (decorators, defaults,
+    /// annotations, bases) have been visited.
+    fn visit_scope_body(&mut self, scope: ScopeBody<'a>) {
+        walk_scope_body(self, scope);
+    }
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         walk_stmt(self, stmt);
     }
@@ -29,6 +69,13 @@ pub trait Visitor<'a> {
             self.visit_expr(t);
         }
         self.visit_body(&h.body);
+    }
+}
+
+pub fn walk_scope_body<'a, V: Visitor<'a> + ?Sized>(v: &mut V, scope: ScopeBody<'a>) {
+    match scope {
+        ScopeBody::Function { body, .. } | ScopeBody::Class { body, .. } => v.visit_body(body),
+        ScopeBody::Lambda { body, .. } => v.visit_expr(body),
     }
 }
 
@@ -76,7 +123,11 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
             if let Some(r) = returns {
                 v.visit_expr(r);
             }
-            v.visit_body(body);
+            v.visit_scope_body(ScopeBody::Function {
+                start: start_of(stmt),
+                args,
+                body,
+            });
         }
         Stmt::ClassDef(ast::StmtClassDef {
             bases,
@@ -94,7 +145,10 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
             for k in keywords {
                 v.visit_keyword(k);
             }
-            v.visit_body(body);
+            v.visit_scope_body(ScopeBody::Class {
+                start: start_of(stmt),
+                body,
+            });
         }
         Stmt::Return(ast::StmtReturn { value, .. }) => {
             if let Some(e) = value {
@@ -229,7 +283,11 @@ pub fn walk_expr<'a, V: Visitor<'a> + ?Sized>(v: &mut V, expr: &'a Expr) {
         Expr::UnaryOp(ast::ExprUnaryOp { operand, .. }) => v.visit_expr(operand),
         Expr::Lambda(ast::ExprLambda { args, body, .. }) => {
             v.visit_arguments(args);
-            v.visit_expr(body);
+            v.visit_scope_body(ScopeBody::Lambda {
+                start: start_of(expr),
+                args,
+                body,
+            });
         }
         Expr::IfExp(ast::ExprIfExp {
             test, body, orelse, ..
