@@ -400,7 +400,15 @@ fn read_only_file_under_fix_is_reported_not_written() {
     p.write("b.py", V1);
     let o = p.run(&["check", "--fix"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("a.py: not written: the file is read-only"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("a.py: not written: the file is read-only"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(p.read("a.py"), V1.as_bytes());
-    assert_eq!(p.read("b.py"), V2.as_bytes(), "the other file is still fixed");
+    assert_eq!(
+        p.read("b.py"),
+        V2.as_bytes(),
+        "the other file is still fixed"
+    );
 }

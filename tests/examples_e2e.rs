@@ -111,9 +111,11 @@ fn fixed_examples_compile_under_kfp2() {
         !remaining.is_empty(),
         "legacy_helpers.py still needs a human: {stdout}"
     );
+    // Besides legacy_helpers.py, only the advisory `kfp.TYPE_CHECK` warning (no automatic fix) may remain.
     assert!(
-        remaining.iter().all(|l| l.contains("legacy_helpers.py")),
-        "only legacy_helpers.py should keep diagnostics:\n{stdout}"
+        remaining.iter().all(|l| l.contains("legacy_helpers.py")
+            || (l.contains("typed_params.py") && l.contains(" KFP015 "))),
+        "only legacy_helpers.py should keep errors:\n{stdout}"
     );
 
     let fixed = std::fs::read_to_string(&crlf).unwrap();

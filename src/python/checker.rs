@@ -190,13 +190,15 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 // A zero-argument call of a name (`Integer()`) is recorded so a fix can replace the whole call.
                 let bare = call.args.is_empty() && call.keywords.is_empty();
                 match call.func.as_ref() {
-                    Expr::Name(_) | Expr::Attribute(_) if bare => {
-                        self.visit_chain(&call.func, Some(range(expr)))
+                    Expr::Name(_) | Expr::Attribute(_) => {
+                        self.visit_chain(&call.func, bare.then(|| range(expr)), true);
+                        call.args.iter().for_each(|a| self.visit_expr(a));
+                        call.keywords.iter().for_each(|k| self.visit_keyword(k));
                     }
                     _ => visit::walk_expr(self, expr),
                 }
             }
-            Expr::Name(_) | Expr::Attribute(_) => self.visit_chain(expr, None),
+            Expr::Name(_) | Expr::Attribute(_) => self.visit_chain(expr, None, false),
             _ => visit::walk_expr(self, expr),
         }
     }
@@ -205,7 +207,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
 impl<'a> Checker<'a> {
     /// Handles a name or attribute chain as a whole (`kfp.v2.dsl.component`), then visits whatever the chain
     /// is built on when that is not a plain name (`f().x`).
-    fn visit_chain(&mut self, expr: &'a Expr, bare_call: Option<Range<usize>>) {
+    fn visit_chain(&mut self, expr: &'a Expr, bare_call: Option<Range<usize>>, is_callee: bool) {
         let mut head = expr;
         while let Expr::Attribute(a) = head {
             head = &a.value;
@@ -225,7 +227,7 @@ impl<'a> Checker<'a> {
                             bare_call: call,
                         });
                     }
-                    rules::check_chain(self, expr, bare_call);
+                    rules::check_chain(self, expr, bare_call, is_callee);
                 }
             }
             other => self.visit_expr(other),

@@ -14,10 +14,18 @@ pub fn check_import(checker: &mut Checker, site: &ImportSite) {
 }
 
 /// A name or attribute chain in load context; `bare_call` is the range of `chain()` when it is called with
-/// no arguments.
-pub fn check_chain(checker: &mut Checker, expr: &Expr, bare_call: Option<Range<usize>>) {
-    name_table::check_chain(checker, expr, bare_call);
+/// no arguments; `is_callee` says whether the chain is called at all.
+pub fn check_chain(
+    checker: &mut Checker,
+    expr: &Expr,
+    bare_call: Option<Range<usize>>,
+    is_callee: bool,
+) {
+    name_table::check_chain(checker, expr, bare_call, is_callee);
 }
+
+/// Qualified names whose calls a handler reports, so the name table stays quiet about the callee.
+pub const CALLS_WITH_HANDLERS: &[&str] = &["kfp.components.load_component"];
 
 /// A call, before its callee and arguments are visited.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {

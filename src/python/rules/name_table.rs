@@ -93,7 +93,12 @@ fn hit_message(hit: &Hit, name: &str) -> String {
 }
 
 /// An attribute chain or name in load context, e.g. `kfp.v2.dsl.component` or `types.Integer()`.
-pub fn check_chain(checker: &mut Checker, expr: &Expr, bare_call: Option<Range<usize>>) {
+pub fn check_chain(
+    checker: &mut Checker,
+    expr: &Expr,
+    bare_call: Option<Range<usize>>,
+    is_callee: bool,
+) {
     let Some(full) = checker.qualified_name(expr) else {
         return;
     };
@@ -134,9 +139,15 @@ pub fn check_chain(checker: &mut Checker, expr: &Expr, bare_call: Option<Range<u
     }
     if depth_of_matched > 0
         && bound_by_import
+        && hit.replacement().is_some()
         && lookup(&head_qualified).is_some_and(|h| h.replacement().is_some())
     {
-        // The head's import is rewritten, which already fixes what this chain means.
+        // The head's import is moved, and moving it already fixes what this chain means. (A chain whose own
+        // row removes the name, `dsl.ContainerOp` through `from kfp.v2 import dsl`, is still reported.)
+        return;
+    }
+    if is_callee && super::CALLS_WITH_HANDLERS.contains(&matched) {
+        // A call handler reports (and fixes) calls of this name.
         return;
     }
     let node_index = nodes.len() - 1 - depth_of_matched;
