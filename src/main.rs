@@ -46,18 +46,8 @@ fn main() -> ExitCode {
                 },
                 exclude: args.exclude,
                 selection: RuleSelection {
-                    select: args
-                        .select
-                        .iter()
-                        .map(|s| s.trim().to_ascii_uppercase())
-                        .filter(|s| !s.is_empty())
-                        .collect(),
-                    ignore: args
-                        .ignore
-                        .iter()
-                        .map(|s| s.trim().to_ascii_uppercase())
-                        .filter(|s| !s.is_empty())
-                        .collect(),
+                    select: rule_prefixes(&args.select),
+                    ignore: rule_prefixes(&args.ignore),
                 },
                 fix_mode: if args.diff {
                     FixMode::Diff
@@ -85,4 +75,13 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(status as u8)
+}
+
+/// `--select`/`--ignore` values as upper-case id prefixes (`kfp0` selects `KFP001`).
+fn rule_prefixes(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .map(|s| s.trim().to_ascii_uppercase())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
