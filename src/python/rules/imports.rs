@@ -1,52 +1,67 @@
 //! Imports and namespaces (KFP0xx) rules with logic beyond the name table.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::edits::ensure_imported;
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr};
-use crate::rules::registry;
+use crate::rules::{KeywordRename, Rule, registry};
 
 use super::name_table::message;
 
+type RenamesByCallee = HashMap<&'static str, Vec<(&'static Rule, &'static KeywordRename)>>;
+
+/// Every rule's keyword renames, by callee: looked up once per call instead of scanning all rules.
+fn renames_by_callee() -> &'static RenamesByCallee {
+    static RENAMES: OnceLock<RenamesByCallee> = OnceLock::new();
+    RENAMES.get_or_init(|| {
+        let mut map: RenamesByCallee = HashMap::new();
+        for rule in &registry().rules {
+            for rename in &rule.keyword_renames {
+                map.entry(rename.callee.as_str())
+                    .or_default()
+                    .push((rule, rename));
+            }
+        }
+        map
+    })
+}
+
 /// Keyword renames listed as data (`load_component_from_file(filename=…)` → `file_path=`).
-pub fn keyword_renames(checker: &mut Checker, call: &ast::ExprCall) {
-    let Some(callee) = checker.qualified_name(&call.func) else {
+pub fn keyword_renames(checker: &mut Checker, call: &ast::ExprCall, callee: &str) {
+    let Some(renames) = renames_by_callee().get(callee) else {
         return;
     };
-    for rule in &registry().rules {
-        for rename in rule.keyword_renames.iter().filter(|r| r.callee == callee) {
-            if checker.enabled(&rule.id).is_none() {
-                continue;
-            }
-            for keyword in &call.keywords {
-                if keyword
-                    .arg
-                    .as_ref()
-                    .is_some_and(|a| a.as_str() == rename.from)
-                {
-                    let start = range(keyword).start;
-                    let name_range = start..start + rename.from.len();
-                    let fix = Fix::new(
-                        rule.fix.applicability(),
-                        vec![Edit::replace(name_range.clone(), &rename.to)],
-                    );
-                    let name = format!("{callee}({}=…)", rename.from);
-                    let d = Diagnostic::new(
-                        rule.code,
-                        name_range,
-                        message(rule, &name, &rename.to, ""),
-                    )
-                    .with_fix_title(
-                        rule.fix_title
-                            .replace("{name}", &rename.from)
-                            .replace("{replacement}", &rename.to),
-                    )
-                    .with_fix(Some(fix));
-                    checker.report(d);
-                }
+    for (rule, rename) in renames {
+        if checker.enabled(&rule.id).is_none() {
+            continue;
+        }
+        for keyword in &call.keywords {
+            if keyword
+                .arg
+                .as_ref()
+                .is_some_and(|a| a.as_str() == rename.from)
+            {
+                let start = range(keyword).start;
+                let name_range = start..start + rename.from.len();
+                let fix = Fix::new(
+                    rule.fix.applicability(),
+                    vec![Edit::replace(name_range.clone(), &rename.to)],
+                );
+                let name = format!("{callee}({}=…)", rename.from);
+                let d =
+                    Diagnostic::new(rule.code, name_range, message(rule, &name, &rename.to, ""))
+                        .with_fix_title(
+                            rule.fix_title
+                                .replace("{name}", &rename.from)
+                                .replace("{replacement}", &rename.to),
+                        )
+                        .with_fix(Some(fix));
+                checker.report(d);
             }
         }
     }
@@ -55,13 +70,18 @@ pub fn keyword_renames(checker: &mut Checker, call: &ast::ExprCall) {
 const LOAD_COMPONENT: &str = "KFP009";
 
 /// `kfp.components.load_component(filename=|url=|text=)` → the matching `load_component_from_*`.
-pub fn load_component(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
+pub fn load_component(
+    checker: &mut Checker,
+    call: &ast::ExprCall,
+    call_range: Range<usize>,
+    callee: &str,
+) {
+    if callee != "kfp.components.load_component" {
+        return;
+    }
     let Some(rule) = checker.enabled(LOAD_COMPONENT) else {
         return;
     };
-    if checker.qualified_name(&call.func).as_deref() != Some("kfp.components.load_component") {
-        return;
-    }
     // v1 signature: load_component(filename=None, url=None, text=None, component_spec=None)
     let keyword = |name: &str| {
         call.keywords

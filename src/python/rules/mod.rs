@@ -27,10 +27,14 @@ pub fn check_chain(
 /// Qualified names whose calls a handler reports, so the name table stays quiet about the callee.
 pub const CALLS_WITH_HANDLERS: &[&str] = &["kfp.components.load_component"];
 
-/// A call, before its callee and arguments are visited.
+/// A call, before its callee and arguments are visited. Only calls of names that resolve to a qualified
+/// name (an import) can be kfp calls; the callee is resolved once for every call rule.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
-    imports::keyword_renames(checker, call);
-    imports::load_component(checker, call, call_range);
+    let Some(callee) = checker.qualified_name(&call.func) else {
+        return;
+    };
+    imports::keyword_renames(checker, call, &callee);
+    imports::load_component(checker, call, call_range, &callee);
 }
 
 /// An assignment statement.
