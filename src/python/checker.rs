@@ -215,19 +215,20 @@ impl<'a> Checker<'a> {
         match head {
             Expr::Name(name) => {
                 if name.ctx == ast::ExprContext::Load {
-                    let start = range(head).start;
-                    if let Some(Resolved::Binding(b)) = self.resolve(name.id.as_str(), start) {
+                    // Resolved once: the reference is recorded and the rules get the same answer.
+                    let resolved = self.resolve(name.id.as_str(), range(head).start);
+                    if let Some(Resolved::Binding(b)) = &resolved {
                         let call = if std::ptr::eq(head, expr) {
                             bare_call.clone()
                         } else {
                             None
                         };
-                        self.model.references[b].push(super::names::Reference {
+                        self.model.references[*b].push(super::names::Reference {
                             range: range(head),
                             bare_call: call,
                         });
                     }
-                    rules::check_chain(self, expr, bare_call, is_callee);
+                    rules::check_chain(self, expr, resolved.as_ref(), bare_call, is_callee);
                 }
             }
             other => self.visit_expr(other),

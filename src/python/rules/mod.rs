@@ -6,6 +6,7 @@ pub mod name_table;
 use std::ops::Range;
 
 use super::checker::{Checker, ImportSite};
+use super::names::Resolved;
 use super::parse::ast::{self, Expr};
 
 /// An import statement (after the whole module has been walked).
@@ -13,15 +14,16 @@ pub fn check_import(checker: &mut Checker, site: &ImportSite) {
     name_table::check_import(checker, site);
 }
 
-/// A name or attribute chain in load context; `bare_call` is the range of `chain()` when it is called with
+/// A name or attribute chain in load context, with what its head name resolved to; `bare_call` is the range of `chain()` when it is called with
 /// no arguments; `is_callee` says whether the chain is called at all.
 pub fn check_chain(
     checker: &mut Checker,
     expr: &Expr,
+    head: Option<&Resolved>,
     bare_call: Option<Range<usize>>,
     is_callee: bool,
 ) {
-    name_table::check_chain(checker, expr, bare_call, is_callee);
+    name_table::check_chain(checker, expr, head, bare_call, is_callee);
 }
 
 /// Qualified names whose calls a handler reports, so the name table stays quiet about the callee.

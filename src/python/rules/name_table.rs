@@ -96,33 +96,31 @@ fn hit_message(hit: &Hit, name: &str) -> String {
 pub fn check_chain(
     checker: &mut Checker,
     expr: &Expr,
+    head: Option<&Resolved>,
     bare_call: Option<Range<usize>>,
     is_callee: bool,
 ) {
-    let Some(full) = checker.qualified_name(expr) else {
+    let Some(resolved) = head else { return };
+    let Some(head_qualified) = checker.model.qualified_of(resolved) else {
         return;
     };
-    let Some(hit) = lookup(&full) else { return };
-    if checker.enabled(&hit.rule.id).is_none() {
-        return;
-    }
-    // Walk from the outermost node to the head to find the node that spells the matched name.
+    // The chain's nodes from the outermost to the head, and its qualified name from the head outward.
     let mut nodes = vec![expr];
     while let Expr::Attribute(a) = nodes[nodes.len() - 1] {
         nodes.push(&a.value);
     }
-    let Some(Expr::Name(head)) = nodes.last().copied() else {
+    let mut full = head_qualified.clone();
+    for node in nodes.iter().rev() {
+        if let Expr::Attribute(a) = node {
+            full.push('.');
+            full.push_str(a.attr.as_str());
+        }
+    }
+    let Some(hit) = lookup(&full) else { return };
+    if checker.enabled(&hit.rule.id).is_none() {
         return;
-    };
-    let head_start = range(nodes[nodes.len() - 1]).start;
-    let resolved = checker.resolve(head.id.as_str(), head_start);
-    let head_qualified = resolved
-        .as_ref()
-        .and_then(|r| checker.model.qualified_of(r));
-    let Some(head_qualified) = head_qualified else {
-        return;
-    };
-    let bound_by_import = matches!(&resolved, Some(Resolved::Binding(b))
+    }
+    let bound_by_import = matches!(resolved, Resolved::Binding(b)
         if checker.model.bindings[*b].kind != BindingKind::Local);
     let matched = &full[..full.len() - hit.rest.len()];
     // How many attribute steps below the head the matched name is spelled; none means the head itself (or a
