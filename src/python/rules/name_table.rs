@@ -216,6 +216,19 @@ enum Action {
     Removed,
 }
 
+impl Action {
+    fn of(hit: &Hit) -> Self {
+        match (hit.builtin(), hit.replacement()) {
+            (Some(b), _) => Action::Builtin(b),
+            (None, Some(new)) => match new.rsplit_once('.') {
+                Some((m, n)) => Action::Move(m.to_string(), n.to_string()),
+                None => Action::Move(String::new(), new),
+            },
+            (None, None) => Action::Removed,
+        }
+    }
+}
+
 struct AliasPlan<'a> {
     alias: &'a ast::Alias,
     qualified: String,
@@ -279,46 +292,38 @@ fn check_plain_import(checker: &mut Checker, site: &ImportSite, alias: &ast::Ali
             vec![Edit::replace(name_range, new_module)],
         )),
         None if hit.builtin().is_none() && is_unused(checker, alias) => {
-            removal_fix(checker, site, &[alias], site_alias_count(site))
+            removal_fix(checker, site, &[alias])
         }
         None => None,
     };
     checker.report(diagnostic.with_fix(fix));
 }
 
-fn site_alias_count(site: &ImportSite) -> usize {
+/// The names an import statement imports.
+fn site_aliases<'a>(site: &ImportSite<'a>) -> &'a [ast::Alias] {
     match site.stmt {
-        Stmt::Import(i) => i.names.len(),
-        Stmt::ImportFrom(i) => i.names.len(),
-        _ => 0,
+        Stmt::Import(i) => &i.names,
+        Stmt::ImportFrom(i) => &i.names,
+        _ => &[],
     }
 }
 
 /// Deletes some aliases of an import statement (the whole statement when it has no others).
-fn removal_fix(
-    checker: &Checker,
-    site: &ImportSite,
-    remove: &[&ast::Alias],
-    total: usize,
-) -> Option<Fix> {
-    if remove.len() == total {
+fn removal_fix(checker: &Checker, site: &ImportSite, remove: &[&ast::Alias]) -> Option<Fix> {
+    let names = site_aliases(site);
+    if remove.len() == names.len() {
         let edit = delete_statement(checker.source, site.stmt, site.sole_in_block);
         return Some(Fix::new(Applicability::Safe, vec![edit]));
     }
-    let names: Vec<&ast::Alias> = match site.stmt {
-        Stmt::Import(i) => i.names.iter().collect(),
-        Stmt::ImportFrom(i) => i.names.iter().collect(),
-        _ => return None,
-    };
     // Delete each alias with the comma that separates it from its neighbour.
     let mut edits = Vec::new();
     for alias in remove {
-        let index = names.iter().position(|a| std::ptr::eq(*a, *alias))?;
+        let index = names.iter().position(|a| std::ptr::eq(a, *alias))?;
         let r = range(*alias);
         let edit = if index + 1 < names.len() {
-            Edit::delete(r.start..range(names[index + 1]).start)
+            Edit::delete(r.start..range(&names[index + 1]).start)
         } else {
-            Edit::delete(range(names[index - 1]).end..r.end)
+            Edit::delete(range(&names[index - 1]).end..r.end)
         };
         edits.push(edit);
     }
@@ -355,32 +360,20 @@ fn check_from_import(
         checker.report(d);
         return;
     }
-    let mut plans: Vec<AliasPlan> = aliases
+    let plans: Vec<AliasPlan> = aliases
         .iter()
         .map(|alias| {
             let qualified = format!("{module}.{}", alias.name.as_str());
             let hit = lookup(&qualified).filter(|h| checker.enabled(&h.rule.id).is_some());
+            let action = hit.as_ref().map(Action::of);
             AliasPlan {
                 alias,
                 qualified,
                 hit,
-                action: None,
+                action,
             }
         })
         .collect();
-    for plan in &mut plans {
-        plan.action = plan
-            .hit
-            .as_ref()
-            .map(|hit| match (hit.builtin(), hit.replacement()) {
-                (Some(b), _) => Action::Builtin(b),
-                (None, Some(new)) => match new.rsplit_once('.') {
-                    Some((m, n)) => Action::Move(m.to_string(), n.to_string()),
-                    None => Action::Move(String::new(), new),
-                },
-                (None, None) => Action::Removed,
-            });
-    }
     // One diagnostic (and one fix) per rule that matched names of this statement.
     let mut rules: Vec<&'static Rule> = Vec::new();
     for plan in &plans {
@@ -437,7 +430,7 @@ fn from_import_fix(
             return None;
         }
         let aliases: Vec<&ast::Alias> = group.iter().map(|p| p.alias).collect();
-        return removal_fix(checker, site, &aliases, plans.len());
+        return removal_fix(checker, site, &aliases);
     }
     if group
         .iter()
