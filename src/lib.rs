@@ -3,10 +3,12 @@
 //! `run_check` is the whole pipeline: discover → read → check (→ fix → write) → report.
 
 pub mod cli;
+pub mod components;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
 pub mod noqa;
+pub mod project;
 pub mod python;
 pub mod report;
 pub mod rule_docs;
@@ -20,6 +22,7 @@ use std::io::Write;
 use rayon::prelude::*;
 
 use discover::{DiscoveredFile, FileKind};
+use project::{ModulePath, Project};
 use report::{FileError, FileReport, RunReport};
 use settings::{CheckSettings, FixMode, OutputFormat};
 use source::SourceFile;
@@ -35,6 +38,9 @@ pub enum ExitStatus {
 /// Bytes a file must contain to be worth parsing: files that never mention kfp are skipped unparsed.
 const PREFILTER: &[u8] = b"kfp";
 
+/// Bytes that mark a Python file as defining v1 function components (worth indexing before the check).
+const COMPONENT_MARKERS: &[&[u8]] = &[b"create_component_from_func", b"func_to_container_op"];
+
 /// Parsing and checking recurse over the syntax tree; deeply nested code needs more than the default stack.
 const WORKER_STACK: usize = 256 << 20;
 
@@ -47,7 +53,7 @@ enum Outcome {
     Partly(FileReport, FileError),
 }
 
-fn process(file: &DiscoveredFile, settings: &CheckSettings) -> Outcome {
+fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -> Outcome {
     let error = |message: String, offset: Option<usize>, source: Option<SourceFile>| {
         Outcome::Failed(FileError {
             path: file.path.clone(),
@@ -68,7 +74,7 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings) -> Outcome {
         Err(e) => return error(e.to_string(), None, None),
     };
     match file.kind {
-        FileKind::Python => process_python(file, settings, source, &bytes),
+        FileKind::Python => process_python(file, settings, source, &bytes, project),
     }
 }
 
@@ -77,7 +83,12 @@ fn process_python(
     settings: &CheckSettings,
     source: SourceFile,
     bytes: &[u8],
+    project: &Project,
 ) -> Outcome {
+    let ctx = python::Context {
+        project,
+        module: ModulePath::of(&file.path),
+    };
     let syntax_error = |e: python::SyntaxError, source: SourceFile| {
         Outcome::Failed(FileError {
             path: file.path.clone(),
@@ -87,7 +98,7 @@ fn process_python(
         })
     };
     if settings.fix_mode == FixMode::None {
-        return match python::check(&source, &settings.selection) {
+        return match python::check_in(&source, &settings.selection, &ctx) {
             Ok(diagnostics) => Outcome::Checked(FileReport {
                 source,
                 diagnostics,
@@ -97,7 +108,7 @@ fn process_python(
             Err(e) => syntax_error(e, source),
         };
     }
-    let outcome = match python::fix(&source, &settings.selection, settings.unsafe_fixes) {
+    let outcome = match python::fix_in(&source, &settings.selection, settings.unsafe_fixes, &ctx) {
         Ok(o) => o,
         Err(e) => return syntax_error(e, source),
     };
@@ -133,7 +144,7 @@ fn process_python(
             offset: None,
             source: None,
         });
-        if let Ok(d) = python::check(&report.source, &settings.selection) {
+        if let Ok(d) = python::check_in(&report.source, &settings.selection, &ctx) {
             report.diagnostics = d;
         }
     }
@@ -141,6 +152,31 @@ fn process_python(
         Some(f) => Outcome::Partly(report, f),
         None => Outcome::Checked(report),
     }
+}
+
+/// The component index of the run: every file that defines v1 components, from its original text.
+fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project {
+    let indexed: Vec<_> = files
+        .par_iter()
+        .filter_map(|file| {
+            let bytes = std::fs::read(&file.path).ok()?;
+            let marked = COMPONENT_MARKERS
+                .iter()
+                .any(|m| bytes.windows(m.len()).any(|w| w == *m));
+            if !marked {
+                return None;
+            }
+            let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
+            match file.kind {
+                FileKind::Python => python::index(&source, &settings.selection),
+            }
+        })
+        .collect();
+    let mut project = Project::default();
+    for m in indexed {
+        project.add(m);
+    }
+    project
 }
 
 /// Checks (and fixes) the files `settings` names, then reports. Returns the exit status.
@@ -161,8 +197,20 @@ pub fn run_check(
         .stack_size(WORKER_STACK)
         .build()
     {
-        Ok(pool) => pool.install(|| files.par_iter().map(|f| process(f, settings)).collect()),
-        Err(_) => files.iter().map(|f| process(f, settings)).collect(),
+        Ok(pool) => pool.install(|| {
+            let project = build_project(&files, settings);
+            files
+                .par_iter()
+                .map(|f| process(f, settings, &project))
+                .collect()
+        }),
+        Err(_) => {
+            let project = build_project(&files, settings);
+            files
+                .iter()
+                .map(|f| process(f, settings, &project))
+                .collect()
+        }
     };
     let mut report = RunReport::default();
     report

@@ -1,6 +1,7 @@
 //! Every rule proves itself with the examples in its data file:
 //! - each invalid example is *reported* (exactly `count` diagnostics of the rule) — else "missing"/"noisy";
 //! - fixing `before` (all rules, unsafe fixes included, to a fixed point) gives exactly `after` — else "wrong fix";
+//!   without `after`, fixing `before` with only the rule selected changes nothing;
 //! - `after` is clean of the rule, and fixing it again changes nothing — else "not idempotent";
 //! - each valid example gives no diagnostic of the rule — else "noisy";
 //! - the oracle: `before` imports and compiles under kfp 1.8.22, `after` under kfp 2.17.3.
@@ -28,8 +29,19 @@ fn count_of(rule: &Rule, text: &str) -> Result<usize, String> {
     Ok(diagnostics.iter().filter(|d| d.rule == rule.id).count())
 }
 
+fn only(rule: &Rule) -> RuleSelection {
+    RuleSelection {
+        select: vec![rule.id.clone()],
+        ignore: vec![],
+    }
+}
+
 fn fixed(text: &str) -> Result<String, String> {
-    let outcome = python::fix(&source(text), &all_rules(), true).map_err(|e| e.to_string())?;
+    fixed_with(text, &all_rules())
+}
+
+fn fixed_with(text: &str, selection: &RuleSelection) -> Result<String, String> {
+    let outcome = python::fix(&source(text), selection, true).map_err(|e| e.to_string())?;
     if let Some((rules, err)) = outcome.invalid_fix {
         return Err(format!("fixes by {rules:?} produced invalid Python: {err}"));
     }
@@ -51,8 +63,14 @@ fn every_rule_example_behaves_as_documented() {
                 )),
                 Err(e) => failures.push(format!("{at}: before does not parse: {e}")),
             }
+            // With `after`, fixing with every rule gives it; without, the rule itself changes nothing (other
+            // rules may still fix the example's other v1 constructs).
             let expected = ex.after.as_deref().unwrap_or(&ex.before);
-            match fixed(&ex.before) {
+            let result = match &ex.after {
+                Some(_) => fixed(&ex.before),
+                None => fixed_with(&ex.before, &only(rule)),
+            };
+            match result {
                 Ok(actual) if actual == expected => {}
                 Ok(actual) => failures.push(format!(
                     "{at}: wrong fix\n--- expected\n{expected}\n--- actual\n{actual}\n---"
@@ -101,7 +119,7 @@ fn every_rule_example_behaves_as_documented() {
 /// Writes the oracle examples to files named after their rule and example.
 fn write_examples(
     dir: &Path,
-    pick: impl Fn(&kfp_upgrade::rules::InvalidExample) -> Option<&str>,
+    mut pick: impl FnMut(&kfp_upgrade::rules::InvalidExample) -> Option<&str>,
 ) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for rule in &registry().rules {
@@ -142,9 +160,35 @@ fn assert_all_compile(kfp: Kfp, files: &[PathBuf]) {
 #[test]
 fn oracle_before_examples_compile_under_kfp1() {
     let dir = tempfile::tempdir().unwrap();
-    let files = write_examples(dir.path(), |ex| Some(ex.before.as_str()));
+    let files = write_examples(dir.path(), |ex| {
+        ex.v1_error.is_none().then_some(ex.before.as_str())
+    });
     assert!(!files.is_empty());
     assert_all_compile(Kfp::V1, &files);
+}
+
+/// Examples documented as already broken under kfp 1.8.22 really are, with the documented error.
+#[test]
+fn oracle_v1_errors_are_real() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected = Vec::new();
+    let files = write_examples(dir.path(), |ex| {
+        let e = ex.v1_error.as_deref()?;
+        expected.push(e.to_string());
+        Some(ex.before.as_str())
+    });
+    let Some(results) = compile_files(Kfp::V1, &files, None) else {
+        return;
+    };
+    for (result, error) in results.iter().zip(&expected) {
+        let actual = result.error.as_deref().unwrap_or("");
+        assert!(
+            !result.ok && actual.contains(error.as_str()),
+            "{}: expected kfp 1 to fail with `{error}`, got ok={} error={actual}",
+            result.file.display(),
+            result.ok
+        );
+    }
 }
 
 #[test]
@@ -202,4 +246,7 @@ fn every_rule_is_documented_and_well_formed() {
 }
 
 /// Rules implemented by a Rust handler rather than (only) by data.
-const HANDLER_RULES: &[&str] = &["KFP009", "KFP015"];
+const HANDLER_RULES: &[&str] = &[
+    "KFP009", "KFP015", "KFP101", "KFP102", "KFP103", "KFP104", "KFP105", "KFP106", "KFP107",
+    "KFP108", "KFP109", "KFP110", "KFP111", "KFP112", "KFP113", "KFP114",
+];

@@ -5,13 +5,18 @@
 //! import statements are checked last, when every binding's uses are known (a removed name can only be
 //! deleted from an import when nothing uses it).
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
-use super::names::{Resolved, ScopeId, SemanticModel, range};
+use super::Context;
+use super::components::{self, ModuleDefs};
+use super::names::{BindingId, BindingKind, Resolved, ScopeId, SemanticModel, range};
 use super::parse::ParsedModule;
 use super::parse::ast::{self, Expr, Stmt};
 use super::rules;
 use super::visit::{self, ScopeBody, Visitor};
+use crate::components::Component;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, registry};
 use crate::settings::RuleSelection;
@@ -35,6 +40,12 @@ pub struct Checker<'a> {
     pub diagnostics: Vec<Diagnostic>,
     pub scope: ScopeId,
     pub imports: Vec<ImportSite<'a>>,
+    /// The run's component index and this file's module.
+    pub ctx: &'a Context<'a>,
+    /// The v1 components this file defines at module level (from its current text).
+    pub defs: ModuleDefs<'a>,
+    /// Variables holding a task of a known component (`t = train_op(...)`).
+    pub tasks: HashMap<BindingId, Arc<Component>>,
     guard_depth: usize,
     sole_next: bool,
 }
@@ -62,28 +73,62 @@ impl<'a> Checker<'a> {
 
     /// The qualified name of a name or attribute chain (`dsl.component` → `kfp.dsl.component`).
     pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
-        match expr {
-            Expr::Name(n) => {
-                let resolved = self.resolve(n.id.as_str(), range(expr).start)?;
-                self.model.qualified_of(&resolved)
+        self.model.qualified_name(self.scope, expr)
+    }
+
+    /// The v1 component a callee names: one this module defines at module level, or one imported from
+    /// another file of the run. Looked up in the index built from the original texts.
+    pub fn component_named(&self, callee: &Expr) -> Option<Arc<Component>> {
+        if let Expr::Name(n) = callee
+            && let Some(Resolved::Binding(b)) = self.resolve(n.id.as_str(), range(callee).start)
+        {
+            let binding = &self.model.bindings[b];
+            if binding.kind == BindingKind::Local {
+                return (binding.scope == 0)
+                    .then(|| self.ctx.project.file(&self.source.path))
+                    .flatten()
+                    .and_then(|m| m.components.get(n.id.as_str()).cloned());
             }
-            Expr::Attribute(a) => Some(format!(
-                "{}.{}",
-                self.qualified_name(&a.value)?,
-                a.attr.as_str()
-            )),
+        }
+        let qualified = self.qualified_name(callee)?;
+        self.ctx
+            .project
+            .lookup(Some(&self.ctx.module.root), &qualified)
+            .cloned()
+    }
+
+    /// The component whose task an expression is: a component call (possibly followed by task methods such as
+    /// `.after(...)`), or a variable assigned one.
+    pub fn task_component(&self, expr: &Expr) -> Option<Arc<Component>> {
+        match expr {
+            Expr::Call(call) => match call.func.as_ref() {
+                Expr::Attribute(a) if is_task_method(a.attr.as_str()) => {
+                    self.task_component(&a.value)
+                }
+                callee => self.component_named(callee),
+            },
+            Expr::Name(n) => match self.resolve(n.id.as_str(), range(expr).start)? {
+                Resolved::Binding(b) => self.tasks.get(&b).cloned(),
+                Resolved::Star(_) => None,
+            },
             _ => None,
         }
     }
 }
 
 /// Checks one parsed module.
-pub fn check_module(
-    source: &SourceFile,
-    module: &ParsedModule,
-    selection: &RuleSelection,
+pub fn check_module<'a>(
+    source: &'a SourceFile,
+    module: &'a ParsedModule,
+    selection: &'a RuleSelection,
+    ctx: &'a Context<'a>,
 ) -> Vec<Diagnostic> {
-    let model = SemanticModel::build(&module.body);
+    let model = SemanticModel::build_in(&module.body, Some(&ctx.module));
+    let migration = registry()
+        .get(super::COMPONENT_FACTORY_RULE)
+        .filter(|r| selection.is_enabled(r))
+        .map(|r| r.fix.applicability());
+    let defs = components::find(&source.text, &module.body, &model, migration);
     let mut checker = Checker {
         source,
         module,
@@ -92,9 +137,13 @@ pub fn check_module(
         diagnostics: Vec::new(),
         scope: 0,
         imports: Vec::new(),
+        ctx,
+        defs,
+        tasks: HashMap::new(),
         guard_depth: 0,
         sole_next: false,
     };
+    rules::check_definitions(&mut checker);
     checker.visit_body(&module.body);
     let imports = std::mem::take(&mut checker.imports);
     for site in &imports {
@@ -178,6 +227,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
             Stmt::Assign(assign) => {
                 rules::check_assign(self, assign);
                 visit::walk_stmt(self, stmt);
+                self.record_task(assign);
             }
             _ => visit::walk_stmt(self, stmt),
         }
@@ -198,13 +248,41 @@ impl<'a> Visitor<'a> for Checker<'a> {
                     _ => visit::walk_expr(self, expr),
                 }
             }
-            Expr::Name(_) | Expr::Attribute(_) => self.visit_chain(expr, None, false),
+            Expr::Subscript(subscript) => {
+                rules::check_subscript(self, subscript);
+                visit::walk_expr(self, expr);
+            }
+            Expr::Attribute(attribute) => {
+                rules::check_attribute(self, attribute, range(expr));
+                self.visit_chain(expr, None, false);
+            }
+            Expr::Name(_) => self.visit_chain(expr, None, false),
             _ => visit::walk_expr(self, expr),
         }
     }
 }
 
+/// Task methods that return the task itself (so `op(...).after(x)` is still the task).
+fn is_task_method(name: &str) -> bool {
+    name == "after" || name == "apply" || name.starts_with("set_") || name.starts_with("add_")
+}
+
 impl<'a> Checker<'a> {
+    /// Remembers `t = component(...)` so `t.outputs[...]` can be checked against the component.
+    fn record_task(&mut self, assign: &ast::StmtAssign) {
+        let [Expr::Name(target)] = assign.targets.as_slice() else {
+            return;
+        };
+        let Some(component) = self.task_component(&assign.value) else {
+            return;
+        };
+        if let Some(Resolved::Binding(b)) =
+            self.resolve(target.id.as_str(), range(target).start + 1)
+        {
+            self.tasks.insert(b, component);
+        }
+    }
+
     /// Handles a name or attribute chain as a whole (`kfp.v2.dsl.component`), then visits whatever the chain
     /// is built on when that is not a plain name (`f().x`).
     fn visit_chain(&mut self, expr: &'a Expr, bare_call: Option<Range<usize>>, is_callee: bool) {

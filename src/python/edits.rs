@@ -172,3 +172,75 @@ pub fn ensure_imported(checker: &Checker, qualified: &str) -> Option<(String, Op
     };
     Some((name.to_string(), Some(edit)))
 }
+
+/// A spelling of `qualified` (`kfp.dsl.component`) usable in module code, and the import edit it needs.
+/// An existing module-level import is reused (`import kfp` → `kfp.dsl.component`, `from kfp import dsl` →
+/// `dsl.component`; a `kfp.v2.dsl` import counts as `kfp.dsl`, which the namespace rule rewrites it to);
+/// otherwise the parent module is imported (`from kfp import dsl`), or the name itself when that is taken.
+pub fn spell_qualified(checker: &Checker, qualified: &str) -> Option<(String, Option<Edit>)> {
+    let mut best: Option<(usize, String)> = None;
+    for b in checker.model.bindings.iter().filter(|b| b.scope == 0) {
+        let Some(q) = b.qualified.as_deref() else {
+            continue;
+        };
+        let q = if q == "kfp.v2.dsl" { "kfp.dsl" } else { q };
+        let spelled = if q == qualified {
+            b.name.clone()
+        } else if let Some(rest) = qualified.strip_prefix(q).filter(|r| r.starts_with('.')) {
+            format!("{}{rest}", b.name)
+        } else {
+            continue;
+        };
+        // A later local binding of the same name would shadow the import.
+        let shadowed = checker
+            .model
+            .bindings
+            .iter()
+            .any(|o| o.name == b.name && o.qualified.is_none());
+        if !shadowed && best.as_ref().is_none_or(|(len, _)| q.len() > *len) {
+            best = Some((q.len(), spelled));
+        }
+    }
+    if let Some((_, spelled)) = best {
+        return Some((spelled, None));
+    }
+    let (parent, name) = qualified.rsplit_once('.')?;
+    if let Some((local, edit)) = ensure_imported(checker, parent) {
+        return Some((format!("{local}.{name}"), edit));
+    }
+    ensure_imported(checker, qualified)
+}
+
+/// The ranges of a call's arguments (positional and keyword) in source order.
+pub fn argument_ranges(call: &ast::ExprCall) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = call
+        .args
+        .iter()
+        .map(range)
+        .chain(call.keywords.iter().map(range))
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    ranges
+}
+
+/// Deletes the argument at `target` from a call, with the comma that separates it from its neighbour.
+pub fn delete_argument(call: &ast::ExprCall, target: &Range<usize>) -> Option<Edit> {
+    let ranges = argument_ranges(call);
+    let i = ranges.iter().position(|r| r == target)?;
+    Some(if i > 0 {
+        Edit::delete(ranges[i - 1].end..target.end)
+    } else if let Some(next) = ranges.get(1) {
+        Edit::delete(target.start..next.start)
+    } else {
+        Edit::delete(target.clone())
+    })
+}
+
+/// Inserts `text` (such as `, base_image='python:3.11'`) after a call's last argument, or in its empty
+/// parentheses (then without the leading comma).
+pub fn append_argument(call_range: &Range<usize>, call: &ast::ExprCall, argument: &str) -> Edit {
+    match argument_ranges(call).last() {
+        Some(last) => Edit::insert(last.end, format!(", {argument}")),
+        None => Edit::insert(call_range.end - 1, argument.to_string()),
+    }
+}

@@ -1,6 +1,7 @@
 //! Python sources: parse, resolve names, check, fix.
 
 pub mod checker;
+pub mod components;
 pub mod edits;
 pub mod names;
 pub mod parse;
@@ -10,6 +11,8 @@ pub mod visit;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{AppliedFix, apply_fixes};
 use crate::noqa;
+use crate::project::{ModuleComponents, ModulePath, Project};
+use crate::rules::registry;
 use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
@@ -18,17 +21,74 @@ pub use parse::SyntaxError;
 /// Upper bound on fix iterations: each one re-parses and re-checks; real files settle in two or three.
 const MAX_FIX_ITERATIONS: usize = 10;
 
-/// Checks a Python source: the diagnostics that survive `# noqa`, in source order.
+/// What a file is checked against: the run's component index and the file's place in the import system.
+pub struct Context<'p> {
+    pub project: &'p Project,
+    pub module: ModulePath,
+}
+
+/// The rule whose fix rewrites v1 component definitions; call sites are renamed only together with it.
+const COMPONENT_FACTORY_RULE: &str = "KFP101";
+
+/// The v1 components a source defines, for the project index. `None` when it does not parse (the check
+/// reports that).
+pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleComponents> {
+    let module_path = ModulePath::of(&source.path);
+    let module = parse::parse_module(&source.text).ok()?;
+    let model = names::SemanticModel::build_in(&module.body, Some(&module_path));
+    let migration = registry()
+        .get(COMPONENT_FACTORY_RULE)
+        .filter(|r| selection.is_enabled(r))
+        .map(|r| r.fix.applicability());
+    let defs = components::find(&source.text, &module.body, &model, migration);
+    Some(ModuleComponents {
+        path: source.path.clone(),
+        module: Some(module_path),
+        components: defs
+            .components
+            .into_iter()
+            .map(|d| (d.component.name.clone(), std::sync::Arc::new(d.component)))
+            .collect(),
+    })
+}
+
+/// A project made of this one source (checking a file on its own, as the rule examples do).
+fn single_file_project(source: &SourceFile, selection: &RuleSelection) -> Project {
+    let mut project = Project::default();
+    if let Some(m) = index(source, selection) {
+        project.add(m);
+    }
+    project
+}
+
+/// Checks a Python source on its own: the diagnostics that survive `# noqa`, in source order.
 pub fn check(
     source: &SourceFile,
     selection: &RuleSelection,
+) -> Result<Vec<Diagnostic>, SyntaxError> {
+    let project = single_file_project(source, selection);
+    check_in(source, selection, &context(&project, source))
+}
+
+fn context<'p>(project: &'p Project, source: &SourceFile) -> Context<'p> {
+    Context {
+        project,
+        module: ModulePath::of(&source.path),
+    }
+}
+
+/// Checks a Python source of a run whose components are indexed in `ctx.project`.
+pub fn check_in(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    ctx: &Context,
 ) -> Result<Vec<Diagnostic>, SyntaxError> {
     let module = parse::parse_module(&source.text)?;
     let comments: Vec<_> = module.comments().collect();
     if noqa::file_is_exempt(source, comments.iter().cloned()) {
         return Ok(Vec::new());
     }
-    let diagnostics = checker::check_module(source, &module, selection);
+    let diagnostics = checker::check_module(source, &module, selection, ctx);
     Ok(noqa::filter(source, &comments, diagnostics))
 }
 
@@ -44,13 +104,26 @@ pub struct FixOutcome {
     pub invalid_fix: Option<(Vec<&'static str>, SyntaxError)>,
 }
 
-/// Applies fixes until nothing changes (bounded). A round whose result does not parse is discarded, and the
-/// rules involved are reported.
+/// Fixes a Python source on its own (see `fix_in`).
 pub fn fix(
     source: &SourceFile,
     selection: &RuleSelection,
     unsafe_fixes: bool,
 ) -> Result<FixOutcome, SyntaxError> {
+    let project = single_file_project(source, selection);
+    fix_in(source, selection, unsafe_fixes, &context(&project, source))
+}
+
+/// Applies fixes until nothing changes (bounded). A round whose result does not parse is discarded, and the
+/// rules involved are reported. The component index stays the one built from the original texts: call sites
+/// are renamed by what their components were in v1.
+pub fn fix_in(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    unsafe_fixes: bool,
+    ctx: &Context,
+) -> Result<FixOutcome, SyntaxError> {
+    let check = |s: &SourceFile, sel: &RuleSelection| check_in(s, sel, ctx);
     let mut current = source.clone();
     let mut diagnostics = check(&current, selection)?;
     let mut applied = Vec::new();

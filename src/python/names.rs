@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use super::parse::ast::{self, Expr, Ranged, Stmt};
 use super::visit::{self, ScopeBody, Visitor};
+use crate::project::ModulePath;
 
 pub type ScopeId = usize;
 pub type BindingId = usize;
@@ -85,7 +86,14 @@ pub struct Reference {
 
 impl SemanticModel {
     pub fn build(body: &[Stmt]) -> Self {
+        Self::build_in(body, None)
+    }
+
+    /// Builds the model of a module whose place in the import system is known, so relative imports
+    /// (`from .components import train_op`) resolve to qualified names too.
+    pub fn build_in(body: &[Stmt], module: Option<&ModulePath>) -> Self {
         let mut builder = Builder {
+            module: module.cloned(),
             model: SemanticModel {
                 scopes: vec![Scope {
                     kind: ScopeKind::Module,
@@ -165,6 +173,23 @@ impl SemanticModel {
         }
     }
 
+    /// The qualified name of a name or attribute chain used at `expr`'s position in `scope`
+    /// (`dsl.component` → `kfp.dsl.component`).
+    pub fn qualified_name(&self, scope: ScopeId, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Name(n) => {
+                let resolved = self.resolve_name(scope, n.id.as_str(), range(expr).start)?;
+                self.qualified_of(&resolved)
+            }
+            Expr::Attribute(a) => Some(format!(
+                "{}.{}",
+                self.qualified_name(scope, &a.value)?,
+                a.attr.as_str()
+            )),
+            _ => None,
+        }
+    }
+
     /// Bindings of the module scope whose qualified name is `qualified`.
     pub fn module_bindings_of(&self, qualified: &str) -> impl Iterator<Item = &Binding> {
         self.bindings
@@ -179,6 +204,7 @@ impl SemanticModel {
 }
 
 struct Builder {
+    module: Option<ModulePath>,
     model: SemanticModel,
     current: ScopeId,
 }
@@ -286,6 +312,12 @@ impl<'a> Visitor<'a> for Builder {
                     let name = alias.name.as_str();
                     let qualified = match (module, relative) {
                         (Some(m), false) => Some(format!("{}.{}", m.as_str(), name)),
+                        (m, true) => self.module.as_ref().and_then(|this| {
+                            let level = level.as_ref().map_or(0, |l| l.to_u32());
+                            let base =
+                                this.resolve_relative(level, m.as_ref().map(|m| m.as_str()))?;
+                            Some(format!("{base}.{name}"))
+                        }),
                         _ => None,
                     };
                     if name == "*" {

@@ -8,7 +8,14 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     for file in &report.files {
         for d in &file.diagnostics {
             let (line, col) = file.source.line_col(d.range.start);
-            let marker = if d.fix.is_some() { " [*]" } else { "" };
+            // `[*]`: an automatic fix exists (safe or unsafe); display-only suggestions are never applied.
+            let marker = match d.applicability() {
+                Some(
+                    crate::diagnostic::Applicability::Safe
+                    | crate::diagnostic::Applicability::Unsafe,
+                ) => " [*]",
+                _ => "",
+            };
             writeln!(
                 out,
                 "{}:{line}:{col}: {} {}{marker}",

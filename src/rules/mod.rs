@@ -131,6 +131,10 @@ pub struct InvalidExample {
     /// How many diagnostics of this rule `before` must produce (default 1).
     #[serde(default = "one")]
     pub count: usize,
+    /// Set when kfp 1.8.22 itself rejects `before` (the construct was already broken in the last v1 release):
+    /// text the kfp 1 oracle's error must contain. The oracle test checks the claim.
+    #[serde(default)]
+    pub v1_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -180,6 +184,27 @@ pub struct Rule {
     pub path: String,
     #[serde(skip)]
     pub code: &'static str,
+}
+
+/// Fills `{key}` placeholders of a message or fix-title template.
+pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (key, value) in vars {
+        out = out.replace(&format!("{{{key}}}"), value);
+    }
+    out
+}
+
+impl Rule {
+    /// The rule's message with `vars` filled in.
+    pub fn message_with(&self, vars: &[(&str, &str)]) -> String {
+        fill(&self.message, vars)
+    }
+
+    /// The rule's fix title with `vars` filled in.
+    pub fn fix_title_with(&self, vars: &[(&str, &str)]) -> String {
+        fill(&self.fix_title, vars)
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

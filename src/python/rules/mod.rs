@@ -1,5 +1,8 @@
 //! Python rules. The checker calls one entry point per node kind; each dispatches to the rule families.
 
+pub mod component_calls;
+pub mod component_factory;
+pub mod component_signature;
 pub mod imports;
 pub mod name_table;
 
@@ -29,14 +32,87 @@ pub fn check_chain(
 /// Qualified names whose calls a handler reports, so the name table stays quiet about the callee.
 pub const CALLS_WITH_HANDLERS: &[&str] = &["kfp.components.load_component"];
 
-/// A call, before its callee and arguments are visited. Only calls of names that resolve to a qualified
-/// name (an import) can be kfp calls; the callee is resolved once for every call rule.
+/// Qualified names every use of which a handler rule reports (the rule id), so the name table stays quiet
+/// about the uses while that rule is enabled: the v1 factories are rewritten where they are applied.
+pub const USES_WITH_HANDLERS: &[(&str, &str)] = &[
+    ("kfp.components.create_component_from_func", "KFP101"),
+    ("kfp.components.func_to_container_op", "KFP101"),
+];
+
+/// The module's v1 component definitions, before the walk.
+pub fn check_definitions(checker: &mut Checker) {
+    component_factory::check_decorators(checker);
+    let functions: Vec<_> = checker.defs.components.iter().map(|d| d.function).collect();
+    let mut seen = std::collections::HashSet::new();
+    for f in functions {
+        if seen.insert(std::ptr::from_ref(f)) {
+            component_signature::check_function(checker, f);
+        }
+    }
+    for stmt in &checker.module.body {
+        if let ast::Stmt::FunctionDef(f) = stmt {
+            if component_factory::check_container_op_component(checker, f) {
+                continue;
+            }
+            // Signature problems stay just as broken in a kfp 2 component (or one already migrated): they
+            // are reported there too, so a fix of the decorator never hides them.
+            if is_v2_component(checker, f) && seen.insert(std::ptr::from_ref(f)) {
+                component_signature::check_function(checker, f);
+            }
+        }
+    }
+}
+
+/// A function decorated with `@dsl.component` (kfp 2, or kfp 1's v2 namespace).
+fn is_v2_component(checker: &Checker, f: &ast::StmtFunctionDef) -> bool {
+    f.decorator_list.iter().any(|d| {
+        let callee = match d {
+            Expr::Call(c) => c.func.as_ref(),
+            other => other,
+        };
+        matches!(
+            checker.model.qualified_name(0, callee).as_deref(),
+            Some("kfp.dsl.component" | "kfp.v2.dsl.component")
+        )
+    })
+}
+
+/// A call, before its callee and arguments are visited. The callee is resolved once for every call rule;
+/// calls of known components (defined here or imported from another file of the run) are checked against
+/// their v1 signature.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
+    if let Some(component) = checker.component_named(&call.func) {
+        component_calls::check_call(checker, call, &component);
+    }
     let Some(callee) = checker.qualified_name(&call.func) else {
         return;
     };
     imports::keyword_renames(checker, call, &callee);
-    imports::load_component(checker, call, call_range, &callee);
+    imports::load_component(checker, call, call_range.clone(), &callee);
+    component_factory::check_call(checker, call, call_range, &callee);
+}
+
+/// `x.outputs[key]`, before it is visited.
+pub fn check_subscript(checker: &mut Checker, subscript: &ast::ExprSubscript) {
+    if let Expr::Attribute(a) = subscript.value.as_ref()
+        && a.attr.as_str() == "outputs"
+        && let Some(component) = checker.task_component(&a.value)
+    {
+        component_calls::check_outputs_subscript(checker, subscript, &component);
+    }
+}
+
+/// `x.output`, before it is visited.
+pub fn check_attribute(
+    checker: &mut Checker,
+    attribute: &ast::ExprAttribute,
+    expr_range: Range<usize>,
+) {
+    if attribute.attr.as_str() == "output"
+        && let Some(component) = checker.task_component(&attribute.value)
+    {
+        component_calls::check_dot_output(checker, attribute, expr_range, &component);
+    }
 }
 
 /// An assignment statement.

@@ -148,6 +148,12 @@ pub fn check_chain(
         // A call handler reports (and fixes) calls of this name.
         return;
     }
+    if super::USES_WITH_HANDLERS
+        .iter()
+        .any(|(name, rule)| *name == matched && checker.enabled(rule).is_some())
+    {
+        return;
+    }
     let node_index = nodes.len() - 1 - depth_of_matched;
     let node = nodes[node_index];
     let node_range = range(node);

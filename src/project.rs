@@ -1,0 +1,158 @@
+//! The project-wide index of components, built from the original text of every file in the run before any
+//! fix is applied, so a call site in one file is rewritten with the names its component had in v1 even when
+//! the component's own file is rewritten in the same run.
+//!
+//! Python files are keyed by their import name, the way Python finds them: a file's directory and the parent
+//! directories that are packages (hold `__init__.py`) give the dotted name (`pkg/components.py` →
+//! `pkg.components`); the first directory that is not a package is the *root* the module is importable from.
+//! An import in another file resolves to a module of the same root first (scripts next to each other import
+//! each other that way); a module name defined under several roots and not under the importer's own is
+//! ambiguous and resolves to nothing.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::components::Component;
+
+/// Where a Python file sits in the import system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModulePath {
+    /// The directory the module is importable from.
+    pub root: PathBuf,
+    /// The dotted import name (`pkg.components`).
+    pub name: String,
+    /// The package the module is in (`pkg`; empty for a top-level module); relative imports start here.
+    pub package: String,
+}
+
+impl ModulePath {
+    pub fn of(path: &Path) -> Self {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut parts = Vec::new();
+        if stem != "__init__" {
+            parts.push(stem);
+        }
+        let mut dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut package = Vec::new();
+        while dir.join("__init__.py").is_file() {
+            let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+                break;
+            };
+            package.push(name);
+            if !dir.pop() {
+                break;
+            }
+        }
+        package.reverse();
+        let mut name = package.clone();
+        name.extend(parts);
+        Self {
+            root: dir,
+            name: name.join("."),
+            package: package.join("."),
+        }
+    }
+
+    /// The absolute module a relative import names: `from ..x import y` at `level` 2.
+    pub fn resolve_relative(&self, level: u32, module: Option<&str>) -> Option<String> {
+        let mut base: Vec<&str> = if self.package.is_empty() {
+            Vec::new()
+        } else {
+            self.package.split('.').collect()
+        };
+        // `.` is the package itself; every further dot goes one package up, never past the top-level one.
+        let up = (level as usize).checked_sub(1)?;
+        if up >= base.len() && up > 0 {
+            return None;
+        }
+        base.truncate(base.len() - up);
+        if let Some(m) = module {
+            base.push(m);
+        }
+        (!base.is_empty()).then(|| base.join("."))
+    }
+}
+
+/// The components one module defines, by the name they are bound to at module level.
+#[derive(Debug, Default)]
+pub struct ModuleComponents {
+    pub path: PathBuf,
+    pub module: Option<ModulePath>,
+    pub components: HashMap<String, Arc<Component>>,
+}
+
+/// Every component defined in the run's files.
+#[derive(Debug, Default)]
+pub struct Project {
+    by_module: HashMap<String, Vec<ModuleComponents>>,
+    by_path: HashMap<PathBuf, (String, usize)>,
+}
+
+impl Project {
+    pub fn add(&mut self, module: ModuleComponents) {
+        let name = module
+            .module
+            .as_ref()
+            .map(|m| m.name.clone())
+            .unwrap_or_default();
+        let entries = self.by_module.entry(name.clone()).or_default();
+        self.by_path
+            .insert(module.path.clone(), (name, entries.len()));
+        entries.push(module);
+    }
+
+    /// The components the file at `path` defines.
+    pub fn file(&self, path: &Path) -> Option<&ModuleComponents> {
+        let (name, i) = self.by_path.get(path)?;
+        self.by_module.get(name)?.get(*i)
+    }
+
+    /// The component `qualified` (`components.train_op`) names when imported from a module importable
+    /// from `root`.
+    pub fn lookup(&self, root: Option<&Path>, qualified: &str) -> Option<&Arc<Component>> {
+        let (module, name) = qualified.rsplit_once('.')?;
+        let entries = self.by_module.get(module)?;
+        let chosen = match entries.as_slice() {
+            [only] => only,
+            several => several
+                .iter()
+                .find(|e| e.module.as_ref().map(|m| m.root.as_path()) == root)?,
+        };
+        chosen.components.get(name)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_module
+            .values()
+            .all(|v| v.iter().all(|m| m.components.is_empty()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_path_follows_packages() {
+        let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("proj/pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(pkg.join("__init__.py"), "").unwrap();
+        let m = ModulePath::of(&pkg.join("components.py"));
+        assert_eq!(m.name, "pkg.components");
+        assert_eq!(m.package, "pkg");
+        assert_eq!(m.root, dir.path().join("proj"));
+        assert_eq!(
+            m.resolve_relative(1, Some("ops")).as_deref(),
+            Some("pkg.ops")
+        );
+        assert_eq!(m.resolve_relative(2, Some("ops")), None);
+        let top = ModulePath::of(&dir.path().join("proj/pipeline.py"));
+        assert_eq!(top.name, "pipeline");
+        assert_eq!(top.root, dir.path().join("proj"));
+    }
+}

@@ -1,0 +1,488 @@
+//! Finds the v1 lightweight components a module defines and derives their interface (reference §2.1, §2.2).
+//!
+//! A v1 component is a function handed to `create_component_from_func` / `func_to_container_op` in any of the
+//! forms users write: as a decorator (`@comp.create_component_from_func`), by assignment
+//! (`add_op = create_component_from_func(add, ...)`), or through a `functools.partial` of a factory used as a
+//! decorator or called. The result serves two readers: the project index (call sites in other files) and the
+//! component rules of this file (the definition rewrite).
+
+use std::ops::Range;
+
+use super::names::{BindingKind, Resolved, ScopeId, SemanticModel, range};
+use super::parse::ast::{self, Constant, Expr, Stmt};
+use crate::components::{Component, Input, InputKind, Output, ValueType};
+use crate::diagnostic::Applicability;
+
+/// The two v1 factories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Factory {
+    CreateComponentFromFunc,
+    FuncToContainerOp,
+}
+
+impl Factory {
+    pub fn of(qualified: &str) -> Option<Self> {
+        match qualified {
+            "kfp.components.create_component_from_func"
+            | "kfp.components._python_op.create_component_from_func" => {
+                Some(Factory::CreateComponentFromFunc)
+            }
+            "kfp.components.func_to_container_op"
+            | "kfp.components._python_op.func_to_container_op" => Some(Factory::FuncToContainerOp),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Factory::CreateComponentFromFunc => "create_component_from_func",
+            Factory::FuncToContainerOp => "func_to_container_op",
+        }
+    }
+
+    /// The v1 positional parameters after `func` (I1 signatures).
+    pub fn positional_parameters(self) -> &'static [&'static str] {
+        match self {
+            Factory::CreateComponentFromFunc => &[
+                "output_component_file",
+                "base_image",
+                "packages_to_install",
+                "annotations",
+            ],
+            Factory::FuncToContainerOp => &[
+                "output_component_file",
+                "base_image",
+                "extra_code",
+                "packages_to_install",
+                "modules_to_capture",
+                "use_code_pickling",
+                "annotations",
+            ],
+        }
+    }
+}
+
+/// Factory options `@dsl.component` accepts under the same name.
+pub const KEPT_OPTIONS: &[&str] = &["base_image", "packages_to_install", "output_component_file"];
+
+/// Factory options with no v2 equivalent, with what to do instead (reference §2.1), and the literal values
+/// that mean "not used" (then the option is simply dropped).
+pub fn unsupported_option(name: &str) -> Option<(&'static str, &'static [&'static str])> {
+    Some(match name {
+        "extra_code" => (
+            "`extra_code` has no kfp 2 equivalent: move the code into the function body or pass helpers with `additional_funcs=[...]`",
+            &["''", "\"\""],
+        ),
+        "modules_to_capture" => (
+            "`modules_to_capture` has no kfp 2 equivalent (source is copied, not pickled): use `additional_funcs=`, `packages_to_install=`, or a Containerized Python Component (`target_image=` + `kfp component build`)",
+            &["None", "[]"],
+        ),
+        "use_code_pickling" => (
+            "`use_code_pickling` has no kfp 2 equivalent (source is copied, not pickled): use `additional_funcs=`, `packages_to_install=`, or a Containerized Python Component (`target_image=` + `kfp component build`)",
+            &["False"],
+        ),
+        "annotations" => (
+            "`annotations` has no kfp 2 equivalent at component level: add pod annotations per task with `kubernetes.add_pod_annotation(task, ...)` from kfp-kubernetes",
+            &["None", "{}"],
+        ),
+        _ => return None,
+    })
+}
+
+/// Where a component's factory is applied.
+#[derive(Debug, Clone)]
+pub enum Site<'a> {
+    /// `@factory` directly on the function.
+    Decorator { expr: &'a Expr, factory: Factory },
+    /// `@alias` where `alias = partial(factory, ...)`: the partial call is what gets rewritten.
+    AliasDecorator,
+    /// `name = factory(func, ...)`.
+    Call {
+        call: &'a ast::ExprCall,
+        factory: Factory,
+    },
+}
+
+/// One v1 component defined at module level.
+#[derive(Debug, Clone)]
+pub struct ComponentDef<'a> {
+    pub function: &'a ast::StmtFunctionDef,
+    pub site: Site<'a>,
+    pub component: Component,
+}
+
+/// The files's module-level v1 components and factory aliases.
+#[derive(Debug, Default)]
+pub struct ModuleDefs<'a> {
+    pub components: Vec<ComponentDef<'a>>,
+    /// `alias = partial(factory, ...)` calls, with the factory.
+    pub partials: Vec<(&'a ast::ExprCall, Factory)>,
+}
+
+/// A call of `functools.partial(<factory>, ...)`.
+pub fn partial_of_factory(model: &SemanticModel, call: &ast::ExprCall) -> Option<Factory> {
+    let scope: ScopeId = 0;
+    if model.qualified_name(scope, &call.func).as_deref() != Some("functools.partial") {
+        return None;
+    }
+    Factory::of(&model.qualified_name(scope, call.args.first()?)?)
+}
+
+/// Whether a factory call (or `partial(factory, ...)`) carries an option kfp 2 cannot express (its value is
+/// not the "unused" literal). Both have exactly one leading argument that is not an option.
+pub fn uses_unsupported_option(text: &str, call: &ast::ExprCall, factory: Factory) -> bool {
+    factory_options(call, factory).iter().any(|(name, value)| {
+        unsupported_option(name)
+            .is_some_and(|(_, unused)| !unused.contains(&text[range(*value)].trim()))
+    })
+}
+
+/// A factory call's options as (v1 parameter name, value), positional ones named by the v1 signature. The
+/// first positional argument is not an option (the function, or `partial`'s factory).
+pub fn factory_options(call: &ast::ExprCall, factory: Factory) -> Vec<(&str, &Expr)> {
+    let params = factory.positional_parameters();
+    let mut options: Vec<(&str, &Expr)> = call
+        .args
+        .iter()
+        .skip(1)
+        .enumerate()
+        .filter_map(|(i, a)| params.get(i).map(|p| (*p, a)))
+        .collect();
+    options.extend(
+        call.keywords
+            .iter()
+            .filter_map(|k| k.arg.as_ref().map(|a| (a.as_str(), &k.value))),
+    );
+    options
+}
+
+/// Finds the module-level v1 components. `migration` is how the definition rewrite applies (`None` when the
+/// rule is disabled); a definition whose factory uses an option kfp 2 lacks is never rewritten.
+pub fn find<'a>(
+    text: &str,
+    body: &'a [Stmt],
+    model: &SemanticModel,
+    migration: Option<Applicability>,
+) -> ModuleDefs<'a> {
+    let mut defs = ModuleDefs::default();
+    // Factory aliases first: decorators below may use them.
+    let mut aliases: Vec<(&str, &ast::ExprCall, Factory)> = Vec::new();
+    for stmt in body {
+        if let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = stmt
+            && let [Expr::Name(target)] = targets.as_slice()
+            && let Expr::Call(call) = value.as_ref()
+            && let Some(factory) = partial_of_factory(model, call)
+        {
+            aliases.push((target.id.as_str(), call, factory));
+            defs.partials.push((call, factory));
+        }
+    }
+    // A definition whose factory call uses an option kfp 2 lacks is shown, never applied.
+    let rewrite = |call: Option<(&ast::ExprCall, Factory)>| match call {
+        Some((c, f)) if uses_unsupported_option(text, c, f) => {
+            migration.map(|_| Applicability::DisplayOnly)
+        }
+        _ => migration,
+    };
+    for stmt in body {
+        match stmt {
+            Stmt::FunctionDef(f) => {
+                for decorator in &f.decorator_list {
+                    let qualified = model.qualified_name(0, decorator);
+                    if let Some(factory) = qualified.as_deref().and_then(Factory::of) {
+                        defs.components.push(ComponentDef {
+                            function: f,
+                            site: Site::Decorator {
+                                expr: decorator,
+                                factory,
+                            },
+                            component: signature(model, f, f.name.as_str(), rewrite(None)),
+                        });
+                    } else if let Expr::Name(n) = decorator
+                        && let Some((_, call, factory)) =
+                            aliases.iter().find(|(a, _, _)| *a == n.id.as_str())
+                    {
+                        defs.components.push(ComponentDef {
+                            function: f,
+                            site: Site::AliasDecorator,
+                            component: signature(
+                                model,
+                                f,
+                                f.name.as_str(),
+                                rewrite(Some((call, *factory))),
+                            ),
+                        });
+                    }
+                }
+            }
+            Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+                let ([Expr::Name(target)], Expr::Call(call)) = (targets.as_slice(), value.as_ref())
+                else {
+                    continue;
+                };
+                let factory = match model
+                    .qualified_name(0, &call.func)
+                    .as_deref()
+                    .and_then(Factory::of)
+                {
+                    Some(f) => Some((f, rewrite(Some((call, f))))),
+                    None => match call.func.as_ref() {
+                        Expr::Name(n) => aliases
+                            .iter()
+                            .find(|(a, _, _)| *a == n.id.as_str())
+                            .map(|(_, c, f)| (*f, rewrite(Some((c, *f))))),
+                        _ => None,
+                    },
+                };
+                let Some((factory, applicability)) = factory else {
+                    continue;
+                };
+                let Some(function) = call.args.first().and_then(|a| function_named(body, a)) else {
+                    continue;
+                };
+                let site = if matches!(call.func.as_ref(), Expr::Name(n) if aliases.iter().any(|(a, _, _)| *a == n.id.as_str()))
+                {
+                    Site::AliasDecorator
+                } else {
+                    Site::Call { call, factory }
+                };
+                defs.components.push(ComponentDef {
+                    function,
+                    site,
+                    component: signature(model, function, target.id.as_str(), applicability),
+                });
+            }
+            _ => {}
+        }
+    }
+    defs
+}
+
+/// The module-level `def` a name refers to (the last one before use).
+fn function_named<'a>(body: &'a [Stmt], expr: &Expr) -> Option<&'a ast::StmtFunctionDef> {
+    let Expr::Name(n) = expr else { return None };
+    body.iter()
+        .filter_map(|s| match s {
+            Stmt::FunctionDef(f) if f.name.as_str() == n.id.as_str() => Some(f),
+            _ => None,
+        })
+        .take_while(|f| range(*f).start < range(expr).start)
+        .last()
+}
+
+/// What a parameter annotation says about the port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Annotation {
+    /// `InputPath(...)` / `OutputPath(...)`: `_path` and then `_file` are stripped from the v1 name.
+    Path {
+        output: bool,
+    },
+    /// `InputTextFile`, `OutputBinaryFile`, `InputArtifact`, …: `_file` is stripped.
+    FileLike {
+        output: bool,
+    },
+    Value(ValueType),
+    Missing,
+}
+
+/// Classifies a parameter annotation, resolving kfp names (`comp.InputPath('CSV')`, `InputPath()`).
+pub fn classify_annotation(model: &SemanticModel, annotation: Option<&Expr>) -> Annotation {
+    let Some(annotation) = annotation else {
+        return Annotation::Missing;
+    };
+    let callee = match annotation {
+        Expr::Call(c) => c.func.as_ref(),
+        other => other,
+    };
+    if let Some(q) = model.qualified_name(0, callee)
+        && q.starts_with("kfp.")
+    {
+        let last = q.rsplit('.').next().unwrap_or_default();
+        match last {
+            "InputPath" => return Annotation::Path { output: false },
+            "OutputPath" => return Annotation::Path { output: true },
+            "InputTextFile" | "InputBinaryFile" | "InputArtifact" => {
+                return Annotation::FileLike { output: false };
+            }
+            "OutputTextFile" | "OutputBinaryFile" | "OutputArtifact" => {
+                return Annotation::FileLike { output: true };
+            }
+            other => return Annotation::Value(ValueType::from_type_name(other)),
+        }
+    }
+    match annotation {
+        Expr::Constant(ast::ExprConstant {
+            value: Constant::Str(s),
+            ..
+        }) => Annotation::Value(ValueType::from_type_name(s)),
+        Expr::Name(n) => Annotation::Value(ValueType::from_type_name(n.id.as_str())),
+        _ => Annotation::Value(ValueType::Other),
+    }
+}
+
+/// v1's name for a parameter (reference §2.2).
+pub fn v1_port_name(name: &str, annotation: Annotation) -> String {
+    let mut n = name;
+    if matches!(annotation, Annotation::Path { .. })
+        && let Some(s) = n.strip_suffix("_path")
+    {
+        n = s;
+    }
+    if matches!(
+        annotation,
+        Annotation::Path { .. } | Annotation::FileLike { .. }
+    ) && let Some(s) = n.strip_suffix("_file")
+    {
+        n = s;
+    }
+    n.to_string()
+}
+
+const SPECIAL_OUTPUTS: &[&str] = &["mlpipeline_ui_metadata", "mlpipeline_metrics"];
+
+/// The interface of a v1 function component.
+pub fn signature(
+    model: &SemanticModel,
+    function: &ast::StmtFunctionDef,
+    name: &str,
+    migration: Option<Applicability>,
+) -> Component {
+    let mut inputs = Vec::new();
+    let mut outputs = Vec::new();
+    let args = &function.args;
+    for arg in args
+        .posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
+    {
+        let param = arg.def.arg.as_str();
+        let annotation = classify_annotation(model, arg.def.annotation.as_deref());
+        let v1_name = v1_port_name(param, annotation);
+        match annotation {
+            Annotation::Path { output: true } | Annotation::FileLike { output: true } => outputs
+                .push(Output {
+                    special: SPECIAL_OUTPUTS.contains(&v1_name.as_str()),
+                    v1_name,
+                    v2_name: param.to_string(),
+                }),
+            _ => inputs.push(Input {
+                v1_name,
+                v2_name: param.to_string(),
+                kind: match annotation {
+                    Annotation::Value(t) => InputKind::Value(t),
+                    Annotation::Missing => InputKind::Value(ValueType::Str),
+                    _ => InputKind::File,
+                },
+                optional: arg.default.is_some(),
+            }),
+        }
+    }
+    let (returned, outputs_known) = return_outputs(model, function.returns.as_deref());
+    outputs.extend(returned.into_iter().map(|n| Output {
+        v1_name: n.clone(),
+        v2_name: n,
+        special: false,
+    }));
+    Component {
+        name: name.to_string(),
+        inputs,
+        outputs,
+        outputs_known,
+        migration,
+    }
+}
+
+/// The outputs a return annotation declares, and whether we could tell.
+fn return_outputs(model: &SemanticModel, returns: Option<&Expr>) -> (Vec<String>, bool) {
+    let Some(returns) = returns else {
+        return (vec![], true);
+    };
+    match returns {
+        Expr::Constant(ast::ExprConstant {
+            value: Constant::None,
+            ..
+        }) => (vec![], true),
+        Expr::Dict(d) => {
+            let names: Option<Vec<String>> = d
+                .keys
+                .iter()
+                .map(|k| k.as_ref().and_then(str_literal))
+                .collect();
+            match names {
+                Some(n) => (n, true),
+                None => (vec![], false),
+            }
+        }
+        Expr::Call(c) => match named_tuple_fields(model, c) {
+            Some(fields) => (fields.into_iter().map(|(n, _)| n).collect(), true),
+            None => (vec!["Output".into()], true),
+        },
+        Expr::Name(n) if is_user_class(model, n) => (vec![], false),
+        _ => (vec!["Output".into()], true),
+    }
+}
+
+/// A name bound by the module itself (a class such as a `NamedTuple` subclass): outputs unknown.
+fn is_user_class(model: &SemanticModel, n: &ast::ExprName) -> bool {
+    matches!(model.resolve_name(0, n.id.as_str(), range(n).start),
+        Some(Resolved::Binding(b)) if model.bindings[b].kind == BindingKind::Local)
+}
+
+/// The fields of `NamedTuple('Outputs', [('a', int), ...])` / `NamedTuple('Outputs', a=int)` /
+/// `collections.namedtuple('Outputs', ['a', ...])`, with each field's type expression when given.
+pub fn named_tuple_fields<'a>(
+    model: &SemanticModel,
+    call: &'a ast::ExprCall,
+) -> Option<Vec<(String, Option<&'a Expr>)>> {
+    let q = model.qualified_name(0, &call.func)?;
+    if !matches!(
+        q.as_str(),
+        "typing.NamedTuple" | "collections.namedtuple" | "typing_extensions.NamedTuple"
+    ) {
+        return None;
+    }
+    let mut fields = Vec::new();
+    if let Some(Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. })) =
+        call.args.get(1)
+    {
+        for e in elts {
+            match e {
+                Expr::Tuple(t) if t.elts.len() == 2 => {
+                    fields.push((str_literal(&t.elts[0])?, Some(&t.elts[1])))
+                }
+                other => fields.push((str_literal(other)?, None)),
+            }
+        }
+    }
+    for k in &call.keywords {
+        fields.push((k.arg.as_ref()?.to_string(), Some(&k.value)));
+    }
+    Some(fields)
+}
+
+pub fn str_literal(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Constant(ast::ExprConstant {
+            value: Constant::Str(s),
+            ..
+        }) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The range of a function's `def` line up to the colon is not in the AST; the name is found after `def`.
+pub fn def_name_range(text: &str, function: &ast::StmtFunctionDef) -> Range<usize> {
+    let name = function.name.as_str();
+    // Decorators come first in the statement's range; the name follows `def ` after them.
+    let start = function
+        .decorator_list
+        .last()
+        .map_or(range(function).start, |d| range(d).end);
+    let body_start = function.body.first().map_or(text.len(), |s| range(s).start);
+    let head = &text[start..body_start.max(start)];
+    match head.find(&format!("def {name}")) {
+        Some(i) => start + i + 4..start + i + 4 + name.len(),
+        None => start..start,
+    }
+}

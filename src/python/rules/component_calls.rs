@@ -1,0 +1,347 @@
+//! Call sites of v1 components (reference §2.1 "positional → keyword", §2.2, §7.1, §7.6, §7.7):
+//! - KFP102 keywords and `task.outputs[...]` keys that v1 spelled differently (stripped `_path`/`_file`,
+//!   lower-case output aliases);
+//! - KFP103 positional arguments (kfp 2 requires keywords);
+//! - KFP104 literal `None` arguments;
+//! - KFP105 numeric strings passed to numeric inputs;
+//! - KFP106 string constants passed to file inputs;
+//! - KFP114 `.output` on a component whose only ordinary output sits beside `mlpipeline_*` outputs.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::components::{Component, InputKind, ValueType};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::python::checker::Checker;
+use crate::python::edits::delete_argument;
+use crate::python::names::range;
+use crate::python::parse::ast::{self, Constant, Expr};
+
+const IO_NAMES_RULE: &str = "KFP102";
+const POSITIONAL_RULE: &str = "KFP103";
+const NONE_ARGUMENT_RULE: &str = "KFP104";
+const NUMERIC_STRING_RULE: &str = "KFP105";
+const FILE_STRING_RULE: &str = "KFP106";
+const DOT_OUTPUT_RULE: &str = "KFP114";
+
+/// A call of a known v1 component.
+pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<Component>) {
+    positional_arguments(checker, call, component);
+    for keyword in &call.keywords {
+        let Some(arg) = keyword.arg.as_ref() else {
+            continue;
+        };
+        let name_range = range(keyword).start..range(keyword).start + arg.as_str().len();
+        if let Some(input) = component.input_by_v1_name(arg.as_str())
+            && input.v1_name != input.v2_name
+            && let Some(migration) = component.migration
+            && let Some(rule) = checker.enabled(IO_NAMES_RULE)
+        {
+            let d = Diagnostic::new(
+                rule.code,
+                name_range.clone(),
+                rule.message_with(&[
+                    ("kind", "input"),
+                    ("name", &input.v1_name),
+                    ("replacement", &input.v2_name),
+                    ("component", &component.name),
+                ]),
+            )
+            .with_fix_title(rule.fix_title_with(&[("replacement", &input.v2_name)]))
+            .with_fix(Some(Fix::new(
+                migration,
+                vec![Edit::replace(name_range, &input.v2_name)],
+            )));
+            checker.report(d);
+        }
+        if let Some(input) = component.input_by_name(arg.as_str()) {
+            check_argument_value(
+                checker,
+                call,
+                &keyword.value,
+                range(keyword),
+                input.kind,
+                input.optional,
+                &input.v1_name,
+            );
+        }
+    }
+    for (i, arg) in call.args.iter().enumerate() {
+        if let Some(input) = component.inputs.get(i) {
+            check_argument_value(
+                checker,
+                call,
+                arg,
+                range(arg),
+                input.kind,
+                input.optional,
+                &input.v1_name,
+            );
+        }
+    }
+}
+
+/// KFP103: `op(a, b)` → `op(x=a, y=b)` with the v1 keywords (right under kfp 1 as well; KFP102 then renames
+/// them with the definition).
+fn positional_arguments(checker: &mut Checker, call: &ast::ExprCall, component: &Component) {
+    if call.args.is_empty() {
+        return;
+    }
+    let Some(rule) = checker.enabled(POSITIONAL_RULE) else {
+        return;
+    };
+    let starred = call.args.iter().any(|a| matches!(a, Expr::Starred(_)));
+    let fits = call.args.len() <= component.inputs.len();
+    let edits: Vec<Edit> = call
+        .args
+        .iter()
+        .zip(&component.inputs)
+        .map(|(arg, input)| Edit::insert(range(arg).start, format!("{}=", input.v1_name)))
+        .collect();
+    let fix = (!starred && fits).then(|| Fix::new(rule.fix.applicability(), edits));
+    let span = range(&call.args[0]).start..range(&call.args[call.args.len() - 1]).end;
+    let names: Vec<&str> = component
+        .inputs
+        .iter()
+        .take(call.args.len())
+        .map(|i| i.v1_name.as_str())
+        .collect();
+    let d = Diagnostic::new(
+        rule.code,
+        span,
+        rule.message_with(&[("component", &component.name)]),
+    )
+    .with_fix_title(rule.fix_title_with(&[("names", &names.join("=, "))]))
+    .with_fix(fix);
+    checker.report(d);
+}
+
+/// KFP104, KFP105, KFP106 on one argument.
+fn check_argument_value(
+    checker: &mut Checker,
+    call: &ast::ExprCall,
+    value: &Expr,
+    arg_range: Range<usize>,
+    kind: InputKind,
+    optional: bool,
+    input: &str,
+) {
+    let is_keyword = arg_range != range(value);
+    match value {
+        Expr::Constant(ast::ExprConstant {
+            value: Constant::None,
+            ..
+        }) => {
+            let Some(rule) = checker.enabled(NONE_ARGUMENT_RULE) else {
+                return;
+            };
+            // Dropping it means "not passed", which is what v1 made of `None` for an optional input. Only
+            // keyword arguments can go without shifting the others (positional ones become keywords first).
+            let fix = (optional && is_keyword)
+                .then(|| delete_argument(call, &arg_range))
+                .flatten()
+                .map(|e| Fix::new(rule.fix.applicability(), vec![e]));
+            let d = Diagnostic::new(
+                rule.code,
+                range(value),
+                rule.message_with(&[("input", input)]),
+            )
+            .with_fix_title(rule.fix_title_with(&[("input", input)]))
+            .with_fix(fix);
+            checker.report(d);
+        }
+        Expr::Constant(ast::ExprConstant {
+            value: Constant::Str(s),
+            ..
+        }) => match kind {
+            InputKind::Value(t @ (ValueType::Int | ValueType::Float | ValueType::Bool)) => {
+                let Some(rule) = checker.enabled(NUMERIC_STRING_RULE) else {
+                    return;
+                };
+                let Some(literal) = numeric_literal(s, t) else {
+                    return;
+                };
+                let type_name = match t {
+                    ValueType::Int => "int",
+                    ValueType::Float => "float",
+                    _ => "bool",
+                };
+                let d = Diagnostic::new(
+                    rule.code,
+                    range(value),
+                    rule.message_with(&[("input", input), ("type", type_name)]),
+                )
+                .with_fix_title(rule.fix_title_with(&[("replacement", &literal)]))
+                .with_fix(Some(Fix::new(
+                    rule.fix.applicability(),
+                    vec![Edit::replace(range(value), literal)],
+                )));
+                checker.report(d);
+            }
+            InputKind::File => report_string_into_file(checker, value, input),
+            InputKind::Value(_) => {}
+        },
+        Expr::JoinedStr(_) if kind == InputKind::File => {
+            report_string_into_file(checker, value, input)
+        }
+        _ => {}
+    }
+}
+
+fn report_string_into_file(checker: &mut Checker, value: &Expr, input: &str) {
+    let Some(rule) = checker.enabled(FILE_STRING_RULE) else {
+        return;
+    };
+    let d = Diagnostic::new(
+        rule.code,
+        range(value),
+        rule.message_with(&[("input", input)]),
+    )
+    .with_fix_title(rule.fix_title.clone());
+    checker.report(d);
+}
+
+/// The Python literal a numeric string stands for, when it parses as the input's type.
+fn numeric_literal(s: &str, t: ValueType) -> Option<String> {
+    let s = s.trim();
+    match t {
+        ValueType::Int => s.parse::<i64>().ok().map(|v| v.to_string()),
+        ValueType::Float => {
+            let v = s.parse::<f64>().ok().filter(|v| v.is_finite())?;
+            // Keep the user's digits; make sure Python reads a float.
+            Some(if s.contains(['.', 'e', 'E']) {
+                s.trim_start_matches('+').to_string()
+            } else {
+                format!("{v:?}")
+            })
+        }
+        ValueType::Bool => match s.to_ascii_lowercase().as_str() {
+            "true" => Some("True".into()),
+            "false" => Some("False".into()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `task.outputs['key']` on a task of a known component (KFP102).
+pub fn check_outputs_subscript(
+    checker: &mut Checker,
+    subscript: &ast::ExprSubscript,
+    component: &Component,
+) {
+    if !component.outputs_known {
+        return;
+    }
+    let Expr::Constant(ast::ExprConstant {
+        value: Constant::Str(key),
+        ..
+    }) = subscript.slice.as_ref()
+    else {
+        return;
+    };
+    let Some(output) = component.output_by_v1_key(key) else {
+        return;
+    };
+    if output.v2_name == *key {
+        return;
+    }
+    let (Some(migration), Some(rule)) = (component.migration, checker.enabled(IO_NAMES_RULE))
+    else {
+        return;
+    };
+    let key_range = range(subscript.slice.as_ref());
+    let fix = requote(checker.text(key_range.clone()), key, &output.v2_name)
+        .map(|text| Fix::new(migration, vec![Edit::replace(key_range.clone(), text)]));
+    let d = Diagnostic::new(
+        rule.code,
+        key_range,
+        rule.message_with(&[
+            ("kind", "output"),
+            ("name", key),
+            ("replacement", &output.v2_name),
+            ("component", &component.name),
+        ]),
+    )
+    .with_fix_title(rule.fix_title_with(&[("replacement", &output.v2_name)]))
+    .with_fix(fix);
+    checker.report(d);
+}
+
+/// A plain string literal's text with its content replaced, keeping the quotes; `None` for prefixed or
+/// escaped literals.
+fn requote(literal: &str, old: &str, new: &str) -> Option<String> {
+    let quote = literal.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    let inner = literal.strip_prefix(quote)?.strip_suffix(quote)?;
+    (inner == old).then(|| format!("{quote}{new}{quote}"))
+}
+
+/// `task.output` where v1 picked the single ordinary output but kfp 2 sees several (KFP114).
+pub fn check_dot_output(
+    checker: &mut Checker,
+    attribute: &ast::ExprAttribute,
+    expr_range: Range<usize>,
+    component: &Component,
+) {
+    if !component.outputs_known || component.v2_has_single_output() {
+        return;
+    }
+    let Some(output) = component.v1_single_output() else {
+        return;
+    };
+    let Some(rule) = checker.enabled(DOT_OUTPUT_RULE) else {
+        return;
+    };
+    let value = checker.text(range(attribute.value.as_ref()));
+    let replacement = format!("{value}.outputs['{}']", output.v2_name);
+    let fix = component.migration.map(|m| {
+        Fix::new(
+            m.max(Applicability::Unsafe),
+            vec![Edit::replace(expr_range.clone(), replacement)],
+        )
+    });
+    let attr_start = range(attribute.value.as_ref()).end;
+    let d = Diagnostic::new(
+        rule.code,
+        attr_start..expr_range.end,
+        rule.message_with(&[("component", &component.name), ("name", &output.v2_name)]),
+    )
+    .with_fix_title(rule.fix_title_with(&[("name", &output.v2_name)]))
+    .with_fix(fix);
+    checker.report(d);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_literals() {
+        assert_eq!(numeric_literal("10", ValueType::Int).as_deref(), Some("10"));
+        assert_eq!(numeric_literal("1.5", ValueType::Int), None);
+        assert_eq!(
+            numeric_literal("3", ValueType::Float).as_deref(),
+            Some("3.0")
+        );
+        assert_eq!(
+            numeric_literal("0.25", ValueType::Float).as_deref(),
+            Some("0.25")
+        );
+        assert_eq!(numeric_literal("nan", ValueType::Float), None);
+        assert_eq!(
+            numeric_literal("True", ValueType::Bool).as_deref(),
+            Some("True")
+        );
+        assert_eq!(numeric_literal("yes", ValueType::Bool), None);
+    }
+
+    #[test]
+    fn requote_keeps_quotes() {
+        assert_eq!(
+            requote("'model'", "model", "model_path").as_deref(),
+            Some("'model_path'")
+        );
+        assert_eq!(requote("\"a\"", "a", "b").as_deref(), Some("\"b\""));
+        assert_eq!(requote("r'a'", "a", "b"), None);
+    }
+}

@@ -1,0 +1,244 @@
+//! KFP101: v1 factories (`create_component_from_func`, `func_to_container_op`, a `functools.partial` of
+//! either) become `dsl.component`; KFP113: kfp 1's `@dsl.component` around a `ContainerOp` factory.
+
+use std::ops::Range;
+
+use crate::components::Component;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::python::checker::Checker;
+use crate::python::components::{
+    Factory, Site, factory_options, partial_of_factory, unsupported_option,
+};
+use crate::python::edits::{append_argument, delete_argument, spell_qualified};
+use crate::python::names::range;
+use crate::python::parse::ast::{self, Expr, Stmt};
+
+const FACTORY_RULE: &str = "KFP101";
+const CONTAINER_OP_COMPONENT_RULE: &str = "KFP113";
+
+/// The base image a migrated component pins when v1 used the default: v1's `python:3.7` cannot run kfp 2
+/// (which needs Python ≥ 3.9 and is pip-installed at start), and kfp 2 warns that its own default moves from
+/// `python:3.11` to `python:3.12`; pinning today's default keeps the component's Python stable.
+pub const PINNED_BASE_IMAGE: &str = "python:3.11";
+
+/// What the migrated component's callers see change, for the message.
+fn renames_note(component: Option<&Component>) -> String {
+    let Some(c) = component else {
+        return String::new();
+    };
+    let mut renamed: Vec<String> = c
+        .inputs
+        .iter()
+        .filter(|i| i.v1_name != i.v2_name)
+        .map(|i| format!("input `{}` → `{}`", i.v1_name, i.v2_name))
+        .collect();
+    renamed.extend(
+        c.outputs
+            .iter()
+            .filter(|o| o.v1_name != o.v2_name)
+            .map(|o| format!("output `{}` → `{}`", o.v1_name, o.v2_name)),
+    );
+    if renamed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (kfp 2 keeps full parameter names: {}; call sites are rewritten with it)",
+            renamed.join(", ")
+        )
+    }
+}
+
+/// Module-level decorator sites: `@create_component_from_func` on a `def`.
+pub fn check_decorators(checker: &mut Checker) {
+    let Some(rule) = checker.enabled(FACTORY_RULE) else {
+        return;
+    };
+    let sites: Vec<(&Expr, Factory, Component)> = checker
+        .defs
+        .components
+        .iter()
+        .filter_map(|d| match d.site {
+            Site::Decorator { expr, factory } => Some((expr, factory, d.component.clone())),
+            _ => None,
+        })
+        .collect();
+    for (expr, factory, component) in sites {
+        let fix = spell_qualified(checker, "kfp.dsl.component").map(|(spelled, import)| {
+            let mut edits = vec![Edit::replace(
+                range(expr),
+                format!("{spelled}(base_image='{PINNED_BASE_IMAGE}')"),
+            )];
+            edits.extend(import);
+            Fix::new(rule.fix.applicability(), edits)
+        });
+        let d = Diagnostic::new(
+            rule.code,
+            range(expr),
+            rule.message_with(&[
+                ("name", factory.name()),
+                ("details", &renames_note(Some(&component))),
+            ]),
+        )
+        .with_fix_title(rule.fix_title_with(&[("name", factory.name())]))
+        .with_fix(fix);
+        checker.report(d);
+    }
+}
+
+/// A call of a factory (`factory(func, ...)`) or `partial(factory, ...)`, anywhere in the module.
+pub fn check_call(
+    checker: &mut Checker,
+    call: &ast::ExprCall,
+    call_range: Range<usize>,
+    callee: &str,
+) {
+    let Some(rule) = checker.enabled(FACTORY_RULE) else {
+        return;
+    };
+    let (factory, replaced) = match Factory::of(callee) {
+        Some(f) => (f, range(call.func.as_ref())),
+        None => match partial_of_factory(&checker.model, call) {
+            Some(f) if callee == "functools.partial" => (f, range(&call.args[0])),
+            _ => return,
+        },
+    };
+    let is_partial = replaced != range(call.func.as_ref());
+    let component = checker
+        .defs
+        .components
+        .iter()
+        .find(|d| matches!(d.site, Site::Call { call: c, .. } if std::ptr::eq(c, call)))
+        .map(|d| d.component.clone());
+    let options = factory_options(call, factory);
+    let text = &checker.source.text;
+    let mut guidance = Vec::new();
+    let mut edits = Vec::new();
+    let mut applicability = rule.fix.applicability();
+    let mut fixable = !call.args.iter().any(|a| matches!(a, Expr::Starred(_)))
+        && call.keywords.iter().all(|k| k.arg.is_some())
+        && !checker.module.has_comment_in(call_range.clone());
+    for (name, value) in &options {
+        let value_range = range(*value);
+        if let Some((advice, unused)) = unsupported_option(name) {
+            if unused.contains(&text[value_range.clone()].trim()) {
+                // The v1 default, spelled out: nothing is lost by dropping it.
+                let arg_range = argument_range(call, value);
+                match delete_argument(call, &arg_range) {
+                    Some(e) => edits.push(e),
+                    None => fixable = false,
+                }
+            } else {
+                guidance.push(advice);
+                applicability = Applicability::DisplayOnly;
+            }
+            continue;
+        }
+        if text[value_range.clone()].trim() == "None" {
+            // `None` is kfp 2's default for every kept option (and the base image gets pinned below).
+            match delete_argument(call, &argument_range(call, value)) {
+                Some(e) => edits.push(e),
+                None => fixable = false,
+            }
+            continue;
+        }
+        if call.args.iter().any(|a| std::ptr::eq(a, *value)) {
+            // A positional option: v2 options are keyword-only.
+            edits.push(Edit::insert(value_range.start, format!("{name}=")));
+        }
+    }
+    if !options
+        .iter()
+        .any(|(n, v)| *n == "base_image" && text[range(*v)].trim() != "None")
+    {
+        edits.push(append_argument(
+            &call_range,
+            call,
+            &format!("base_image='{PINNED_BASE_IMAGE}'"),
+        ));
+    }
+    let fix = match (fixable, spell_qualified(checker, "kfp.dsl.component")) {
+        (true, Some((spelled, import))) => {
+            edits.push(Edit::replace(replaced.clone(), spelled));
+            edits.extend(import);
+            Some(Fix::new(applicability, edits))
+        }
+        _ => None,
+    };
+    let mut details = if is_partial {
+        " (the partial becomes one of `dsl.component`)".to_string()
+    } else {
+        renames_note(component.as_ref())
+    };
+    for g in &guidance {
+        details.push_str("; ");
+        details.push_str(g);
+    }
+    let d = Diagnostic::new(
+        rule.code,
+        replaced,
+        rule.message_with(&[("name", factory.name()), ("details", &details)]),
+    )
+    .with_fix_title(rule.fix_title_with(&[("name", factory.name())]))
+    .with_fix(fix);
+    checker.report(d);
+}
+
+/// The whole argument (`name=value` for keywords) whose value is `value`.
+fn argument_range(call: &ast::ExprCall, value: &Expr) -> Range<usize> {
+    call.keywords
+        .iter()
+        .find(|k| std::ptr::eq(&k.value, value))
+        .map_or_else(|| range(value), range)
+}
+
+/// KFP113: kfp 1's `@dsl.component` type-checking wrapper around a function that returns a `ContainerOp`.
+/// The same spelling means a lightweight Python component in kfp 2, whose body would run in a container.
+/// Returns whether the function is such a wrapper (reported or not).
+pub fn check_container_op_component(
+    checker: &mut Checker,
+    function: &ast::StmtFunctionDef,
+) -> bool {
+    let Some(decorator) = function.decorator_list.iter().find(|d| {
+        let callee = match d {
+            Expr::Call(c) => c.func.as_ref(),
+            other => other,
+        };
+        matches!(
+            checker.model.qualified_name(0, callee).as_deref(),
+            Some("kfp.dsl.component" | "kfp.dsl._component.component")
+        )
+    }) else {
+        return false;
+    };
+    if !returns_container_op(checker, &function.body) {
+        return false;
+    }
+    let Some(rule) = checker.enabled(CONTAINER_OP_COMPONENT_RULE) else {
+        return true;
+    };
+    let d = Diagnostic::new(
+        rule.code,
+        range(decorator),
+        rule.message_with(&[("name", function.name.as_str())]),
+    )
+    .with_fix_title(rule.fix_title.clone());
+    checker.report(d);
+    true
+}
+
+fn returns_container_op(checker: &Checker, body: &[Stmt]) -> bool {
+    body.iter().any(|stmt| match stmt {
+        Stmt::Return(ast::StmtReturn {
+            value: Some(value), ..
+        }) => matches!(value.as_ref(), Expr::Call(c)
+            if checker.model.qualified_name(0, &c.func).as_deref() == Some("kfp.dsl.ContainerOp")),
+        Stmt::If(ast::StmtIf { body, orelse, .. }) => {
+            returns_container_op(checker, body) || returns_container_op(checker, orelse)
+        }
+        Stmt::With(ast::StmtWith { body, .. }) | Stmt::For(ast::StmtFor { body, .. }) => {
+            returns_container_op(checker, body)
+        }
+        Stmt::Try(ast::StmtTry { body, .. }) => returns_container_op(checker, body),
+        _ => false,
+    })
+}
