@@ -196,3 +196,30 @@ pub fn compile_files(
         .collect();
     Some(results)
 }
+
+/// The normalised DAG shape (`{"tasks": [...], "edges": [[up, down], ...]}`) of a compiled pipeline: a v1
+/// Argo workflow or a v2 IR file, read by `tests/oracle/dag_shape.py` with the matching SDK's python.
+/// `None` under the same opt-out as [`compile_files`].
+pub fn dag_shape(kfp: Kfp, compiled: &Path) -> Option<serde_json::Value> {
+    if skip_requested() {
+        return None;
+    }
+    let python = match kfp {
+        Kfp::V1 => &pythons().v1,
+        Kfp::V2 => &pythons().v2,
+    };
+    let script = manifest_dir().join("tests/oracle/dag_shape.py");
+    let out = Command::new(python)
+        .arg(&script)
+        .arg(compiled)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", script.display()));
+    assert!(
+        out.status.success(),
+        "{} {} failed: {}",
+        script.display(),
+        compiled.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_slice(&out.stdout).expect("dag_shape.py prints JSON"))
+}
