@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::settings::OutputFormat;
+use crate::settings::{KfpVersion, OutputFormat};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -52,6 +52,10 @@ pub struct CheckArgs {
     /// Skip files and folders matching these globs (a name anywhere, or a path relative to the checked folder).
     #[arg(long, value_delimiter = ',')]
     pub exclude: Vec<String>,
+    /// The kfp 2 release the migrated code will run with (default 2.17): fixes use nothing newer, and
+    /// opt-in modernisation rules for that release are enabled.
+    #[arg(long, value_name = "VERSION")]
+    pub target_version: Option<KfpVersion>,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "full")]
     pub output_format: OutputFormat,

@@ -64,6 +64,15 @@ pub struct Output {
     pub special: bool,
 }
 
+/// Why a component's callers must change their spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenameReason {
+    /// The v1 → kfp 2 migration (KFP101): v1 stripped suffixes and accepted aliases.
+    Migration,
+    /// The pythonic-artifact rewrite (KFP116): an output parameter becomes the return value `Output`.
+    Pythonic,
+}
+
 /// A component as its callers see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Component {
@@ -78,6 +87,7 @@ pub struct Component {
     /// How the definition's rewrite is applied (`None` when it is not rewritten: call sites must then keep
     /// their v1 names, so renames at call sites share this applicability).
     pub migration: Option<Applicability>,
+    pub reason: RenameReason,
 }
 
 /// kfp's "pythonic" spelling of a name: lower case, runs of other characters as `_`, trimmed. v1 accepted it
@@ -166,6 +176,7 @@ mod tests {
             ],
             outputs_known: true,
             migration: Some(Applicability::Unsafe),
+            reason: RenameReason::Migration,
         }
     }
 

@@ -38,8 +38,9 @@ pub enum ExitStatus {
 /// Bytes a file must contain to be worth parsing: files that never mention kfp are skipped unparsed.
 const PREFILTER: &[u8] = b"kfp";
 
-/// Bytes that mark a Python file as defining v1 function components (worth indexing before the check).
-const COMPONENT_MARKERS: &[&[u8]] = &[b"create_component_from_func", b"func_to_container_op"];
+/// Bytes a Python file that defines components contains (`create_component_from_func`,
+/// `func_to_container_op`, `dsl.component`): only such files are indexed before the check.
+const COMPONENT_MARKER: &[u8] = b"component";
 
 /// Parsing and checking recurse over the syntax tree; deeply nested code needs more than the default stack.
 const WORKER_STACK: usize = 256 << 20;
@@ -51,6 +52,10 @@ enum Outcome {
     Failed(FileError),
     /// Checked, but writing or fixing failed: report both.
     Partly(FileReport, FileError),
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -> Outcome {
@@ -66,7 +71,7 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
         Ok(b) => b,
         Err(e) => return error(format!("could not read: {e}"), None, None),
     };
-    if !bytes.windows(PREFILTER.len()).any(|w| w == PREFILTER) {
+    if !contains(&bytes, PREFILTER) {
         return Outcome::Skipped;
     }
     let source = match SourceFile::from_bytes(&file.path, bytes.clone()) {
@@ -160,9 +165,7 @@ fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project 
         .par_iter()
         .filter_map(|file| {
             let bytes = std::fs::read(&file.path).ok()?;
-            let marked = COMPONENT_MARKERS
-                .iter()
-                .any(|m| bytes.windows(m.len()).any(|w| w == *m));
+            let marked = contains(&bytes, PREFILTER) && contains(&bytes, COMPONENT_MARKER);
             if !marked {
                 return None;
             }

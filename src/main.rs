@@ -48,6 +48,7 @@ fn main() -> ExitCode {
                 selection: RuleSelection {
                     select: rule_prefixes(&args.select),
                     ignore: rule_prefixes(&args.ignore),
+                    target: args.target_version,
                 },
                 fix_mode: if args.diff {
                     FixMode::Diff

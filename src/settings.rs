@@ -4,28 +4,107 @@ use std::path::PathBuf;
 
 use crate::rules::Rule;
 
-/// Which rules run: `--select` / `--ignore` prefixes over rule ids.
+/// A kfp 2 release (`2.17`): the version migrated code will run with, which decides what fixes may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct KfpVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl KfpVersion {
+    /// The kfp release whose SDK the fixes are verified against (the oracle's kfp 2.17.3).
+    pub const DEFAULT_TARGET: KfpVersion = KfpVersion {
+        major: 2,
+        minor: 17,
+    };
+}
+
+impl std::str::FromStr for KfpVersion {
+    type Err = String;
+
+    /// `2.17`, `2.4.0` or `2`; only kfp 2 releases are migration targets.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut parts = s.trim().split('.');
+        let number = |p: Option<&str>| -> Result<u32, String> {
+            p.unwrap_or("0")
+                .parse()
+                .map_err(|_| format!("`{s}` is not a version such as 2.17"))
+        };
+        let major = number(parts.next())?;
+        let minor = number(parts.next())?;
+        if let Some(patch) = parts.next() {
+            number(Some(patch))?;
+        }
+        if parts.next().is_some() {
+            return Err(format!("`{s}` is not a version such as 2.17"));
+        }
+        if major != 2 {
+            return Err(format!(
+                "the target must be a kfp 2 release (such as 2.17), not `{s}`"
+            ));
+        }
+        Ok(Self { major, minor })
+    }
+}
+
+impl std::fmt::Display for KfpVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// Which rules run: `--select` / `--ignore` prefixes over rule ids, and the target kfp version.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSelection {
     /// Prefixes of selected rule ids; empty selects every rule that is not opt-in.
     pub select: Vec<String>,
     pub ignore: Vec<String>,
+    /// `--target-version`, when given: rules needing a newer kfp are off; opt-in rules that name a minimum
+    /// version are on once the target reaches it.
+    pub target: Option<KfpVersion>,
 }
 
 impl RuleSelection {
+    pub fn target(&self) -> KfpVersion {
+        self.target.unwrap_or(KfpVersion::DEFAULT_TARGET)
+    }
+
     pub fn is_enabled(&self, rule: &Rule) -> bool {
         let matches =
             |prefixes: &[String]| prefixes.iter().any(|p| rule.id.starts_with(p.as_str()));
         if matches(&self.ignore) {
             return false;
         }
-        if self.select.is_empty() {
-            return !rule.opt_in;
+        if rule.min_version.is_some_and(|min| self.target() < min) {
+            return false;
         }
-        // Opt-in rules run only when selected by more than the family prefix `KFP`.
-        self.select
+        let selected = self.select.is_empty() || matches(&self.select);
+        if !rule.opt_in {
+            return selected;
+        }
+        // Opt-in rules run when selected by more than the family prefix `KFP`, or when the user states a
+        // target version at or above the release the rule needs.
+        let explicitly = self
+            .select
             .iter()
-            .any(|p| rule.id.starts_with(p.as_str()) && (!rule.opt_in || p.len() > 3))
+            .any(|p| rule.id.starts_with(p.as_str()) && p.len() > 3);
+        explicitly || (selected && self.target.is_some() && rule.min_version.is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_and_compare() {
+        let v: KfpVersion = "2.4.0".parse().unwrap();
+        assert_eq!(v, KfpVersion { major: 2, minor: 4 });
+        assert!(v < KfpVersion::DEFAULT_TARGET);
+        assert_eq!("2".parse::<KfpVersion>().unwrap().to_string(), "2.0");
+        assert!("1.8".parse::<KfpVersion>().is_err());
+        assert!("2.x".parse::<KfpVersion>().is_err());
+        assert!("2.1.2.3".parse::<KfpVersion>().is_err());
     }
 }
 

@@ -130,3 +130,18 @@ fn migrated_project_compiles_under_kfp2_with_the_same_dag() {
     );
     assert_eq!(v1_shape, v2_shape, "v1 and migrated v2 DAGs differ");
 }
+
+/// `--fix` applies only safe fixes: the project must still be a working kfp 1 project (positional calls
+/// become v1 keywords, numeric strings numbers; nothing is renamed before the definitions migrate).
+#[test]
+fn safe_fixes_keep_the_project_compiling_under_kfp1() {
+    let work = tempfile::tempdir().unwrap();
+    let fixed = work.path().join("fixed");
+    copy_project(&fixed);
+    let (code, out) = kfp_upgrade(&["check", "--fix", "--output-format", "concise"], &fixed);
+    assert_eq!(code, Some(1), "unsafe migrations remain:\n{out}");
+    let pipeline = std::fs::read_to_string(fixed.join("pipeline.py")).unwrap();
+    assert!(pipeline.contains("epochs=10"), "{pipeline}");
+    assert!(pipeline.contains("outputs['model']"), "{pipeline}");
+    compile_pipeline(Kfp::V1, &fixed, &work.path().join("v1"));
+}

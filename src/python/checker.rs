@@ -124,11 +124,7 @@ pub fn check_module<'a>(
     ctx: &'a Context<'a>,
 ) -> Vec<Diagnostic> {
     let model = SemanticModel::build_in(&module.body, Some(&ctx.module));
-    let migration = registry()
-        .get(super::COMPONENT_FACTORY_RULE)
-        .filter(|r| selection.is_enabled(r))
-        .map(|r| r.fix.applicability());
-    let defs = components::find(&source.text, &module.body, &model, migration);
+    let defs = components::find(module, &source.text, &model, super::rewrites(selection));
     let mut checker = Checker {
         source,
         module,

@@ -10,7 +10,8 @@ use std::ops::Range;
 
 use super::names::{BindingKind, Resolved, ScopeId, SemanticModel, range};
 use super::parse::ast::{self, Constant, Expr, Stmt};
-use crate::components::{Component, Input, InputKind, Output, ValueType};
+use super::parse::{ParsedModule, TokenKind};
+use crate::components::{Component, Input, InputKind, Output, RenameReason, ValueType};
 use crate::diagnostic::Applicability;
 
 /// The two v1 factories.
@@ -101,6 +102,22 @@ pub enum Site<'a> {
         call: &'a ast::ExprCall,
         factory: Factory,
     },
+    /// Already a kfp 2 component: `@dsl.component` (also with options, or from `kfp.v2.dsl`) or
+    /// `name = dsl.component(func, ...)`. Its names do not change with the migration; calls are still
+    /// checked (keywords, argument types).
+    V2,
+}
+
+/// Whether a definition follows v1's naming (suffixes stripped) or kfp 2's (names as written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    V1,
+    V2,
+}
+
+/// `dsl.component` / `kfp.v2.dsl.component`.
+pub fn is_v2_component_decorator(qualified: &str) -> bool {
+    matches!(qualified, "kfp.dsl.component" | "kfp.v2.dsl.component")
 }
 
 /// One v1 component defined at module level.
@@ -156,15 +173,45 @@ pub fn factory_options(call: &ast::ExprCall, factory: Factory) -> Vec<(&str, &Ex
     options
 }
 
-/// Finds the module-level v1 components. `migration` is how the definition rewrite applies (`None` when the
-/// rule is disabled); a definition whose factory uses an option kfp 2 lacks is never rewritten.
+/// Which interface-changing rewrites are enabled, with their applicability.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rewrites {
+    /// KFP101: v1 factories → `@dsl.component` (v1 names → full names).
+    pub migration: Option<Applicability>,
+    /// KFP116: an `Output[Metrics]` parameter → a returned artifact (its key becomes `Output`).
+    pub pythonic: Option<Applicability>,
+}
+
+/// Finds the module's components: v1 ones with the interface they had in v1, and kfp 2 ones. A v1 definition
+/// whose factory uses an option kfp 2 lacks is never rewritten (its migration is display-only).
 pub fn find<'a>(
+    module: &'a ParsedModule,
     text: &str,
-    body: &'a [Stmt],
     model: &SemanticModel,
-    migration: Option<Applicability>,
+    rewrites: Rewrites,
 ) -> ModuleDefs<'a> {
+    let body = &module.body;
+    let migration = rewrites.migration;
     let mut defs = ModuleDefs::default();
+    let sig = |f: &ast::StmtFunctionDef, name: &str, naming: Naming, m: Option<Applicability>| {
+        let mut component = signature(model, f, name, naming, m);
+        if naming == Naming::V2
+            && let Some(applicability) = rewrites.pythonic
+            && let Some(shape) = pythonic_output(module, text, model, f)
+        {
+            // The output keeps its place but is read as the return value `Output` from now on.
+            if let Some(o) = component
+                .outputs
+                .iter_mut()
+                .find(|o| o.v2_name == shape.param)
+            {
+                o.v2_name = "Output".into();
+            }
+            component.migration = Some(applicability);
+            component.reason = RenameReason::Pythonic;
+        }
+        component
+    };
     // Factory aliases first: decorators below may use them.
     let mut aliases: Vec<(&str, &ast::ExprCall, Factory)> = Vec::new();
     for stmt in body {
@@ -189,14 +236,27 @@ pub fn find<'a>(
             Stmt::FunctionDef(f) => {
                 for decorator in &f.decorator_list {
                     let qualified = model.qualified_name(0, decorator);
-                    if let Some(factory) = qualified.as_deref().and_then(Factory::of) {
+                    let v2_decorator = match decorator {
+                        Expr::Call(c) => model.qualified_name(0, &c.func),
+                        other => model.qualified_name(0, other),
+                    };
+                    if v2_decorator
+                        .as_deref()
+                        .is_some_and(is_v2_component_decorator)
+                    {
+                        defs.components.push(ComponentDef {
+                            function: f,
+                            site: Site::V2,
+                            component: sig(f, f.name.as_str(), Naming::V2, None),
+                        });
+                    } else if let Some(factory) = qualified.as_deref().and_then(Factory::of) {
                         defs.components.push(ComponentDef {
                             function: f,
                             site: Site::Decorator {
                                 expr: decorator,
                                 factory,
                             },
-                            component: signature(model, f, f.name.as_str(), rewrite(None)),
+                            component: sig(f, f.name.as_str(), Naming::V1, rewrite(None)),
                         });
                     } else if let Expr::Name(n) = decorator
                         && let Some((_, call, factory)) =
@@ -205,10 +265,10 @@ pub fn find<'a>(
                         defs.components.push(ComponentDef {
                             function: f,
                             site: Site::AliasDecorator,
-                            component: signature(
-                                model,
+                            component: sig(
                                 f,
                                 f.name.as_str(),
+                                Naming::V1,
                                 rewrite(Some((call, *factory))),
                             ),
                         });
@@ -249,7 +309,7 @@ pub fn find<'a>(
                 defs.components.push(ComponentDef {
                     function,
                     site,
-                    component: signature(model, function, target.id.as_str(), applicability),
+                    component: sig(function, target.id.as_str(), Naming::V1, applicability),
                 });
             }
             _ => {}
@@ -281,6 +341,10 @@ pub enum Annotation {
     FileLike {
         output: bool,
     },
+    /// kfp 2's `Input[T]` / `Output[T]`.
+    Artifact {
+        output: bool,
+    },
     Value(ValueType),
     Missing,
 }
@@ -290,6 +354,15 @@ pub fn classify_annotation(model: &SemanticModel, annotation: Option<&Expr>) -> 
     let Some(annotation) = annotation else {
         return Annotation::Missing;
     };
+    if let Expr::Subscript(sub) = annotation
+        && let Some(q) = model.qualified_name(0, &sub.value)
+    {
+        match q.as_str() {
+            "kfp.dsl.Input" | "kfp.v2.dsl.Input" => return Annotation::Artifact { output: false },
+            "kfp.dsl.Output" | "kfp.v2.dsl.Output" => return Annotation::Artifact { output: true },
+            _ => {}
+        }
+    }
     let callee = match annotation {
         Expr::Call(c) => c.func.as_ref(),
         other => other,
@@ -320,6 +393,14 @@ pub fn classify_annotation(model: &SemanticModel, annotation: Option<&Expr>) -> 
     }
 }
 
+/// The name callers use for a parameter (reference §2.2): v1 strips suffixes, kfp 2 does not.
+pub fn port_name(name: &str, annotation: Annotation, naming: Naming) -> String {
+    match naming {
+        Naming::V1 => v1_port_name(name, annotation),
+        Naming::V2 => name.to_string(),
+    }
+}
+
 /// v1's name for a parameter (reference §2.2).
 pub fn v1_port_name(name: &str, annotation: Annotation) -> String {
     let mut n = name;
@@ -340,11 +421,12 @@ pub fn v1_port_name(name: &str, annotation: Annotation) -> String {
 
 const SPECIAL_OUTPUTS: &[&str] = &["mlpipeline_ui_metadata", "mlpipeline_metrics"];
 
-/// The interface of a v1 function component.
+/// The interface of a function component as its callers see it before (`naming`) and after the migration.
 pub fn signature(
     model: &SemanticModel,
     function: &ast::StmtFunctionDef,
     name: &str,
+    naming: Naming,
     migration: Option<Applicability>,
 ) -> Component {
     let mut inputs = Vec::new();
@@ -358,14 +440,15 @@ pub fn signature(
     {
         let param = arg.def.arg.as_str();
         let annotation = classify_annotation(model, arg.def.annotation.as_deref());
-        let v1_name = v1_port_name(param, annotation);
+        let v1_name = port_name(param, annotation, naming);
         match annotation {
-            Annotation::Path { output: true } | Annotation::FileLike { output: true } => outputs
-                .push(Output {
-                    special: SPECIAL_OUTPUTS.contains(&v1_name.as_str()),
-                    v1_name,
-                    v2_name: param.to_string(),
-                }),
+            Annotation::Path { output: true }
+            | Annotation::FileLike { output: true }
+            | Annotation::Artifact { output: true } => outputs.push(Output {
+                special: SPECIAL_OUTPUTS.contains(&v1_name.as_str()),
+                v1_name,
+                v2_name: param.to_string(),
+            }),
             _ => inputs.push(Input {
                 v1_name,
                 v2_name: param.to_string(),
@@ -390,6 +473,7 @@ pub fn signature(
         outputs,
         outputs_known,
         migration,
+        reason: RenameReason::Migration,
     }
 }
 
@@ -485,4 +569,153 @@ pub fn def_name_range(text: &str, function: &ast::StmtFunctionDef) -> Range<usiz
         Some(i) => start + i + 4..start + i + 4 + name.len(),
         None => start..start,
     }
+}
+
+/// A kfp 2 component that declares its only output as an `Output[Metrics]` (or `ClassificationMetrics`)
+/// parameter it only logs to, in a shape the pythonic-artifact rewrite (KFP116) handles.
+#[derive(Debug, Clone)]
+pub struct PythonicOutput<'a> {
+    pub param: String,
+    pub arg: &'a ast::ArgWithDefault,
+    /// `Metrics` or `ClassificationMetrics`.
+    pub class: &'static str,
+}
+
+/// Artifact classes whose outputs are written through methods and metadata only (no file), so returning one
+/// built on `dsl.get_uri()` works on every backend.
+const METADATA_ONLY_ARTIFACTS: &[&str] = &["Metrics", "ClassificationMetrics"];
+
+/// Recognises the shape KFP116 rewrites. The same predicate decides the project index (call sites read the
+/// output as `Output`) and the definition's fix, so the two never disagree.
+pub fn pythonic_output<'a>(
+    module: &ParsedModule,
+    text: &str,
+    model: &SemanticModel,
+    function: &'a ast::StmtFunctionDef,
+) -> Option<PythonicOutput<'a>> {
+    let (candidate, class) = pythonic_candidate(model, function)?;
+    let param = candidate.def.arg.to_string();
+    // Only output, no return value, no `return` anywhere in the body.
+    let returns_none = function.returns.as_deref().is_none_or(|r| {
+        matches!(
+            r,
+            Expr::Constant(ast::ExprConstant {
+                value: Constant::None,
+                ..
+            })
+        )
+    });
+    let others = function
+        .args
+        .posonlyargs
+        .iter()
+        .chain(&function.args.args)
+        .chain(&function.args.kwonlyargs)
+        .filter(|a| !std::ptr::eq(*a, candidate))
+        .any(|a| {
+            matches!(
+                classify_annotation(model, a.def.annotation.as_deref()),
+                Annotation::Path { output: true }
+                    | Annotation::FileLike { output: true }
+                    | Annotation::Artifact { output: true }
+            )
+        });
+    if !returns_none
+        || others
+        || has_return(&function.body)
+        || function
+            .args
+            .kwonlyargs
+            .iter()
+            .any(|a| std::ptr::eq(a, candidate))
+    {
+        return None;
+    }
+    // Every use is `param.<method or metadata>`; never its file (`.path`, `.uri`) or the object itself.
+    let first = function.body.first()?;
+    let last = function.body.last()?;
+    let body = range(first).start..range(last).end;
+    let tokens = module.tokens_in(body.clone());
+    for (i, t) in tokens.iter().enumerate() {
+        if t.kind == TokenKind::Name(param.clone()) {
+            let attr = match (tokens.get(i + 1), tokens.get(i + 2)) {
+                (Some(dot), Some(next)) if dot.kind == TokenKind::Dot => &next.kind,
+                _ => return None,
+            };
+            if matches!(attr, TokenKind::Name(a) if a == "path" || a == "uri") {
+                return None;
+            }
+        }
+    }
+    // The rewrite adds lines before the first and after the last statement: both must own their lines.
+    let owns = |offset: usize| {
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        text[line_start..offset].trim().is_empty()
+    };
+    if !owns(range(first).start) || module.has_comment_in(range(function).start..range(first).start)
+    {
+        return None;
+    }
+    Some(PythonicOutput {
+        param,
+        arg: candidate,
+        class,
+    })
+}
+
+/// The single `Output[Metrics]`-style parameter of a function, with its class.
+pub fn pythonic_candidate<'a>(
+    model: &SemanticModel,
+    function: &'a ast::StmtFunctionDef,
+) -> Option<(&'a ast::ArgWithDefault, &'static str)> {
+    let mut found = None;
+    for arg in function
+        .args
+        .posonlyargs
+        .iter()
+        .chain(&function.args.args)
+        .chain(&function.args.kwonlyargs)
+    {
+        if let Some(Expr::Subscript(sub)) = arg.def.annotation.as_deref()
+            && classify_annotation(model, arg.def.annotation.as_deref())
+                == (Annotation::Artifact { output: true })
+        {
+            let class = model.qualified_name(0, &sub.slice)?;
+            let class = class.rsplit('.').next()?;
+            let known = METADATA_ONLY_ARTIFACTS.iter().find(|c| **c == class)?;
+            if found.replace((arg, *known)).is_some() {
+                return None;
+            }
+        }
+    }
+    found
+}
+
+/// Whether a body contains a `return` (outside nested functions and classes).
+fn has_return(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::Return(_) => true,
+        Stmt::If(ast::StmtIf { body, orelse, .. })
+        | Stmt::For(ast::StmtFor { body, orelse, .. })
+        | Stmt::While(ast::StmtWhile { body, orelse, .. }) => {
+            has_return(body) || has_return(orelse)
+        }
+        Stmt::With(ast::StmtWith { body, .. }) => has_return(body),
+        Stmt::Try(ast::StmtTry {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+            ..
+        }) => {
+            has_return(body)
+                || has_return(orelse)
+                || has_return(finalbody)
+                || handlers.iter().any(|h| {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    has_return(&h.body)
+                })
+        }
+        _ => false,
+    })
 }

@@ -76,7 +76,8 @@ pub fn delete_statement(source: &SourceFile, stmt: &Stmt, sole_in_block: bool) -
     Edit::replace(r, "pass")
 }
 
-fn next_line_start(text: &str, offset: usize) -> usize {
+/// The offset where the line after `offset`'s line starts (the text's end on the last line).
+pub fn next_line_start(text: &str, offset: usize) -> usize {
     text[offset..]
         .find('\n')
         .map_or(text.len(), |i| offset + i + 1)
@@ -243,4 +244,20 @@ pub fn append_argument(call_range: &Range<usize>, call: &ast::ExprCall, argument
         Some(last) => Edit::insert(last.end, format!(", {argument}")),
         None => Edit::insert(call_range.end - 1, argument.to_string()),
     }
+}
+
+/// Joins insertions at the same offset into one edit (keeping their order), dropping exact repeats.
+pub fn merge_inserts(edits: &mut Vec<Edit>) {
+    let mut merged: Vec<Edit> = Vec::new();
+    for e in edits.drain(..) {
+        match merged
+            .iter_mut()
+            .find(|m| m.range.is_empty() && e.range.is_empty() && m.range.start == e.range.start)
+        {
+            Some(m) if m.content == e.content => {}
+            Some(m) => m.content.push_str(&e.content),
+            None => merged.push(e),
+        }
+    }
+    *edits = merged;
 }

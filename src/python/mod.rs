@@ -29,6 +29,8 @@ pub struct Context<'p> {
 
 /// The rule whose fix rewrites v1 component definitions; call sites are renamed only together with it.
 const COMPONENT_FACTORY_RULE: &str = "KFP101";
+/// The rule that turns `Output[Metrics]` parameters into returned artifacts; call sites follow it too.
+const PYTHONIC_ARTIFACT_RULE: &str = "KFP116";
 
 /// The v1 components a source defines, for the project index. `None` when it does not parse (the check
 /// reports that).
@@ -36,11 +38,7 @@ pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleCom
     let module_path = ModulePath::of(&source.path);
     let module = parse::parse_module(&source.text).ok()?;
     let model = names::SemanticModel::build_in(&module.body, Some(&module_path));
-    let migration = registry()
-        .get(COMPONENT_FACTORY_RULE)
-        .filter(|r| selection.is_enabled(r))
-        .map(|r| r.fix.applicability());
-    let defs = components::find(&source.text, &module.body, &model, migration);
+    let defs = components::find(&module, &source.text, &model, rewrites(selection));
     Some(ModuleComponents {
         path: source.path.clone(),
         module: Some(module_path),
@@ -50,6 +48,20 @@ pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleCom
             .map(|d| (d.component.name.clone(), std::sync::Arc::new(d.component)))
             .collect(),
     })
+}
+
+/// The interface-changing rewrites the selection enables.
+pub(crate) fn rewrites(selection: &RuleSelection) -> components::Rewrites {
+    let applicability = |id: &str| {
+        registry()
+            .get(id)
+            .filter(|r| selection.is_enabled(r))
+            .map(|r| r.fix.applicability())
+    };
+    components::Rewrites {
+        migration: applicability(COMPONENT_FACTORY_RULE),
+        pythonic: applicability(PYTHONIC_ARTIFACT_RULE),
+    }
 }
 
 /// A project made of this one source (checking a file on its own, as the rule examples do).

@@ -131,8 +131,9 @@ pub struct InvalidExample {
     /// How many diagnostics of this rule `before` must produce (default 1).
     #[serde(default = "one")]
     pub count: usize,
-    /// Set when kfp 1.8.22 itself rejects `before` (the construct was already broken in the last v1 release):
-    /// text the kfp 1 oracle's error must contain. The oracle test checks the claim.
+    /// Set when kfp 1.8.22 itself rejects `before` (the construct was already broken in the last v1 release,
+    /// or `before` is kfp 2 code for a modernisation rule): text the kfp 1 oracle's error must contain. The
+    /// oracle test checks the claim.
     #[serde(default)]
     pub v1_error: Option<String>,
 }
@@ -177,9 +178,14 @@ pub struct Rule {
     #[serde(default)]
     pub keyword_renames: Vec<KeywordRename>,
     pub examples: Examples,
-    /// Off unless selected explicitly.
+    /// Off unless selected explicitly (or, with `min_kfp`, by a `--target-version` at or above it).
     #[serde(default)]
     pub opt_in: bool,
+    /// The first kfp release the rule's fix may rely on (`"2.4"`); the rule is off for older targets.
+    #[serde(default)]
+    pub min_kfp: Option<String>,
+    #[serde(skip)]
+    pub min_version: Option<crate::settings::KfpVersion>,
     #[serde(skip)]
     pub path: String,
     #[serde(skip)]
@@ -234,6 +240,12 @@ impl Registry {
                     source,
                 })?;
             rule.path = path.to_string();
+            if let Some(min) = &rule.min_kfp {
+                rule.min_version = Some(min.parse().map_err(|message| RegistryError::Invalid {
+                    path: path.to_string(),
+                    message: format!("min_kfp: {message}"),
+                })?);
+            }
             validate(&rule)?;
             rules.push(rule);
         }

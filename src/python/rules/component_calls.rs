@@ -10,7 +10,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::components::{Component, InputKind, ValueType};
+use crate::components::{Component, InputKind, RenameReason, ValueType};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::edits::delete_argument;
@@ -44,7 +44,8 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<C
                     ("kind", "input"),
                     ("name", &input.v1_name),
                     ("replacement", &input.v2_name),
-                    ("component", &component.name),
+                    ("component", &describe(component)),
+                    ("why", why(component)),
                 ]),
             )
             .with_fix_title(rule.fix_title_with(&[("replacement", &input.v2_name)]))
@@ -260,12 +261,29 @@ pub fn check_outputs_subscript(
             ("kind", "output"),
             ("name", key),
             ("replacement", &output.v2_name),
-            ("component", &component.name),
+            ("component", &describe(component)),
+            ("why", why(component)),
         ]),
     )
     .with_fix_title(rule.fix_title_with(&[("replacement", &output.v2_name)]))
     .with_fix(fix);
     checker.report(d);
+}
+
+/// How a message names the component.
+fn describe(component: &Component) -> String {
+    match component.reason {
+        RenameReason::Migration => format!("v1 component `{}`", component.name),
+        RenameReason::Pythonic => format!("component `{}`", component.name),
+    }
+}
+
+/// When the new name applies.
+fn why(component: &Component) -> &'static str {
+    match component.reason {
+        RenameReason::Migration => "in kfp 2",
+        RenameReason::Pythonic => "once the component returns its artifact (KFP116)",
+    }
 }
 
 /// A plain string literal's text with its content replaced, keeping the quotes; `None` for prefixed or

@@ -4,12 +4,13 @@
 //! - KFP109 `InputPath(str)` (a parameter passed as a file: fails at run time in kfp 2);
 //! - KFP110 dict-style multiple outputs (`-> {'a': int}`) → `NamedTuple`;
 //! - KFP111 open-file parameters (`InputTextFile`, `OutputBinaryFile`, …) → paths the body opens;
-//! - KFP112 `mlpipeline_ui_metadata` / `mlpipeline_metrics` outputs.
+//! - KFP112 `mlpipeline_ui_metadata` / `mlpipeline_metrics` outputs;
+//! - KFP115 `InputArtifact` / `OutputArtifact` → `Input[...]` / `Output[...]`.
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::components::{Annotation, classify_annotation, str_literal, v1_port_name};
-use crate::python::edits::{indentation, spell_qualified};
+use crate::python::edits::{indentation, merge_inserts, spell_qualified};
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Constant, Expr, Stmt};
 
@@ -19,6 +20,19 @@ const PARAMETER_PATH_RULE: &str = "KFP109";
 const DICT_RETURN_RULE: &str = "KFP110";
 const FILE_OBJECT_RULE: &str = "KFP111";
 const SPECIAL_OUTPUT_RULE: &str = "KFP112";
+const ARTIFACT_RULE: &str = "KFP115";
+
+/// kfp 2 artifact classes by v1 type name (case-insensitive); anything else is a generic `Artifact`.
+const ARTIFACT_CLASSES: &[&str] = &[
+    "Artifact",
+    "Model",
+    "Dataset",
+    "Metrics",
+    "HTML",
+    "Markdown",
+    "ClassificationMetrics",
+    "SlicedClassificationMetrics",
+];
 
 /// The builtin a v1 type name stands for in a plain parameter's annotation.
 pub fn builtin_for_type_name(name: &str) -> &'static str {
@@ -56,11 +70,10 @@ pub fn check_function(checker: &mut Checker, function: &ast::StmtFunctionDef) {
                     parameter_path(checker, e_range(annotation_expr), name, t);
                 }
             }
-            (Annotation::FileLike { output }, Some(e)) => {
-                if let Some(mode) = file_object_mode(checker, e) {
-                    file_objects.push((arg, e, mode, output));
-                }
-            }
+            (Annotation::FileLike { output }, Some(e)) => match file_object_mode(checker, e) {
+                Some(mode) => file_objects.push((arg, e, mode, output)),
+                None => artifact_parameter(checker, name, e, output),
+            },
             _ => {}
         }
         if matches!(
@@ -312,7 +325,47 @@ fn file_object_parameters(
     }
 }
 
-fn is_docstring(stmt: &Stmt) -> bool {
+/// KFP115: `InputArtifact('Model')` / `OutputArtifact()` → `Input[Model]` / `Output[Artifact]`. Both hand the
+/// function an artifact object with `.path`, `.uri` and `.metadata`, so the body stays as it is.
+fn artifact_parameter(checker: &mut Checker, name: &str, annotation: &Expr, output: bool) {
+    let Some(rule) = checker.enabled(ARTIFACT_RULE) else {
+        return;
+    };
+    let type_name = match annotation {
+        Expr::Call(c) => c.args.first().and_then(str_literal),
+        _ => None,
+    };
+    let class = type_name
+        .as_deref()
+        .and_then(|t| ARTIFACT_CLASSES.iter().find(|c| c.eq_ignore_ascii_case(t)))
+        .copied()
+        .unwrap_or("Artifact");
+    let generic = if output { "Output" } else { "Input" };
+    let fix = (|| {
+        let (wrapper, import_a) = spell_qualified(checker, &format!("kfp.dsl.{generic}"))?;
+        let (class_name, import_b) = spell_qualified(checker, &format!("kfp.dsl.{class}"))?;
+        let mut edits = vec![Edit::replace(
+            range(annotation),
+            format!("{wrapper}[{class_name}]"),
+        )];
+        edits.extend(import_a);
+        edits.extend(import_b);
+        // Two new imports of the same module would be two inserts at one spot: merge them.
+        merge_inserts(&mut edits);
+        Some(Fix::new(rule.fix.applicability(), edits))
+    })();
+    let replacement = format!("{generic}[{class}]");
+    let d = Diagnostic::new(
+        rule.code,
+        range(annotation),
+        rule.message_with(&[("name", name), ("replacement", &replacement)]),
+    )
+    .with_fix_title(rule.fix_title_with(&[("replacement", &replacement)]))
+    .with_fix(fix);
+    checker.report(d);
+}
+
+pub fn is_docstring(stmt: &Stmt) -> bool {
     matches!(stmt, Stmt::Expr(ast::StmtExpr { value, .. })
         if matches!(value.as_ref(), Expr::Constant(c) if c.value.is_str()))
 }

@@ -5,6 +5,7 @@ pub mod component_factory;
 pub mod component_signature;
 pub mod imports;
 pub mod name_table;
+pub mod pythonic_artifacts;
 
 use std::ops::Range;
 
@@ -42,6 +43,10 @@ pub const USES_WITH_HANDLERS: &[(&str, &str)] = &[
 /// The module's v1 component definitions, before the walk.
 pub fn check_definitions(checker: &mut Checker) {
     component_factory::check_decorators(checker);
+    let defs = checker.defs.components.clone();
+    for def in &defs {
+        pythonic_artifacts::check_definition(checker, def);
+    }
     let functions: Vec<_> = checker.defs.components.iter().map(|d| d.function).collect();
     let mut seen = std::collections::HashSet::new();
     for f in functions {

@@ -1,0 +1,211 @@
+//! Component rules through the binary: the project index across files and packages, the target version, and
+//! the rule that call sites only change together with their component.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+    fn write(&self, rel: &str, content: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, content).unwrap();
+    }
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const COMPONENTS: &str = "\
+from kfp.components import InputPath, OutputPath, create_component_from_func
+
+
+@create_component_from_func
+def make(rows: int, data_path: OutputPath()):
+    open(data_path, 'w').write('x' * rows)
+
+
+@create_component_from_func
+def count(data_path: InputPath()) -> int:
+    return len(open(data_path).read())
+";
+
+const PIPELINE_RELATIVE: &str = "\
+from kfp import dsl
+
+from .components import count, make
+
+
+@dsl.pipeline(name='p')
+def pipeline():
+    count(data=make(rows=3).outputs['data'])
+";
+
+#[test]
+fn relative_imports_in_packages_reach_the_component() {
+    let p = Project::new();
+    p.write("pkg/__init__.py", "");
+    p.write("pkg/components.py", COMPONENTS);
+    p.write("pkg/pipeline.py", PIPELINE_RELATIVE);
+    let o = p.run(&[
+        "check",
+        "--output-format",
+        "concise",
+        "pkg/pipeline.py",
+        "pkg/components.py",
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "pkg/pipeline.py:8:11: KFP102 The input `data` of v1 component `count` is `data_path`"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "pkg/pipeline.py:8:37: KFP102 The output `data` of v1 component `make` is `data_path`"
+        ),
+        "{out}"
+    );
+    let o = p.run(&["check", "--fix", "--unsafe-fixes", "pkg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        p.read("pkg/pipeline.py")
+            .contains("count(data_path=make(rows=3).outputs['data_path'])"),
+        "{}",
+        p.read("pkg/pipeline.py")
+    );
+}
+
+#[test]
+fn safe_fixes_never_rename_call_sites_of_a_component_that_stays_v1() {
+    let p = Project::new();
+    p.write("components.py", COMPONENTS);
+    p.write(
+        "pipeline.py",
+        "from kfp import dsl\n\nimport components as c\n\n\n@dsl.pipeline(name='p')\ndef pipeline():\n    c.count(c.make(3).outputs['data'])\n",
+    );
+    let o = p.run(&["check", "--fix", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    // Positional arguments became v1 keywords (right under kfp 1); the v1 names stay until the unsafe
+    // migration of the definition, which renames both sides together.
+    assert_eq!(
+        p.read("pipeline.py"),
+        "from kfp import dsl\n\nimport components as c\n\n\n@dsl.pipeline(name='p')\ndef pipeline():\n    c.count(data=c.make(rows=3).outputs['data'])\n"
+    );
+    assert_eq!(p.read("components.py"), COMPONENTS);
+}
+
+#[test]
+fn a_component_outside_the_run_is_not_guessed() {
+    let p = Project::new();
+    p.write("lib/components.py", COMPONENTS);
+    p.write(
+        "pipeline.py",
+        "from kfp import dsl\n\nfrom components import count\n\n\n@dsl.pipeline(name='p')\ndef pipeline():\n    count(data='x')\n",
+    );
+    let o = p.run(&["check", "--output-format", "concise", "pipeline.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn calls_of_kfp2_components_in_other_files_are_checked_too() {
+    let p = Project::new();
+    p.write(
+        "ops.py",
+        "from kfp import dsl\n\n\n@dsl.component\ndef add(a: int, b: int) -> int:\n    return a + b\n",
+    );
+    p.write(
+        "pipeline.py",
+        "from kfp import dsl\n\nfrom ops import add\n\n\n@dsl.pipeline(name='p')\ndef pipeline():\n    add(1, '2')\n",
+    );
+    let o = p.run(&["check", "--output-format", "concise", "."]);
+    let out = stdout(&o);
+    assert!(out.contains("pipeline.py:8:9: KFP103"), "{out}");
+    assert!(
+        out.contains("pipeline.py:8:12: KFP105 String passed to int input `b`"),
+        "{out}"
+    );
+    let o = p.run(&["check", "--fix", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(p.read("pipeline.py").contains("add(a=1, b=2)"));
+}
+
+const PYTHONIC: &str = "\
+from kfp import dsl
+from kfp.dsl import Metrics, Output
+
+
+@dsl.component
+def evaluate(metrics: Output[Metrics]):
+    metrics.log_metric('x', 1.0)
+";
+
+#[test]
+fn target_version_enables_and_disables_the_opt_in_modernisation() {
+    let p = Project::new();
+    p.write("c.py", PYTHONIC);
+    // Off by default.
+    let o = p.run(&["check", "c.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // On with a target at or above kfp 2.4, or when selected.
+    let o = p.run(&[
+        "check",
+        "--target-version",
+        "2.4",
+        "--output-format",
+        "concise",
+        "c.py",
+    ]);
+    assert!(stdout(&o).contains("KFP116"), "{}", stdout(&o));
+    let o = p.run(&[
+        "check",
+        "--select",
+        "KFP116",
+        "--output-format",
+        "concise",
+        "c.py",
+    ]);
+    assert!(stdout(&o).contains("KFP116"), "{}", stdout(&o));
+    // Never for a target that lacks the feature, even when selected.
+    let o = p.run(&[
+        "check",
+        "--select",
+        "KFP116",
+        "--target-version",
+        "2.3",
+        "c.py",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // Not a kfp 2 release.
+    let o = p.run(&["check", "--target-version", "1.8", "c.py"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("the target must be a kfp 2 release"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
