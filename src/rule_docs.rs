@@ -12,7 +12,12 @@ pub fn write_table(out: &mut dyn Write) -> std::io::Result<()> {
         "ID", "NAME", "SEVERITY", "FIX"
     )?;
     for rule in &registry().rules {
-        let opt_in = if rule.opt_in { " (opt-in)" } else { "" };
+        let opt_in = match (&rule.opt_in, &rule.min_kfp) {
+            (true, Some(min)) => format!(" (opt-in, kfp ≥ {min})"),
+            (true, None) => " (opt-in)".to_string(),
+            (false, Some(min)) => format!(" (kfp ≥ {min})"),
+            (false, None) => String::new(),
+        };
         writeln!(
             out,
             "{:<7} {:<38} {:<8} {:<12} {}{opt_in}",
@@ -40,11 +45,18 @@ pub fn render(rule: &Rule) -> String {
     let d = &rule.docs;
     let mut s = format!("# {} ({})\n\n", rule.name, rule.id);
     s.push_str(&format!(
-        "Family: {} · Severity: {} · Fix: {}\n\n",
+        "Family: {} · Severity: {} · Fix: {}",
         rule.family,
         rule.severity.as_str(),
         rule.fix.as_str()
     ));
+    if rule.opt_in {
+        s.push_str(" · Opt-in");
+    }
+    if let Some(min) = &rule.min_kfp {
+        s.push_str(&format!(" · Needs --target-version ≥ {min}"));
+    }
+    s.push_str("\n\n");
     s.push_str(&format!("## What it does\n{}\n\n", d.what.trim_end()));
     s.push_str(&format!("## Why is this bad?\n{}\n\n", d.why.trim_end()));
     s.push_str(&format!(

@@ -1,43 +1,9 @@
 //! Component rules through the binary: the project index across files and packages, the target version, and
 //! the rule that call sites only change together with their component.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-struct Project {
-    dir: tempfile::TempDir,
-}
-
-impl Project {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-    fn write(&self, rel: &str, content: &str) {
-        let path = self.path(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, content).unwrap();
-    }
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel)).unwrap()
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap()
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use common::project::{Project, stdout};
 
 const COMPONENTS: &str = "\
 from kfp.components import InputPath, OutputPath, create_component_from_func
@@ -93,10 +59,10 @@ fn relative_imports_in_packages_reach_the_component() {
     let o = p.run(&["check", "--fix", "--unsafe-fixes", "pkg"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(
-        p.read("pkg/pipeline.py")
+        p.read_string("pkg/pipeline.py")
             .contains("count(data_path=make(rows=3).outputs['data_path'])"),
         "{}",
-        p.read("pkg/pipeline.py")
+        p.read_string("pkg/pipeline.py")
     );
 }
 
@@ -113,10 +79,10 @@ fn safe_fixes_never_rename_call_sites_of_a_component_that_stays_v1() {
     // Positional arguments became v1 keywords (right under kfp 1); the v1 names stay until the unsafe
     // migration of the definition, which renames both sides together.
     assert_eq!(
-        p.read("pipeline.py"),
+        p.read_string("pipeline.py"),
         "from kfp import dsl\n\nimport components as c\n\n\n@dsl.pipeline(name='p')\ndef pipeline():\n    c.count(data=c.make(rows=3).outputs['data'])\n"
     );
-    assert_eq!(p.read("components.py"), COMPONENTS);
+    assert_eq!(p.read_string("components.py"), COMPONENTS);
 }
 
 #[test]
@@ -151,7 +117,7 @@ fn calls_of_kfp2_components_in_other_files_are_checked_too() {
     );
     let o = p.run(&["check", "--fix", "."]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(p.read("pipeline.py").contains("add(a=1, b=2)"));
+    assert!(p.read_string("pipeline.py").contains("add(a=1, b=2)"));
 }
 
 const PYTHONIC: &str = "\

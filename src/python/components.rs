@@ -115,6 +115,22 @@ pub enum Naming {
     V2,
 }
 
+/// A function's named parameters in order: positional-only, ordinary, keyword-only.
+pub fn parameters(function: &ast::StmtFunctionDef) -> impl Iterator<Item = &ast::ArgWithDefault> {
+    let a = &function.args;
+    a.posonlyargs.iter().chain(&a.args).chain(&a.kwonlyargs)
+}
+
+/// The qualified name a decorator or annotation applies, called or not (`@dsl.component(...)` →
+/// `kfp.dsl.component`, `InputPath('CSV')` → `kfp.components.InputPath`).
+pub fn applied_name(model: &SemanticModel, expr: &Expr) -> Option<String> {
+    let callee = match expr {
+        Expr::Call(c) => c.func.as_ref(),
+        other => other,
+    };
+    model.qualified_name(0, callee)
+}
+
 /// `dsl.component` / `kfp.v2.dsl.component`.
 pub fn is_v2_component_decorator(qualified: &str) -> bool {
     matches!(qualified, "kfp.dsl.component" | "kfp.v2.dsl.component")
@@ -236,11 +252,7 @@ pub fn find<'a>(
             Stmt::FunctionDef(f) => {
                 for decorator in &f.decorator_list {
                     let qualified = model.qualified_name(0, decorator);
-                    let v2_decorator = match decorator {
-                        Expr::Call(c) => model.qualified_name(0, &c.func),
-                        other => model.qualified_name(0, other),
-                    };
-                    if v2_decorator
+                    if applied_name(model, decorator)
                         .as_deref()
                         .is_some_and(is_v2_component_decorator)
                     {
@@ -363,11 +375,7 @@ pub fn classify_annotation(model: &SemanticModel, annotation: Option<&Expr>) -> 
             _ => {}
         }
     }
-    let callee = match annotation {
-        Expr::Call(c) => c.func.as_ref(),
-        other => other,
-    };
-    if let Some(q) = model.qualified_name(0, callee)
+    if let Some(q) = applied_name(model, annotation)
         && q.starts_with("kfp.")
     {
         let last = q.rsplit('.').next().unwrap_or_default();
@@ -431,13 +439,7 @@ pub fn signature(
 ) -> Component {
     let mut inputs = Vec::new();
     let mut outputs = Vec::new();
-    let args = &function.args;
-    for arg in args
-        .posonlyargs
-        .iter()
-        .chain(&args.args)
-        .chain(&args.kwonlyargs)
-    {
+    for arg in parameters(function) {
         let param = arg.def.arg.as_str();
         let annotation = classify_annotation(model, arg.def.annotation.as_deref());
         let v1_name = port_name(param, annotation, naming);
@@ -605,12 +607,7 @@ pub fn pythonic_output<'a>(
             })
         )
     });
-    let others = function
-        .args
-        .posonlyargs
-        .iter()
-        .chain(&function.args.args)
-        .chain(&function.args.kwonlyargs)
+    let others = parameters(function)
         .filter(|a| !std::ptr::eq(*a, candidate))
         .any(|a| {
             matches!(
@@ -669,13 +666,7 @@ pub fn pythonic_candidate<'a>(
     function: &'a ast::StmtFunctionDef,
 ) -> Option<(&'a ast::ArgWithDefault, &'static str)> {
     let mut found = None;
-    for arg in function
-        .args
-        .posonlyargs
-        .iter()
-        .chain(&function.args.args)
-        .chain(&function.args.kwonlyargs)
-    {
+    for arg in parameters(function) {
         if let Some(Expr::Subscript(sub)) = arg.def.annotation.as_deref()
             && classify_annotation(model, arg.def.annotation.as_deref())
                 == (Annotation::Artifact { output: true })

@@ -7,7 +7,7 @@ use crate::components::Component;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::components::{
-    Factory, Site, factory_options, partial_of_factory, unsupported_option,
+    Factory, Site, applied_name, factory_options, partial_of_factory, unsupported_option,
 };
 use crate::python::edits::{append_argument, delete_argument, spell_qualified};
 use crate::python::names::range;
@@ -193,28 +193,20 @@ fn argument_range(call: &ast::ExprCall, value: &Expr) -> Range<usize> {
 
 /// KFP113: kfp 1's `@dsl.component` type-checking wrapper around a function that returns a `ContainerOp`.
 /// The same spelling means a lightweight Python component in kfp 2, whose body would run in a container.
-/// Returns whether the function is such a wrapper (reported or not).
-pub fn check_container_op_component(
-    checker: &mut Checker,
-    function: &ast::StmtFunctionDef,
-) -> bool {
+pub fn check_container_op_component(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     let Some(decorator) = function.decorator_list.iter().find(|d| {
-        let callee = match d {
-            Expr::Call(c) => c.func.as_ref(),
-            other => other,
-        };
         matches!(
-            checker.model.qualified_name(0, callee).as_deref(),
+            applied_name(&checker.model, d).as_deref(),
             Some("kfp.dsl.component" | "kfp.dsl._component.component")
         )
     }) else {
-        return false;
+        return;
     };
     if !returns_container_op(checker, &function.body) {
-        return false;
+        return;
     }
     let Some(rule) = checker.enabled(CONTAINER_OP_COMPONENT_RULE) else {
-        return true;
+        return;
     };
     let d = Diagnostic::new(
         rule.code,
@@ -223,7 +215,6 @@ pub fn check_container_op_component(
     )
     .with_fix_title(rule.fix_title.clone());
     checker.report(d);
-    true
 }
 
 fn returns_container_op(checker: &Checker, body: &[Stmt]) -> bool {

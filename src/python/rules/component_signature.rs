@@ -9,7 +9,9 @@
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
-use crate::python::components::{Annotation, classify_annotation, str_literal, v1_port_name};
+use crate::python::components::{
+    Annotation, applied_name, classify_annotation, parameters, str_literal, v1_port_name,
+};
 use crate::python::edits::{indentation, merge_inserts, spell_qualified};
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Constant, Expr, Stmt};
@@ -47,14 +49,8 @@ pub fn builtin_for_type_name(name: &str) -> &'static str {
 }
 
 pub fn check_function(checker: &mut Checker, function: &ast::StmtFunctionDef) {
-    let args = &function.args;
     let mut file_objects = Vec::new();
-    for arg in args
-        .posonlyargs
-        .iter()
-        .chain(&args.args)
-        .chain(&args.kwonlyargs)
-    {
+    for arg in parameters(function) {
         let annotation_expr = arg.def.annotation.as_deref();
         let annotation = classify_annotation(&checker.model, annotation_expr);
         let name = arg.def.arg.as_str();
@@ -236,11 +232,7 @@ fn dict_return(checker: &mut Checker, returns: &Expr, d: &ast::ExprDict) {
 
 /// How the function body must open a file-object parameter, `None` for `InputArtifact`/`OutputArtifact`.
 fn file_object_mode(checker: &Checker, annotation: &Expr) -> Option<&'static str> {
-    let callee = match annotation {
-        Expr::Call(c) => c.func.as_ref(),
-        other => other,
-    };
-    let q = checker.model.qualified_name(0, callee)?;
+    let q = applied_name(&checker.model, annotation)?;
     Some(match q.rsplit('.').next()? {
         "InputTextFile" => "r",
         "InputBinaryFile" => "rb",

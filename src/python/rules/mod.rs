@@ -47,6 +47,8 @@ pub fn check_definitions(checker: &mut Checker) {
     for def in &defs {
         pythonic_artifacts::check_definition(checker, def);
     }
+    // Signature problems are as broken in a kfp 2 component (or one migrated in this run) as in a v1 one, so
+    // every component definition is checked: a fix of the decorator never hides them.
     let functions: Vec<_> = checker.defs.components.iter().map(|d| d.function).collect();
     let mut seen = std::collections::HashSet::new();
     for f in functions {
@@ -56,30 +58,9 @@ pub fn check_definitions(checker: &mut Checker) {
     }
     for stmt in &checker.module.body {
         if let ast::Stmt::FunctionDef(f) = stmt {
-            if component_factory::check_container_op_component(checker, f) {
-                continue;
-            }
-            // Signature problems stay just as broken in a kfp 2 component (or one already migrated): they
-            // are reported there too, so a fix of the decorator never hides them.
-            if is_v2_component(checker, f) && seen.insert(std::ptr::from_ref(f)) {
-                component_signature::check_function(checker, f);
-            }
+            component_factory::check_container_op_component(checker, f);
         }
     }
-}
-
-/// A function decorated with `@dsl.component` (kfp 2, or kfp 1's v2 namespace).
-fn is_v2_component(checker: &Checker, f: &ast::StmtFunctionDef) -> bool {
-    f.decorator_list.iter().any(|d| {
-        let callee = match d {
-            Expr::Call(c) => c.func.as_ref(),
-            other => other,
-        };
-        matches!(
-            checker.model.qualified_name(0, callee).as_deref(),
-            Some("kfp.dsl.component" | "kfp.v2.dsl.component")
-        )
-    })
 }
 
 /// A call, before its callee and arguments are visited. The callee is resolved once for every call rule;

@@ -11,7 +11,8 @@ use crate::components::RenameReason;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::components::{
-    Annotation, ComponentDef, PythonicOutput, Site, classify_annotation, pythonic_output,
+    Annotation, ComponentDef, PythonicOutput, Site, classify_annotation, parameters,
+    pythonic_output,
 };
 use crate::python::edits::{indentation, merge_inserts, next_line_start, spell_qualified};
 use crate::python::names::range;
@@ -42,13 +43,7 @@ pub fn check_definition(checker: &mut Checker, def: &ComponentDef) {
         .file(&checker.source.path)
         .and_then(|m| m.components.get(&def.component.name))
         .is_some_and(|c| c.reason == RenameReason::Pythonic);
-    let args = &function.args;
-    for arg in args
-        .posonlyargs
-        .iter()
-        .chain(&args.args)
-        .chain(&args.kwonlyargs)
-    {
+    for arg in parameters(function) {
         let annotation = arg.def.annotation.as_deref();
         if classify_annotation(&checker.model, annotation)
             != (Annotation::Artifact { output: true })
