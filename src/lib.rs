@@ -93,6 +93,7 @@ fn process_python(
     let ctx = python::Context {
         project,
         module: ModulePath::of(&file.path),
+        indexing: false,
     };
     let syntax_error = |e: python::SyntaxError, source: SourceFile| {
         Outcome::Failed(FileError {

@@ -175,3 +175,110 @@ fn target_version_enables_and_disables_the_opt_in_modernisation() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// Callers are renamed only when the definition's own rewrite really applies: whatever keeps a definition v1
+/// (a `# noqa`, comments inside the factory call, an option kfp 2 lacks) keeps its callers' v1 keywords.
+#[test]
+fn callers_keep_v1_names_whenever_the_definition_stays_v1() {
+    let pipeline = "\
+from kfp import dsl
+
+from components import count, make
+
+
+@dsl.pipeline(name='p')
+def pipeline():
+    count(data=make(rows=3).outputs['data'])
+";
+    let definitions = [
+        COMPONENTS.replace(
+            "@create_component_from_func\ndef make",
+            "@create_component_from_func  # noqa: KFP101\ndef make",
+        ),
+        COMPONENTS.replace(
+            "@create_component_from_func\ndef count(data_path: InputPath()) -> int:\n    return len(open(data_path).read())\n",
+            "def count(data_path: InputPath()) -> int:\n    return len(open(data_path).read())\n\n\ncount = create_component_from_func(\n    count,  # the function\n)\n",
+        ),
+        COMPONENTS.replace(
+            "@create_component_from_func\ndef count(data_path: InputPath()) -> int:\n    return len(open(data_path).read())\n",
+            "def count(data_path: InputPath()) -> int:\n    return len(open(data_path).read())\n\n\ncount = comp.func_to_container_op(count, use_code_pickling=True)\n",
+        )
+        .replace("from kfp.components", "import kfp.components as comp\nfrom kfp.components"),
+    ];
+    for (i, components) in definitions.iter().enumerate() {
+        let p = Project::new();
+        p.write("components.py", components);
+        p.write("pipeline.py", pipeline);
+        let o = p.run(&[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--output-format",
+            "concise",
+            ".",
+        ]);
+        let fixed = p.read_string("pipeline.py");
+        // The one definition that stays v1 keeps its callers' names; the other one migrates with its callers.
+        let (kept, renamed) = if i == 0 {
+            ("outputs['data']", "count(data_path=")
+        } else {
+            ("count(data=", "outputs['data_path']")
+        };
+        assert!(
+            fixed.contains(kept) && fixed.contains(renamed),
+            "case {i}:\n{fixed}\n{}",
+            stdout(&o)
+        );
+    }
+}
+
+#[test]
+fn components_created_inside_functions_are_only_shown() {
+    let p = Project::new();
+    p.write(
+        "p.py",
+        "\
+import kfp.components as comp
+from kfp import dsl
+from kfp.components import InputPath
+
+
+def count(data_path: InputPath()) -> int:
+    return len(open(data_path).read())
+
+
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+@dsl.pipeline(name='p')
+def pipeline():
+    count_op = comp.create_component_from_func(count)
+    add_op = comp.create_component_from_func(add)
+    count_op(data=add_op(a=1, b=2).output)
+",
+    );
+    let o = p.run(&[
+        "check",
+        "--fix",
+        "--unsafe-fixes",
+        "--output-format",
+        "concise",
+        "p.py",
+    ]);
+    let fixed = p.read_string("p.py");
+    // `add` keeps its names, so its rewrite applies; `count`'s would break the untracked call below.
+    assert!(
+        fixed.contains("add_op = dsl.component(add, base_image='python:3.11')"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("count_op = comp.create_component_from_func(count)"),
+        "{fixed}"
+    );
+    assert!(
+        stdout(&o).contains("calls of a component created inside a function are not tracked"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -124,7 +124,7 @@ pub fn check_module<'a>(
     ctx: &'a Context<'a>,
 ) -> Vec<Diagnostic> {
     let model = SemanticModel::build_in(&module.body, Some(&ctx.module));
-    let defs = components::find(module, &source.text, &model, super::rewrites(selection));
+    let defs = components::find(module, &source.text, &model, super::migration(selection));
     let mut checker = Checker {
         source,
         module,

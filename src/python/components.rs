@@ -95,8 +95,9 @@ pub fn unsupported_option(name: &str) -> Option<(&'static str, &'static [&'stati
 pub enum Site<'a> {
     /// `@factory` directly on the function.
     Decorator { expr: &'a Expr, factory: Factory },
-    /// `@alias` where `alias = partial(factory, ...)`: the partial call is what gets rewritten.
-    AliasDecorator,
+    /// `@alias` (or `name = alias(func)`) where `alias = partial(factory, ...)`: the partial call is what
+    /// gets rewritten.
+    AliasDecorator { partial: &'a ast::ExprCall },
     /// `name = factory(func, ...)`.
     Call {
         call: &'a ast::ExprCall,
@@ -189,45 +190,28 @@ pub fn factory_options(call: &ast::ExprCall, factory: Factory) -> Vec<(&str, &Ex
     options
 }
 
-/// Which interface-changing rewrites are enabled, with their applicability.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Rewrites {
-    /// KFP101: v1 factories → `@dsl.component` (v1 names → full names).
-    pub migration: Option<Applicability>,
-    /// KFP116: an `Output[Metrics]` parameter → a returned artifact (its key becomes `Output`).
-    pub pythonic: Option<Applicability>,
-}
-
-/// Finds the module's components: v1 ones with the interface they had in v1, and kfp 2 ones. A v1 definition
-/// whose factory uses an option kfp 2 lacks is never rewritten (its migration is display-only).
+/// Finds the module's components: v1 ones with the interface they had in v1, and kfp 2 ones. `migration` is
+/// the applicability of the v1 definitions' rewrite when it is enabled; a definition whose factory uses an
+/// option kfp 2 lacks gets a display-only one. (The project index then confirms each against the definition's
+/// actual diagnostic, see `python::index`.)
 pub fn find<'a>(
     module: &'a ParsedModule,
     text: &str,
     model: &SemanticModel,
-    rewrites: Rewrites,
+    migration: Option<Applicability>,
 ) -> ModuleDefs<'a> {
     let body = &module.body;
-    let migration = rewrites.migration;
     let mut defs = ModuleDefs::default();
-    let sig = |f: &ast::StmtFunctionDef, name: &str, naming: Naming, m: Option<Applicability>| {
-        let mut component = signature(model, f, name, naming, m);
-        if naming == Naming::V2
-            && let Some(applicability) = rewrites.pythonic
-            && let Some(shape) = pythonic_output(module, text, model, f)
-        {
-            // The output keeps its place but is read as the return value `Output` from now on.
-            if let Some(o) = component
-                .outputs
-                .iter_mut()
-                .find(|o| o.v2_name == shape.param)
-            {
-                o.v2_name = "Output".into();
+    let v1 = |f: &ast::StmtFunctionDef, name: &str, call: Option<(&ast::ExprCall, Factory)>| {
+        let m = match call {
+            Some((c, factory)) if uses_unsupported_option(text, c, factory) => {
+                migration.map(|_| Applicability::DisplayOnly)
             }
-            component.migration = Some(applicability);
-            component.reason = RenameReason::Pythonic;
-        }
-        component
+            _ => migration,
+        };
+        signature(model, f, name, Naming::V1, m)
     };
+    let v2 = |f: &ast::StmtFunctionDef, name: &str| signature(model, f, name, Naming::V2, None);
     // Factory aliases first: decorators below may use them.
     let mut aliases: Vec<(&str, &ast::ExprCall, Factory)> = Vec::new();
     for stmt in body {
@@ -240,51 +224,42 @@ pub fn find<'a>(
             defs.partials.push((call, factory));
         }
     }
-    // A definition whose factory call uses an option kfp 2 lacks is shown, never applied.
-    let rewrite = |call: Option<(&ast::ExprCall, Factory)>| match call {
-        Some((c, f)) if uses_unsupported_option(text, c, f) => {
-            migration.map(|_| Applicability::DisplayOnly)
-        }
-        _ => migration,
+    let alias_named = |e: &Expr| match e {
+        Expr::Name(n) => aliases
+            .iter()
+            .find(|(a, _, _)| *a == n.id.as_str())
+            .map(|(_, c, f)| (*c, *f)),
+        _ => None,
     };
     for stmt in body {
         match stmt {
             Stmt::FunctionDef(f) => {
                 for decorator in &f.decorator_list {
-                    let qualified = model.qualified_name(0, decorator);
-                    if applied_name(model, decorator)
-                        .as_deref()
-                        .is_some_and(is_v2_component_decorator)
-                    {
-                        defs.components.push(ComponentDef {
-                            function: f,
-                            site: Site::V2,
-                            component: sig(f, f.name.as_str(), Naming::V2, None),
-                        });
-                    } else if let Some(factory) = qualified.as_deref().and_then(Factory::of) {
-                        defs.components.push(ComponentDef {
-                            function: f,
-                            site: Site::Decorator {
+                    let applied = applied_name(model, decorator);
+                    let (site, component) =
+                        if applied.as_deref().is_some_and(is_v2_component_decorator) {
+                            (Site::V2, v2(f, f.name.as_str()))
+                        } else if let Some(factory) = model
+                            .qualified_name(0, decorator)
+                            .as_deref()
+                            .and_then(Factory::of)
+                        {
+                            let site = Site::Decorator {
                                 expr: decorator,
                                 factory,
-                            },
-                            component: sig(f, f.name.as_str(), Naming::V1, rewrite(None)),
-                        });
-                    } else if let Expr::Name(n) = decorator
-                        && let Some((_, call, factory)) =
-                            aliases.iter().find(|(a, _, _)| *a == n.id.as_str())
-                    {
-                        defs.components.push(ComponentDef {
-                            function: f,
-                            site: Site::AliasDecorator,
-                            component: sig(
-                                f,
-                                f.name.as_str(),
-                                Naming::V1,
-                                rewrite(Some((call, *factory))),
-                            ),
-                        });
-                    }
+                            };
+                            (site, v1(f, f.name.as_str(), None))
+                        } else if let Some((partial, factory)) = alias_named(decorator) {
+                            let site = Site::AliasDecorator { partial };
+                            (site, v1(f, f.name.as_str(), Some((partial, factory))))
+                        } else {
+                            continue;
+                        };
+                    defs.components.push(ComponentDef {
+                        function: f,
+                        site,
+                        component,
+                    });
                 }
             }
             Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
@@ -292,36 +267,31 @@ pub fn find<'a>(
                 else {
                     continue;
                 };
-                let factory = match model
-                    .qualified_name(0, &call.func)
-                    .as_deref()
-                    .and_then(Factory::of)
-                {
-                    Some(f) => Some((f, rewrite(Some((call, f))))),
-                    None => match call.func.as_ref() {
-                        Expr::Name(n) => aliases
-                            .iter()
-                            .find(|(a, _, _)| *a == n.id.as_str())
-                            .map(|(_, c, f)| (*f, rewrite(Some((c, *f))))),
-                        _ => None,
-                    },
-                };
-                let Some((factory, applicability)) = factory else {
-                    continue;
-                };
                 let Some(function) = call.args.first().and_then(|a| function_named(body, a)) else {
                     continue;
                 };
-                let site = if matches!(call.func.as_ref(), Expr::Name(n) if aliases.iter().any(|(a, _, _)| *a == n.id.as_str()))
+                let name = target.id.as_str();
+                let callee = model.qualified_name(0, &call.func);
+                let (site, component) = if callee.as_deref().is_some_and(is_v2_component_decorator)
                 {
-                    Site::AliasDecorator
+                    (Site::V2, v2(function, name))
+                } else if let Some(factory) = callee.as_deref().and_then(Factory::of) {
+                    (
+                        Site::Call { call, factory },
+                        v1(function, name, Some((call, factory))),
+                    )
+                } else if let Some((partial, factory)) = alias_named(&call.func) {
+                    (
+                        Site::AliasDecorator { partial },
+                        v1(function, name, Some((partial, factory))),
+                    )
                 } else {
-                    Site::Call { call, factory }
+                    continue;
                 };
                 defs.components.push(ComponentDef {
                     function,
                     site,
-                    component: sig(function, target.id.as_str(), Naming::V1, applicability),
+                    component,
                 });
             }
             _ => {}
@@ -330,8 +300,21 @@ pub fn find<'a>(
     defs
 }
 
+impl ComponentDef<'_> {
+    /// Where KFP101 reports the rewrite of this v1 definition: the decorator, the factory callee, or the
+    /// factory inside the `partial`. `None` for kfp 2 components.
+    pub fn site_range(&self) -> Option<Range<usize>> {
+        match &self.site {
+            Site::Decorator { expr, .. } => Some(range(*expr)),
+            Site::Call { call, .. } => Some(range(call.func.as_ref())),
+            Site::AliasDecorator { partial } => partial.args.first().map(range),
+            Site::V2 => None,
+        }
+    }
+}
+
 /// The module-level `def` a name refers to (the last one before use).
-fn function_named<'a>(body: &'a [Stmt], expr: &Expr) -> Option<&'a ast::StmtFunctionDef> {
+pub fn function_named<'a>(body: &'a [Stmt], expr: &Expr) -> Option<&'a ast::StmtFunctionDef> {
     let Expr::Name(n) = expr else { return None };
     body.iter()
         .filter_map(|s| match s {

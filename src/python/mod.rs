@@ -8,7 +8,7 @@ pub mod parse;
 pub mod rules;
 pub mod visit;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic};
 use crate::fix::{AppliedFix, apply_fixes};
 use crate::noqa;
 use crate::project::{ModuleComponents, ModulePath, Project};
@@ -25,6 +25,9 @@ const MAX_FIX_ITERATIONS: usize = 10;
 pub struct Context<'p> {
     pub project: &'p Project,
     pub module: ModulePath,
+    /// Set while the index itself is being built: rules whose fix depends on the index (KFP116) then report
+    /// the fix they would make, so the index can record it.
+    pub indexing: bool,
 }
 
 /// The rule whose fix rewrites v1 component definitions; call sites are renamed only together with it.
@@ -32,36 +35,69 @@ const COMPONENT_FACTORY_RULE: &str = "KFP101";
 /// The rule that turns `Output[Metrics]` parameters into returned artifacts; call sites follow it too.
 const PYTHONIC_ARTIFACT_RULE: &str = "KFP116";
 
-/// The v1 components a source defines, for the project index. `None` when it does not parse (the check
+/// The applicability of the v1 definitions' rewrite when the selection enables it.
+pub(crate) fn migration(selection: &RuleSelection) -> Option<Applicability> {
+    registry()
+        .get(COMPONENT_FACTORY_RULE)
+        .filter(|r| selection.is_enabled(r))
+        .map(|r| r.fix.applicability())
+}
+
+/// The components a source defines, for the project index; `None` when it does not parse (the check
 /// reports that).
+///
+/// Call sites are renamed with the applicability of the definition's own fix, so each entry is confirmed
+/// against the diagnostics the file really gets: a definition whose rewrite is suppressed (`# noqa`), has no
+/// automatic fix (comments inside the call, a taken `dsl` name) or is display-only keeps its callers' v1
+/// names. The same holds for the pythonic-artifact rewrite (KFP116).
 pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleComponents> {
     let module_path = ModulePath::of(&source.path);
     let module = parse::parse_module(&source.text).ok()?;
     let model = names::SemanticModel::build_in(&module.body, Some(&module_path));
-    let defs = components::find(&module, &source.text, &model, rewrites(selection));
+    let defs = components::find(&module, &source.text, &model, migration(selection));
+    let empty = Project::default();
+    let ctx = Context {
+        project: &empty,
+        module: module_path.clone(),
+        indexing: true,
+    };
+    let diagnostics = check_parsed(source, &module, selection, &ctx);
+    let fix_at = |rule: &str, at: &std::ops::Range<usize>| {
+        diagnostics
+            .iter()
+            .find(|d| d.rule == rule && d.range == *at)
+            .and_then(Diagnostic::applicability)
+    };
+    let mut components = std::collections::HashMap::new();
+    for def in defs.components {
+        let site = def.site_range();
+        let mut component = def.component;
+        if let Some(site) = site {
+            component.migration = fix_at(COMPONENT_FACTORY_RULE, &site);
+        }
+        for arg in components::parameters(def.function) {
+            let Some(applicability) = fix_at(PYTHONIC_ARTIFACT_RULE, &names::range(&arg.def))
+            else {
+                continue;
+            };
+            // The output keeps its place but is read as the return value `Output` from now on.
+            if let Some(o) = component
+                .outputs
+                .iter_mut()
+                .find(|o| o.v2_name == arg.def.arg.as_str())
+            {
+                o.v2_name = "Output".into();
+                component.migration = Some(applicability);
+                component.reason = crate::components::RenameReason::Pythonic;
+            }
+        }
+        components.insert(component.name.clone(), std::sync::Arc::new(component));
+    }
     Some(ModuleComponents {
         path: source.path.clone(),
         module: Some(module_path),
-        components: defs
-            .components
-            .into_iter()
-            .map(|d| (d.component.name.clone(), std::sync::Arc::new(d.component)))
-            .collect(),
+        components,
     })
-}
-
-/// The interface-changing rewrites the selection enables.
-pub(crate) fn rewrites(selection: &RuleSelection) -> components::Rewrites {
-    let applicability = |id: &str| {
-        registry()
-            .get(id)
-            .filter(|r| selection.is_enabled(r))
-            .map(|r| r.fix.applicability())
-    };
-    components::Rewrites {
-        migration: applicability(COMPONENT_FACTORY_RULE),
-        pythonic: applicability(PYTHONIC_ARTIFACT_RULE),
-    }
 }
 
 /// A project made of this one source (checking a file on its own, as the rule examples do).
@@ -86,6 +122,7 @@ fn context<'p>(project: &'p Project, source: &SourceFile) -> Context<'p> {
     Context {
         project,
         module: ModulePath::of(&source.path),
+        indexing: false,
     }
 }
 
@@ -96,12 +133,21 @@ pub fn check_in(
     ctx: &Context,
 ) -> Result<Vec<Diagnostic>, SyntaxError> {
     let module = parse::parse_module(&source.text)?;
+    Ok(check_parsed(source, &module, selection, ctx))
+}
+
+fn check_parsed(
+    source: &SourceFile,
+    module: &parse::ParsedModule,
+    selection: &RuleSelection,
+    ctx: &Context,
+) -> Vec<Diagnostic> {
     let comments: Vec<_> = module.comments().collect();
     if noqa::file_is_exempt(source, comments.iter().cloned()) {
-        return Ok(Vec::new());
+        return Vec::new();
     }
-    let diagnostics = checker::check_module(source, &module, selection, ctx);
-    Ok(noqa::filter(source, &comments, diagnostics))
+    let diagnostics = checker::check_module(source, module, selection, ctx);
+    noqa::filter(source, &comments, diagnostics)
 }
 
 /// The outcome of fixing one file.

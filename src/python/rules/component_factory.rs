@@ -7,7 +7,8 @@ use crate::components::Component;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::components::{
-    Factory, Site, applied_name, factory_options, partial_of_factory, unsupported_option,
+    Factory, Naming, Site, applied_name, factory_options, function_named, partial_of_factory,
+    signature, unsupported_option,
 };
 use crate::python::edits::{append_argument, delete_argument, spell_qualified};
 use crate::python::names::range;
@@ -42,7 +43,7 @@ fn renames_note(component: Option<&Component>) -> String {
         String::new()
     } else {
         format!(
-            " (kfp 2 keeps full parameter names: {}; call sites are rewritten with it)",
+            " (kfp 2 keeps full parameter names: {}; KFP102 renames the call sites with it)",
             renamed.join(", ")
         )
     }
@@ -114,9 +115,15 @@ pub fn check_call(
     let mut guidance = Vec::new();
     let mut edits = Vec::new();
     let mut applicability = rule.fix.applicability();
+    let has_comments = checker.module.has_comment_in(call_range.clone());
+    if has_comments {
+        guidance.push(
+            "the call contains comments, which an automatic rewrite would lose: rewrite it by hand",
+        );
+    }
     let mut fixable = !call.args.iter().any(|a| matches!(a, Expr::Starred(_)))
         && call.keywords.iter().all(|k| k.arg.is_some())
-        && !checker.module.has_comment_in(call_range.clone());
+        && !has_comments;
     for (name, value) in &options {
         let value_range = range(*value);
         if let Some((advice, unused)) = unsupported_option(name) {
@@ -169,6 +176,26 @@ pub fn check_call(
     } else {
         renames_note(component.as_ref())
     };
+    if component.is_none() && !is_partial {
+        // Call sites are tracked for module-level components only. Elsewhere the rewrite is shown, not
+        // applied, when callers' keywords or output keys would have to change with it.
+        let function = call
+            .args
+            .first()
+            .and_then(|a| function_named(&checker.module.body, a));
+        let untracked = match function {
+            Some(f) => signature(&checker.model, f, "", Naming::V1, None).renames_anything(),
+            None => true,
+        };
+        if untracked {
+            applicability = Applicability::DisplayOnly;
+            guidance.push(match function {
+                Some(_) => "its inputs or outputs are renamed and calls of a component created inside a function are not tracked: create it at module level, or rename its call keywords and output keys by hand",
+                None => "the function is not defined in this module, so the renaming of its inputs and outputs cannot be checked: rewrite it where it is defined",
+            });
+        }
+    }
+    let fix = fix.map(|f| Fix::new(applicability, f.edits));
     for g in &guidance {
         details.push_str("; ");
         details.push_str(g);

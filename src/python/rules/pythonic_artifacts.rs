@@ -37,12 +37,13 @@ pub fn check_definition(checker: &mut Checker, def: &ComponentDef) {
         &checker.model,
         function,
     );
-    let indexed_as_pythonic = checker
-        .ctx
-        .project
-        .file(&checker.source.path)
-        .and_then(|m| m.components.get(&def.component.name))
-        .is_some_and(|c| c.reason == RenameReason::Pythonic);
+    let indexed_as_pythonic = checker.ctx.indexing
+        || checker
+            .ctx
+            .project
+            .file(&checker.source.path)
+            .and_then(|m| m.components.get(&def.component.name))
+            .is_some_and(|c| c.reason == RenameReason::Pythonic);
     for arg in parameters(function) {
         let annotation = arg.def.annotation.as_deref();
         if classify_annotation(&checker.model, annotation)
