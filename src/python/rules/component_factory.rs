@@ -54,36 +54,55 @@ pub fn check_decorators(checker: &mut Checker) {
     let Some(rule) = checker.enabled(FACTORY_RULE) else {
         return;
     };
-    let sites: Vec<(&Expr, Factory, Component)> = checker
+    let sites: Vec<(&Expr, Factory, Component, &ast::StmtFunctionDef)> = checker
         .defs
         .components
         .iter()
         .filter_map(|d| match d.site {
-            Site::Decorator { expr, factory } => Some((expr, factory, d.component.clone())),
+            Site::Decorator { expr, factory } => {
+                Some((expr, factory, d.component.clone(), d.function))
+            }
             _ => None,
         })
         .collect();
-    for (expr, factory, component) in sites {
+    for (expr, factory, component, function) in sites {
+        let mut applicability = rule.fix.applicability();
+        let mut details = renames_note(Some(&component));
+        if has_python_component_metadata(checker, function) {
+            applicability = Applicability::DisplayOnly;
+            details.push_str("; ");
+            details.push_str(PYTHON_COMPONENT_GUIDANCE);
+        }
         let fix = spell_qualified(checker, "kfp.dsl.component").map(|(spelled, import)| {
             let mut edits = vec![Edit::replace(
                 range(expr),
                 format!("{spelled}(base_image='{PINNED_BASE_IMAGE}')"),
             )];
             edits.extend(import);
-            Fix::new(rule.fix.applicability(), edits)
+            Fix::new(applicability, edits)
         });
         let d = Diagnostic::new(
             rule.code,
             range(expr),
-            rule.message_with(&[
-                ("name", factory.name()),
-                ("details", &renames_note(Some(&component))),
-            ]),
+            rule.message_with(&[("name", factory.name()), ("details", &details)]),
         )
         .with_fix_title(rule.fix_title_with(&[("name", factory.name())]))
         .with_fix(fix);
         checker.report(d);
     }
+}
+
+const PYTHON_COMPONENT_GUIDANCE: &str = "the function carries kfp 1 `@dsl.python_component(...)` metadata, which the v1 factory read (its `base_image` wins, its `name` names the tasks) and kfp 2 cannot: move `base_image=` onto the component, drop the decorator (the name becomes the function's)";
+
+/// Whether kfp 1's `@dsl.python_component(...)` decorates the function: the v1 factory took the base image
+/// and the component name from it.
+fn has_python_component_metadata(checker: &Checker, function: &ast::StmtFunctionDef) -> bool {
+    function.decorator_list.iter().any(|d| {
+        matches!(
+            applied_name(&checker.model, d).as_deref(),
+            Some("kfp.dsl.python_component" | "kfp.dsl._component.python_component")
+        )
+    })
 }
 
 /// A call of a factory (`factory(func, ...)`) or `partial(factory, ...)`, anywhere in the module.
@@ -176,13 +195,18 @@ pub fn check_call(
     } else {
         renames_note(component.as_ref())
     };
+    let function = call
+        .args
+        .first()
+        .filter(|_| !is_partial)
+        .and_then(|a| function_named(&checker.module.body, a));
+    if function.is_some_and(|f| has_python_component_metadata(checker, f)) {
+        applicability = Applicability::DisplayOnly;
+        guidance.push(PYTHON_COMPONENT_GUIDANCE);
+    }
     if component.is_none() && !is_partial {
         // Call sites are tracked for module-level components only. Elsewhere the rewrite is shown, not
         // applied, when callers' keywords or output keys would have to change with it.
-        let function = call
-            .args
-            .first()
-            .and_then(|a| function_named(&checker.module.body, a));
         let untracked = match function {
             Some(f) => signature(&checker.model, f, "", Naming::V1, None).renames_anything(),
             None => true,
