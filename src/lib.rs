@@ -39,8 +39,9 @@ pub enum ExitStatus {
 const PREFILTER: &[u8] = b"kfp";
 
 /// Bytes a Python file that defines components contains (`create_component_from_func`,
-/// `func_to_container_op`, `dsl.component`): only such files are indexed before the check.
-const COMPONENT_MARKER: &[u8] = b"component";
+/// `func_to_container_op`, `dsl.component`, a `ContainerOp` factory): only such files are indexed before the
+/// check.
+const COMPONENT_MARKERS: &[&[u8]] = &[b"component", b"ContainerOp"];
 
 /// Parsing and checking recurse over the syntax tree; deeply nested code needs more than the default stack.
 const WORKER_STACK: usize = 256 << 20;
@@ -166,7 +167,8 @@ fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project 
         .par_iter()
         .filter_map(|file| {
             let bytes = std::fs::read(&file.path).ok()?;
-            let marked = contains(&bytes, PREFILTER) && contains(&bytes, COMPONENT_MARKER);
+            let marked = contains(&bytes, PREFILTER)
+                && COMPONENT_MARKERS.iter().any(|m| contains(&bytes, m));
             if !marked {
                 return None;
             }

@@ -46,6 +46,10 @@ pub struct Checker<'a> {
     pub defs: ModuleDefs<'a>,
     /// Variables holding a task of a known component (`t = train_op(...)`).
     pub tasks: HashMap<BindingId, Arc<Component>>,
+    /// The module-level statement being walked (where new module-level code goes before).
+    pub top_level: Option<&'a Stmt>,
+    /// The functions enclosing the current node, innermost last.
+    pub functions: Vec<&'a ast::StmtFunctionDef>,
     guard_depth: usize,
     sole_next: bool,
 }
@@ -136,6 +140,8 @@ pub fn check_module<'a>(
         ctx,
         defs,
         tasks: HashMap::new(),
+        top_level: None,
+        functions: Vec::new(),
         guard_depth: 0,
         sole_next: false,
     };
@@ -173,7 +179,11 @@ fn catches_import_error(handlers: &[ast::ExceptHandler]) -> bool {
 
 impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_body(&mut self, body: &'a [Stmt]) {
+        let module_level = std::ptr::eq(body, self.module.body.as_slice());
         for stmt in body {
+            if module_level {
+                self.top_level = Some(stmt);
+            }
             self.sole_next = body.len() == 1;
             self.visit_stmt(stmt);
         }
@@ -219,6 +229,11 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.guard_depth -= usize::from(guard);
                 self.visit_body(orelse);
                 self.visit_body(finalbody);
+            }
+            Stmt::FunctionDef(f) => {
+                self.functions.push(f);
+                visit::walk_stmt(self, stmt);
+                self.functions.pop();
             }
             Stmt::Assign(assign) => {
                 rules::check_assign(self, assign);

@@ -103,6 +103,9 @@ pub enum Site<'a> {
         call: &'a ast::ExprCall,
         factory: Factory,
     },
+    /// A v1 factory function returning `dsl.ContainerOp(...)` (the call here), possibly under kfp 1's
+    /// `@dsl.component`: KFP201 turns it into a `@dsl.container_component`.
+    ContainerOpFactory { op: &'a ast::ExprCall },
     /// Already a kfp 2 component: `@dsl.component` (also with options, or from `kfp.v2.dsl`) or
     /// `name = dsl.component(func, ...)`. Its names do not change with the migration; calls are still
     /// checked (keywords, argument types).
@@ -132,9 +135,86 @@ pub fn applied_name(model: &SemanticModel, expr: &Expr) -> Option<String> {
     model.qualified_name(0, callee)
 }
 
-/// `dsl.component` / `kfp.v2.dsl.component`.
+/// `dsl.component` / `kfp.v2.dsl.component` / `dsl.container_component`.
 pub fn is_v2_component_decorator(qualified: &str) -> bool {
-    matches!(qualified, "kfp.dsl.component" | "kfp.v2.dsl.component")
+    matches!(
+        qualified,
+        "kfp.dsl.component" | "kfp.v2.dsl.component" | "kfp.dsl.container_component"
+    )
+}
+
+/// The `dsl.ContainerOp(...)` a v1 factory function returns: its body is (a docstring and) `return
+/// dsl.ContainerOp(...)`.
+pub fn container_op_factory<'a>(
+    model: &SemanticModel,
+    function: &'a ast::StmtFunctionDef,
+) -> Option<&'a ast::ExprCall> {
+    let mut body = function.body.iter();
+    let mut stmt = body.next()?;
+    if let Stmt::Expr(ast::StmtExpr { value, .. }) = stmt
+        && matches!(value.as_ref(), Expr::Constant(c) if c.value.is_str())
+    {
+        stmt = body.next()?;
+    }
+    if body.next().is_some() {
+        return None;
+    }
+    let Stmt::Return(ast::StmtReturn {
+        value: Some(value), ..
+    }) = stmt
+    else {
+        return None;
+    };
+    let Expr::Call(call) = value.as_ref() else {
+        return None;
+    };
+    (model.qualified_name(0, &call.func).as_deref() == Some("kfp.dsl.ContainerOp")).then_some(call)
+}
+
+/// The interface of a v1 `ContainerOp` factory: its parameters in, its `file_outputs` out.
+fn container_op_signature(
+    model: &SemanticModel,
+    function: &ast::StmtFunctionDef,
+    op: &ast::ExprCall,
+    migration: Option<Applicability>,
+) -> Component {
+    let inputs = parameters(function)
+        .map(|arg| {
+            let kind = match classify_annotation(model, arg.def.annotation.as_deref()) {
+                Annotation::Value(t) => InputKind::Value(t),
+                _ => InputKind::Value(ValueType::Str),
+            };
+            let name = arg.def.arg.to_string();
+            Input {
+                v1_name: name.clone(),
+                v2_name: name,
+                kind,
+                optional: arg.default.is_some(),
+            }
+        })
+        .collect();
+    let read = super::container_op::OpCall::read(op);
+    let (outputs, outputs_known) = match read.file_outputs() {
+        Ok(o) => (
+            o.into_iter()
+                .map(|(name, _)| Output {
+                    v1_name: name.clone(),
+                    v2_name: name,
+                    special: false,
+                })
+                .collect(),
+            true,
+        ),
+        Err(_) => (vec![], false),
+    };
+    Component {
+        name: function.name.to_string(),
+        inputs,
+        outputs,
+        outputs_known,
+        migration,
+        reason: RenameReason::Migration,
+    }
 }
 
 /// One v1 component defined at module level.
@@ -234,6 +314,14 @@ pub fn find<'a>(
     for stmt in body {
         match stmt {
             Stmt::FunctionDef(f) => {
+                if let Some(op) = container_op_factory(model, f) {
+                    defs.components.push(ComponentDef {
+                        function: f,
+                        site: Site::ContainerOpFactory { op },
+                        component: container_op_signature(model, f, op, migration),
+                    });
+                    continue;
+                }
                 for decorator in &f.decorator_list {
                     let applied = applied_name(model, decorator);
                     let (site, component) =
@@ -308,6 +396,7 @@ impl ComponentDef<'_> {
             Site::Decorator { expr, .. } => Some(range(*expr)),
             Site::Call { call, .. } => Some(range(call.func.as_ref())),
             Site::AliasDecorator { partial } => partial.args.first().map(range),
+            Site::ContainerOpFactory { op } => Some(range(op.func.as_ref())),
             Site::V2 => None,
         }
     }

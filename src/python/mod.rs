@@ -2,6 +2,7 @@
 
 pub mod checker;
 pub mod components;
+pub mod container_op;
 pub mod edits;
 pub mod names;
 pub mod parse;
@@ -32,6 +33,8 @@ pub struct Context<'p> {
 
 /// The rule whose fix rewrites v1 component definitions; call sites are renamed only together with it.
 const COMPONENT_FACTORY_RULE: &str = "KFP101";
+/// The rule that turns `ContainerOp` factories into container components; their callers follow it.
+const CONTAINER_OP_RULE: &str = "KFP201";
 /// The rule that turns `Output[Metrics]` parameters into returned artifacts; call sites follow it too.
 const PYTHONIC_ARTIFACT_RULE: &str = "KFP116";
 
@@ -73,7 +76,11 @@ pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleCom
         let site = def.site_range();
         let mut component = def.component;
         if let Some(site) = site {
-            component.migration = fix_at(COMPONENT_FACTORY_RULE, &site);
+            let rule = match def.site {
+                components::Site::ContainerOpFactory { .. } => CONTAINER_OP_RULE,
+                _ => COMPONENT_FACTORY_RULE,
+            };
+            component.migration = fix_at(rule, &site);
         }
         for arg in components::parameters(def.function) {
             let Some(applicability) = fix_at(PYTHONIC_ARTIFACT_RULE, &names::range(&arg.def))

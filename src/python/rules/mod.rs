@@ -3,6 +3,7 @@
 pub mod component_calls;
 pub mod component_factory;
 pub mod component_signature;
+pub mod container_op;
 pub mod imports;
 pub mod name_table;
 pub mod pythonic_artifacts;
@@ -43,13 +44,21 @@ pub const USES_WITH_HANDLERS: &[(&str, &str)] = &[
 /// The module's v1 component definitions, before the walk.
 pub fn check_definitions(checker: &mut Checker) {
     component_factory::check_decorators(checker);
+    container_op::check_factories(checker);
     let defs = checker.defs.components.clone();
     for def in &defs {
         pythonic_artifacts::check_definition(checker, def);
     }
     // Signature problems are as broken in a kfp 2 component (or one migrated in this run) as in a v1 one, so
     // every component definition is checked: a fix of the decorator never hides them.
-    let functions: Vec<_> = checker.defs.components.iter().map(|d| d.function).collect();
+    // (ContainerOp factories are annotated by their own conversion, KFP201.)
+    let functions: Vec<_> = checker
+        .defs
+        .components
+        .iter()
+        .filter(|d| !matches!(d.site, super::components::Site::ContainerOpFactory { .. }))
+        .map(|d| d.function)
+        .collect();
     let mut seen = std::collections::HashSet::new();
     for f in functions {
         if seen.insert(std::ptr::from_ref(f)) {
@@ -75,7 +84,8 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     };
     imports::keyword_renames(checker, call, &callee);
     imports::load_component(checker, call, call_range.clone(), &callee);
-    component_factory::check_call(checker, call, call_range, &callee);
+    component_factory::check_call(checker, call, call_range.clone(), &callee);
+    container_op::check_call(checker, call, call_range, &callee);
 }
 
 /// `x.outputs[key]`, before it is visited.

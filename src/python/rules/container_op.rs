@@ -1,0 +1,691 @@
+//! KFP201: `dsl.ContainerOp` → `@dsl.container_component` returning `dsl.ContainerSpec` (reference §3, §3.1).
+//!
+//! Two shapes are converted:
+//! - a factory, `def echo_op(text): return dsl.ContainerOp(...)` (also under kfp 1's `@dsl.component`): the
+//!   function itself becomes the container component; its parameters get annotations, `file_outputs` become
+//!   `dsl.OutputPath(str)` parameters, and its callers (indexed across files) keep calling it by name;
+//! - an inline construction inside a pipeline function: a module-level container component named after the
+//!   op is added before the pipeline, and the construction becomes a call of it, passing every pipeline value
+//!   the op used (pipeline parameters, other tasks' outputs, loop items) as a typed argument.
+//!
+//! `file_outputs` (fixed paths the program writes) are kept working by running the program under `sh -c` and
+//! copying each fixed file to the path kfp 2 chooses afterwards (the §3 worked example). What has no kfp 2
+//! equivalent (sidecars, init containers, input artifact paths, most container_kwargs) leaves the fix
+//! display-only, with a `# TODO(kfp-upgrade)` comment at the spot.
+
+use std::ops::Range;
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::python::checker::Checker;
+use crate::python::components::{ComponentDef, Site, parameters};
+use crate::python::container_op::{
+    NameUse, OpCall, Param, Translator, copy_outputs_script, identifier_from, python_str,
+    str_literal,
+};
+use crate::python::edits::{indentation, spell_qualified};
+use crate::python::names::{BindingKind, Resolved, range};
+use crate::python::parse::ast::{self, Expr, Stmt};
+
+const RULE: &str = "KFP201";
+
+/// Options that need a human, with what to say in the TODO comment.
+fn unsupported_option(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "sidecars" => {
+            "sidecars have no kfp 2 equivalent: run the sidecar's work in its own task or in the main container"
+        }
+        "init_containers" => {
+            "init containers have no kfp 2 equivalent: run the init step as a task before this one"
+        }
+        "artifact_argument_paths" => {
+            "pass the artifact as a `dsl.Input[dsl.Artifact]` parameter and use its `.path` (kfp 2 chooses the path; copy it if the program needs a fixed one)"
+        }
+        _ => return None,
+    })
+}
+
+/// The pieces of a converted op.
+struct Spec {
+    image: String,
+    command: Option<String>,
+    args: Option<String>,
+    /// `(name, fixed path)` of each v1 file output.
+    outputs: Vec<(String, String)>,
+    params: Vec<Param>,
+    /// `.set_env_variable(name, value)` calls for the task (from `container_kwargs={'env': [...]}`).
+    env: Vec<(String, String)>,
+    /// Reasons the conversion needs a human; non-empty makes the fix display-only.
+    todos: Vec<String>,
+}
+
+/// Module-level factories (`def f(...): return dsl.ContainerOp(...)`).
+pub fn check_factories(checker: &mut Checker) {
+    let Some(rule) = checker.enabled(RULE) else {
+        return;
+    };
+    let factories: Vec<ComponentDef> = checker
+        .defs
+        .components
+        .iter()
+        .filter(|d| matches!(d.site, Site::ContainerOpFactory { .. }))
+        .cloned()
+        .collect();
+    for def in factories {
+        let Site::ContainerOpFactory { op } = def.site else {
+            continue;
+        };
+        let function = def.function;
+        let own: Vec<String> = parameters(function)
+            .map(|a| a.def.arg.to_string())
+            .collect();
+        let spec = translate(checker, op, |n| {
+            if own.iter().any(|p| p == n.id.as_str()) {
+                NameUse::Param("str".into())
+            } else {
+                module_level(checker, n)
+            }
+        });
+        let fix = spec
+            .as_ref()
+            .ok()
+            .and_then(|spec| factory_fix(checker, function, op, spec));
+        report(
+            checker,
+            rule,
+            op,
+            spec.as_ref().err().map(String::as_str),
+            fix,
+            function.name.as_str(),
+        );
+    }
+}
+
+/// An inline `dsl.ContainerOp(...)` anywhere but as a factory's return value.
+pub fn check_call(
+    checker: &mut Checker,
+    call: &ast::ExprCall,
+    call_range: Range<usize>,
+    callee: &str,
+) {
+    if callee != "kfp.dsl.ContainerOp" {
+        return;
+    }
+    let Some(rule) = checker.enabled(RULE) else {
+        return;
+    };
+    if checker
+        .defs
+        .components
+        .iter()
+        .any(|d| matches!(d.site, Site::ContainerOpFactory { op } if std::ptr::eq(op, call)))
+    {
+        return;
+    }
+    let Some(pipeline) = checker.functions.last().copied() else {
+        report(
+            checker,
+            rule,
+            call,
+            Some("it is not inside a function"),
+            None,
+            "",
+        );
+        return;
+    };
+    let spec = translate(checker, call, |n| pipeline_name(checker, pipeline, n));
+    let fix = spec
+        .as_ref()
+        .ok()
+        .and_then(|spec| inline_fix(checker, call, call_range, spec));
+    report(
+        checker,
+        rule,
+        call,
+        spec.as_ref().err().map(String::as_str),
+        fix,
+        "",
+    );
+}
+
+fn report(
+    checker: &mut Checker,
+    rule: &'static crate::rules::Rule,
+    op: &ast::ExprCall,
+    failure: Option<&str>,
+    fix: Option<Fix>,
+    factory: &str,
+) {
+    let details = match (failure, factory) {
+        (Some(why), _) => format!(" (no automatic fix: {why})"),
+        (None, "") => String::new(),
+        (None, f) => format!(" (the factory `{f}` becomes the component)"),
+    };
+    let d = Diagnostic::new(
+        rule.code,
+        range(op.func.as_ref()),
+        rule.message_with(&[("details", &details)]),
+    )
+    .with_fix_title(rule.fix_title.clone())
+    .with_fix(fix);
+    checker.report(d);
+}
+
+/// A name that is usable inside a module-level function as written, or nothing.
+fn module_level(checker: &Checker, n: &ast::ExprName) -> NameUse {
+    match checker.resolve(n.id.as_str(), range(n).start) {
+        None => NameUse::Keep,
+        Some(Resolved::Star(_)) => NameUse::Keep,
+        Some(Resolved::Binding(b)) => {
+            let binding = &checker.model.bindings[b];
+            if binding.scope == 0 || binding.kind != BindingKind::Local {
+                NameUse::Keep
+            } else {
+                NameUse::Unsupported
+            }
+        }
+    }
+}
+
+/// A name used by an op inside a pipeline function: module-level names stay, the pipeline's parameters and
+/// its other local values (loop items, task variables) become parameters.
+fn pipeline_name(checker: &Checker, pipeline: &ast::StmtFunctionDef, n: &ast::ExprName) -> NameUse {
+    match module_level(checker, n) {
+        NameUse::Keep => NameUse::Keep,
+        _ => {
+            let annotation = parameters(pipeline)
+                .find(|a| a.def.arg.as_str() == n.id.as_str())
+                .and_then(|a| a.def.annotation.as_deref())
+                .map(|a| builtin_annotation(checker.text(range(a))))
+                .unwrap_or("str");
+            NameUse::Param(annotation.to_string())
+        }
+    }
+}
+
+/// The builtin type a pipeline parameter's annotation stands for (kfp 2 container components take these).
+fn builtin_annotation(annotation: &str) -> &'static str {
+    match annotation.trim().trim_matches(['\'', '"']) {
+        "int" | "Integer" => "int",
+        "float" | "Float" => "float",
+        "bool" | "Bool" | "Boolean" => "bool",
+        "dict" | "JsonObject" => "dict",
+        "list" | "JsonArray" => "list",
+        _ => "str",
+    }
+}
+
+/// Reads the op and translates its values.
+fn translate(
+    checker: &Checker,
+    op: &ast::ExprCall,
+    classify: impl Fn(&ast::ExprName) -> NameUse,
+) -> Result<Spec, String> {
+    let read = OpCall::read(op);
+    if let Some(u) = read.unknown.first() {
+        return Err(format!(
+            "`{u}` is not a `ContainerOp` argument kfp-upgrade can read"
+        ));
+    }
+    let concat = spell_qualified(checker, "kfp.dsl.ConcatPlaceholder")
+        .map(|(s, _)| s)
+        .ok_or("the name `dsl` is taken")?;
+    let mut t = Translator {
+        text: &checker.source.text,
+        classify_name: classify,
+        task_output: |e: &Expr| task_output(checker, e),
+        concat,
+        params: Vec::new(),
+    };
+    let image = match read.get("image") {
+        Some(e) if str_literal(e).is_some() => checker.text(range(e)).to_string(),
+        Some(Expr::Name(n)) if (t.classify_name)(n) == NameUse::Keep => n.id.to_string(),
+        Some(_) => {
+            return Err(
+                "the image is computed in the pipeline (use `task.set_container_image(...)`)"
+                    .into(),
+            );
+        }
+        None => return Err("it has no image".into()),
+    };
+    let command = read.get("command").map(|e| t.list(e)).transpose()?;
+    let args = read.get("arguments").map(|e| t.list(e)).transpose()?;
+    let outputs = read.file_outputs()?;
+    let mut todos = Vec::new();
+    let mut env = Vec::new();
+    for (name, value) in &read.args {
+        if let Some(todo) = unsupported_option(name) {
+            if !is_empty_value(value) {
+                todos.push(todo.to_string());
+            }
+        } else if *name == "container_kwargs" {
+            env.extend(container_env(checker, value, &mut todos));
+        } else if *name == "pvolumes" && !is_empty_value(value) {
+            todos.push("mount the volume with `kubernetes.mount_pvc(task, pvc_name=..., mount_path=...)` (KFP209 converts `pvolumes` on its own)".into());
+        }
+    }
+    if !outputs.is_empty() && command.is_none() {
+        return Err("`file_outputs` with the image's own entrypoint: set `command=` so the outputs can be copied after it runs".into());
+    }
+    Ok(Spec {
+        image,
+        command,
+        args,
+        outputs,
+        params: t.params,
+        env,
+        todos,
+    })
+}
+
+fn is_empty_value(e: &Expr) -> bool {
+    match e {
+        Expr::List(l) => l.elts.is_empty(),
+        Expr::Dict(d) => d.keys.is_empty(),
+        Expr::Constant(c) => matches!(c.value, ast::Constant::None | ast::Constant::Bool(false)),
+        _ => false,
+    }
+}
+
+/// `container_kwargs={'env': [V1EnvVar(name=..., value=...)]}` → `(name, value)` pairs; anything else is a TODO.
+fn container_env(
+    checker: &Checker,
+    value: &Expr,
+    todos: &mut Vec<String>,
+) -> Vec<(String, String)> {
+    let mut env = Vec::new();
+    let Expr::Dict(d) = value else {
+        todos.push("`container_kwargs` is not a dict literal".into());
+        return env;
+    };
+    for (k, v) in d.keys.iter().zip(&d.values) {
+        let key = k.as_ref().and_then(str_literal);
+        let items = match (key.as_deref(), v) {
+            (Some("env"), Expr::List(l)) => &l.elts,
+            _ => {
+                todos.push(format!(
+                    "`container_kwargs` {} has no kfp 2 equivalent",
+                    key.map_or("entry".into(), |k| format!("`{k}`"))
+                ));
+                continue;
+            }
+        };
+        for item in items {
+            match env_var(checker, item) {
+                Some(pair) => env.push(pair),
+                None => todos.push(format!(
+                    "set `{}` with `task.set_env_variable(name, value)` or a kfp-kubernetes env helper",
+                    checker.text(range(item))
+                )),
+            }
+        }
+    }
+    env
+}
+
+/// `V1EnvVar(name='X', value='y')` → `('X', 'y')` as source text.
+fn env_var(checker: &Checker, e: &Expr) -> Option<(String, String)> {
+    let Expr::Call(c) = e else { return None };
+    let callee = checker.qualified_name(&c.func)?;
+    if !callee.ends_with("V1EnvVar") {
+        return None;
+    }
+    let mut name = c.args.first();
+    let mut value = c.args.get(1);
+    for k in &c.keywords {
+        match k.arg.as_ref().map(|a| a.as_str()) {
+            Some("name") => name = Some(&k.value),
+            Some("value") => value = Some(&k.value),
+            _ => return None,
+        }
+    }
+    let (name, value) = (name?, value?);
+    Some((
+        checker.text(range(name)).to_string(),
+        checker.text(range(value)).to_string(),
+    ))
+}
+
+/// `x.output` / `x.outputs['key']` on a task variable of the pipeline: the parameter it becomes.
+fn task_output(checker: &Checker, e: &Expr) -> Option<(String, String)> {
+    let (base, key) = match e {
+        Expr::Attribute(a) if a.attr.as_str() == "output" => {
+            (a.value.as_ref(), "output".to_string())
+        }
+        Expr::Subscript(s) => match s.value.as_ref() {
+            Expr::Attribute(a) if a.attr.as_str() == "outputs" => {
+                (a.value.as_ref(), str_literal(&s.slice)?)
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let Expr::Name(n) = base else { return None };
+    // A task is a local variable of the pipeline; a module-level object with `.output` is something else.
+    if module_level(checker, n) == NameUse::Keep {
+        return None;
+    }
+    Some((
+        identifier_from(&format!("{}_{}", n.id, key)),
+        "str".to_string(),
+    ))
+}
+
+/// The `dsl.ContainerSpec(...)` text, with the copy wrapper when there are file outputs.
+fn container_spec(checker: &Checker, spec: &Spec, indent: &str) -> Option<String> {
+    let (container_spec, _) = spell_qualified(checker, "kfp.dsl.ContainerSpec")?;
+    let eol = checker.source.line_ending();
+    let inner = format!("{indent}    ");
+    let mut lines = vec![format!("{inner}image={},", spec.image)];
+    let command = if spec.outputs.is_empty() {
+        spec.command.clone()
+    } else {
+        let fixed: Vec<String> = spec.outputs.iter().map(|(_, p)| p.clone()).collect();
+        let script = python_str(&copy_outputs_script(&fixed));
+        let names: Vec<&str> = spec.outputs.iter().map(|(n, _)| n.as_str()).collect();
+        let original = spec.command.as_deref().unwrap_or("[]");
+        let original = original
+            .strip_prefix('[')
+            .and_then(|o| o.strip_suffix(']'))
+            .unwrap_or(original);
+        // `sh -c SCRIPT OUT... COMMAND...`: the script saves the output paths, runs the original command
+        // with the arguments, then copies each fixed file to its output path.
+        Some(format!(
+            "['sh', '-c', {script}, {}, {original}]",
+            names.join(", ")
+        ))
+    };
+    if let Some(c) = command {
+        lines.push(format!("{inner}command={c},"));
+    }
+    if let Some(a) = &spec.args {
+        lines.push(format!("{inner}args={a},"));
+    }
+    for todo in &spec.todos {
+        lines.push(format!("{inner}# TODO(kfp-upgrade): {todo}"));
+    }
+    Some(format!(
+        "{container_spec}({eol}{}{eol}{indent})",
+        lines.join(eol)
+    ))
+}
+
+/// The output parameters' declarations.
+fn output_params(checker: &Checker, spec: &Spec) -> Option<Vec<String>> {
+    if spec.outputs.is_empty() {
+        return Some(vec![]);
+    }
+    let (output_path, _) = spell_qualified(checker, "kfp.dsl.OutputPath")?;
+    Some(
+        spec.outputs
+            .iter()
+            .map(|(name, _)| format!("{name}: {output_path}(str)"))
+            .collect(),
+    )
+}
+
+fn applicability(spec: &Spec) -> Applicability {
+    if spec.todos.is_empty() {
+        Applicability::Unsafe
+    } else {
+        Applicability::DisplayOnly
+    }
+}
+
+/// Rewrites a factory in place: decorator, annotations, output parameters, `return dsl.ContainerSpec(...)`.
+fn factory_fix(
+    checker: &Checker,
+    function: &ast::StmtFunctionDef,
+    op: &ast::ExprCall,
+    spec: &Spec,
+) -> Option<Fix> {
+    if !spec.env.is_empty() {
+        // Environment variables are set per task; a factory has no task to set them on.
+        return None;
+    }
+    let (decorator, import) = spell_qualified(checker, "kfp.dsl.container_component")?;
+    let mut edits: Vec<Edit> = Vec::new();
+    // kfp 1's `@dsl.component` wrapper is replaced; otherwise the decorator goes on the `def` line.
+    let v1_wrapper = function.decorator_list.iter().find(|d| {
+        crate::python::components::applied_name(&checker.model, d).as_deref()
+            == Some("kfp.dsl.component")
+    });
+    match v1_wrapper {
+        Some(d) => edits.push(Edit::replace(range(d), decorator)),
+        None => {
+            let def_line =
+                crate::python::components::def_name_range(&checker.source.text, function);
+            let line_start = checker.source.line_range(def_line.start).start;
+            let indent = indentation(checker.source, def_line.start);
+            edits.push(Edit::insert(
+                line_start,
+                format!("{indent}@{decorator}{}", checker.source.line_ending()),
+            ));
+        }
+    }
+    // Unannotated parameters: kfp 1 passed strings.
+    for arg in parameters(function) {
+        if arg.def.annotation.is_none() {
+            let name_end = range(&arg.def).end;
+            match arg.default.as_deref() {
+                Some(d) if checker.text(name_end..range(d).start).trim() == "=" => {
+                    edits.push(Edit::replace(name_end..range(d).start, ": str = "))
+                }
+                _ => edits.push(Edit::insert(name_end, ": str")),
+            }
+        }
+    }
+    // Output parameters go before the first parameter with a default (they have none).
+    let outputs = output_params(checker, spec)?;
+    if !outputs.is_empty() {
+        let params: Vec<&ast::ArgWithDefault> = parameters(function).collect();
+        if function.args.vararg.is_some()
+            || function.args.kwarg.is_some()
+            || !function.args.kwonlyargs.is_empty()
+        {
+            return None;
+        }
+        let text = outputs.join(", ");
+        let edit = match params.iter().find(|a| a.default.is_some()) {
+            Some(first_default) => {
+                Edit::insert(range(&first_default.def).start, format!("{text}, "))
+            }
+            None => match params.last() {
+                Some(last) => {
+                    let end = last
+                        .default
+                        .as_deref()
+                        .map_or(range(&last.def).end, |d| range(d).end);
+                    Edit::insert(end, format!(", {text}"))
+                }
+                None => {
+                    let name =
+                        crate::python::components::def_name_range(&checker.source.text, function);
+                    let open = checker.source.text[name.end..].find('(')? + name.end;
+                    Edit::insert(open + 1, text)
+                }
+            },
+        };
+        edits.push(edit);
+    }
+    let indent = indentation(checker.source, range(op).start).to_string();
+    edits.push(Edit::replace(
+        range(op),
+        container_spec(checker, spec, &indent)?,
+    ));
+    edits.extend(import);
+    if checker.module.has_comment_in(range(op)) {
+        return None;
+    }
+    Some(Fix::new(applicability(spec), edits))
+}
+
+/// Adds a module-level container component before the enclosing top-level statement and calls it in place
+/// of the op.
+fn inline_fix(
+    checker: &Checker,
+    call: &ast::ExprCall,
+    call_range: Range<usize>,
+    spec: &Spec,
+) -> Option<Fix> {
+    if checker.module.has_comment_in(call_range.clone()) {
+        return None;
+    }
+    let top = checker.top_level?;
+    let read = OpCall::read(call);
+    let op_name = read.get("name").and_then(str_literal);
+    let base = op_name
+        .as_deref()
+        .map_or_else(|| "container_op".to_string(), identifier_from);
+    let name = unique_name(checker, &base);
+    let (decorator, import) = spell_qualified(checker, "kfp.dsl.container_component")?;
+    let eol = checker.source.line_ending();
+    let mut params: Vec<String> = spec
+        .params
+        .iter()
+        .map(|p| format!("{}: {}", p.name, p.annotation))
+        .collect();
+    params.extend(output_params(checker, spec)?);
+    let body = container_spec(checker, spec, "    ")?;
+    let component = format!(
+        "@{decorator}{eol}def {name}({}):{eol}    return {body}{eol}{eol}{eol}",
+        params.join(", ")
+    );
+    let top_start = match top {
+        Stmt::FunctionDef(f) => f
+            .decorator_list
+            .iter()
+            .map(|d| range(d).start)
+            .chain([range(top).start])
+            .min()
+            .unwrap_or(range(top).start),
+        _ => range(top).start,
+    };
+    let insert_at = checker.source.line_range(top_start).start;
+    // The call: keyword arguments for the values, then the task settings v1 passed to the constructor.
+    let arguments: Vec<String> = spec
+        .params
+        .iter()
+        .map(|p| format!("{}={}", p.name, p.argument))
+        .collect();
+    let mut replacement = format!("{name}({})", arguments.join(", "));
+    if let Some(display) = &op_name
+        && display.replace('-', "_") != name
+    {
+        replacement.push_str(&format!(".set_display_name({})", python_str(display)));
+    }
+    for (n, v) in &spec.env {
+        replacement.push_str(&format!(".set_env_variable({n}, {v})"));
+    }
+    let mut edits = vec![
+        Edit::insert(insert_at, component),
+        Edit::replace(call_range, replacement),
+    ];
+    edits.extend(import);
+    Some(Fix::new(applicability(spec), edits))
+}
+
+/// Names a new module-level function must not take: Python keywords and the builtins a pipeline file is
+/// likely to use (shadowing `print` or `list` would break other code).
+const RESERVED: &[&str] = &[
+    "False",
+    "None",
+    "True",
+    "and",
+    "as",
+    "assert",
+    "async",
+    "await",
+    "break",
+    "class",
+    "continue",
+    "def",
+    "del",
+    "elif",
+    "else",
+    "except",
+    "finally",
+    "for",
+    "from",
+    "global",
+    "if",
+    "import",
+    "in",
+    "is",
+    "lambda",
+    "nonlocal",
+    "not",
+    "or",
+    "pass",
+    "raise",
+    "return",
+    "try",
+    "while",
+    "with",
+    "yield",
+    "abs",
+    "all",
+    "any",
+    "bool",
+    "dict",
+    "dir",
+    "enumerate",
+    "filter",
+    "float",
+    "format",
+    "hash",
+    "id",
+    "input",
+    "int",
+    "iter",
+    "len",
+    "list",
+    "map",
+    "max",
+    "min",
+    "next",
+    "object",
+    "open",
+    "print",
+    "range",
+    "repr",
+    "round",
+    "set",
+    "sorted",
+    "str",
+    "sum",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+    "dsl",
+    "kfp",
+    "kubernetes",
+];
+
+/// `base` (or `base_op` for a reserved name), then `_2`, `_3`, … when the name is taken.
+fn unique_name(checker: &Checker, base: &str) -> String {
+    let base = if RESERVED.contains(&base) {
+        format!("{base}_op")
+    } else {
+        base.to_string()
+    };
+    if !checker.model.is_bound_anywhere(&base) {
+        return base;
+    }
+    (2..)
+        .map(|i| format!("{base}_{i}"))
+        .find(|n| !checker.model.is_bound_anywhere(n))
+        .unwrap_or(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_annotations() {
+        assert_eq!(builtin_annotation("int"), "int");
+        assert_eq!(builtin_annotation("'Integer'"), "int");
+        assert_eq!(builtin_annotation("GCSPath"), "str");
+    }
+}
