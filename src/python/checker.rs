@@ -46,6 +46,10 @@ pub struct Checker<'a> {
     pub defs: ModuleDefs<'a>,
     /// Variables holding a task of a known component (`t = train_op(...)`).
     pub tasks: HashMap<BindingId, Arc<Component>>,
+    /// Variables holding any kfp task (a component call, a `ContainerOp`, a loaded component's call).
+    pub task_vars: std::collections::HashSet<BindingId>,
+    /// Variables holding a component loaded from a v1 spec (`op = load_component_from_file(...)`).
+    pub loaded_components: std::collections::HashSet<BindingId>,
     /// The module-level statement being walked (where new module-level code goes before).
     pub top_level: Option<&'a Stmt>,
     /// The functions enclosing the current node, innermost last.
@@ -88,10 +92,27 @@ impl<'a> Checker<'a> {
         {
             let binding = &self.model.bindings[b];
             if binding.kind == BindingKind::Local {
-                return (binding.scope == 0)
-                    .then(|| self.ctx.project.file(&self.source.path))
-                    .flatten()
+                if binding.scope != 0 {
+                    return None;
+                }
+                let indexed = self
+                    .ctx
+                    .project
+                    .file(&self.source.path)
                     .and_then(|m| m.components.get(n.id.as_str()).cloned());
+                // A component a fix created in this run (a converted `ContainerOp`) is not in the index of
+                // the original text; it is known from the current text, with nothing left to rename.
+                return indexed.or_else(|| {
+                    self.defs
+                        .components
+                        .iter()
+                        .find(|d| d.component.name == n.id.as_str())
+                        .map(|d| {
+                            let mut c = d.component.clone();
+                            c.migration = None;
+                            Arc::new(c)
+                        })
+                });
             }
         }
         let qualified = self.qualified_name(callee)?;
@@ -99,6 +120,44 @@ impl<'a> Checker<'a> {
             .project
             .lookup(Some(&self.ctx.module.root), &qualified)
             .cloned()
+    }
+
+    /// Whether an expression is a kfp task: evidence for rules about task methods, whose names (`add_toleration`,
+    /// `set_timeout`) other objects have too.
+    pub fn is_task(&self, expr: &Expr) -> bool {
+        if self.task_component(expr).is_some() {
+            return true;
+        }
+        match expr {
+            Expr::Call(call) => match call.func.as_ref() {
+                Expr::Attribute(a) if is_task_method(a.attr.as_str()) => self.is_task(&a.value),
+                callee => self.is_task_constructor(callee),
+            },
+            Expr::Name(n) => matches!(
+                self.resolve(n.id.as_str(), range(expr).start),
+                Some(Resolved::Binding(b)) if self.task_vars.contains(&b)
+            ),
+            _ => false,
+        }
+    }
+
+    /// A callee whose call makes a task: a v1 op class or a component loaded from a v1 spec.
+    fn is_task_constructor(&self, callee: &Expr) -> bool {
+        if let Expr::Name(n) = callee
+            && let Some(Resolved::Binding(b)) = self.resolve(n.id.as_str(), range(callee).start)
+            && self.loaded_components.contains(&b)
+        {
+            return true;
+        }
+        matches!(
+            self.qualified_name(callee).as_deref(),
+            Some(
+                "kfp.dsl.ContainerOp"
+                    | "kfp.dsl.ResourceOp"
+                    | "kfp.dsl.VolumeOp"
+                    | "kfp.dsl.VolumeSnapshotOp"
+            )
+        )
     }
 
     /// The component whose task an expression is: a component call (possibly followed by task methods such as
@@ -140,6 +199,8 @@ pub fn check_module<'a>(
         ctx,
         defs,
         tasks: HashMap::new(),
+        task_vars: Default::default(),
+        loaded_components: Default::default(),
         top_level: None,
         functions: Vec::new(),
         guard_depth: 0,
@@ -284,13 +345,22 @@ impl<'a> Checker<'a> {
         let [Expr::Name(target)] = assign.targets.as_slice() else {
             return;
         };
-        let Some(component) = self.task_component(&assign.value) else {
+        let Some(Resolved::Binding(b)) = self.resolve(target.id.as_str(), range(target).start + 1)
+        else {
             return;
         };
-        if let Some(Resolved::Binding(b)) =
-            self.resolve(target.id.as_str(), range(target).start + 1)
-        {
+        if let Some(component) = self.task_component(&assign.value) {
             self.tasks.insert(b, component);
+        }
+        if self.is_task(&assign.value) {
+            self.task_vars.insert(b);
+        }
+        if let Expr::Call(call) = assign.value.as_ref()
+            && self
+                .qualified_name(&call.func)
+                .is_some_and(|q| q.starts_with("kfp.components.load_component"))
+        {
+            self.loaded_components.insert(b);
         }
     }
 

@@ -117,6 +117,24 @@ pub struct KeywordRename {
     pub to: String,
 }
 
+/// A v1 task method that became a function taking the task (`op.set_timeout(s)` →
+/// `kubernetes.set_timeout(op, s)`), listed as data in a rule's `method_moves`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodMove {
+    /// The v1 method, on the op or on `op.container`.
+    pub method: String,
+    /// The v1 parameters in order: positional arguments are named by them.
+    pub params: Vec<String>,
+    /// The qualified name of the function it becomes; the task is its first argument.
+    pub to: String,
+    /// The function's keyword for each v1 parameter, in the same order.
+    pub keywords: Vec<String>,
+    /// Only calls with exactly this many arguments (kfp 2 kept a same-named method with another meaning).
+    #[serde(default)]
+    pub arity: Option<usize>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InvalidExample {
@@ -177,6 +195,8 @@ pub struct Rule {
     pub table: Vec<TableEntry>,
     #[serde(default)]
     pub keyword_renames: Vec<KeywordRename>,
+    #[serde(default)]
+    pub method_moves: Vec<MethodMove>,
     pub examples: Examples,
     /// Off unless selected explicitly (or, with `min_kfp`, by a `--target-version` at or above it).
     #[serde(default)]
@@ -297,6 +317,16 @@ fn validate(rule: &Rule) -> Result<(), RegistryError> {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
         return bad(format!("name `{}` is not kebab-case", rule.name));
+    }
+    if let Some(m) = rule
+        .method_moves
+        .iter()
+        .find(|m| m.params.len() != m.keywords.len())
+    {
+        return bad(format!(
+            "method_moves `{}`: params and keywords differ in length",
+            m.method
+        ));
     }
     if rule.examples.invalid.is_empty() || rule.examples.valid.is_empty() {
         return bad("a rule needs at least one invalid and one valid example".into());

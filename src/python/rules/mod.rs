@@ -7,6 +7,7 @@ pub mod container_op;
 pub mod imports;
 pub mod name_table;
 pub mod pythonic_artifacts;
+pub mod task_settings;
 
 use std::ops::Range;
 
@@ -76,6 +77,7 @@ pub fn check_definitions(checker: &mut Checker) {
 /// calls of known components (defined here or imported from another file of the run) are checked against
 /// their v1 signature.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
+    task_settings::check_call(checker, call, call_range.clone());
     if let Some(component) = checker.component_named(&call.func) {
         component_calls::check_call(checker, call, &component);
     }
