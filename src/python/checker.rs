@@ -50,6 +50,8 @@ pub struct Checker<'a> {
     pub task_vars: std::collections::HashSet<BindingId>,
     /// Variables holding a component loaded from a v1 spec (`op = load_component_from_file(...)`).
     pub loaded_components: std::collections::HashSet<BindingId>,
+    /// The range of the expression of the expression statement being walked (`task.apply(f)` on its own line).
+    pub expression_statement: Option<Range<usize>>,
     /// The module-level statement being walked (where new module-level code goes before).
     pub top_level: Option<&'a Stmt>,
     /// The functions enclosing the current node, innermost last.
@@ -131,6 +133,14 @@ impl<'a> Checker<'a> {
         match expr {
             Expr::Call(call) => match call.func.as_ref() {
                 Expr::Attribute(a) if is_task_method(a.attr.as_str()) => self.is_task(&a.value),
+                // kfp-kubernetes helpers return the task they were given.
+                callee
+                    if self
+                        .qualified_name(callee)
+                        .is_some_and(|q| q.starts_with("kfp.kubernetes.")) =>
+                {
+                    call.args.first().is_some_and(|t| self.is_task(t))
+                }
                 callee => self.is_task_constructor(callee),
             },
             Expr::Name(n) => matches!(
@@ -200,6 +210,7 @@ pub fn check_module<'a>(
         defs,
         tasks: HashMap::new(),
         task_vars: Default::default(),
+        expression_statement: None,
         loaded_components: Default::default(),
         top_level: None,
         functions: Vec::new(),
@@ -290,6 +301,11 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.guard_depth -= usize::from(guard);
                 self.visit_body(orelse);
                 self.visit_body(finalbody);
+            }
+            Stmt::Expr(ast::StmtExpr { value, .. }) => {
+                self.expression_statement = Some(range(value.as_ref()));
+                visit::walk_stmt(self, stmt);
+                self.expression_statement = None;
             }
             Stmt::FunctionDef(f) => {
                 self.functions.push(f);

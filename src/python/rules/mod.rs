@@ -1,5 +1,6 @@
 //! Python rules. The checker calls one entry point per node kind; each dispatches to the rule families.
 
+pub mod apply_helpers;
 pub mod component_calls;
 pub mod component_factory;
 pub mod component_signature;
@@ -78,6 +79,7 @@ pub fn check_definitions(checker: &mut Checker) {
 /// their v1 signature.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
     task_settings::check_call(checker, call, call_range.clone());
+    apply_helpers::check_call(checker, call, call_range.clone());
     if let Some(component) = checker.component_named(&call.func) {
         component_calls::check_call(checker, call, &component);
     }
