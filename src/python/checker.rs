@@ -48,6 +48,8 @@ pub struct Checker<'a> {
     pub tasks: HashMap<BindingId, Arc<Component>>,
     /// Variables holding any kfp task (a component call, a `ContainerOp`, a loaded component's call).
     pub task_vars: std::collections::HashSet<BindingId>,
+    /// Variables holding a v1 `VolumeOp` or the kfp-kubernetes `CreatePVC` task it became.
+    pub volume_ops: std::collections::HashSet<BindingId>,
     /// Variables holding a component loaded from a v1 spec (`op = load_component_from_file(...)`).
     pub loaded_components: std::collections::HashSet<BindingId>,
     /// The range of the expression of the expression statement being walked (`task.apply(f)` on its own line).
@@ -212,6 +214,7 @@ pub fn check_module<'a>(
         task_vars: Default::default(),
         expression_statement: None,
         loaded_components: Default::default(),
+        volume_ops: Default::default(),
         top_level: None,
         functions: Vec::new(),
         guard_depth: 0,
@@ -313,7 +316,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.functions.pop();
             }
             Stmt::Assign(assign) => {
-                rules::check_assign(self, assign);
+                rules::check_assign(self, assign, range(stmt));
                 visit::walk_stmt(self, stmt);
                 self.record_task(assign);
             }
@@ -377,6 +380,22 @@ impl<'a> Checker<'a> {
                 .is_some_and(|q| q.starts_with("kfp.components.load_component"))
         {
             self.loaded_components.insert(b);
+        }
+        // `vop = dsl.VolumeOp(...)`, also behind task methods (`.set_display_name(...)`).
+        let mut root = assign.value.as_ref();
+        while let Expr::Call(c) = root
+            && let Expr::Attribute(a) = c.func.as_ref()
+            && is_task_method(a.attr.as_str())
+        {
+            root = &a.value;
+        }
+        if let Expr::Call(c) = root
+            && matches!(
+                self.qualified_name(&c.func).as_deref(),
+                Some("kfp.dsl.VolumeOp" | "kfp.kubernetes.CreatePVC")
+            )
+        {
+            self.volume_ops.insert(b);
         }
     }
 

@@ -261,3 +261,9 @@ pub fn merge_inserts(edits: &mut Vec<Edit>) {
     }
     *edits = merged;
 }
+
+/// `edits` with insertions at one offset merged (see `merge_inserts`).
+pub fn merged(mut edits: Vec<Edit>) -> Vec<Edit> {
+    merge_inserts(&mut edits);
+    edits
+}

@@ -45,7 +45,7 @@ fn unsupported_option(name: &str) -> Option<&'static str> {
 }
 
 /// The pieces of a converted op.
-struct Spec {
+struct Spec<'a> {
     image: String,
     command: Option<String>,
     args: Option<String>,
@@ -54,6 +54,8 @@ struct Spec {
     params: Vec<Param>,
     /// `.set_env_variable(name, value)` calls for the task (from `container_kwargs={'env': [...]}`).
     env: Vec<(String, String)>,
+    /// `pvolumes={'/mnt': vop.volume}`: mounted on the task with kfp-kubernetes.
+    pvolumes: Option<&'a Expr>,
     /// Reasons the conversion needs a human; non-empty makes the fix display-only.
     todos: Vec<String>,
 }
@@ -100,6 +102,35 @@ pub fn check_factories(checker: &mut Checker) {
     }
 }
 
+/// `class MyOp(dsl.ContainerOp)`: reported without a fix (its `__init__` can do anything).
+pub fn check_subclasses(checker: &mut Checker) {
+    let Some(rule) = checker.enabled(RULE) else {
+        return;
+    };
+    for stmt in &checker.module.body {
+        let Stmt::ClassDef(class) = stmt else {
+            continue;
+        };
+        for base in &class.bases {
+            if checker.model.qualified_name(0, base).as_deref() == Some("kfp.dsl.ContainerOp") {
+                let d = Diagnostic::new(
+                    rule.code,
+                    range(base),
+                    rule.message_with(&[(
+                        "details",
+                        &format!(
+                            " (no automatic fix for the subclass `{}`: write a `@dsl.container_component` function with its `__init__` parameters and return the `dsl.ContainerSpec` of its `super().__init__(...)` call)",
+                            class.name
+                        ),
+                    )]),
+                )
+                .with_fix_title(rule.fix_title.clone());
+                checker.diagnostics.push(d);
+            }
+        }
+    }
+}
+
 /// An inline `dsl.ContainerOp(...)` anywhere but as a factory's return value.
 pub fn check_call(
     checker: &mut Checker,
@@ -118,6 +149,14 @@ pub fn check_call(
         .components
         .iter()
         .any(|d| matches!(d.site, Site::ContainerOpFactory { op } if std::ptr::eq(op, call)))
+    {
+        return;
+    }
+    // `super().__init__(...)` in a subclass is reported at the class; `ContainerOp.__init__(self, ...)` too.
+    if checker
+        .functions
+        .last()
+        .is_some_and(|f| f.name.as_str() == "__init__")
     {
         return;
     }
@@ -215,11 +254,11 @@ fn builtin_annotation(annotation: &str) -> &'static str {
 }
 
 /// Reads the op and translates its values.
-fn translate(
+fn translate<'a>(
     checker: &Checker,
-    op: &ast::ExprCall,
+    op: &'a ast::ExprCall,
     classify: impl Fn(&ast::ExprName) -> NameUse,
-) -> Result<Spec, String> {
+) -> Result<Spec<'a>, String> {
     let read = OpCall::read(op);
     if let Some(u) = read.unknown.first() {
         return Err(format!(
@@ -252,6 +291,7 @@ fn translate(
     let outputs = read.file_outputs()?;
     let mut todos = Vec::new();
     let mut env = Vec::new();
+    let mut pvolumes = None;
     for (name, value) in &read.args {
         if let Some(todo) = unsupported_option(name) {
             if !is_empty_value(value) {
@@ -260,7 +300,11 @@ fn translate(
         } else if *name == "container_kwargs" {
             env.extend(container_env(checker, value, &mut todos));
         } else if *name == "pvolumes" && !is_empty_value(value) {
-            todos.push("mount the volume with `kubernetes.mount_pvc(task, pvc_name=..., mount_path=...)` (KFP209 converts `pvolumes` on its own)".into());
+            if super::volumes::mount_pvolumes(checker, "task", value).is_some() {
+                pvolumes = Some(*value);
+            } else {
+                todos.push("mount the volume with `kubernetes.mount_pvc(task, pvc_name=..., mount_path=...)` and order the task with `.after(...)` where the volume came from another op".into());
+            }
         }
     }
     if !outputs.is_empty() && command.is_none() {
@@ -273,6 +317,7 @@ fn translate(
         outputs,
         params: t.params,
         env,
+        pvolumes,
         todos,
     })
 }
@@ -438,8 +483,8 @@ fn factory_fix(
     op: &ast::ExprCall,
     spec: &Spec,
 ) -> Option<Fix> {
-    if !spec.env.is_empty() {
-        // Environment variables are set per task; a factory has no task to set them on.
+    if !spec.env.is_empty() || spec.pvolumes.is_some() {
+        // Environment variables and volumes are set per task; a factory has no task to set them on.
         return None;
     }
     let (decorator, import) = spell_qualified(checker, "kfp.dsl.container_component")?;
@@ -576,12 +621,22 @@ fn inline_fix(
     for (n, v) in &spec.env {
         replacement.push_str(&format!(".set_env_variable({n}, {v})"));
     }
+    let mut mount_import = None;
+    if let Some(pvolumes) = spec.pvolumes {
+        let (mounted, import) = super::volumes::mount_pvolumes(checker, &replacement, pvolumes)?;
+        replacement = mounted;
+        mount_import = import;
+    }
     let mut edits = vec![
         Edit::insert(insert_at, component),
         Edit::replace(call_range, replacement),
     ];
     edits.extend(import);
-    Some(Fix::new(applicability(spec), edits))
+    edits.extend(mount_import);
+    Some(Fix::new(
+        applicability(spec),
+        crate::python::edits::merged(edits),
+    ))
 }
 
 /// Names a new module-level function must not take: Python keywords and the builtins a pipeline file is

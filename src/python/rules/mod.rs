@@ -9,6 +9,7 @@ pub mod imports;
 pub mod name_table;
 pub mod pythonic_artifacts;
 pub mod task_settings;
+pub mod volumes;
 
 use std::ops::Range;
 
@@ -47,6 +48,7 @@ pub const USES_WITH_HANDLERS: &[(&str, &str)] = &[
 pub fn check_definitions(checker: &mut Checker) {
     component_factory::check_decorators(checker);
     container_op::check_factories(checker);
+    container_op::check_subclasses(checker);
     let defs = checker.defs.components.clone();
     for def in &defs {
         pythonic_artifacts::check_definition(checker, def);
@@ -80,6 +82,7 @@ pub fn check_definitions(checker: &mut Checker) {
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
     task_settings::check_call(checker, call, call_range.clone());
     apply_helpers::check_call(checker, call, call_range.clone());
+    volumes::check_method(checker, call, call_range.clone());
     if let Some(component) = checker.component_named(&call.func) {
         component_calls::check_call(checker, call, &component);
     }
@@ -89,7 +92,8 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     imports::keyword_renames(checker, call, &callee);
     imports::load_component(checker, call, call_range.clone(), &callee);
     component_factory::check_call(checker, call, call_range.clone(), &callee);
-    container_op::check_call(checker, call, call_range, &callee);
+    container_op::check_call(checker, call, call_range.clone(), &callee);
+    volumes::check_volume_op(checker, call, call_range, &callee);
 }
 
 /// `x.outputs[key]`, before it is visited.
@@ -116,6 +120,7 @@ pub fn check_attribute(
 }
 
 /// An assignment statement.
-pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign) {
+pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign, stmt_range: Range<usize>) {
     imports::type_check_flag(checker, assign);
+    task_settings::check_assign(checker, assign, stmt_range);
 }

@@ -1,0 +1,276 @@
+//! Volumes (reference §4.4, §3.2): KFP219 `dsl.VolumeOp(...)` → `kubernetes.CreatePVC(...)`, `vop.delete()` →
+//! `kubernetes.DeletePVC(...)`; KFP209 `op.add_pvolumes({...})` and `ContainerOp(pvolumes=...)` (the latter
+//! through KFP201) → `kubernetes.mount_pvc(...)`.
+
+use std::ops::Range;
+
+use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::python::checker::Checker;
+use crate::python::container_op::{python_str, str_literal};
+use crate::python::edits::spell_qualified;
+use crate::python::names::{Resolved, range};
+use crate::python::parse::ast::{self, Expr};
+
+const VOLUME_OP_RULE: &str = "KFP219";
+const PVOLUMES_RULE: &str = "KFP209";
+
+/// `dsl.VolumeOp`'s own parameters in positional order (kfp 1.8.22); `name=` and the other `ResourceOp`
+/// arguments are keywords.
+const VOLUME_OP_PARAMS: &[&str] = &[
+    "resource_name",
+    "size",
+    "storage_class",
+    "modes",
+    "annotations",
+    "data_source",
+    "volume_name",
+    "generate_unique_name",
+];
+
+/// The access modes a v1 `dsl.VOLUME_MODE_*` constant stands for.
+fn access_modes(checker: &Checker, e: &Expr) -> Option<String> {
+    match checker.qualified_name(e).as_deref() {
+        Some("kfp.dsl.VOLUME_MODE_RWO") => Some("['ReadWriteOnce']".into()),
+        Some("kfp.dsl.VOLUME_MODE_RWM") => Some("['ReadWriteMany']".into()),
+        Some("kfp.dsl.VOLUME_MODE_ROM") => Some("['ReadOnlyMany']".into()),
+        _ => match e {
+            Expr::List(_) => Some(checker.text(range(e)).to_string()),
+            _ => None,
+        },
+    }
+}
+
+/// kfp 1's `sanitize_k8s_name`: lower case, runs of other characters as `-`, trimmed.
+fn k8s_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// KFP219 on `dsl.VolumeOp(...)`.
+pub fn check_volume_op(
+    checker: &mut Checker,
+    call: &ast::ExprCall,
+    call_range: Range<usize>,
+    callee: &str,
+) {
+    if callee != "kfp.dsl.VolumeOp" {
+        return;
+    }
+    let Some(rule) = checker.enabled(VOLUME_OP_RULE) else {
+        return;
+    };
+    let mut args: Vec<(&str, &Expr)> = Vec::new();
+    let mut readable = !call.args.iter().any(|a| matches!(a, Expr::Starred(_)))
+        && call.args.len() <= VOLUME_OP_PARAMS.len();
+    for (i, a) in call.args.iter().enumerate() {
+        if let Some(p) = VOLUME_OP_PARAMS.get(i) {
+            args.push((p, a));
+        }
+    }
+    for k in &call.keywords {
+        match k.arg.as_ref() {
+            Some(a) => args.push((a.as_str(), &k.value)),
+            None => readable = false,
+        }
+    }
+    let get = |n: &str| args.iter().find(|(k, _)| *k == n).map(|(_, v)| *v);
+    let mut notes = Vec::new();
+    if get("storage_class").is_none() {
+        notes.push("v1 named no storage class: kfp-kubernetes sends `''`, which some backends read as \"no storage class\" (static binding) and others as the cluster default; pass `storage_class_name=` explicitly");
+    }
+    let fix = (|| {
+        if !readable || checker.module.has_comment_in(call_range.clone()) {
+            return None;
+        }
+        let mut out: Vec<String> = Vec::new();
+        let resource = str_literal(get("resource_name")?)?;
+        let unique =
+            get("generate_unique_name").map_or(Some(true), |g| match checker.text(range(g)) {
+                "True" => Some(true),
+                "False" => Some(false),
+                _ => None,
+            })?;
+        if unique {
+            // v1 named the claim `{{workflow.name}}-<resource_name>`; the v2 driver prefixes a uid to the suffix.
+            out.push(format!(
+                "pvc_name_suffix={}",
+                python_str(&format!("-{}", k8s_name(&resource)))
+            ));
+        } else {
+            out.push(format!("pvc_name={}", python_str(&k8s_name(&resource))));
+        }
+        // v1's default access mode is ReadWriteMany (`modes or VOLUME_MODE_RWM`).
+        let modes = match get("modes") {
+            Some(m) => access_modes(checker, m)?,
+            None => "['ReadWriteMany']".to_string(),
+        };
+        out.push(format!("access_modes={modes}"));
+        out.push(format!("size={}", checker.text(range(get("size")?))));
+        for (v1, v2) in [
+            ("storage_class", "storage_class_name"),
+            ("annotations", "annotations"),
+            ("volume_name", "volume_name"),
+        ] {
+            if let Some(v) = get(v1)
+                && checker.text(range(v)) != "None"
+            {
+                out.push(format!("{v2}={}", checker.text(range(v))));
+            }
+        }
+        // Anything else (data_source, k8s_resource, attribute_outputs, ...) needs a human.
+        let known = |k: &str| VOLUME_OP_PARAMS.contains(&k) && k != "data_source" || k == "name";
+        if args
+            .iter()
+            .any(|(k, v)| !known(k) && checker.text(range(*v)) != "None")
+        {
+            return None;
+        }
+        let (create, import) = spell_qualified(checker, "kfp.kubernetes.CreatePVC")?;
+        let mut text = format!("{create}({})", out.join(", "));
+        if let Some(name) = get("name").and_then(str_literal) {
+            text.push_str(&format!(".set_display_name({})", python_str(&name)));
+        }
+        let mut edits = vec![Edit::replace(call_range.clone(), text)];
+        edits.extend(import);
+        Some(Fix::new(rule.fix.applicability(), edits))
+    })();
+    let details = if notes.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", notes.join("; "))
+    };
+    let d = Diagnostic::new(
+        rule.code,
+        range(call.func.as_ref()),
+        rule.message_with(&[("details", &details)]),
+    )
+    .with_fix_title(rule.fix_title.clone())
+    .with_fix(fix);
+    checker.report(d);
+}
+
+/// A variable holding a v1 `VolumeOp` (or the `CreatePVC` it became).
+fn is_volume_op(checker: &Checker, e: &Expr) -> bool {
+    matches!(e, Expr::Name(n) if matches!(
+        checker.resolve(n.id.as_str(), range(e).start),
+        Some(Resolved::Binding(b)) if checker.volume_ops.contains(&b)
+    ))
+}
+
+/// The PVC name expression a v1 `pvolumes` value stands for: `vop.volume` → `vop.outputs['name']`,
+/// `dsl.PipelineVolume(pvc='claim')` → `'claim'`.
+pub fn pvc_name(checker: &Checker, e: &Expr) -> Option<String> {
+    match e {
+        Expr::Attribute(a) if a.attr.as_str() == "volume" && is_volume_op(checker, &a.value) => {
+            Some(format!(
+                "{}.outputs['name']",
+                checker.text(range(a.value.as_ref()))
+            ))
+        }
+        Expr::Call(c)
+            if checker.qualified_name(&c.func).as_deref() == Some("kfp.dsl.PipelineVolume") =>
+        {
+            let pvc = c
+                .keywords
+                .iter()
+                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "pvc"))?;
+            if c.keywords.len() != 1 || !c.args.is_empty() {
+                return None;
+            }
+            Some(checker.text(range(&pvc.value)).to_string())
+        }
+        _ => None,
+    }
+}
+
+/// `{'/mnt': vop.volume, ...}` wrapped around a task expression as nested `kubernetes.mount_pvc(...)` calls.
+pub fn mount_pvolumes(
+    checker: &Checker,
+    task: &str,
+    pvolumes: &Expr,
+) -> Option<(String, Option<Edit>)> {
+    let Expr::Dict(d) = pvolumes else { return None };
+    let (mount, import) = spell_qualified(checker, "kfp.kubernetes.mount_pvc")?;
+    let mut out = task.to_string();
+    for (k, v) in d.keys.iter().zip(&d.values) {
+        let path = checker.text(range(k.as_ref()?));
+        let pvc = pvc_name(checker, v)?;
+        out = format!("{mount}({out}, pvc_name={pvc}, mount_path={path})");
+    }
+    Some((out, import))
+}
+
+/// KFP209 on `task.add_pvolumes({...})` and KFP219 on `vop.delete()`.
+pub fn check_method(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
+    let Expr::Attribute(attr) = call.func.as_ref() else {
+        return;
+    };
+    let fixable = !checker.module.has_comment_in(call_range.clone());
+    match attr.attr.as_str() {
+        "add_pvolumes" if checker.is_task(&attr.value) => {
+            let Some(rule) = checker.enabled(PVOLUMES_RULE) else {
+                return;
+            };
+            let task = checker.text(range(attr.value.as_ref())).to_string();
+            let fix = match (call.args.as_slice(), fixable) {
+                ([pvolumes], true) if call.keywords.is_empty() => {
+                    mount_pvolumes(checker, &task, pvolumes)
+                }
+                _ => None,
+            }
+            .map(|(text, import)| {
+                let mut edits = vec![Edit::replace(call_range.clone(), text)];
+                edits.extend(import);
+                Fix::new(rule.fix.applicability(), edits)
+            });
+            let d = Diagnostic::new(rule.code, range(call.func.as_ref()), rule.message_with(&[]))
+                .with_fix_title(rule.fix_title.clone())
+                .with_fix(fix);
+            checker.report(d);
+        }
+        "delete" if is_volume_op(checker, &attr.value) => {
+            let Some(rule) = checker.enabled(VOLUME_OP_RULE) else {
+                return;
+            };
+            let vop = checker.text(range(attr.value.as_ref())).to_string();
+            let fix = (fixable && call.args.is_empty() && call.keywords.is_empty())
+                .then(|| spell_qualified(checker, "kfp.kubernetes.DeletePVC"))
+                .flatten()
+                .map(|(delete, import)| {
+                    let mut edits = vec![Edit::replace(
+                        call_range.clone(),
+                        format!("{delete}(pvc_name={vop}.outputs['name'])"),
+                    )];
+                    edits.extend(import);
+                    Fix::new(rule.fix.applicability(), edits)
+                });
+            let d = Diagnostic::new(
+                rule.code,
+                range(call.func.as_ref()),
+                rule.message_with(&[("details", " (`delete()` becomes `kubernetes.DeletePVC`)")]),
+            )
+            .with_fix_title(rule.fix_title.clone())
+            .with_fix(fix);
+            checker.report(d);
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn k8s_names() {
+        assert_eq!(k8s_name("My PVC_1"), "my-pvc-1");
+        assert_eq!(k8s_name("data"), "data");
+    }
+}
