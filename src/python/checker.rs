@@ -52,6 +52,9 @@ pub struct Checker<'a> {
     pub volume_ops: std::collections::HashSet<BindingId>,
     /// Variables holding a component loaded from a v1 spec (`op = load_component_from_file(...)`).
     pub loaded_components: std::collections::HashSet<BindingId>,
+    /// Start offsets of calls a rule already handled as part of a larger one (`add_volume` in an
+    /// `add_volume(...).add_volume_mount(...)` chain).
+    pub handled_calls: std::collections::HashSet<usize>,
     /// The range of the expression of the expression statement being walked (`task.apply(f)` on its own line).
     pub expression_statement: Option<Range<usize>>,
     /// The module-level statement being walked (where new module-level code goes before).
@@ -213,6 +216,7 @@ pub fn check_module<'a>(
         tasks: HashMap::new(),
         task_vars: Default::default(),
         expression_statement: None,
+        handled_calls: Default::default(),
         loaded_components: Default::default(),
         volume_ops: Default::default(),
         top_level: None,

@@ -6,6 +6,7 @@ pub mod component_factory;
 pub mod component_signature;
 pub mod container_op;
 pub mod imports;
+pub mod kubernetes_objects;
 pub mod name_table;
 pub mod pythonic_artifacts;
 pub mod task_settings;

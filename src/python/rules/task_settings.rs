@@ -17,6 +17,8 @@ use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr};
 use crate::rules::{MethodMove, Rule, registry};
 
+use super::kubernetes_objects;
+
 const GPU_RULE: &str = "KFP202";
 const TOLERATION_RULE: &str = "KFP205";
 const ENV_RULE: &str = "KFP207";
@@ -138,6 +140,30 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     // Everything below rewrites the call from the end of the task expression on.
     let tail = range(task).end..call_range.end;
     match method {
+        "add_affinity" => {
+            kubernetes_objects::affinity(checker, call, call_range, &task_text, fixable)
+        }
+        "set_security_context" => {
+            kubernetes_objects::security_context(checker, call, call_range, &task_text, fixable)
+        }
+        "add_volume" => {
+            if !checker.handled_calls.contains(&call_range.start) {
+                kubernetes_objects::volume(checker, call, call_range, &task_text, fixable)
+            }
+        }
+        "add_volume_mount" => {
+            // Chained on `add_volume(...)`, the pair becomes one call; a separate statement is fixed with its
+            // `add_volume(...)`.
+            if let Expr::Attribute(a) = call.func.as_ref() {
+                let inner = match a.value.as_ref() {
+                    Expr::Attribute(c) if c.attr.as_str() == "container" => c.value.as_ref(),
+                    other => other,
+                };
+                if kubernetes_objects::chained_volume_mount(checker, call, call_range, fixable) {
+                    checker.handled_calls.insert(range(inner).start);
+                }
+            }
+        }
         "set_gpu_limit" => gpu_limit(checker, call, tail, fixable),
         "add_toleration" => toleration(checker, call, call_range, &task_text, fixable),
         "add_env_variable" => env_variable(checker, call, call_range, tail, &task_text, fixable),
@@ -226,29 +252,6 @@ fn gpu_limit(checker: &mut Checker, call: &ast::ExprCall, tail: Range<usize>, fi
     checker.report(d);
 }
 
-/// The keyword arguments of a Kubernetes client model (`V1Toleration(...)`), positional ones named by the
-/// model's parameter order. `None` when it is not that model or has `*args`/`**kwargs`.
-fn model_arguments<'a>(
-    checker: &Checker,
-    e: &'a Expr,
-    model: &str,
-    positional: &[&'static str],
-) -> Option<Vec<(String, &'a Expr)>> {
-    let Expr::Call(c) = e else { return None };
-    let q = checker.qualified_name(&c.func)?;
-    if !q.starts_with("kubernetes.") || !q.ends_with(&format!(".{model}")) {
-        return None;
-    }
-    let mut out = Vec::new();
-    for (i, a) in c.args.iter().enumerate() {
-        out.push((positional.get(i)?.to_string(), a));
-    }
-    for k in &c.keywords {
-        out.push((k.arg.as_ref()?.to_string(), &k.value));
-    }
-    Some(out)
-}
-
 /// KFP205: `op.add_toleration(V1Toleration(key=..., ...))` → `kubernetes.add_toleration(task, key=..., ...)`.
 fn toleration(
     checker: &mut Checker,
@@ -264,7 +267,7 @@ fn toleration(
     let fields = call
         .args
         .first()
-        .and_then(|a| model_arguments(checker, a, "V1Toleration", FIELDS))
+        .and_then(|a| kubernetes_objects::model_fields(checker, a, "V1Toleration", FIELDS))
         .filter(|f| f.iter().all(|(n, _)| FIELDS.contains(&n.as_str())));
     let fix = fields.filter(|_| fixable).and_then(|fields| {
         let (function, import) = spell_qualified(checker, "kfp.kubernetes.add_toleration")?;
@@ -300,10 +303,9 @@ fn env_variable(
     let Some(rule) = checker.enabled(ENV_RULE) else {
         return;
     };
-    let fields = call
-        .args
-        .first()
-        .and_then(|a| model_arguments(checker, a, "V1EnvVar", &["name", "value", "value_from"]));
+    let fields = call.args.first().and_then(|a| {
+        kubernetes_objects::model_fields(checker, a, "V1EnvVar", &["name", "value", "value_from"])
+    });
     let get = |fields: &[(String, &Expr)], n: &str| {
         fields
             .iter()
@@ -347,7 +349,7 @@ fn env_source(
     env_name: &str,
     task_text: &str,
 ) -> Option<(String, Option<Edit>)> {
-    let refs = model_arguments(
+    let refs = kubernetes_objects::model_fields(
         checker,
         source,
         "V1EnvVarSource",
@@ -372,7 +374,12 @@ fn env_source(
             } else {
                 "V1ConfigMapKeySelector"
             };
-            let sel = model_arguments(checker, selector, model, &["key", "name", "optional"])?;
+            let sel = kubernetes_objects::model_fields(
+                checker,
+                selector,
+                model,
+                &["key", "name", "optional"],
+            )?;
             let (name, key) = (field(&sel, "name")?, field(&sel, "key")?);
             let optional = field(&sel, "optional")
                 .map(|o| format!(", optional={o}"))
@@ -394,7 +401,7 @@ fn env_source(
             }
         }
         "field_ref" => {
-            let sel = model_arguments(
+            let sel = kubernetes_objects::model_fields(
                 checker,
                 selector,
                 "V1ObjectFieldSelector",
