@@ -307,6 +307,13 @@ fn translate<'a>(
             }
         }
     }
+    for (name, _) in &outputs {
+        if name == "mlpipeline-ui-metadata" || name == "mlpipeline-metrics" {
+            todos.push(format!(
+                "the `{name}` file output is no longer rendered by the UI: write the metrics or the page from a Python component with `dsl.Output[dsl.Metrics]` / `dsl.Output[dsl.HTML]` / `dsl.Output[dsl.Markdown]`"
+            ));
+        }
+    }
     if !outputs.is_empty() && command.is_none() {
         return Err("`file_outputs` with the image's own entrypoint: set `command=` so the outputs can be copied after it runs".into());
     }

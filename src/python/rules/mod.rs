@@ -113,6 +113,7 @@ pub fn check_attribute(
     attribute: &ast::ExprAttribute,
     expr_range: Range<usize>,
 ) {
+    task_settings::check_attribute(checker, attribute);
     if attribute.attr.as_str() == "output"
         && let Some(component) = checker.task_component(&attribute.value)
     {
@@ -123,5 +124,6 @@ pub fn check_attribute(
 /// An assignment statement.
 pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign, stmt_range: Range<usize>) {
     imports::type_check_flag(checker, assign);
-    task_settings::check_assign(checker, assign, stmt_range);
+    task_settings::check_assign(checker, assign, stmt_range.clone());
+    task_settings::check_image_assign(checker, assign, stmt_range);
 }

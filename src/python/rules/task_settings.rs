@@ -516,3 +516,83 @@ pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign, stmt_range:
         .with_fix(fix);
     checker.report(d);
 }
+
+const OP_ATTRIBUTE_RULE: &str = "KFP221";
+
+/// v1 op attributes kfp 2 tasks do not have.
+const OP_ATTRIBUTES: &[&str] = &[
+    "file_outputs",
+    "output_artifact_paths",
+    "pvolume",
+    "pvolumes",
+    "command",
+    "arguments",
+    "image",
+    "container",
+    "execution_options",
+];
+
+/// KFP221: `task.image = ...` / `task.container.image = ...` → `task.set_container_image(...)`.
+pub fn check_image_assign(
+    checker: &mut Checker,
+    assign: &ast::StmtAssign,
+    stmt_range: Range<usize>,
+) {
+    let [Expr::Attribute(target)] = assign.targets.as_slice() else {
+        return;
+    };
+    if target.attr.as_str() != "image" {
+        return;
+    }
+    let task = match target.value.as_ref() {
+        Expr::Attribute(c) if c.attr.as_str() == "container" && checker.is_task(&c.value) => {
+            c.value.as_ref()
+        }
+        t if checker.is_task(t) => t,
+        _ => return,
+    };
+    let Some(rule) = checker.enabled(OP_ATTRIBUTE_RULE) else {
+        return;
+    };
+    let replacement = format!(
+        "{}.set_container_image({})",
+        checker.text(range(task)),
+        checker.text(range(assign.value.as_ref()))
+    );
+    let fix = (!checker.module.has_comment_in(stmt_range.clone())).then(|| {
+        Fix::new(
+            rule.fix.applicability(),
+            vec![Edit::replace(stmt_range, replacement)],
+        )
+    });
+    let d = Diagnostic::new(
+        rule.code,
+        range(target),
+        rule.message_with(&[("name", "image")]),
+    )
+    .with_fix_title(rule.fix_title.clone())
+    .with_fix(fix);
+    checker.report(d);
+}
+
+/// KFP221: reading v1-only op attributes (`op.file_outputs`, `op.pvolume`, `op.command`, …).
+pub fn check_attribute(checker: &mut Checker, attribute: &ast::ExprAttribute) {
+    let name = attribute.attr.as_str();
+    // `.container.<method>` and `.execution_options...` have rules of their own; plain reads here.
+    if !OP_ATTRIBUTES.contains(&name) || name == "container" || name == "execution_options" {
+        return;
+    }
+    if attribute.ctx != ast::ExprContext::Load || !checker.is_task(&attribute.value) {
+        return;
+    }
+    let Some(rule) = checker.enabled(OP_ATTRIBUTE_RULE) else {
+        return;
+    };
+    let d = Diagnostic::new(
+        rule.code,
+        range(attribute),
+        rule.message_with(&[("name", name)]),
+    )
+    .with_fix_title(rule.fix_title.clone());
+    checker.report(d);
+}
