@@ -25,6 +25,7 @@ use crate::python::container_op::{
 use crate::python::edits::{indentation, spell_qualified};
 use crate::python::names::{BindingKind, Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
+use crate::python::visit::{self, Visitor};
 
 const RULE: &str = "KFP201";
 
@@ -514,15 +515,18 @@ fn factory_fix(
             ));
         }
     }
-    // Unannotated parameters: kfp 1 passed strings.
-    for arg in parameters(function) {
+    // Unannotated parameters get the type every caller in this module agrees on (kfp 2 checks argument
+    // types), else `str`, which is what kfp 1 passed.
+    let inferred = infer_parameter_types(checker, function);
+    for (i, arg) in parameters(function).enumerate() {
         if arg.def.annotation.is_none() {
             let name_end = range(&arg.def).end;
+            let t = inferred.get(i).copied().flatten().unwrap_or("str");
             match arg.default.as_deref() {
                 Some(d) if checker.text(name_end..range(d).start).trim() == "=" => {
-                    edits.push(Edit::replace(name_end..range(d).start, ": str = "))
+                    edits.push(Edit::replace(name_end..range(d).start, format!(": {t} = ")))
                 }
-                _ => edits.push(Edit::insert(name_end, ": str")),
+                _ => edits.push(Edit::insert(name_end, format!(": {t}"))),
             }
         }
     }
@@ -569,6 +573,104 @@ fn factory_fix(
         return None;
     }
     Some(Fix::new(applicability(spec), edits))
+}
+
+/// The type each parameter of a factory receives at every call in this module, when they all agree: literal
+/// numbers and booleans, strings, and parameters of the calling pipeline with a builtin annotation.
+fn infer_parameter_types(
+    checker: &Checker,
+    factory: &ast::StmtFunctionDef,
+) -> Vec<Option<&'static str>> {
+    let names: Vec<String> = parameters(factory).map(|a| a.def.arg.to_string()).collect();
+    let mut finder = CallFinder {
+        name: factory.name.as_str(),
+        enclosing: Vec::new(),
+        calls: Vec::new(),
+    };
+    finder.visit_body(&checker.module.body);
+    let mut types: Vec<Option<Option<&'static str>>> = vec![None; names.len()];
+    for (call, enclosing) in finder.calls {
+        let args = call.args.iter().enumerate().map(|(i, a)| (Some(i), a));
+        let keywords = call.keywords.iter().map(|k| {
+            (
+                k.arg
+                    .as_ref()
+                    .and_then(|a| names.iter().position(|n| n == a.as_str())),
+                &k.value,
+            )
+        });
+        for (i, value) in args.chain(keywords) {
+            let Some(i) = i.filter(|i| *i < names.len()) else {
+                continue;
+            };
+            let t = argument_type(checker, value, enclosing);
+            types[i] = Some(match types[i] {
+                None => t,
+                Some(prev) if prev == t => t,
+                Some(_) => None,
+            });
+        }
+    }
+    types.into_iter().map(Option::flatten).collect()
+}
+
+/// The builtin type of an argument expression, when it is evident.
+fn argument_type(
+    checker: &Checker,
+    e: &Expr,
+    enclosing: Option<&ast::StmtFunctionDef>,
+) -> Option<&'static str> {
+    match e {
+        Expr::Constant(c) => match &c.value {
+            ast::Constant::Int(_) => Some("int"),
+            ast::Constant::Float(_) => Some("float"),
+            ast::Constant::Bool(_) => Some("bool"),
+            ast::Constant::Str(_) => Some("str"),
+            _ => None,
+        },
+        Expr::UnaryOp(u) if matches!(u.operand.as_ref(), Expr::Constant(_)) => {
+            argument_type(checker, &u.operand, enclosing)
+        }
+        Expr::Name(n) => {
+            let f = enclosing?;
+            let annotation = parameters(f)
+                .find(|a| a.def.arg.as_str() == n.id.as_str())?
+                .def
+                .annotation
+                .as_deref()?;
+            Some(builtin_annotation(checker.text(range(annotation))))
+        }
+        Expr::JoinedStr(_) => Some("str"),
+        _ => None,
+    }
+}
+
+/// Calls of a module-level name, with the function each call is in.
+struct CallFinder<'a, 'n> {
+    name: &'n str,
+    enclosing: Vec<&'a ast::StmtFunctionDef>,
+    calls: Vec<(&'a ast::ExprCall, Option<&'a ast::StmtFunctionDef>)>,
+}
+
+impl<'a> Visitor<'a> for CallFinder<'a, '_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if let Stmt::FunctionDef(f) = stmt {
+            self.enclosing.push(f);
+            visit::walk_stmt(self, stmt);
+            self.enclosing.pop();
+        } else {
+            visit::walk_stmt(self, stmt);
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(c) = expr
+            && matches!(c.func.as_ref(), Expr::Name(n) if n.id.as_str() == self.name)
+        {
+            self.calls.push((c, self.enclosing.last().copied()));
+        }
+        visit::walk_expr(self, expr);
+    }
 }
 
 /// Adds a module-level container component before the enclosing top-level statement and calls it in place
