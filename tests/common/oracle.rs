@@ -201,6 +201,11 @@ pub fn compile_files(
 /// Argo workflow or a v2 IR file, read by `tests/oracle/dag_shape.py` with the matching SDK's python.
 /// `None` under the same opt-out as [`compile_files`].
 pub fn dag_shape(kfp: Kfp, compiled: &Path) -> Option<serde_json::Value> {
+    run_shape_script("tests/oracle/dag_shape.py", kfp, compiled)
+}
+
+/// Runs a shape script of `tests/oracle` on one compiled file with the matching SDK's python.
+fn run_shape_script(script: &str, kfp: Kfp, compiled: &Path) -> Option<serde_json::Value> {
     if skip_requested() {
         return None;
     }
@@ -208,7 +213,7 @@ pub fn dag_shape(kfp: Kfp, compiled: &Path) -> Option<serde_json::Value> {
         Kfp::V1 => &pythons().v1,
         Kfp::V2 => &pythons().v2,
     };
-    let script = manifest_dir().join("tests/oracle/dag_shape.py");
+    let script = manifest_dir().join(script);
     let out = Command::new(python)
         .arg(&script)
         .arg(compiled)
@@ -221,5 +226,12 @@ pub fn dag_shape(kfp: Kfp, compiled: &Path) -> Option<serde_json::Value> {
         compiled.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    Some(serde_json::from_slice(&out.stdout).expect("dag_shape.py prints JSON"))
+    Some(serde_json::from_slice(&out.stdout).expect("the shape script prints JSON"))
+}
+
+/// The normalised container shape (tasks matched by image and command, their Kubernetes settings, the
+/// ordering between them) of a compiled pipeline, read by `tests/oracle/container_shape.py`. `None` under the
+/// same opt-out as [`compile_files`].
+pub fn container_shape(kfp: Kfp, compiled: &Path) -> Option<serde_json::Value> {
+    run_shape_script("tests/oracle/container_shape.py", kfp, compiled)
 }
