@@ -48,10 +48,17 @@ pub struct Checker<'a> {
     pub tasks: HashMap<BindingId, Arc<Component>>,
     /// Variables holding any kfp task (a component call, a `ContainerOp`, a loaded component's call).
     pub task_vars: std::collections::HashSet<BindingId>,
+    /// Claims mounted by the op a variable holds (`pvolumes=` / `add_pvolumes`), as (mount path, PVC name
+    /// expression): another op's `step.pvolume` refers to them.
+    pub op_pvolumes: HashMap<BindingId, Vec<(String, String)>>,
     /// Variables holding a v1 `VolumeOp` or the kfp-kubernetes `CreatePVC` task it became.
     pub volume_ops: std::collections::HashSet<BindingId>,
     /// Variables holding a component loaded from a v1 spec (`op = load_component_from_file(...)`).
     pub loaded_components: std::collections::HashSet<BindingId>,
+    /// The single-name target and value range of the assignment being walked (`flip = dsl.ContainerOp(...)`).
+    pub assign_target: Option<(String, Range<usize>)>,
+    /// Variables bound by `for` loops: plain Python values while the pipeline function runs.
+    pub loop_variables: std::collections::HashSet<BindingId>,
     /// Start offsets of calls a rule already handled as part of a larger one (`add_volume` in an
     /// `add_volume(...).add_volume_mount(...)` chain).
     pub handled_calls: std::collections::HashSet<usize>,
@@ -217,8 +224,11 @@ pub fn check_module<'a>(
         task_vars: Default::default(),
         expression_statement: None,
         handled_calls: Default::default(),
+        loop_variables: Default::default(),
+        assign_target: None,
         loaded_components: Default::default(),
         volume_ops: Default::default(),
+        op_pvolumes: Default::default(),
         top_level: None,
         functions: Vec::new(),
         guard_depth: 0,
@@ -309,6 +319,18 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.visit_body(orelse);
                 self.visit_body(finalbody);
             }
+            Stmt::For(ast::StmtFor { target, .. }) => {
+                let mut names = Vec::new();
+                collect_names(target, &mut names);
+                for n in names {
+                    if let Some(Resolved::Binding(b)) =
+                        self.resolve(n.id.as_str(), range(n).start + 1)
+                    {
+                        self.loop_variables.insert(b);
+                    }
+                }
+                visit::walk_stmt(self, stmt);
+            }
             Stmt::Expr(ast::StmtExpr { value, .. }) => {
                 self.expression_statement = Some(range(value.as_ref()));
                 visit::walk_stmt(self, stmt);
@@ -321,7 +343,13 @@ impl<'a> Visitor<'a> for Checker<'a> {
             }
             Stmt::Assign(assign) => {
                 rules::check_assign(self, assign, range(stmt));
+                let saved = self.assign_target.take();
+                if let [Expr::Name(target)] = assign.targets.as_slice() {
+                    self.assign_target =
+                        Some((target.id.to_string(), range(assign.value.as_ref())));
+                }
                 visit::walk_stmt(self, stmt);
+                self.assign_target = saved;
                 self.record_task(assign);
             }
             _ => visit::walk_stmt(self, stmt),
@@ -357,6 +385,16 @@ impl<'a> Visitor<'a> for Checker<'a> {
     }
 }
 
+/// The names a `for` target binds (`i`, `(k, v)`).
+fn collect_names<'e>(target: &'e Expr, out: &mut Vec<&'e ast::ExprName>) {
+    match target {
+        Expr::Name(n) => out.push(n),
+        Expr::Tuple(t) => t.elts.iter().for_each(|e| collect_names(e, out)),
+        Expr::List(l) => l.elts.iter().for_each(|e| collect_names(e, out)),
+        _ => {}
+    }
+}
+
 /// Task methods that return the task itself (so `op(...).after(x)` is still the task).
 fn is_task_method(name: &str) -> bool {
     name == "after" || name == "apply" || name.starts_with("set_") || name.starts_with("add_")
@@ -385,13 +423,49 @@ impl<'a> Checker<'a> {
         {
             self.loaded_components.insert(b);
         }
-        // `vop = dsl.VolumeOp(...)`, also behind task methods (`.set_display_name(...)`).
+        // `vop = dsl.VolumeOp(...)`, also behind task methods (`.set_display_name(...)`), and the claims an op
+        // mounts (`pvolumes=`, `.add_pvolumes(...)`).
         let mut root = assign.value.as_ref();
-        while let Expr::Call(c) = root
-            && let Expr::Attribute(a) = c.func.as_ref()
-            && is_task_method(a.attr.as_str())
+        let mut claims = Vec::new();
+        while let Expr::Call(c) = root {
+            match c.func.as_ref() {
+                Expr::Attribute(a) if is_task_method(a.attr.as_str()) => {
+                    if a.attr.as_str() == "add_pvolumes"
+                        && let Some(found) = c
+                            .args
+                            .first()
+                            .and_then(|p| rules::volumes::pvolume_claims(self, p))
+                    {
+                        claims.extend(found);
+                    }
+                    root = &a.value;
+                }
+                // kfp-kubernetes helpers wrap the task (a fix of an earlier round may have made them).
+                callee => match self.qualified_name(callee).as_deref() {
+                    Some(q) if q.starts_with("kfp.kubernetes.") && !c.args.is_empty() => {
+                        if q == "kfp.kubernetes.mount_pvc"
+                            && let Some(found) = rules::volumes::mounted_claim(self, c)
+                        {
+                            claims.push(found);
+                        }
+                        root = &c.args[0];
+                    }
+                    _ => break,
+                },
+            }
+        }
+        if let Expr::Call(c) = root
+            && self.qualified_name(&c.func).as_deref() == Some("kfp.dsl.ContainerOp")
+            && let Some(p) = c
+                .keywords
+                .iter()
+                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "pvolumes"))
+            && let Some(found) = rules::volumes::pvolume_claims(self, &p.value)
         {
-            root = &a.value;
+            claims.extend(found);
+        }
+        if !claims.is_empty() {
+            self.op_pvolumes.insert(b, claims);
         }
         if let Expr::Call(c) = root
             && matches!(

@@ -106,6 +106,9 @@ pub enum NameUse {
     Keep,
     /// A value the component takes as a parameter of this type (`int`, `str`, …).
     Param(String),
+    /// A plain Python value of the pipeline function (a `for` loop variable): kfp 1 embedded its text, so the
+    /// component takes it as `str` and the caller passes `str(value)`.
+    PythonValue,
     /// Not translatable.
     Unsupported,
 }
@@ -209,6 +212,11 @@ where
                 NameUse::Param(annotation) => {
                     let name = n.id.to_string();
                     Ok(self.param(name.clone(), annotation, name))
+                }
+                NameUse::PythonValue => {
+                    let name = n.id.to_string();
+                    let argument = format!("str({name})");
+                    Ok(self.param(name, "str".into(), argument))
                 }
                 NameUse::Unsupported => Err(format!("`{}` cannot be passed to a component", n.id)),
             },

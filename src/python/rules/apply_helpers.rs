@@ -250,7 +250,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
         return;
     }
     let task = checker.text(range(attr.value.as_ref())).to_string();
-    let fixable = !checker.module.has_comment_in(call_range.clone());
+    let mut fixable = !checker.module.has_comment_in(call_range.clone());
     let helper = match argument {
         Expr::Call(c) => checker
             .qualified_name(&c.func)
@@ -258,6 +258,14 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
             .map(|q| (q, c)),
         _ => None,
     };
+    if helper
+        .as_ref()
+        .is_some_and(|(q, _)| q == "kfp.gcp.use_preemptible_nodepool")
+        && super::kubernetes_objects::affinity_setters(checker, &task) > 1
+    {
+        // kfp 1 kept only the last affinity set on the task; kfp-kubernetes would add them all.
+        fixable = false;
+    }
     let (name, expansion, applicability) = match &helper {
         Some((q, c)) => {
             let expanded = helper_params(q)

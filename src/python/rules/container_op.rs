@@ -81,13 +81,26 @@ pub fn check_factories(checker: &mut Checker) {
         let own: Vec<String> = parameters(function)
             .map(|a| a.def.arg.to_string())
             .collect();
-        let spec = translate(checker, op, |n| {
-            if own.iter().any(|p| p == n.id.as_str()) {
-                NameUse::Param("str".into())
-            } else {
-                module_level(checker, n)
-            }
-        });
+        let conflict = infer_parameter_types(checker, function)
+            .iter()
+            .zip(parameters(function))
+            .find(|(t, a)| a.def.annotation.is_none() && **t == Inferred::Conflict)
+            .map(|(_, a)| {
+                format!(
+                    "callers pass `{}` values of different types, and kfp 2 checks them: annotate it and make the callers agree",
+                    a.def.arg
+                )
+            });
+        let spec = match conflict {
+            Some(why) => Err(why),
+            None => translate(checker, op, |n| {
+                if own.iter().any(|p| p == n.id.as_str()) {
+                    NameUse::Param("str".into())
+                } else {
+                    module_level(checker, n)
+                }
+            }),
+        };
         let fix = spec
             .as_ref()
             .ok()
@@ -96,7 +109,7 @@ pub fn check_factories(checker: &mut Checker) {
             checker,
             rule,
             op,
-            spec.as_ref().err().map(String::as_str),
+            spec.as_ref().map_err(String::as_str),
             fix,
             function.name.as_str(),
         );
@@ -166,7 +179,7 @@ pub fn check_call(
             checker,
             rule,
             call,
-            Some("it is not inside a function"),
+            Err("it is not inside a function"),
             None,
             "",
         );
@@ -181,7 +194,7 @@ pub fn check_call(
         checker,
         rule,
         call,
-        spec.as_ref().err().map(String::as_str),
+        spec.as_ref().map_err(String::as_str),
         fix,
         "",
     );
@@ -191,15 +204,23 @@ fn report(
     checker: &mut Checker,
     rule: &'static crate::rules::Rule,
     op: &ast::ExprCall,
-    failure: Option<&str>,
+    spec: Result<&Spec, &str>,
     fix: Option<Fix>,
     factory: &str,
 ) {
-    let details = match (failure, factory) {
-        (Some(why), _) => format!(" (no automatic fix: {why})"),
-        (None, "") => String::new(),
-        (None, f) => format!(" (the factory `{f}` becomes the component)"),
+    let mut details = match (spec, factory) {
+        (Err(why), _) => format!(" (no automatic fix: {why})"),
+        (Ok(_), "") => String::new(),
+        (Ok(_), f) => format!(" (the factory `{f}` becomes the component)"),
     };
+    if let Ok(spec) = spec
+        && !spec.todos.is_empty()
+    {
+        details.push_str(&format!(
+            "; the conversion is shown, not applied: {}",
+            spec.todos.join("; ")
+        ));
+    }
     let d = Diagnostic::new(
         rule.code,
         range(op.func.as_ref()),
@@ -231,6 +252,13 @@ fn module_level(checker: &Checker, n: &ast::ExprName) -> NameUse {
 fn pipeline_name(checker: &Checker, pipeline: &ast::StmtFunctionDef, n: &ast::ExprName) -> NameUse {
     match module_level(checker, n) {
         NameUse::Keep => NameUse::Keep,
+        _ if matches!(
+            checker.resolve(n.id.as_str(), range(n).start),
+            Some(Resolved::Binding(b)) if checker.loop_variables.contains(&b)
+        ) =>
+        {
+            NameUse::PythonValue
+        }
         _ => {
             let annotation = parameters(pipeline)
                 .find(|a| a.def.arg.as_str() == n.id.as_str())
@@ -463,7 +491,9 @@ fn container_spec(checker: &Checker, spec: &Spec, indent: &str) -> Option<String
 }
 
 /// The output parameters' declarations.
-fn output_params(checker: &Checker, spec: &Spec) -> Option<Vec<String>> {
+/// The output parameters' declarations: `str` parameters, `list` for outputs a `dsl.ParallelFor` iterates
+/// over (kfp 2 cannot iterate over a string parameter).
+fn output_params(checker: &Checker, spec: &Spec, lists: &[String]) -> Option<Vec<String>> {
     if spec.outputs.is_empty() {
         return Some(vec![]);
     }
@@ -471,9 +501,75 @@ fn output_params(checker: &Checker, spec: &Spec) -> Option<Vec<String>> {
     Some(
         spec.outputs
             .iter()
-            .map(|(name, _)| format!("{name}: {output_path}(str)"))
+            .map(|(name, _)| {
+                let t = if lists.contains(name) { "list" } else { "str" };
+                format!("{name}: {output_path}({t})")
+            })
             .collect(),
     )
+}
+
+/// The outputs of the op assigned to `var` that a `dsl.ParallelFor` in the enclosing function iterates over.
+fn iterated_outputs(checker: &Checker, var: &str, spec: &Spec) -> Vec<String> {
+    struct Loops<'c, 'a> {
+        checker: &'c Checker<'a>,
+        var: &'c str,
+        single: Option<String>,
+        found: Vec<String>,
+    }
+    impl<'e> Visitor<'e> for Loops<'_, '_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if let Expr::Call(c) = expr
+                && self.checker.qualified_name(&c.func).as_deref() == Some("kfp.dsl.ParallelFor")
+            {
+                let items = c.args.first().or_else(|| {
+                    c.keywords
+                        .iter()
+                        .find(|k| {
+                            k.arg
+                                .as_ref()
+                                .is_some_and(|a| a.as_str() == "loop_args" || a.as_str() == "items")
+                        })
+                        .map(|k| &k.value)
+                });
+                let key = match items {
+                    Some(Expr::Attribute(a))
+                        if a.attr.as_str() == "output"
+                            && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.var) =>
+                    {
+                        self.single.clone()
+                    }
+                    Some(Expr::Subscript(s)) => match s.value.as_ref() {
+                        Expr::Attribute(a)
+                            if a.attr.as_str() == "outputs"
+                                && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.var) =>
+                        {
+                            str_literal(&s.slice)
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                self.found.extend(key);
+            }
+            visit::walk_expr(self, expr);
+        }
+    }
+    let Some(f) = checker.functions.last().copied() else {
+        return vec![];
+    };
+    let single = match spec.outputs.as_slice() {
+        [(name, _)] => Some(name.clone()),
+        _ => None,
+    };
+    let mut loops = Loops {
+        checker,
+        var,
+        single,
+        found: Vec::new(),
+    };
+    loops.visit_body(&f.body);
+    loops.found
 }
 
 fn applicability(spec: &Spec) -> Applicability {
@@ -521,7 +617,11 @@ fn factory_fix(
     for (i, arg) in parameters(function).enumerate() {
         if arg.def.annotation.is_none() {
             let name_end = range(&arg.def).end;
-            let t = inferred.get(i).copied().flatten().unwrap_or("str");
+            let t = match inferred.get(i) {
+                Some(Inferred::Known(t)) => *t,
+                Some(Inferred::Conflict) => return None,
+                _ => "str",
+            };
             match arg.default.as_deref() {
                 Some(d) if checker.text(name_end..range(d).start).trim() == "=" => {
                     edits.push(Edit::replace(name_end..range(d).start, format!(": {t} = ")))
@@ -531,7 +631,7 @@ fn factory_fix(
         }
     }
     // Output parameters go before the first parameter with a default (they have none).
-    let outputs = output_params(checker, spec)?;
+    let outputs = output_params(checker, spec, &[])?;
     if !outputs.is_empty() {
         let params: Vec<&ast::ArgWithDefault> = parameters(function).collect();
         if function.args.vararg.is_some()
@@ -577,41 +677,58 @@ fn factory_fix(
 
 /// The type each parameter of a factory receives at every call in this module, when they all agree: literal
 /// numbers and booleans, strings, and parameters of the calling pipeline with a builtin annotation.
-fn infer_parameter_types(
-    checker: &Checker,
-    factory: &ast::StmtFunctionDef,
-) -> Vec<Option<&'static str>> {
-    let names: Vec<String> = parameters(factory).map(|a| a.def.arg.to_string()).collect();
+fn infer_parameter_types(checker: &Checker, factory: &ast::StmtFunctionDef) -> Vec<Inferred> {
+    let params: Vec<&ast::ArgWithDefault> = parameters(factory).collect();
     let mut finder = CallFinder {
         name: factory.name.as_str(),
         enclosing: Vec::new(),
         calls: Vec::new(),
     };
     finder.visit_body(&checker.module.body);
-    let mut types: Vec<Option<Option<&'static str>>> = vec![None; names.len()];
+    // The default is a vote too: `times=1` must stay an `int` for `= 1` to compile.
+    let mut types: Vec<Inferred> = params
+        .iter()
+        .map(|a| {
+            a.default
+                .as_deref()
+                .and_then(|d| argument_type(checker, d, None))
+                .map_or(Inferred::Unknown, Inferred::Known)
+        })
+        .collect();
     for (call, enclosing) in finder.calls {
         let args = call.args.iter().enumerate().map(|(i, a)| (Some(i), a));
         let keywords = call.keywords.iter().map(|k| {
             (
                 k.arg
                     .as_ref()
-                    .and_then(|a| names.iter().position(|n| n == a.as_str())),
+                    .and_then(|a| params.iter().position(|p| p.def.arg.as_str() == a.as_str())),
                 &k.value,
             )
         });
         for (i, value) in args.chain(keywords) {
-            let Some(i) = i.filter(|i| *i < names.len()) else {
+            let Some(i) = i.filter(|i| *i < params.len()) else {
                 continue;
             };
-            let t = argument_type(checker, value, enclosing);
-            types[i] = Some(match types[i] {
-                None => t,
-                Some(prev) if prev == t => t,
-                Some(_) => None,
-            });
+            // Values whose type is not evident (a loop item, an output) do not vote.
+            if let Some(t) = argument_type(checker, value, enclosing) {
+                types[i] = match types[i] {
+                    Inferred::Unknown => Inferred::Known(t),
+                    Inferred::Known(prev) if prev == t => Inferred::Known(t),
+                    _ => Inferred::Conflict,
+                };
+            }
         }
     }
-    types.into_iter().map(Option::flatten).collect()
+    types
+}
+
+/// What the callers of a factory say about one parameter's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inferred {
+    Unknown,
+    Known(&'static str),
+    /// Callers pass different types: no single annotation fits them all.
+    Conflict,
 }
 
 /// The builtin type of an argument expression, when it is evident.
@@ -698,7 +815,13 @@ fn inline_fix(
         .iter()
         .map(|p| format!("{}: {}", p.name, p.annotation))
         .collect();
-    params.extend(output_params(checker, spec)?);
+    let lists = checker
+        .assign_target
+        .as_ref()
+        .filter(|(_, value)| *value == call_range)
+        .map(|(var, _)| iterated_outputs(checker, var, spec))
+        .unwrap_or_default();
+    params.extend(output_params(checker, spec, &lists)?);
     let body = container_spec(checker, spec, "    ")?;
     let component = format!(
         "@{decorator}{eol}def {name}({}):{eol}    return {body}{eol}{eol}{eol}",
@@ -826,20 +949,21 @@ const RESERVED: &[&str] = &[
     "kubernetes",
 ];
 
-/// `base` (or `base_op` for a reserved name), then `_2`, `_3`, … when the name is taken.
+/// `base`, else `base_op` (reserved names, and op names a pipeline variable already uses, as in
+/// `flip = dsl.ContainerOp(name='flip', ...)`), then `base_op_2`, `base_op_3`, ….
 fn unique_name(checker: &Checker, base: &str) -> String {
-    let base = if RESERVED.contains(&base) {
-        format!("{base}_op")
-    } else {
-        base.to_string()
-    };
-    if !checker.model.is_bound_anywhere(&base) {
-        return base;
+    let free = |n: &str| !RESERVED.contains(&n) && !checker.model.is_bound_anywhere(n);
+    if free(base) {
+        return base.to_string();
+    }
+    let op = format!("{base}_op");
+    if free(&op) {
+        return op;
     }
     (2..)
-        .map(|i| format!("{base}_{i}"))
-        .find(|n| !checker.model.is_bound_anywhere(n))
-        .unwrap_or(base)
+        .map(|i| format!("{op}_{i}"))
+        .find(|n| free(n))
+        .unwrap_or(op)
 }
 
 #[cfg(test)]

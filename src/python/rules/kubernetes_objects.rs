@@ -190,6 +190,43 @@ fn report(
     checker.report(d);
 }
 
+/// How many times the enclosing function sets the affinity of the task spelled `task`: `add_affinity(...)`
+/// and `apply(gcp.use_preemptible_nodepool(...))` (which calls `add_affinity`). kfp 1's `add_affinity`
+/// replaced the affinity, so only the last one counted; kfp-kubernetes adds terms.
+pub fn affinity_setters(checker: &Checker, task: &str) -> usize {
+    struct Counter<'c, 'a> {
+        checker: &'c Checker<'a>,
+        task: &'c str,
+        count: usize,
+    }
+    impl<'e> Visitor<'e> for Counter<'_, '_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if let Expr::Call(c) = expr
+                && let Expr::Attribute(a) = c.func.as_ref()
+                && self.checker.text(range(a.value.as_ref())) == self.task
+            {
+                let preemptible = a.attr.as_str() == "apply"
+                    && matches!(c.args.first(), Some(Expr::Call(h))
+                        if self.checker.qualified_name(&h.func).as_deref() == Some("kfp.gcp.use_preemptible_nodepool"));
+                if a.attr.as_str() == "add_affinity" || preemptible {
+                    self.count += 1;
+                }
+            }
+            visit::walk_expr(self, expr);
+        }
+    }
+    let Some(f) = checker.functions.last().copied() else {
+        return 0;
+    };
+    let mut counter = Counter {
+        checker,
+        task,
+        count: 0,
+    };
+    counter.visit_body(&f.body);
+    counter.count
+}
+
 /// KFP206 on `task.add_affinity(V1Affinity(...))`.
 pub fn affinity(
     checker: &mut Checker,
@@ -198,6 +235,8 @@ pub fn affinity(
     task: &str,
     fixable: bool,
 ) {
+    // Several affinity settings on one task: kfp 1 kept the last, kfp-kubernetes would add them all.
+    let fixable = fixable && affinity_setters(checker, task) <= 1;
     let value = call.args.first().or_else(|| {
         call.keywords
             .iter()

@@ -62,7 +62,7 @@ fn no_equivalent(method: &str) -> Option<&'static str> {
         | "add_volume_devices"
         | "add_env_from" => "this container setting has no kfp 2 equivalent",
         "add_resource_limit" | "add_resource_request" => {
-            "arbitrary resources have no kfp 2 equivalent; for accelerators use `task.set_accelerator_type(name).set_accelerator_limit(n)`"
+            "arbitrary resources have no kfp 2 equivalent (accelerator limits are `task.set_accelerator_type(name).set_accelerator_limit(n)`)"
         }
         _ => return None,
     })
@@ -165,6 +165,15 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
             }
         }
         "set_gpu_limit" => gpu_limit(checker, call, tail, fixable),
+        "add_resource_limit"
+            if call
+                .args
+                .first()
+                .and_then(crate::python::container_op::str_literal)
+                .is_some_and(|r| is_accelerator(&r)) =>
+        {
+            resource_limit(checker, call, tail, fixable)
+        }
         "add_toleration" => toleration(checker, call, call_range, &task_text, fixable),
         "add_env_variable" => env_variable(checker, call, call_range, tail, &task_text, fixable),
         "set_retry" => retry(checker, call, fixable),
@@ -218,6 +227,35 @@ fn argument<'a>(call: &'a ast::ExprCall, position: usize, name: &str) -> Option<
         .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
         .map(|k| &k.value)
         .or_else(|| call.args.get(position))
+}
+
+const RESOURCE_LIMIT_RULE: &str = "KFP203";
+
+/// Extended resources kfp 2 expresses as accelerators (`nvidia.com/gpu`, `amd.com/gpu`, `google.com/tpu`).
+fn is_accelerator(resource: &str) -> bool {
+    let kind = resource.rsplit('/').next().unwrap_or(resource);
+    resource.contains('/') && (kind == "gpu" || kind == "tpu")
+}
+
+/// KFP203: `op.add_resource_limit('nvidia.com/gpu', n)` → `task.set_accelerator_type(...).set_accelerator_limit(n)`.
+fn resource_limit(checker: &mut Checker, call: &ast::ExprCall, tail: Range<usize>, fixable: bool) {
+    let Some(rule) = checker.enabled(RESOURCE_LIMIT_RULE) else {
+        return;
+    };
+    let [resource, value] = call.args.as_slice() else {
+        return;
+    };
+    let text = format!(
+        ".set_accelerator_type({}).set_accelerator_limit({})",
+        checker.text(range(resource)),
+        checker.text(range(value))
+    );
+    let fix = (fixable && call.keywords.is_empty())
+        .then(|| Fix::new(rule.fix.applicability(), vec![Edit::replace(tail, text)]));
+    let d = Diagnostic::new(rule.code, range(call.func.as_ref()), rule.message_with(&[]))
+        .with_fix_title(rule.fix_title.clone())
+        .with_fix(fix);
+    checker.report(d);
 }
 
 /// KFP202: `op.set_gpu_limit(n, vendor)` → `task.set_accelerator_type('nvidia.com/gpu').set_accelerator_limit(n)`.

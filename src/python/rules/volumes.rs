@@ -164,9 +164,39 @@ fn is_volume_op(checker: &Checker, e: &Expr) -> bool {
     ))
 }
 
-/// The PVC name expression a v1 `pvolumes` value stands for: `vop.volume` → `vop.outputs['name']`,
-/// `dsl.PipelineVolume(pvc='claim')` → `'claim'`.
-pub fn pvc_name(checker: &Checker, e: &Expr) -> Option<String> {
+/// The PVC name expression a v1 `pvolumes` value stands for, and the task it made the step wait for:
+/// `vop.volume` → `vop.outputs['name']`, `dsl.PipelineVolume(pvc='claim')` → `'claim'`, another op's
+/// `step.pvolume` / `step.pvolumes['/mnt']` → that op's claim, after `step`.
+pub fn pvc_name(checker: &Checker, e: &Expr) -> Option<(String, Option<String>)> {
+    let other_op = |task: &Expr, path: Option<String>| -> Option<(String, Option<String>)> {
+        let Expr::Name(n) = task else { return None };
+        let Some(Resolved::Binding(b)) = checker.resolve(n.id.as_str(), range(task).start) else {
+            return None;
+        };
+        let mounts = checker.op_pvolumes.get(&b)?;
+        let pvc = match path {
+            Some(p) => mounts.iter().find(|(m, _)| *m == p)?.1.clone(),
+            None => match mounts.as_slice() {
+                [(_, pvc)] => pvc.clone(),
+                _ => return None,
+            },
+        };
+        Some((pvc, Some(n.id.to_string())))
+    };
+    match e {
+        Expr::Attribute(a) if a.attr.as_str() == "pvolume" => other_op(&a.value, None),
+        Expr::Subscript(s) => match s.value.as_ref() {
+            Expr::Attribute(a) if a.attr.as_str() == "pvolumes" => {
+                other_op(&a.value, Some(str_literal(&s.slice)?))
+            }
+            _ => None,
+        },
+        _ => own_pvc_name(checker, e).map(|p| (p, None)),
+    }
+}
+
+/// `vop.volume` and `dsl.PipelineVolume(pvc=...)`.
+fn own_pvc_name(checker: &Checker, e: &Expr) -> Option<String> {
     match e {
         Expr::Attribute(a) if a.attr.as_str() == "volume" && is_volume_op(checker, &a.value) => {
             Some(format!(
@@ -199,10 +229,17 @@ pub fn mount_pvolumes(
     let Expr::Dict(d) = pvolumes else { return None };
     let (mount, import) = spell_qualified(checker, "kfp.kubernetes.mount_pvc")?;
     let mut out = task.to_string();
+    let mut after: Vec<String> = Vec::new();
     for (k, v) in d.keys.iter().zip(&d.values) {
         let path = checker.text(range(k.as_ref()?));
-        let pvc = pvc_name(checker, v)?;
+        let (pvc, wait_for) = pvc_name(checker, v)?;
+        after.extend(wait_for.filter(|w| !after.contains(w)));
         out = format!("{mount}({out}, pvc_name={pvc}, mount_path={path})");
+    }
+    // `mount_pvc` orders the step after the claim's creator only; a volume taken from another op also made
+    // it wait for that op.
+    if !after.is_empty() {
+        out.push_str(&format!(".after({})", after.join(", ")));
     }
     Some((out, import))
 }
@@ -262,6 +299,29 @@ pub fn check_method(checker: &mut Checker, call: &ast::ExprCall, call_range: Ran
         }
         _ => {}
     }
+}
+
+
+/// The claims a v1 `pvolumes` dict mounts, as (mount path, PVC name expression), when every entry is known.
+pub fn pvolume_claims(checker: &Checker, pvolumes: &Expr) -> Option<Vec<(String, String)>> {
+    let Expr::Dict(d) = pvolumes else { return None };
+    d.keys
+        .iter()
+        .zip(&d.values)
+        .map(|(k, v)| Some((str_literal(k.as_ref()?)?, pvc_name(checker, v)?.0)))
+        .collect()
+}
+
+/// The (mount path, PVC name expression) of a `kubernetes.mount_pvc(task, pvc_name=..., mount_path='...')`.
+pub fn mounted_claim(checker: &Checker, call: &ast::ExprCall) -> Option<(String, String)> {
+    let keyword = |name: &str| {
+        call.keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
+            .map(|k| &k.value)
+    };
+    let path = str_literal(keyword("mount_path")?)?;
+    Some((path, checker.text(range(keyword("pvc_name")?)).to_string()))
 }
 
 #[cfg(test)]
