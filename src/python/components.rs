@@ -106,6 +106,9 @@ pub enum Site<'a> {
     /// A v1 factory function returning `dsl.ContainerOp(...)` (the call here), possibly under kfp 1's
     /// `@dsl.component`: KFP201 turns it into a `@dsl.container_component`.
     ContainerOpFactory { op: &'a ast::ExprCall },
+    /// A `ContainerOp` subclass whose `__init__` (the definition's function) only calls the base with `op`:
+    /// KFP201 turns the class into a container component of the same name.
+    ContainerOpSubclass { op: &'a ast::ExprCall },
     /// Already a kfp 2 component: `@dsl.component` (also with options, or from `kfp.v2.dsl`) or
     /// `name = dsl.component(func, ...)`. Its names do not change with the migration; calls are still
     /// checked (keywords, argument types).
@@ -350,6 +353,23 @@ pub fn find<'a>(
                     });
                 }
             }
+            Stmt::ClassDef(class)
+                if class.bases.iter().any(|b| {
+                    model.qualified_name(0, b).as_deref() == Some("kfp.dsl.ContainerOp")
+                }) =>
+            {
+                if let Some((init, op, _)) = super::container_op::simple_subclass(model, class) {
+                    let mut component = container_op_signature(model, init, op, migration);
+                    component.name = class.name.to_string();
+                    // `self` is not an input.
+                    component.inputs.retain(|i| i.v1_name != "self");
+                    defs.components.push(ComponentDef {
+                        function: init,
+                        site: Site::ContainerOpSubclass { op },
+                        component,
+                    });
+                }
+            }
             Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
                 let ([Expr::Name(target)], Expr::Call(call)) = (targets.as_slice(), value.as_ref())
                 else {
@@ -396,7 +416,9 @@ impl ComponentDef<'_> {
             Site::Decorator { expr, .. } => Some(range(*expr)),
             Site::Call { call, .. } => Some(range(call.func.as_ref())),
             Site::AliasDecorator { partial } => partial.args.first().map(range),
-            Site::ContainerOpFactory { op } => Some(range(op.func.as_ref())),
+            Site::ContainerOpFactory { op } | Site::ContainerOpSubclass { op } => {
+                Some(range(op.func.as_ref()))
+            }
             Site::V2 => None,
         }
     }

@@ -9,8 +9,8 @@
 
 use std::ops::Range;
 
-use super::names::range;
-use super::parse::ast::{self, Constant, Expr};
+use super::names::{SemanticModel, range};
+use super::parse::ast::{self, Constant, Expr, Stmt};
 
 /// The v1 constructor's parameters in positional order (I1).
 const POSITIONAL: &[&str] = &[
@@ -38,8 +38,13 @@ pub struct OpCall<'a> {
 
 impl<'a> OpCall<'a> {
     pub fn read(call: &'a ast::ExprCall) -> Self {
+        Self::read_skipping(call, 0)
+    }
+
+    /// Reads a constructor call whose first `skip` positional arguments are not the op's (`self`).
+    pub fn read_skipping(call: &'a ast::ExprCall, skip: usize) -> Self {
         let mut op = OpCall::default();
-        for (i, a) in call.args.iter().enumerate() {
+        for (i, a) in call.args.iter().skip(skip).enumerate() {
             match (POSITIONAL.get(i), a) {
                 (_, Expr::Starred(_)) | (None, _) => op.unknown.push("*args".into()),
                 (Some(p), _) => op.args.push((p, a)),
@@ -347,6 +352,49 @@ fn split_template(template: &str, marker: &str) -> Option<Vec<String>> {
         _ => pieces.iter().any(|p| p.contains('{') || p.contains('}')),
     };
     (!other).then_some(pieces)
+}
+
+/// The `super().__init__(...)` (or `dsl.ContainerOp.__init__(self, ...)`) call of a `ContainerOp` subclass whose
+/// body is only (a docstring and) an `__init__` that only makes that call; with how many leading positional
+/// arguments are not the op's (`self`).
+pub fn simple_subclass<'a>(
+    model: &SemanticModel,
+    class: &'a ast::StmtClassDef,
+) -> Option<(&'a ast::StmtFunctionDef, &'a ast::ExprCall, usize)> {
+    let mut body = class.body.iter().filter(|s| !is_docstring(s));
+    let (Some(Stmt::FunctionDef(init)), None) = (body.next(), body.next()) else {
+        return None;
+    };
+    if init.name.as_str() != "__init__" || !init.decorator_list.is_empty() {
+        return None;
+    }
+    let mut stmts = init.body.iter().filter(|s| !is_docstring(s));
+    let (Some(Stmt::Expr(ast::StmtExpr { value, .. })), None) = (stmts.next(), stmts.next()) else {
+        return None;
+    };
+    let Expr::Call(call) = value.as_ref() else {
+        return None;
+    };
+    let Expr::Attribute(a) = call.func.as_ref() else {
+        return None;
+    };
+    if a.attr.as_str() != "__init__" {
+        return None;
+    }
+    let via_super = matches!(a.value.as_ref(), Expr::Call(c)
+        if matches!(c.func.as_ref(), Expr::Name(n) if n.id.as_str() == "super"));
+    if via_super {
+        return Some((init, call, 0));
+    }
+    // `dsl.ContainerOp.__init__(self, ...)` passes `self` first.
+    let via_class = model.qualified_name(0, &a.value).as_deref() == Some("kfp.dsl.ContainerOp");
+    let self_first = matches!(call.args.first(), Some(Expr::Name(n)) if n.id.as_str() == "self");
+    (via_class && self_first).then_some((init, call, 1))
+}
+
+pub fn is_docstring(stmt: &Stmt) -> bool {
+    matches!(stmt, Stmt::Expr(ast::StmtExpr { value, .. })
+        if matches!(value.as_ref(), Expr::Constant(c) if c.value.is_str()))
 }
 
 /// A Python string literal for `s` (single quotes, escapes as needed).

@@ -79,7 +79,8 @@ pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleCom
         let mut component = def.component;
         if let Some(site) = site {
             let rule = match def.site {
-                components::Site::ContainerOpFactory { .. } => CONTAINER_OP_RULE,
+                components::Site::ContainerOpFactory { .. }
+                | components::Site::ContainerOpSubclass { .. } => CONTAINER_OP_RULE,
                 _ => COMPONENT_FACTORY_RULE,
             };
             component.migration = fix_at(rule, &site);

@@ -81,16 +81,8 @@ pub fn check_factories(checker: &mut Checker) {
         let own: Vec<String> = parameters(function)
             .map(|a| a.def.arg.to_string())
             .collect();
-        let conflict = infer_parameter_types(checker, function)
-            .iter()
-            .zip(parameters(function))
-            .find(|(t, a)| a.def.annotation.is_none() && **t == Inferred::Conflict)
-            .map(|(_, a)| {
-                format!(
-                    "callers pass `{}` values of different types, and kfp 2 checks them: annotate it and make the callers agree",
-                    a.def.arg
-                )
-            });
+        let params: Vec<&ast::ArgWithDefault> = parameters(function).collect();
+        let conflict = type_conflict(checker, function.name.as_str(), &params);
         let spec = match conflict {
             Some(why) => Err(why),
             None => translate(checker, op, |n| {
@@ -116,7 +108,8 @@ pub fn check_factories(checker: &mut Checker) {
     }
 }
 
-/// `class MyOp(dsl.ContainerOp)`: reported without a fix (its `__init__` can do anything).
+/// `class MyOp(dsl.ContainerOp)` with only an `__init__` that calls the base: the class becomes a container
+/// component of the same name, so callers keep writing `MyOp(...)`. Other subclasses are reported.
 pub fn check_subclasses(checker: &mut Checker) {
     let Some(rule) = checker.enabled(RULE) else {
         return;
@@ -125,24 +118,110 @@ pub fn check_subclasses(checker: &mut Checker) {
         let Stmt::ClassDef(class) = stmt else {
             continue;
         };
-        for base in &class.bases {
-            if checker.model.qualified_name(0, base).as_deref() == Some("kfp.dsl.ContainerOp") {
-                let d = Diagnostic::new(
-                    rule.code,
-                    range(base),
-                    rule.message_with(&[(
-                        "details",
-                        &format!(
-                            " (no automatic fix for the subclass `{}`: write a `@dsl.container_component` function with its `__init__` parameters and return the `dsl.ContainerSpec` of its `super().__init__(...)` call)",
-                            class.name
-                        ),
-                    )]),
-                )
-                .with_fix_title(rule.fix_title.clone());
-                checker.diagnostics.push(d);
-            }
+        let Some(base) = class
+            .bases
+            .iter()
+            .find(|b| checker.model.qualified_name(0, b).as_deref() == Some("kfp.dsl.ContainerOp"))
+        else {
+            continue;
+        };
+        let Some((init, op, skip)) =
+            crate::python::container_op::simple_subclass(&checker.model, class)
+        else {
+            let d = Diagnostic::new(
+                rule.code,
+                range(base),
+                rule.message_with(&[(
+                    "details",
+                    &format!(
+                        " (no automatic fix for the subclass `{}`: write a `@dsl.container_component` function with its `__init__` parameters and return the `dsl.ContainerSpec` of its `super().__init__(...)` call)",
+                        class.name
+                    ),
+                )]),
+            )
+            .with_fix_title(rule.fix_title.clone());
+            checker.diagnostics.push(d);
+            continue;
+        };
+        let params: Vec<&ast::ArgWithDefault> = parameters(init).skip(1).collect();
+        let names: Vec<String> = params.iter().map(|a| a.def.arg.to_string()).collect();
+        let spec = match type_conflict(checker, class.name.as_str(), &params) {
+            Some(why) => Err(why),
+            None => translate_op(checker, op, skip, |n| {
+                if names.iter().any(|p| p == n.id.as_str()) {
+                    NameUse::Param("str".into())
+                } else {
+                    module_level(checker, n)
+                }
+            }),
+        };
+        let fix = spec
+            .as_ref()
+            .ok()
+            .and_then(|spec| subclass_fix(checker, stmt, class, &params, spec));
+        report(
+            checker,
+            rule,
+            op,
+            spec.as_ref().map_err(String::as_str),
+            fix,
+            class.name.as_str(),
+        );
+    }
+}
+
+/// The class statement replaced by `@dsl.container_component def ClassName(params): return dsl.ContainerSpec(...)`.
+fn is_docstring(stmt: &Stmt) -> bool {
+    crate::python::container_op::is_docstring(stmt)
+}
+
+fn subclass_fix(
+    checker: &Checker,
+    stmt: &Stmt,
+    class: &ast::StmtClassDef,
+    params: &[&ast::ArgWithDefault],
+    spec: &Spec,
+) -> Option<Fix> {
+    if !spec.env.is_empty() || spec.pvolumes.is_some() || checker.module.has_comment_in(range(stmt))
+    {
+        return None;
+    }
+    if !class.decorator_list.is_empty() || !class.keywords.is_empty() || class.bases.len() != 1 {
+        return None;
+    }
+    let (decorator, import) = spell_qualified(checker, "kfp.dsl.container_component")?;
+    let inferred = infer_parameter_types(checker, class.name.as_str(), params);
+    let mut declared: Vec<String> = Vec::new();
+    let mut with_defaults: Vec<String> = Vec::new();
+    for (arg, t) in params.iter().zip(inferred) {
+        let annotation = annotation_text(checker, arg, t);
+        match arg.default.as_deref() {
+            Some(d) => with_defaults.push(format!(
+                "{}: {annotation} = {}",
+                arg.def.arg,
+                checker.text(range(d))
+            )),
+            None => declared.push(format!("{}: {annotation}", arg.def.arg)),
         }
     }
+    declared.extend(output_params(checker, spec, &[])?);
+    declared.extend(with_defaults);
+    let eol = checker.source.line_ending();
+    let docstring = class
+        .body
+        .first()
+        .filter(|s| is_docstring(s))
+        .map(|s| format!("    {}{eol}", checker.text(range(s))))
+        .unwrap_or_default();
+    let text = format!(
+        "@{decorator}{eol}def {}({}):{eol}{docstring}    return {}",
+        class.name,
+        declared.join(", "),
+        container_spec(checker, spec, "    ")?
+    );
+    let mut edits = vec![Edit::replace(range(stmt), text)];
+    edits.extend(import);
+    Some(Fix::new(applicability(spec), edits))
 }
 
 /// An inline `dsl.ContainerOp(...)` anywhere but as a factory's return value.
@@ -288,7 +367,17 @@ fn translate<'a>(
     op: &'a ast::ExprCall,
     classify: impl Fn(&ast::ExprName) -> NameUse,
 ) -> Result<Spec<'a>, String> {
-    let read = OpCall::read(op);
+    translate_op(checker, op, 0, classify)
+}
+
+/// `translate`, skipping `skip` leading positional arguments (`self` in `dsl.ContainerOp.__init__(self, ...)`).
+fn translate_op<'a>(
+    checker: &Checker,
+    op: &'a ast::ExprCall,
+    skip: usize,
+    classify: impl Fn(&ast::ExprName) -> NameUse,
+) -> Result<Spec<'a>, String> {
+    let read = OpCall::read_skipping(op, skip);
     if let Some(u) = read.unknown.first() {
         return Err(format!(
             "`{u}` is not a `ContainerOp` argument kfp-upgrade can read"
@@ -613,7 +702,8 @@ fn factory_fix(
     }
     // Unannotated parameters get the type every caller in this module agrees on (kfp 2 checks argument
     // types), else `str`, which is what kfp 1 passed.
-    let inferred = infer_parameter_types(checker, function);
+    let params: Vec<&ast::ArgWithDefault> = parameters(function).collect();
+    let inferred = infer_parameter_types(checker, function.name.as_str(), &params);
     for (i, arg) in parameters(function).enumerate() {
         if arg.def.annotation.is_none() {
             let name_end = range(&arg.def).end;
@@ -677,10 +767,13 @@ fn factory_fix(
 
 /// The type each parameter of a factory receives at every call in this module, when they all agree: literal
 /// numbers and booleans, strings, and parameters of the calling pipeline with a builtin annotation.
-fn infer_parameter_types(checker: &Checker, factory: &ast::StmtFunctionDef) -> Vec<Inferred> {
-    let params: Vec<&ast::ArgWithDefault> = parameters(factory).collect();
+fn infer_parameter_types(
+    checker: &Checker,
+    name: &str,
+    params: &[&ast::ArgWithDefault],
+) -> Vec<Inferred> {
     let mut finder = CallFinder {
-        name: factory.name.as_str(),
+        name,
         enclosing: Vec::new(),
         calls: Vec::new(),
     };
@@ -720,6 +813,32 @@ fn infer_parameter_types(checker: &Checker, factory: &ast::StmtFunctionDef) -> V
         }
     }
     types
+}
+
+/// Why a factory cannot be typed: a parameter its callers pass different types to.
+fn type_conflict(checker: &Checker, name: &str, params: &[&ast::ArgWithDefault]) -> Option<String> {
+    infer_parameter_types(checker, name, params)
+        .iter()
+        .zip(params)
+        .find(|(t, a)| a.def.annotation.is_none() && **t == Inferred::Conflict)
+        .map(|(_, a)| {
+            format!(
+                "callers pass `{}` values of different types, and kfp 2 checks them: annotate it and make the callers agree",
+                a.def.arg
+            )
+        })
+}
+
+/// A parameter's annotation for the container component: its own, else the type the callers agree on,
+/// else `str` (what kfp 1 passed).
+fn annotation_text(checker: &Checker, arg: &ast::ArgWithDefault, inferred: Inferred) -> String {
+    match arg.def.annotation.as_deref() {
+        Some(a) => checker.text(range(a)).to_string(),
+        None => match inferred {
+            Inferred::Known(t) => t.to_string(),
+            _ => "str".to_string(),
+        },
+    }
 }
 
 /// What the callers of a factory say about one parameter's type.

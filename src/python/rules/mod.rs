@@ -61,7 +61,13 @@ pub fn check_definitions(checker: &mut Checker) {
         .defs
         .components
         .iter()
-        .filter(|d| !matches!(d.site, super::components::Site::ContainerOpFactory { .. }))
+        .filter(|d| {
+            !matches!(
+                d.site,
+                super::components::Site::ContainerOpFactory { .. }
+                    | super::components::Site::ContainerOpSubclass { .. }
+            )
+        })
         .map(|d| d.function)
         .collect();
     let mut seen = std::collections::HashSet::new();

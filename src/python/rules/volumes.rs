@@ -301,7 +301,6 @@ pub fn check_method(checker: &mut Checker, call: &ast::ExprCall, call_range: Ran
     }
 }
 
-
 /// The claims a v1 `pvolumes` dict mounts, as (mount path, PVC name expression), when every entry is known.
 pub fn pvolume_claims(checker: &Checker, pvolumes: &Expr) -> Option<Vec<(String, String)>> {
     let Expr::Dict(d) = pvolumes else { return None };
