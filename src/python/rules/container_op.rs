@@ -204,7 +204,7 @@ fn subclass_fix(
             None => declared.push(format!("{}: {annotation}", arg.def.arg)),
         }
     }
-    declared.extend(output_params(checker, spec, &[])?);
+    declared.extend(output_params(checker, spec, &OutputKinds::default())?);
     declared.extend(with_defaults);
     let eol = checker.source.line_ending();
     let docstring = class
@@ -217,7 +217,7 @@ fn subclass_fix(
         "@{decorator}{eol}def {}({}):{eol}{docstring}    return {}",
         class.name,
         declared.join(", "),
-        container_spec(checker, spec, "    ")?
+        container_spec(checker, spec, "    ", &OutputKinds::default())?
     );
     let mut edits = vec![Edit::replace(range(stmt), text)];
     edits.extend(import);
@@ -541,7 +541,12 @@ fn task_output(checker: &Checker, e: &Expr) -> Option<(String, String)> {
 }
 
 /// The `dsl.ContainerSpec(...)` text, with the copy wrapper when there are file outputs.
-fn container_spec(checker: &Checker, spec: &Spec, indent: &str) -> Option<String> {
+fn container_spec(
+    checker: &Checker,
+    spec: &Spec,
+    indent: &str,
+    kinds: &OutputKinds,
+) -> Option<String> {
     let (container_spec, _) = spell_qualified(checker, "kfp.dsl.ContainerSpec")?;
     let eol = checker.source.line_ending();
     let inner = format!("{indent}    ");
@@ -551,7 +556,18 @@ fn container_spec(checker: &Checker, spec: &Spec, indent: &str) -> Option<String
     } else {
         let fixed: Vec<String> = spec.outputs.iter().map(|(_, p)| p.clone()).collect();
         let script = python_str(&copy_outputs_script(&fixed));
-        let names: Vec<&str> = spec.outputs.iter().map(|(n, _)| n.as_str()).collect();
+        // An artifact output's file is its `.path`; a parameter output is its own placeholder.
+        let names: Vec<String> = spec
+            .outputs
+            .iter()
+            .map(|(n, _)| {
+                if kinds.artifacts.contains(n) {
+                    format!("{n}.path")
+                } else {
+                    n.clone()
+                }
+            })
+            .collect();
         let original = spec.command.as_deref().unwrap_or("[]");
         let original = original
             .strip_prefix('[')
@@ -580,22 +596,104 @@ fn container_spec(checker: &Checker, spec: &Spec, indent: &str) -> Option<String
 }
 
 /// The output parameters' declarations.
-/// The output parameters' declarations: `str` parameters, `list` for outputs a `dsl.ParallelFor` iterates
-/// over (kfp 2 cannot iterate over a string parameter).
-fn output_params(checker: &Checker, spec: &Spec, lists: &[String]) -> Option<Vec<String>> {
-    if spec.outputs.is_empty() {
-        return Some(vec![]);
+/// How the consumers of an inline op's file outputs use them.
+#[derive(Debug, Default)]
+struct OutputKinds {
+    /// Iterated by a `dsl.ParallelFor`: `dsl.OutputPath(list)` (kfp 2 cannot iterate over a string).
+    lists: Vec<String>,
+    /// Passed to a file input (`InputPath`, `Input[...]`): `dsl.Output[dsl.Artifact]`.
+    artifacts: Vec<String>,
+}
+
+/// The output parameters' declarations: `dsl.OutputPath(str)` by default.
+fn output_params(checker: &Checker, spec: &Spec, kinds: &OutputKinds) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    for (name, _) in &spec.outputs {
+        if kinds.artifacts.contains(name) {
+            let (output, _) = spell_qualified(checker, "kfp.dsl.Output")?;
+            let (artifact, _) = spell_qualified(checker, "kfp.dsl.Artifact")?;
+            out.push(format!("{name}: {output}[{artifact}]"));
+        } else {
+            let (output_path, _) = spell_qualified(checker, "kfp.dsl.OutputPath")?;
+            let t = if kinds.lists.contains(name) {
+                "list"
+            } else {
+                "str"
+            };
+            out.push(format!("{name}: {output_path}({t})"));
+        }
     }
-    let (output_path, _) = spell_qualified(checker, "kfp.dsl.OutputPath")?;
-    Some(
-        spec.outputs
-            .iter()
-            .map(|(name, _)| {
-                let t = if lists.contains(name) { "list" } else { "str" };
-                format!("{name}: {output_path}({t})")
-            })
-            .collect(),
-    )
+    Some(out)
+}
+
+/// The outputs of the op assigned to `var` that the enclosing function passes to a file input of a known
+/// component (`count(data=op.outputs['data'])` with `data_path: InputPath()`).
+fn file_consumed_outputs(checker: &Checker, var: &str, spec: &Spec) -> Vec<String> {
+    struct Calls<'c, 'a> {
+        checker: &'c Checker<'a>,
+        var: &'c str,
+        single: Option<String>,
+        found: Vec<String>,
+    }
+    impl Calls<'_, '_> {
+        /// The output key an argument reads from `var`.
+        fn key(&self, e: &Expr) -> Option<String> {
+            match e {
+                Expr::Attribute(a)
+                    if a.attr.as_str() == "output"
+                        && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.var) =>
+                {
+                    self.single.clone()
+                }
+                Expr::Subscript(s) => match s.value.as_ref() {
+                    Expr::Attribute(a)
+                        if a.attr.as_str() == "outputs"
+                            && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.var) =>
+                    {
+                        str_literal(&s.slice)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+    }
+    impl<'e> Visitor<'e> for Calls<'_, '_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if let Expr::Call(c) = expr
+                && let Some(component) = self.checker.component_named(&c.func)
+            {
+                let positional = c.args.iter().zip(component.inputs.iter());
+                let keywords = c.keywords.iter().filter_map(|k| {
+                    let name = k.arg.as_ref()?.as_str();
+                    Some((&k.value, component.input_by_name(name)?))
+                });
+                for (value, input) in positional.chain(keywords) {
+                    if input.kind == crate::components::InputKind::File
+                        && let Some(key) = self.key(value)
+                    {
+                        self.found.push(key);
+                    }
+                }
+            }
+            visit::walk_expr(self, expr);
+        }
+    }
+    let Some(f) = checker.functions.last().copied() else {
+        return vec![];
+    };
+    let single = match spec.outputs.as_slice() {
+        [(name, _)] => Some(name.clone()),
+        _ => None,
+    };
+    let mut calls = Calls {
+        checker,
+        var,
+        single,
+        found: Vec::new(),
+    };
+    calls.visit_body(&f.body);
+    calls.found
 }
 
 /// The outputs of the op assigned to `var` that a `dsl.ParallelFor` in the enclosing function iterates over.
@@ -721,7 +819,7 @@ fn factory_fix(
         }
     }
     // Output parameters go before the first parameter with a default (they have none).
-    let outputs = output_params(checker, spec, &[])?;
+    let outputs = output_params(checker, spec, &OutputKinds::default())?;
     if !outputs.is_empty() {
         let params: Vec<&ast::ArgWithDefault> = parameters(function).collect();
         if function.args.vararg.is_some()
@@ -756,7 +854,7 @@ fn factory_fix(
     let indent = indentation(checker.source, range(op).start).to_string();
     edits.push(Edit::replace(
         range(op),
-        container_spec(checker, spec, &indent)?,
+        container_spec(checker, spec, &indent, &OutputKinds::default())?,
     ));
     edits.extend(import);
     if checker.module.has_comment_in(range(op)) {
@@ -934,14 +1032,17 @@ fn inline_fix(
         .iter()
         .map(|p| format!("{}: {}", p.name, p.annotation))
         .collect();
-    let lists = checker
+    let kinds = checker
         .assign_target
         .as_ref()
         .filter(|(_, value)| *value == call_range)
-        .map(|(var, _)| iterated_outputs(checker, var, spec))
+        .map(|(var, _)| OutputKinds {
+            lists: iterated_outputs(checker, var, spec),
+            artifacts: file_consumed_outputs(checker, var, spec),
+        })
         .unwrap_or_default();
-    params.extend(output_params(checker, spec, &lists)?);
-    let body = container_spec(checker, spec, "    ")?;
+    params.extend(output_params(checker, spec, &kinds)?);
+    let body = container_spec(checker, spec, "    ", &kinds)?;
     let component = format!(
         "@{decorator}{eol}def {name}({}):{eol}    return {body}{eol}{eol}{eol}",
         params.join(", ")
