@@ -285,10 +285,19 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
         }
         None => {
             // Any other function: v1's `apply(fn)` called `fn(task)` and returned the task. `fn(task)` alone
-            // is the same only where the result is not used (such functions often return `None`).
+            // is the same only where the result is not used (such functions often return `None`). A helper of
+            // kfp 1's own modules without an expansion here (`gcp.use_tpu`) no longer exists: no fix.
             let f = checker.text(range(argument)).to_string();
+            let kfp_helper = match argument {
+                Expr::Call(c) => checker
+                    .qualified_name(&c.func)
+                    .is_some_and(|q| q.starts_with("kfp.")),
+                other => checker
+                    .qualified_name(other)
+                    .is_some_and(|q| q.starts_with("kfp.")),
+            };
             let standalone = checker.expression_statement.as_ref() == Some(&call_range);
-            let fix = standalone.then(|| (format!("{f}({task})"), vec![]));
+            let fix = (standalone && !kfp_helper).then(|| (format!("{f}({task})"), vec![]));
             (f.clone(), fix, Applicability::Unsafe)
         }
     };
