@@ -188,6 +188,11 @@ pub fn spell_qualified(checker: &Checker, qualified: &str) -> Option<(String, Op
         let spelled = if q == qualified {
             b.name.clone()
         } else if let Some(rest) = qualified.strip_prefix(q).filter(|r| r.starts_with('.')) {
+            // `import kfp` makes `kfp.dsl` available but not `kfp.kubernetes` (a separate package that only
+            // its own import loads).
+            if q == "kfp" && rest.starts_with(".kubernetes") {
+                continue;
+            }
             format!("{}{rest}", b.name)
         } else {
             continue;

@@ -851,6 +851,11 @@ fn factory_fix(
         };
         edits.push(edit);
     }
+    // `-> dsl.ContainerOp`: a container component returns its spec, and the name is gone in kfp 2.
+    if let Some(returns) = function.returns.as_deref() {
+        let close = crate::python::rules::pythonic_artifacts::closing_paren(checker, function)?;
+        edits.push(Edit::delete(close + 1..range(returns).end));
+    }
     let indent = indentation(checker.source, range(op).start).to_string();
     edits.push(Edit::replace(
         range(op),

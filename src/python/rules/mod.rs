@@ -43,6 +43,11 @@ pub const CALLS_WITH_HANDLERS: &[&str] = &["kfp.components.load_component"];
 pub const USES_WITH_HANDLERS: &[(&str, &str)] = &[
     ("kfp.components.create_component_from_func", "KFP101"),
     ("kfp.components.func_to_container_op", "KFP101"),
+    ("kfp.dsl.ContainerOp", "KFP201"),
+    ("kfp.dsl.VolumeOp", "KFP219"),
+    ("kfp.dsl.VOLUME_MODE_RWO", "KFP219"),
+    ("kfp.dsl.VOLUME_MODE_RWM", "KFP219"),
+    ("kfp.dsl.VOLUME_MODE_ROM", "KFP219"),
 ];
 
 /// The module's v1 component definitions, before the walk.

@@ -167,7 +167,7 @@ fn rewrite(
 }
 
 /// The offset of the `)` that closes a function's parameter list.
-fn closing_paren(checker: &Checker, function: &ast::StmtFunctionDef) -> Option<usize> {
+pub fn closing_paren(checker: &Checker, function: &ast::StmtFunctionDef) -> Option<usize> {
     let name = crate::python::components::def_name_range(&checker.source.text, function);
     let body_start = range(function.body.first()?).start;
     let mut depth = 0usize;
