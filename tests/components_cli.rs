@@ -282,3 +282,31 @@ def pipeline():
         stdout(&o)
     );
 }
+
+/// `import kfp` does not load `kfp.kubernetes` (a separate package): fixes must import it.
+#[test]
+fn kfp_kubernetes_is_imported_not_reached_through_kfp() {
+    let p = Project::new();
+    p.write(
+        "p.py",
+        "\
+import kfp
+from kfp import dsl
+
+
+@dsl.pipeline(name='p')
+def pipeline():
+    op = dsl.ContainerOp(name='sleep', image='alpine', command=['sleep', '1'])
+    op.set_timeout(60)
+",
+    );
+    let o = p.run(&["check", "--fix", "--unsafe-fixes", "p.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let fixed = p.read_string("p.py");
+    assert!(fixed.contains("from kfp import dsl, kubernetes"), "{fixed}");
+    assert!(
+        fixed.contains("kubernetes.set_timeout(op, seconds=60)"),
+        "{fixed}"
+    );
+    assert!(!fixed.contains("kfp.kubernetes."), "{fixed}");
+}
