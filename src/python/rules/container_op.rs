@@ -626,30 +626,27 @@ fn output_params(checker: &Checker, spec: &Spec, kinds: &OutputKinds) -> Option<
     Some(out)
 }
 
-/// The outputs of the op assigned to `var` that the enclosing function passes to a file input of a known
-/// component (`count(data=op.outputs['data'])` with `data_path: InputPath()`).
-fn file_consumed_outputs(checker: &Checker, var: &str, spec: &Spec) -> Vec<String> {
-    struct Calls<'c, 'a> {
+/// How the enclosing function uses the outputs of the op assigned to `var`: iterated by a `dsl.ParallelFor`,
+/// or passed to a file input of a known component (`count(data=op.outputs['data'])` with
+/// `data_path: InputPath()`).
+fn output_kinds(checker: &Checker, var: &str, spec: &Spec) -> OutputKinds {
+    struct Uses<'c, 'a> {
         checker: &'c Checker<'a>,
         var: &'c str,
+        /// The key `var.output` means (the only output).
         single: Option<String>,
-        found: Vec<String>,
+        kinds: OutputKinds,
     }
-    impl Calls<'_, '_> {
-        /// The output key an argument reads from `var`.
+    impl Uses<'_, '_> {
+        /// The output key an expression reads from `var`.
         fn key(&self, e: &Expr) -> Option<String> {
+            let is_var = |v: &Expr| matches!(v, Expr::Name(n) if n.id.as_str() == self.var);
             match e {
-                Expr::Attribute(a)
-                    if a.attr.as_str() == "output"
-                        && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.var) =>
-                {
+                Expr::Attribute(a) if a.attr.as_str() == "output" && is_var(&a.value) => {
                     self.single.clone()
                 }
                 Expr::Subscript(s) => match s.value.as_ref() {
-                    Expr::Attribute(a)
-                        if a.attr.as_str() == "outputs"
-                            && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.var) =>
-                    {
+                    Expr::Attribute(a) if a.attr.as_str() == "outputs" && is_var(&a.value) => {
                         str_literal(&s.slice)
                     }
                     _ => None,
@@ -658,21 +655,34 @@ fn file_consumed_outputs(checker: &Checker, var: &str, spec: &Spec) -> Vec<Strin
             }
         }
     }
-    impl<'e> Visitor<'e> for Calls<'_, '_> {
+    impl<'e> Visitor<'e> for Uses<'_, '_> {
         fn visit_expr(&mut self, expr: &'e Expr) {
-            if let Expr::Call(c) = expr
-                && let Some(component) = self.checker.component_named(&c.func)
-            {
-                let positional = c.args.iter().zip(component.inputs.iter());
-                let keywords = c.keywords.iter().filter_map(|k| {
-                    let name = k.arg.as_ref()?.as_str();
-                    Some((&k.value, component.input_by_name(name)?))
-                });
-                for (value, input) in positional.chain(keywords) {
-                    if input.kind == crate::components::InputKind::File
-                        && let Some(key) = self.key(value)
-                    {
-                        self.found.push(key);
+            if let Expr::Call(c) = expr {
+                if self.checker.qualified_name(&c.func).as_deref() == Some("kfp.dsl.ParallelFor") {
+                    let items = c.args.first().or_else(|| {
+                        c.keywords
+                            .iter()
+                            .find(|k| {
+                                k.arg.as_ref().is_some_and(|a| {
+                                    a.as_str() == "loop_args" || a.as_str() == "items"
+                                })
+                            })
+                            .map(|k| &k.value)
+                    });
+                    let key = items.and_then(|i| self.key(i));
+                    self.kinds.lists.extend(key);
+                } else if let Some(component) = self.checker.component_named(&c.func) {
+                    let positional = c.args.iter().zip(component.inputs.iter());
+                    let keywords = c.keywords.iter().filter_map(|k| {
+                        let name = k.arg.as_ref()?.as_str();
+                        Some((&k.value, component.input_by_name(name)?))
+                    });
+                    for (value, input) in positional.chain(keywords) {
+                        if input.kind == crate::components::InputKind::File
+                            && let Some(key) = self.key(value)
+                        {
+                            self.kinds.artifacts.push(key);
+                        }
                     }
                 }
             }
@@ -680,83 +690,20 @@ fn file_consumed_outputs(checker: &Checker, var: &str, spec: &Spec) -> Vec<Strin
         }
     }
     let Some(f) = checker.functions.last().copied() else {
-        return vec![];
+        return OutputKinds::default();
     };
     let single = match spec.outputs.as_slice() {
         [(name, _)] => Some(name.clone()),
         _ => None,
     };
-    let mut calls = Calls {
+    let mut uses = Uses {
         checker,
         var,
         single,
-        found: Vec::new(),
+        kinds: OutputKinds::default(),
     };
-    calls.visit_body(&f.body);
-    calls.found
-}
-
-/// The outputs of the op assigned to `var` that a `dsl.ParallelFor` in the enclosing function iterates over.
-fn iterated_outputs(checker: &Checker, var: &str, spec: &Spec) -> Vec<String> {
-    struct Loops<'c, 'a> {
-        checker: &'c Checker<'a>,
-        var: &'c str,
-        single: Option<String>,
-        found: Vec<String>,
-    }
-    impl<'e> Visitor<'e> for Loops<'_, '_> {
-        fn visit_expr(&mut self, expr: &'e Expr) {
-            if let Expr::Call(c) = expr
-                && self.checker.qualified_name(&c.func).as_deref() == Some("kfp.dsl.ParallelFor")
-            {
-                let items = c.args.first().or_else(|| {
-                    c.keywords
-                        .iter()
-                        .find(|k| {
-                            k.arg
-                                .as_ref()
-                                .is_some_and(|a| a.as_str() == "loop_args" || a.as_str() == "items")
-                        })
-                        .map(|k| &k.value)
-                });
-                let key = match items {
-                    Some(Expr::Attribute(a))
-                        if a.attr.as_str() == "output"
-                            && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.var) =>
-                    {
-                        self.single.clone()
-                    }
-                    Some(Expr::Subscript(s)) => match s.value.as_ref() {
-                        Expr::Attribute(a)
-                            if a.attr.as_str() == "outputs"
-                                && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == self.var) =>
-                        {
-                            str_literal(&s.slice)
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                self.found.extend(key);
-            }
-            visit::walk_expr(self, expr);
-        }
-    }
-    let Some(f) = checker.functions.last().copied() else {
-        return vec![];
-    };
-    let single = match spec.outputs.as_slice() {
-        [(name, _)] => Some(name.clone()),
-        _ => None,
-    };
-    let mut loops = Loops {
-        checker,
-        var,
-        single,
-        found: Vec::new(),
-    };
-    loops.visit_body(&f.body);
-    loops.found
+    uses.visit_body(&f.body);
+    uses.kinds
 }
 
 fn applicability(spec: &Spec) -> Applicability {
@@ -1041,10 +988,7 @@ fn inline_fix(
         .assign_target
         .as_ref()
         .filter(|(_, value)| *value == call_range)
-        .map(|(var, _)| OutputKinds {
-            lists: iterated_outputs(checker, var, spec),
-            artifacts: file_consumed_outputs(checker, var, spec),
-        })
+        .map(|(var, _)| output_kinds(checker, var, spec))
         .unwrap_or_default();
     params.extend(output_params(checker, spec, &kinds)?);
     let body = container_spec(checker, spec, "    ", &kinds)?;
