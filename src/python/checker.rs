@@ -14,12 +14,13 @@ use super::components::{self, ModuleDefs};
 use super::names::{BindingId, BindingKind, Resolved, ScopeId, SemanticModel, range};
 use super::parse::ParsedModule;
 use super::parse::ast::{self, Expr, Stmt};
+use super::pipelines::PipelineFacts;
 use super::rules;
 use super::visit::{self, ScopeBody, Visitor};
 use crate::components::Component;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, registry};
-use crate::settings::RuleSelection;
+use crate::settings::{KfpVersion, RuleSelection};
 use crate::source::SourceFile;
 
 /// An import statement and where it sits.
@@ -46,6 +47,8 @@ pub struct Checker<'a> {
     pub defs: ModuleDefs<'a>,
     /// Variables holding a task of a known component (`t = train_op(...)`).
     pub tasks: HashMap<BindingId, Arc<Component>>,
+    /// The module's pipeline functions, the calls that compile or submit them, and assigned values.
+    pub pipelines: PipelineFacts<'a>,
     guard_depth: usize,
     sole_next: bool,
 }
@@ -60,6 +63,11 @@ impl<'a> Checker<'a> {
         registry()
             .get(id)
             .filter(|rule| self.selection.is_enabled(rule))
+    }
+
+    /// The kfp 2 release the migrated code targets (`--target-version`).
+    pub fn target(&self) -> KfpVersion {
+        self.selection.target()
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {
@@ -125,6 +133,7 @@ pub fn check_module<'a>(
 ) -> Vec<Diagnostic> {
     let model = SemanticModel::build_in(&module.body, Some(&ctx.module));
     let defs = components::find(module, &source.text, &model, super::migration(selection));
+    let pipelines = PipelineFacts::collect(&module.body, &model);
     let mut checker = Checker {
         source,
         module,
@@ -136,6 +145,7 @@ pub fn check_module<'a>(
         ctx,
         defs,
         tasks: HashMap::new(),
+        pipelines,
         guard_depth: 0,
         sole_next: false,
     };

@@ -5,6 +5,7 @@ pub mod components;
 pub mod edits;
 pub mod names;
 pub mod parse;
+pub mod pipelines;
 pub mod rules;
 pub mod visit;
 

@@ -1,10 +1,12 @@
 //! Python rules. The checker calls one entry point per node kind; each dispatches to the rule families.
 
+pub mod compiler;
 pub mod component_calls;
 pub mod component_factory;
 pub mod component_signature;
 pub mod imports;
 pub mod name_table;
+pub mod pipeline_definition;
 pub mod pythonic_artifacts;
 
 use std::ops::Range;
@@ -61,6 +63,7 @@ pub fn check_definitions(checker: &mut Checker) {
             component_factory::check_container_op_component(checker, f);
         }
     }
+    pipeline_definition::check_module(checker);
 }
 
 /// A call, before its callee and arguments are visited. The callee is resolved once for every call rule;
@@ -70,12 +73,15 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     if let Some(component) = checker.component_named(&call.func) {
         component_calls::check_call(checker, call, &component);
     }
+    // Method calls whose receiver is not an import (`param.ignore_type()`, `Compiler().compile(...)`).
+    pipeline_definition::check_call(checker, call, call_range.clone());
+    compiler::check_call(checker, call, call_range.clone());
     let Some(callee) = checker.qualified_name(&call.func) else {
         return;
     };
     imports::keyword_renames(checker, call, &callee);
     imports::load_component(checker, call, call_range.clone(), &callee);
-    component_factory::check_call(checker, call, call_range, &callee);
+    component_factory::check_call(checker, call, call_range.clone(), &callee);
 }
 
 /// `x.outputs[key]`, before it is visited.

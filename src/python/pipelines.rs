@@ -1,0 +1,308 @@
+//! Facts about a module's pipelines, gathered in one walk before the check (reference §4):
+//! - the value of every name bound by a plain `name = value` statement, so a rule can follow
+//!   `c = compiler.Compiler()` … `c.compile(...)` back to the kfp object (receiver evidence);
+//! - the calls that compile or submit a pipeline function (`Compiler().compile(f, ...)`,
+//!   `Client().create_run_from_pipeline_func(f, ...)`, `kfp.run_pipeline_func_on_cluster(f, ...)`);
+//! - the module's pipeline functions: decorated with kfp's `dsl.pipeline`, or handed to one of those calls.
+
+use std::collections::{HashMap, HashSet};
+
+use super::components::applied_name;
+use super::names::{BindingId, BindingKind, Resolved, ScopeId, SemanticModel, range};
+use super::parse::ast::{self, Expr, Stmt};
+use super::visit::{self, ScopeBody, Visitor};
+
+/// Qualified names of kfp's pipeline decorator.
+pub const PIPELINE_DECORATORS: &[&str] = &[
+    "kfp.dsl.pipeline",
+    "kfp.v2.dsl.pipeline",
+    "kfp.dsl._pipeline.pipeline",
+];
+
+/// The kfp objects rules need evidence for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KfpObject {
+    /// `kfp.compiler.Compiler()` (also kfp 1's `kfp.v2.compiler` and kfp-tekton's `TektonCompiler`).
+    Compiler,
+    /// `kfp.Client()` (also kfp-tekton's `TektonClient`).
+    Client,
+    /// kfp 1.8's `kfp.v2.google.client.AIPlatformClient(...)`.
+    AIPlatformClient,
+}
+
+impl KfpObject {
+    /// The class a qualified callee constructs.
+    pub fn constructed_by(qualified: &str) -> Option<Self> {
+        Some(match qualified {
+            "kfp.compiler.Compiler"
+            | "kfp.compiler.compiler.Compiler"
+            | "kfp.v2.compiler.Compiler"
+            | "kfp_tekton.compiler.TektonCompiler"
+            | "kfp_tekton.compiler.compiler.TektonCompiler" => KfpObject::Compiler,
+            "kfp.Client"
+            | "kfp._client.Client"
+            | "kfp.client.Client"
+            | "kfp_tekton.TektonClient"
+            | "kfp_tekton._client.TektonClient" => KfpObject::Client,
+            "kfp.v2.google.client.AIPlatformClient"
+            | "kfp.v2.google.client.client.AIPlatformClient" => KfpObject::AIPlatformClient,
+            _ => return None,
+        })
+    }
+}
+
+/// How a call hands a pipeline function to kfp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submission {
+    /// `<Compiler>.compile(pipeline_func, package_path, ...)`
+    Compile,
+    /// `<Client>.create_run_from_pipeline_func(pipeline_func, ...)`
+    ClientRun,
+    /// `kfp.run_pipeline_func_on_cluster(pipeline_func, ...)` / `run_pipeline_func_locally`
+    RunFunction,
+}
+
+/// A call that compiles or submits a pipeline function.
+#[derive(Debug, Clone)]
+pub struct SubmitCall<'a> {
+    pub call: &'a ast::ExprCall,
+    pub kind: Submission,
+    pub scope: ScopeId,
+}
+
+impl<'a> SubmitCall<'a> {
+    /// The pipeline function argument (first positional, or `pipeline_func=`).
+    pub fn pipeline_arg(&self) -> Option<&'a Expr> {
+        argument(self.call, 0, "pipeline_func")
+    }
+}
+
+/// A module-level function kfp treats as a pipeline.
+#[derive(Debug, Clone)]
+pub struct PipelineFn<'a> {
+    pub def: &'a ast::StmtFunctionDef,
+    /// kfp's `@dsl.pipeline` / `@dsl.pipeline(...)` on it.
+    pub decorator: Option<&'a Expr>,
+}
+
+#[derive(Debug, Default)]
+pub struct PipelineFacts<'a> {
+    /// The value of names bound by `name = value` (single plain target).
+    pub values: HashMap<BindingId, &'a Expr>,
+    pub submissions: Vec<SubmitCall<'a>>,
+    pub pipelines: Vec<PipelineFn<'a>>,
+    /// Start offsets of module-level functions called directly (`f(...)`) somewhere in the module.
+    pub direct_calls: HashSet<usize>,
+}
+
+/// A call's argument by position or keyword.
+pub fn argument<'a>(call: &'a ast::ExprCall, position: usize, keyword: &str) -> Option<&'a Expr> {
+    call.keywords
+        .iter()
+        .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == keyword))
+        .map(|k| &k.value)
+        .or_else(|| {
+            call.args
+                .iter()
+                .take_while(|a| !matches!(a, Expr::Starred(_)))
+                .nth(position)
+        })
+}
+
+/// The keyword argument named `name`.
+pub fn keyword<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a ast::Keyword> {
+    call.keywords
+        .iter()
+        .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
+}
+
+impl<'a> PipelineFacts<'a> {
+    pub fn collect(body: &'a [Stmt], model: &SemanticModel) -> Self {
+        let locals: HashMap<usize, BindingId> = model
+            .bindings
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.kind == BindingKind::Local)
+            .map(|(i, b)| (b.range.start, i))
+            .collect();
+        // Two passes: every assignment is known before any receiver is followed (a function body may use a
+        // name the module binds further down).
+        let mut walker = Walker {
+            model,
+            locals,
+            scope: 0,
+            facts: PipelineFacts::default(),
+            calls: false,
+        };
+        walker.visit_body(body);
+        walker.calls = true;
+        walker.visit_body(body);
+        let mut facts = walker.facts;
+        for stmt in body {
+            let Stmt::FunctionDef(def) = stmt else {
+                continue;
+            };
+            let decorator = def.decorator_list.iter().find(|d| {
+                applied_name(model, d).is_some_and(|q| PIPELINE_DECORATORS.contains(&q.as_str()))
+            });
+            let submitted = facts.submissions.iter().any(|s| {
+                s.pipeline_arg()
+                    .is_some_and(|a| names_function(model, s.scope, a, def))
+            });
+            if decorator.is_some() || submitted {
+                facts.pipelines.push(PipelineFn { def, decorator });
+            }
+        }
+        facts
+    }
+
+    /// The kfp object an expression evaluates to, following names bound once by assignment.
+    pub fn object_kind(
+        &self,
+        model: &SemanticModel,
+        scope: ScopeId,
+        expr: &Expr,
+    ) -> Option<KfpObject> {
+        let mut expr = expr;
+        // Bounded: `a = b`, `b = a` must not loop.
+        for _ in 0..8 {
+            match expr {
+                Expr::Call(c) => {
+                    return KfpObject::constructed_by(&model.qualified_name(scope, &c.func)?);
+                }
+                Expr::Name(_) => expr = self.value_of(model, scope, expr)?,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The value assigned to the local a name refers to (`None` for parameters, imports, loops, …).
+    pub fn value_of(&self, model: &SemanticModel, scope: ScopeId, name: &Expr) -> Option<&'a Expr> {
+        let Expr::Name(n) = name else { return None };
+        match model.resolve_name(scope, n.id.as_str(), range(name).start)? {
+            Resolved::Binding(b) => self.values.get(&b).copied(),
+            Resolved::Star(_) => None,
+        }
+    }
+
+    /// The pipeline function a name refers to.
+    pub fn pipeline_named(
+        &self,
+        model: &SemanticModel,
+        scope: ScopeId,
+        expr: &Expr,
+    ) -> Option<&PipelineFn<'a>> {
+        self.pipelines
+            .iter()
+            .find(|p| names_function(model, scope, expr, p.def))
+    }
+
+    /// The pipeline function whose body contains `offset`.
+    pub fn pipeline_at(&self, offset: usize) -> Option<&PipelineFn<'a>> {
+        self.pipelines.iter().find(|p| {
+            let r = range(p.def);
+            r.contains(&offset)
+        })
+    }
+}
+
+/// Whether `expr` is a name bound to the module-level `def`.
+fn names_function(
+    model: &SemanticModel,
+    scope: ScopeId,
+    expr: &Expr,
+    def: &ast::StmtFunctionDef,
+) -> bool {
+    let Expr::Name(n) = expr else { return false };
+    if n.id.as_str() != def.name.as_str() {
+        return false;
+    }
+    match model.resolve_name(scope, n.id.as_str(), range(expr).start) {
+        // The binding of a `def` is recorded at the statement's range.
+        Some(Resolved::Binding(b)) => {
+            let binding = &model.bindings[b];
+            binding.scope == 0 && binding.range == range(def)
+        }
+        _ => false,
+    }
+}
+
+struct Walker<'a, 'm> {
+    model: &'m SemanticModel,
+    locals: HashMap<usize, BindingId>,
+    scope: ScopeId,
+    facts: PipelineFacts<'a>,
+    /// The second pass: look at calls.
+    calls: bool,
+}
+
+impl<'a> Visitor<'a> for Walker<'a, '_> {
+    fn visit_scope_body(&mut self, scope: ScopeBody<'a>) {
+        let saved = self.scope;
+        if let Some(id) = self.model.scope_opened_at(scope.start()) {
+            self.scope = id;
+        }
+        visit::walk_scope_body(self, scope);
+        self.scope = saved;
+    }
+
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = stmt
+            && let [Expr::Name(target)] = targets.as_slice()
+            && let Some(b) = self.locals.get(&range(target).start)
+            && !self.calls
+        {
+            self.facts.values.insert(*b, value);
+        }
+        visit::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.calls
+            && let Expr::Call(call) = expr
+        {
+            let kind = match call.func.as_ref() {
+                Expr::Attribute(a) => {
+                    let object = self.facts.object_kind(self.model, self.scope, &a.value);
+                    match (a.attr.as_str(), object) {
+                        ("compile", Some(KfpObject::Compiler)) => Some(Submission::Compile),
+                        ("create_run_from_pipeline_func", Some(KfpObject::Client)) => {
+                            Some(Submission::ClientRun)
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            }
+            .or_else(|| {
+                match self.model.qualified_name(self.scope, &call.func).as_deref() {
+                    Some("kfp.run_pipeline_func_on_cluster" | "kfp.run_pipeline_func_locally") => {
+                        Some(Submission::RunFunction)
+                    }
+                    _ => None,
+                }
+            });
+            if let Expr::Name(n) = call.func.as_ref()
+                && let Some(Resolved::Binding(b)) = self.model.resolve_name(
+                    self.scope,
+                    n.id.as_str(),
+                    range(call.func.as_ref()).start,
+                )
+                && self.model.bindings[b].scope == 0
+            {
+                self.facts
+                    .direct_calls
+                    .insert(self.model.bindings[b].range.start);
+            }
+            if let Some(kind) = kind {
+                self.facts.submissions.push(SubmitCall {
+                    call,
+                    kind,
+                    scope: self.scope,
+                });
+            }
+        }
+        visit::walk_expr(self, expr);
+    }
+}
