@@ -93,6 +93,8 @@ pub struct PipelineFacts<'a> {
     pub pipelines: Vec<PipelineFn<'a>>,
     /// Start offsets of module-level functions called directly (`f(...)`) somewhere in the module.
     pub direct_calls: HashSet<usize>,
+    /// How often each binding is read (a name in load context that resolves to it).
+    pub loads: HashMap<BindingId, usize>,
 }
 
 /// A call's argument by position or keyword.
@@ -117,6 +119,15 @@ pub fn keyword<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a ast::Keywo
 }
 
 impl<'a> PipelineFacts<'a> {
+    /// How often the binding a name refers to is read in the module.
+    pub fn loads_of(&self, model: &SemanticModel, scope: ScopeId, name: &Expr) -> Option<usize> {
+        let Expr::Name(n) = name else { return None };
+        match model.resolve_name(scope, n.id.as_str(), range(name).start)? {
+            Resolved::Binding(b) => Some(self.loads.get(&b).copied().unwrap_or(0)),
+            Resolved::Star(_) => None,
+        }
+    }
+
     pub fn collect(body: &'a [Stmt], model: &SemanticModel) -> Self {
         let locals: HashMap<usize, BindingId> = model
             .bindings
@@ -259,6 +270,15 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if self.calls
+            && let Expr::Name(n) = expr
+            && n.ctx == ast::ExprContext::Load
+            && let Some(Resolved::Binding(b)) =
+                self.model
+                    .resolve_name(self.scope, n.id.as_str(), range(expr).start)
+        {
+            *self.facts.loads.entry(b).or_default() += 1;
+        }
         if self.calls
             && let Expr::Call(call) = expr
         {

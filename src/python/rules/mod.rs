@@ -6,6 +6,7 @@ pub mod component_factory;
 pub mod component_signature;
 pub mod imports;
 pub mod name_table;
+pub mod pipeline_conf;
 pub mod pipeline_definition;
 pub mod pythonic_artifacts;
 
@@ -76,6 +77,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     // Method calls whose receiver is not an import (`param.ignore_type()`, `Compiler().compile(...)`).
     pipeline_definition::check_call(checker, call, call_range.clone());
     compiler::check_call(checker, call, call_range.clone());
+    pipeline_conf::check_call(checker, call, call_range.clone());
     let Some(callee) = checker.qualified_name(&call.func) else {
         return;
     };
@@ -110,4 +112,5 @@ pub fn check_attribute(
 /// An assignment statement.
 pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign) {
     imports::type_check_flag(checker, assign);
+    pipeline_conf::check_assign(checker, assign);
 }
