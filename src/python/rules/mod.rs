@@ -4,10 +4,12 @@ pub mod compiler;
 pub mod component_calls;
 pub mod component_factory;
 pub mod component_signature;
+pub mod control_flow;
 pub mod imports;
 pub mod name_table;
 pub mod pipeline_conf;
 pub mod pipeline_definition;
+pub mod placeholders;
 pub mod pythonic_artifacts;
 
 use std::ops::Range;
@@ -65,6 +67,8 @@ pub fn check_definitions(checker: &mut Checker) {
         }
     }
     pipeline_definition::check_module(checker);
+    placeholders::check_module(checker);
+    control_flow::check_module(checker);
 }
 
 /// A call, before its callee and arguments are visited. The callee is resolved once for every call rule;
@@ -82,6 +86,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
         return;
     };
     imports::keyword_renames(checker, call, &callee);
+    control_flow::check_call(checker, call, &callee);
     imports::load_component(checker, call, call_range.clone(), &callee);
     component_factory::check_call(checker, call, call_range.clone(), &callee);
 }
