@@ -271,5 +271,5 @@ const HANDLER_RULES: &[&str] = &[
     "KFP108", "KFP109", "KFP110", "KFP111", "KFP112", "KFP113", "KFP114", "KFP115", "KFP116",
     // Pipeline level, compiler and client.
     "KFP301", "KFP302", "KFP303", "KFP304", "KFP305", "KFP307", "KFP314", "KFP315", "KFP321",
-    "KFP330", "KFP401", "KFP403", "KFP404", "KFP420",
+    "KFP330", "KFP401", "KFP403", "KFP404", "KFP420", "KFP421", "KFP430",
 ];

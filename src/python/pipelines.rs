@@ -95,6 +95,12 @@ pub struct PipelineFacts<'a> {
     pub direct_calls: HashSet<usize>,
     /// How often each binding is read (a name in load context that resolves to it).
     pub loads: HashMap<BindingId, usize>,
+    /// The iterable of `for name in iterable` loops, by the loop variable's binding.
+    pub elements: HashMap<BindingId, &'a Expr>,
+    /// Comparisons, by the start offset of each operand (`run.status == 'Succeeded'`).
+    pub compares: HashMap<usize, &'a ast::ExprCompare>,
+    /// Start offsets of calls whose result a `return` hands to the caller (directly or through a name).
+    pub returned: HashSet<usize>,
 }
 
 /// A call's argument by position or keyword.
@@ -266,6 +272,26 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
         {
             self.facts.values.insert(*b, value);
         }
+        if !self.calls
+            && let Stmt::For(ast::StmtFor { target, iter, .. }) = stmt
+            && let Expr::Name(_) = target.as_ref()
+            && let Some(b) = self.locals.get(&range(target.as_ref()).start)
+        {
+            self.facts.elements.insert(*b, iter);
+        }
+        if self.calls
+            && let Stmt::Return(ast::StmtReturn {
+                value: Some(value), ..
+            }) = stmt
+        {
+            let value = match value.as_ref() {
+                name @ Expr::Name(_) => self.facts.value_of(self.model, self.scope, name),
+                other => Some(other),
+            };
+            if let Some(Expr::Call(c)) = value {
+                self.facts.returned.insert(range(c).start);
+            }
+        }
         visit::walk_stmt(self, stmt);
     }
 
@@ -278,6 +304,13 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
                     .resolve_name(self.scope, n.id.as_str(), range(expr).start)
         {
             *self.facts.loads.entry(b).or_default() += 1;
+        }
+        if !self.calls
+            && let Expr::Compare(compare) = expr
+        {
+            for operand in std::iter::once(compare.left.as_ref()).chain(&compare.comparators) {
+                self.facts.compares.insert(range(operand).start, compare);
+            }
         }
         if self.calls
             && let Expr::Call(call) = expr

@@ -1,5 +1,6 @@
 //! Python rules. The checker calls one entry point per node kind; each dispatches to the rule families.
 
+pub mod client;
 pub mod compiler;
 pub mod component_calls;
 pub mod component_factory;
@@ -11,6 +12,7 @@ pub mod pipeline_conf;
 pub mod pipeline_definition;
 pub mod placeholders;
 pub mod pythonic_artifacts;
+pub mod vertex;
 
 use std::ops::Range;
 
@@ -82,6 +84,8 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     pipeline_definition::check_call(checker, call, call_range.clone());
     compiler::check_call(checker, call, call_range.clone());
     pipeline_conf::check_call(checker, call, call_range.clone());
+    client::check_call(checker, call, call_range.clone());
+    vertex::check_call(checker, call, call_range.clone());
     let Some(callee) = checker.qualified_name(&call.func) else {
         return;
     };
@@ -107,6 +111,7 @@ pub fn check_attribute(
     attribute: &ast::ExprAttribute,
     expr_range: Range<usize>,
 ) {
+    client::check_attribute(checker, attribute);
     if attribute.attr.as_str() == "output"
         && let Some(component) = checker.task_component(&attribute.value)
     {
@@ -118,4 +123,5 @@ pub fn check_attribute(
 pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign) {
     imports::type_check_flag(checker, assign);
     pipeline_conf::check_assign(checker, assign);
+    vertex::check_assign(checker, assign);
 }
