@@ -98,6 +98,7 @@ pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleCom
         path: source.path.clone(),
         module: Some(module_path),
         components,
+        component_objects: pipelines::component_objects(&module.body, &model),
     })
 }
 

@@ -359,3 +359,40 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
         visit::walk_expr(self, expr);
     }
 }
+
+/// Callees whose result is a component: the v1 and v2 factories, decorators and loaders.
+pub const COMPONENT_MAKERS: &[&str] = &[
+    "kfp.components.load_component_from_text",
+    "kfp.components.load_component_from_file",
+    "kfp.components.load_component_from_url",
+    "kfp.components.load_component",
+    "kfp.components.create_component_from_func",
+    "kfp.components.func_to_container_op",
+    "kfp.dsl.component",
+    "kfp.dsl.container_component",
+    "kfp.v2.dsl.component",
+];
+
+/// The module-level names a module binds to component objects: `op = load_component_from_text(...)`,
+/// `op = create_component_from_func(f)`, and functions decorated with a component decorator or factory.
+pub fn component_objects(body: &[Stmt], model: &SemanticModel) -> HashSet<String> {
+    let makes_component =
+        |e: &Expr| applied_name(model, e).is_some_and(|q| COMPONENT_MAKERS.contains(&q.as_str()));
+    let mut names = HashSet::new();
+    for stmt in body {
+        match stmt {
+            Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+                if let ([Expr::Name(n)], Expr::Call(_)) = (targets.as_slice(), value.as_ref())
+                    && makes_component(value)
+                {
+                    names.insert(n.id.to_string());
+                }
+            }
+            Stmt::FunctionDef(f) if f.decorator_list.iter().any(makes_component) => {
+                names.insert(f.name.to_string());
+            }
+            _ => {}
+        }
+    }
+    names
+}

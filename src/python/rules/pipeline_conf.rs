@@ -23,7 +23,7 @@ use crate::python::edits::{
 };
 use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
-use crate::python::pipelines::{PipelineFn, keyword};
+use crate::python::pipelines::{PipelineFn, component_objects, keyword};
 use crate::settings::KfpVersion;
 
 const RULE: &str = "KFP330";
@@ -396,8 +396,9 @@ fn per_task_fix(
     let (module, import) = kubernetes_module(checker)?;
     let function = format!("{module}.{}", per_task_function(method));
     let mut tasks = Vec::new();
-    collect_tasks(checker, &pipeline.def.body, &mut tasks);
-    if tasks.is_empty() {
+    let mut unknown = Vec::new();
+    collect_tasks(checker, &pipeline.def.body, &mut tasks, &mut unknown);
+    if tasks.is_empty() || !unknown.is_empty() {
         return None;
     }
     let mut edits = vec![delete_call_statement(checker, call_range)?];
@@ -436,8 +437,14 @@ enum Task<'a> {
     Unnamed(&'a Expr),
 }
 
-/// The task-creating statements of a pipeline body, in control-flow blocks too.
-fn collect_tasks<'a>(checker: &Checker, body: &'a [Stmt], out: &mut Vec<Task<'a>>) {
+/// The task-creating statements of a pipeline body, in control-flow blocks too; calls that may create tasks
+/// but are not recognised go to `unknown` (the setting cannot be moved completely then).
+fn collect_tasks<'a>(
+    checker: &Checker,
+    body: &'a [Stmt],
+    out: &mut Vec<Task<'a>>,
+    unknown: &mut Vec<String>,
+) {
     for stmt in body {
         match stmt {
             Stmt::Assign(a) => {
@@ -445,32 +452,54 @@ fn collect_tasks<'a>(checker: &Checker, body: &'a [Stmt], out: &mut Vec<Task<'a>
                     && is_task(checker, &a.value)
                 {
                     out.push(Task::Named(stmt, n.id.to_string()));
+                } else if may_create_task(checker, &a.value) {
+                    unknown.push(checker.text(range(a.value.as_ref())).to_string());
                 }
             }
             Stmt::Expr(e) if is_task(checker, &e.value) => out.push(Task::Unnamed(&e.value)),
-            Stmt::With(w) => collect_tasks(checker, &w.body, out),
-            Stmt::If(s) => {
-                collect_tasks(checker, &s.body, out);
-                collect_tasks(checker, &s.orelse, out);
+            Stmt::Expr(e) if may_create_task(checker, &e.value) => {
+                unknown.push(checker.text(range(e.value.as_ref())).to_string());
             }
-            Stmt::For(s) => collect_tasks(checker, &s.body, out),
+            Stmt::With(w) => collect_tasks(checker, &w.body, out, unknown),
+            Stmt::If(s) => {
+                collect_tasks(checker, &s.body, out, unknown);
+                collect_tasks(checker, &s.orelse, out, unknown);
+            }
+            Stmt::For(s) => collect_tasks(checker, &s.body, out, unknown),
             _ => {}
         }
     }
 }
 
-/// Callees whose result is a component: the v1 and v2 factories and loaders.
-const COMPONENT_MAKERS: &[&str] = &[
-    "kfp.components.load_component_from_text",
-    "kfp.components.load_component_from_file",
-    "kfp.components.load_component_from_url",
-    "kfp.components.load_component",
-    "kfp.components.create_component_from_func",
-    "kfp.components.func_to_container_op",
-    "kfp.dsl.component",
-    "kfp.dsl.container_component",
-    "kfp.v2.dsl.component",
-];
+/// A call in a pipeline body that is not a known task but might create one: not a kfp function, not a
+/// builtin, not a method of a local (such as `task.after(other)`).
+fn may_create_task(checker: &Checker, expr: &Expr) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    if checker
+        .qualified_name(&call.func)
+        .is_some_and(|q| q == "kfp" || q.starts_with("kfp."))
+    {
+        return false;
+    }
+    let mut head = call.func.as_ref();
+    while let Expr::Attribute(a) = head {
+        head = &a.value;
+    }
+    match head {
+        Expr::Name(n) => match checker.resolve(n.id.as_str(), range(head).start) {
+            // A builtin (`print`).
+            None => false,
+            Some(Resolved::Binding(b)) => {
+                // A method of a local variable (`task.after(other)`) adds no task.
+                let local = checker.model.bindings[b].scope != 0;
+                !local || std::ptr::eq(head, call.func.as_ref())
+            }
+            Some(Resolved::Star(_)) => true,
+        },
+        Expr::Call(_) => !is_task(checker, head),
+        _ => true,
+    }
+}
 
 /// Whether an expression creates a task: a call of a known component (possibly followed by task methods, or
 /// wrapped in a kfp-kubernetes call by an earlier fix).
@@ -490,6 +519,15 @@ fn is_task(checker: &Checker, expr: &Expr) -> bool {
     if checker.component_named(&call.func).is_some() {
         return true;
     }
+    // A component object imported from another module of the run.
+    if let Some(q) = checker.qualified_name(&call.func)
+        && checker
+            .ctx
+            .project
+            .names_component(Some(&checker.ctx.module.root), &q)
+    {
+        return true;
+    }
     let Expr::Name(n) = call.func.as_ref() else {
         return false;
     };
@@ -501,19 +539,8 @@ fn is_task(checker: &Checker, expr: &Expr) -> bool {
     if checker.model.bindings[b].scope != 0 {
         return false;
     }
-    // `op = components.load_component_from_text(...)` / `op = dsl.component(f)`
-    if let Some(Expr::Call(maker)) = checker.pipelines.values.get(&b)
-        && let Some(q) = checker.model.qualified_name(0, &maker.func)
-    {
-        return COMPONENT_MAKERS.contains(&q.as_str());
-    }
-    // `@dsl.component def op(...)`
-    let binding_range = checker.model.bindings[b].range.clone();
-    checker.module.body.iter().any(|s| {
-        matches!(s, Stmt::FunctionDef(f) if range(f) == binding_range
-            && f.decorator_list.iter().any(|d| applied_name(&checker.model, d)
-                .is_some_and(|q| COMPONENT_MAKERS.contains(&q.as_str()))))
-    })
+    // `op = components.load_component_from_text(...)`, `@dsl.component def op(...)`, … in this module.
+    component_objects(&checker.module.body, &checker.model).contains(n.id.as_str())
 }
 
 /// `pipeline_conf=conf` in a compile or submit call.
