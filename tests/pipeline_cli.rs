@@ -113,3 +113,62 @@ fn dsl_compile_is_found_in_shell_and_ci_files_only() {
     );
     assert_eq!(project.read_string("notes.txt"), command);
 }
+
+/// Reference §4.6: `kfp.dsl.importer` was kfp 1.8's deprecated alias of `kfp.v2.dsl.importer`, and is kfp 2's
+/// importer under the same name and signature, so no rule touches it; only the `kfp.v2` imports around it
+/// change (KFP001), and the result compiles under kfp 2.17.3.
+#[test]
+fn dsl_importer_alias_needs_no_rewrite() {
+    let project = Project::new();
+    let source = r#"from kfp import dsl
+from kfp.v2.dsl import Dataset, Input, component
+
+
+@component
+def count_rows(data: Input[Dataset]) -> int:
+    with open(data.path) as f:
+        return len(f.readlines())
+
+
+@dsl.pipeline(name='import-data', pipeline_root='gs://my-bucket/root')
+def pipeline(uri: str = 'gs://my-bucket/data.csv'):
+    data = dsl.importer(artifact_uri=uri, artifact_class=Dataset, reimport=False)
+    count_rows(data=data.outputs['artifact'])
+"#;
+    project.write("importer.py", source);
+    let report = json(
+        &project,
+        &["check", "--output-format", "json", "importer.py"],
+    );
+    let importer_line = source
+        .lines()
+        .position(|l| l.contains("dsl.importer("))
+        .unwrap()
+        + 1;
+    for d in report["diagnostics"].as_array().unwrap() {
+        assert_eq!(
+            d["rule"], "KFP001",
+            "only the kfp.v2 import is a finding: {d}"
+        );
+        assert_ne!(d["start"]["line"], importer_line, "{d}");
+    }
+    let out = project.run(&["check", "--fix", "importer.py"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let fixed = project.read_string("importer.py");
+    assert!(
+        fixed.contains("dsl.importer(artifact_uri=uri, artifact_class=Dataset, reimport=False)")
+    );
+    let Some(results) = common::oracle::compile_files(
+        common::oracle::Kfp::V2,
+        &[project.path("importer.py")],
+        None,
+    ) else {
+        return;
+    };
+    assert!(results[0].ok, "{:?}", results[0].error);
+    assert!(
+        results[0].compiled.contains(&"pipeline".to_string()),
+        "{:?}",
+        results[0].compiled
+    );
+}

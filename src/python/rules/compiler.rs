@@ -145,9 +145,18 @@ fn compile_arguments(checker: &mut Checker, call: &ast::ExprCall) {
             "it is kfp-tekton's and has no kfp 2 equivalent: move what it sets to `dsl.PipelineConfig` and per-task `kfp.kubernetes` calls, then remove it",
         ));
     }
-    if call.args.len() > 2 {
-        // kfp 1: compile(pipeline_func, package_path, type_check, pipeline_conf); kfp 2's third parameter is
-        // pipeline_name.
+    // kfp 1: compile(pipeline_func, package_path, type_check, pipeline_conf); kfp 2: compile(pipeline_func,
+    // package_path, pipeline_name, pipeline_display_name, ...). A bool third argument or a non-string fourth one
+    // is kfp 1's; strings are kfp 2's names.
+    let is_str = |e: &Expr| {
+        matches!(e, Expr::Constant(c) if matches!(c.value, Constant::Str(_)))
+            || matches!(e, Expr::JoinedStr(_))
+    };
+    let v1_positional =
+        call.args.get(2).is_some_and(
+            |a| matches!(a, Expr::Constant(c) if matches!(c.value, Constant::Bool(_))),
+        ) || call.args.get(3).is_some_and(|a| !is_str(a));
+    if v1_positional {
         findings.push((
             range(&call.args[2]).start..range(&call.args[call.args.len() - 1]).end,
             "positional `type_check`/`pipeline_conf`",
