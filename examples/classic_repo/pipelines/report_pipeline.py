@@ -14,9 +14,9 @@ from components import echo_op, shout_op
 
 
 @dsl.pipeline('Nightly Report', 'Builds and announces the nightly report.')
-def report_pipeline(title: 'String' = 'nightly', days: 'Integer' = 7):
+def report_pipeline(title: 'String' = 'nightly', days: 'Integer' = 7, draft: 'Bool' = False):
     dsl.get_pipeline_conf().set_ttl_seconds_after_finished(86400)
-    report = shout_op(text=f'{title} report over {days} days')
+    report = shout_op(text=f'{title} report over {days} days (draft: {draft})')
     echo_op(message=report.outputs['loud'])
 
 

@@ -243,6 +243,10 @@ fn unannotated(checker: &mut Checker, arg: &ast::ArgWithDefault) {
     checker.report(d);
 }
 
+/// String annotations kfp 2 reads as parameter types (checked by compiling each with kfp 2.17.3); every other
+/// string, `'str'` and `'Bool'` included, is read as an artifact type and fails.
+const KFP2_TYPE_NAMES: &[&str] = &["Integer", "String", "Float", "Boolean", "Dict", "List"];
+
 /// v1 type names whose builtin carries exactly the same values.
 const SAME_VALUES: &[&str] = &[
     "integer", "int", "float", "double", "string", "str", "bool", "boolean",
@@ -265,11 +269,11 @@ fn type_name(checker: &mut Checker, annotation: &Expr) {
     {
         return;
     }
-    let builtin = builtin_for_type_name(&type_name);
-    if type_name == builtin {
-        // `x: 'str'` is a forward reference to the builtin itself: kfp 2 resolves it.
+    // kfp 2.17.3 still maps these (exactly so spelled) to parameter types: they compile as they are.
+    if KFP2_TYPE_NAMES.contains(&type_name.as_str()) {
         return;
     }
+    let builtin = builtin_for_type_name(&type_name);
     let applicability = if SAME_VALUES.contains(&type_name.to_ascii_lowercase().as_str()) {
         Applicability::Safe
     } else {
