@@ -95,13 +95,28 @@ pub struct PipelineFacts<'a> {
     pub direct_calls: HashSet<usize>,
     /// How often each binding is read (a name in load context that resolves to it).
     pub loads: HashMap<BindingId, usize>,
-    /// The iterable of `for name in iterable` loops, by the loop variable's binding.
+    /// The iterable of `for name in iterable` loops and comprehensions, by the loop variable's binding.
     pub elements: HashMap<BindingId, &'a Expr>,
     /// Comparisons, by the start offset of each operand (`run.status == 'Succeeded'`).
     pub compares: HashMap<usize, &'a ast::ExprCompare>,
     /// Start offsets of calls whose result a `return` hands to the caller (directly or through a name).
     pub returned: HashSet<usize>,
+    /// String literals passed as a compiled package to the client or Vertex AI (`upload_pipeline('p.tar.gz')`),
+    /// so a renamed compile output can be renamed where it is read too.
+    pub package_paths: Vec<&'a Expr>,
 }
+
+/// Calls that read a compiled pipeline package, and where the path goes (position, keyword).
+const PACKAGE_READERS: &[(&str, usize, &str)] = &[
+    ("upload_pipeline", 0, "pipeline_package_path"),
+    ("upload_pipeline_version", 0, "pipeline_package_path"),
+    ("create_run_from_pipeline_package", 0, "pipeline_file"),
+    ("run_pipeline", 2, "pipeline_package_path"),
+    ("create_recurring_run", usize::MAX, "pipeline_package_path"),
+    ("create_run_from_job_spec", 0, "job_spec_path"),
+    ("create_schedule_from_job_spec", 0, "job_spec_path"),
+    ("PipelineJob", 1, "template_path"),
+];
 
 /// A call's argument by position or keyword.
 pub fn argument<'a>(call: &'a ast::ExprCall, position: usize, keyword: &str) -> Option<&'a Expr> {
@@ -305,6 +320,22 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
         {
             *self.facts.loads.entry(b).or_default() += 1;
         }
+        if !self.calls {
+            let generators: &[ast::Comprehension] = match expr {
+                Expr::ListComp(c) => &c.generators,
+                Expr::SetComp(c) => &c.generators,
+                Expr::DictComp(c) => &c.generators,
+                Expr::GeneratorExp(c) => &c.generators,
+                _ => &[],
+            };
+            for generator in generators {
+                if let Expr::Name(_) = &generator.target
+                    && let Some(b) = self.locals.get(&range(&generator.target).start)
+                {
+                    self.facts.elements.insert(*b, &generator.iter);
+                }
+            }
+        }
         if !self.calls
             && let Expr::Compare(compare) = expr
         {
@@ -347,6 +378,17 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
                 self.facts
                     .direct_calls
                     .insert(self.model.bindings[b].range.start);
+            }
+            let method = match call.func.as_ref() {
+                Expr::Attribute(a) => Some(a.attr.as_str()),
+                Expr::Name(n) => Some(n.id.as_str()),
+                _ => None,
+            };
+            if let Some((_, position, keyword)) =
+                PACKAGE_READERS.iter().find(|(m, _, _)| Some(*m) == method)
+                && let Some(path @ Expr::Constant(_)) = argument(call, *position, keyword)
+            {
+                self.facts.package_paths.push(path);
             }
             if let Some(kind) = kind {
                 self.facts.submissions.push(SubmitCall {

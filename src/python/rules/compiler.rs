@@ -109,10 +109,22 @@ fn package_path(checker: &mut Checker, call: &ast::ExprCall) {
     } else {
         "kfp 2 raises `ValueError: The output path ... should end with \".yaml\"` for archives"
     };
-    let fix = Fix::new(
-        rule.fix.applicability(),
-        vec![Edit::replace(suffix_range, ".yaml")],
-    );
+    let mut edits = vec![Edit::replace(suffix_range, ".yaml")];
+    // The same file read back by an upload or submit call of this module (`upload_pipeline('p.tar.gz')`) is
+    // renamed with it.
+    if let Expr::Constant(c) = path
+        && let Constant::Str(written) = &c.value
+    {
+        for reader in checker.pipelines.package_paths.clone() {
+            if let Expr::Constant(r) = reader
+                && matches!(&r.value, Constant::Str(read) if read == written)
+                && let Some((read_range, _)) = old_suffix(checker, reader)
+            {
+                edits.push(Edit::replace(read_range, ".yaml"));
+            }
+        }
+    }
+    let fix = Fix::new(rule.fix.applicability(), edits);
     let d = Diagnostic::new(
         rule.code,
         range(path),
