@@ -353,3 +353,21 @@ fn is_pipeline_value(checker: &Checker, expr: &Expr, at: usize) -> bool {
 fn in_pipeline(checker: &Checker, at: usize) -> bool {
     checker.pipelines.pipeline_at(at).is_some()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipeline_names_are_sanitised_like_kfp2() {
+        // kfp 2.17.3: re.sub('-+', '-', re.sub('[^-0-9a-z]+', '-', name.lower())).strip('-')
+        assert_eq!(
+            sanitize_pipeline_name("My Pipeline_v1 name!"),
+            "my-pipeline-v1-name"
+        );
+        assert_eq!(sanitize_pipeline_name("Nightly Report"), "nightly-report");
+        assert_eq!(sanitize_pipeline_name("--a--b--"), "a-b");
+        assert_eq!(sanitize_pipeline_name("echo-2"), "echo-2");
+        assert_eq!(sanitize_pipeline_name("Ünïcode"), "n-code");
+    }
+}

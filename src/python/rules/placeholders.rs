@@ -243,3 +243,20 @@ fn has_implicit_concatenation(checker: &Checker, r: &Range<usize>) -> bool {
         .count()
         > 1
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_argo_variables_only() {
+        let found: Vec<String> = argo_variables(
+            "a {{workflow.uid}} b {{ pod.name }} {{$.pipeline_job_uuid}} {{inputs.parameters.x}} {{x}}",
+        )
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
+        assert_eq!(found, ["workflow.uid", "pod.name", "inputs.parameters.x"]);
+        assert!(argo_variables("{{ unclosed").is_empty());
+    }
+}
