@@ -30,37 +30,105 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, callee: &str) {
     let Some(items) = argument(call, 0, "items").or_else(|| argument(call, 0, "loop_args")) else {
         return;
     };
-    let Expr::Attribute(a) = items else { return };
-    if a.attr.as_str() != "output" {
-        return;
-    }
-    let Some(component) = checker.task_component(&a.value) else {
+    let found = match items {
+        Expr::Attribute(a) if a.attr.as_str() == "output" => {
+            python_output(checker, &a.value).or_else(|| yaml_output(checker, &a.value, None))
+        }
+        Expr::Subscript(s) => match (s.value.as_ref(), str_literal(&s.slice)) {
+            (Expr::Attribute(a), Some(key)) if a.attr.as_str() == "outputs" => {
+                yaml_output(checker, &a.value, Some(&key))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some((component, kind)) = found else {
         return;
     };
-    let Some(def) = checker
+    let d = Diagnostic::new(
+        rule.code,
+        range(items),
+        rule.message_with(&[("name", &component), ("kind", &kind)]),
+    )
+    .with_fix_title(rule.fix_title.clone());
+    checker.report(d);
+}
+
+/// A Python component of this module whose single output is a `str`: (its name, what the output is).
+fn python_output(checker: &Checker, task: &Expr) -> Option<(String, String)> {
+    let component = checker.task_component(task)?;
+    let def = checker
         .defs
         .components
         .iter()
-        .find(|d| d.component.name == component.name)
-    else {
-        return;
-    };
+        .find(|d| d.component.name == component.name)?;
     let returns_str = match def.function.returns.as_deref() {
         Some(Expr::Name(n)) => n.id.as_str() == "str",
         Some(other) => str_literal(other)
             .is_some_and(|t| matches!(t.to_ascii_lowercase().as_str(), "str" | "string" | "json")),
         None => false,
     };
-    if !returns_str {
-        return;
+    returns_str.then(|| (component.name.clone(), "`str`".to_string()))
+}
+
+/// A component loaded from YAML text in this module (`op = components.load_component_from_text(TEXT)`) whose
+/// output (the only one, or `key`) kfp 2 reads as a single value: typed `String` or another parameter type
+/// that is not a list, or untyped (an artifact).
+fn yaml_output(checker: &Checker, task: &Expr, key: Option<&str>) -> Option<(String, String)> {
+    let facts = &checker.pipelines;
+    let call = match task {
+        Expr::Call(c) => c,
+        name => match facts.value_of(&checker.model, checker.scope, name)? {
+            Expr::Call(c) => c,
+            _ => return None,
+        },
+    };
+    let Expr::Name(op) = call.func.as_ref() else {
+        return None;
+    };
+    let Some(Resolved::Binding(b)) =
+        checker.resolve(op.id.as_str(), range(call.func.as_ref()).start)
+    else {
+        return None;
+    };
+    let Expr::Call(loader) = facts.values.get(&b)? else {
+        return None;
+    };
+    if checker.model.qualified_name(0, &loader.func).as_deref()
+        != Some("kfp.components.load_component_from_text")
+    {
+        return None;
     }
-    let d = Diagnostic::new(
-        rule.code,
-        range(items),
-        rule.message_with(&[("name", &component.name)]),
-    )
-    .with_fix_title(rule.fix_title.clone());
-    checker.report(d);
+    let text_expr = argument(loader, 0, "text")?;
+    let text = match str_literal(text_expr) {
+        Some(t) => t,
+        None => str_literal(facts.value_of(&checker.model, 0, text_expr)?)?,
+    };
+    let spec: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
+    let outputs = spec.get("outputs")?.as_sequence()?;
+    let output = match key {
+        None => match outputs.as_slice() {
+            [only] => only,
+            _ => return None,
+        },
+        Some(k) => outputs
+            .iter()
+            .find(|o| o.get("name").and_then(|n| n.as_str()) == Some(k))?,
+    };
+    let kind = match output.get("type") {
+        None => "untyped (artifact)".to_string(),
+        Some(t) => {
+            let t = t.as_str()?;
+            if matches!(t.to_ascii_lowercase().as_str(), "jsonarray" | "list")
+                || t.to_ascii_lowercase().starts_with("list[")
+                || t.to_ascii_lowercase().starts_with("typing.list[")
+            {
+                return None;
+            }
+            format!("`{t}`")
+        }
+    };
+    Some((op.id.to_string(), kind))
 }
 
 /// KFP315: every pipeline body, before the walk.
