@@ -9,6 +9,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Python,
+    /// Shell scripts, Makefiles and CI configuration, scanned for the `dsl-compile` command only.
+    Shell,
 }
 
 impl FileKind {
@@ -16,6 +18,7 @@ impl FileKind {
     pub fn from_path(path: &Path) -> Option<Self> {
         match path.extension().and_then(|e| e.to_str()) {
             Some("py") => Some(FileKind::Python),
+            _ if crate::shell::is_shell_or_ci(path) => Some(FileKind::Shell),
             _ => None,
         }
     }
@@ -67,9 +70,12 @@ pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, ExcludeError> {
 
 const SKIPPED_DIRS: &[&str] = &["__pycache__", "node_modules", "site-packages"];
 
+/// Hidden folders that hold CI configuration (scanned for `dsl-compile`).
+const CI_DIRS: &[&str] = &[".github", ".circleci"];
+
 fn is_skipped_dir(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    (name.starts_with('.') && name.len() > 1 && name != "..")
+    (name.starts_with('.') && name.len() > 1 && name != ".." && !CI_DIRS.contains(&name))
         || SKIPPED_DIRS.contains(&name)
         || path.join("pyvenv.cfg").is_file()
 }

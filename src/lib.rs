@@ -14,6 +14,7 @@ pub mod report;
 pub mod rule_docs;
 pub mod rules;
 pub mod settings;
+pub mod shell;
 pub mod source;
 pub mod write;
 
@@ -72,7 +73,11 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
         Ok(b) => b,
         Err(e) => return error(format!("could not read: {e}"), None, None),
     };
-    if !contains(&bytes, PREFILTER) {
+    let prefilter = match file.kind {
+        FileKind::Python => PREFILTER,
+        FileKind::Shell => shell::PREFILTER,
+    };
+    if !contains(&bytes, prefilter) {
         return Outcome::Skipped;
     }
     let source = match SourceFile::from_bytes(&file.path, bytes.clone()) {
@@ -81,7 +86,64 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
     };
     match file.kind {
         FileKind::Python => process_python(file, settings, source, &bytes, project),
+        FileKind::Shell => process_shell(file, settings, source, &bytes),
     }
+}
+
+/// A shell, Makefile or CI file: one round of fixes is enough (each fix replaces one whole command).
+fn process_shell(
+    file: &DiscoveredFile,
+    settings: &CheckSettings,
+    source: SourceFile,
+    bytes: &[u8],
+) -> Outcome {
+    let diagnostics = shell::check(&source, &settings.selection);
+    let fixed = match settings.fix_mode {
+        FixMode::None => None,
+        _ => fix::apply_fixes(&source.text, &diagnostics, settings.unsafe_fixes),
+    };
+    let Some((text, taken)) = fixed else {
+        return Outcome::Checked(FileReport {
+            source,
+            diagnostics,
+            applied: vec![],
+            change: None,
+        });
+    };
+    let applied = taken
+        .iter()
+        .map(|(offset, d)| fix::AppliedFix {
+            rule: d.rule,
+            applicability: d.applicability().unwrap_or(diagnostic::Applicability::Safe),
+            line: source.line_col(*offset).0,
+            message: d.message.clone(),
+        })
+        .collect();
+    let fixed_source = SourceFile::new(&source.path, text.clone(), source.bom);
+    let remaining = shell::check(&fixed_source, &settings.selection);
+    if settings.fix_mode == FixMode::Apply
+        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&text))
+    {
+        let error = FileError {
+            path: file.path.clone(),
+            message: e.to_string(),
+            offset: None,
+            source: None,
+        };
+        let report = FileReport {
+            source,
+            diagnostics,
+            applied: vec![],
+            change: None,
+        };
+        return Outcome::Partly(report, error);
+    }
+    Outcome::Checked(FileReport {
+        source: fixed_source,
+        diagnostics: remaining,
+        applied,
+        change: Some((source.text.clone(), text)),
+    })
 }
 
 fn process_python(
@@ -175,6 +237,7 @@ fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project 
             let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
             match file.kind {
                 FileKind::Python => python::index(&source, &settings.selection),
+                FileKind::Shell => None,
             }
         })
         .collect();

@@ -9,7 +9,7 @@
 //! each other that way); a module name defined under several roots and not under the importer's own is
 //! ambiguous and resolves to nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -83,6 +83,10 @@ pub struct ModuleComponents {
     pub path: PathBuf,
     pub module: Option<ModulePath>,
     pub components: HashMap<String, Arc<Component>>,
+    /// Every module-level name bound to a component object, v1 function components included: loaded YAML
+    /// components (`op = load_component_from_text(...)`) and kfp 2 components. Pipeline rules use it to tell
+    /// task-creating calls from other calls.
+    pub component_objects: HashSet<String>,
 }
 
 /// Every component defined in the run's files.
@@ -123,6 +127,24 @@ impl Project {
                 .find(|e| e.module.as_ref().map(|m| m.root.as_path()) == root)?,
         };
         chosen.components.get(name)
+    }
+
+    /// Whether `qualified`, imported from a module of the run, is a component object there.
+    pub fn names_component(&self, root: Option<&Path>, qualified: &str) -> bool {
+        let Some((module, name)) = qualified.rsplit_once('.') else {
+            return false;
+        };
+        let Some(entries) = self.by_module.get(module) else {
+            return false;
+        };
+        let chosen = match entries.as_slice() {
+            [only] => Some(only),
+            several => several
+                .iter()
+                .find(|e| e.module.as_ref().map(|m| m.root.as_path()) == root),
+        };
+        chosen
+            .is_some_and(|m| m.components.contains_key(name) || m.component_objects.contains(name))
     }
 
     pub fn is_empty(&self) -> bool {

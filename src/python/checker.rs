@@ -14,12 +14,13 @@ use super::components::{self, ModuleDefs};
 use super::names::{BindingId, BindingKind, Resolved, ScopeId, SemanticModel, range};
 use super::parse::ParsedModule;
 use super::parse::ast::{self, Expr, Stmt};
+use super::pipelines::PipelineFacts;
 use super::rules;
 use super::visit::{self, ScopeBody, Visitor};
 use crate::components::Component;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{Rule, registry};
-use crate::settings::RuleSelection;
+use crate::settings::{KfpVersion, RuleSelection};
 use crate::source::SourceFile;
 
 /// An import statement and where it sits.
@@ -68,6 +69,8 @@ pub struct Checker<'a> {
     pub top_level: Option<&'a Stmt>,
     /// The functions enclosing the current node, innermost last.
     pub functions: Vec<&'a ast::StmtFunctionDef>,
+    /// The module's pipeline functions, the calls that compile or submit them, and assigned values.
+    pub pipelines: PipelineFacts<'a>,
     guard_depth: usize,
     sole_next: bool,
 }
@@ -82,6 +85,11 @@ impl<'a> Checker<'a> {
         registry()
             .get(id)
             .filter(|rule| self.selection.is_enabled(rule))
+    }
+
+    /// The kfp 2 release the migrated code targets (`--target-version`).
+    pub fn target(&self) -> KfpVersion {
+        self.selection.target()
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {
@@ -210,6 +218,7 @@ pub fn check_module<'a>(
 ) -> Vec<Diagnostic> {
     let model = SemanticModel::build_in(&module.body, Some(&ctx.module));
     let defs = components::find(module, &source.text, &model, super::migration(selection));
+    let pipelines = PipelineFacts::collect(&module.body, &model);
     let mut checker = Checker {
         source,
         module,
@@ -231,6 +240,7 @@ pub fn check_module<'a>(
         op_pvolumes: Default::default(),
         top_level: None,
         functions: Vec::new(),
+        pipelines,
         guard_depth: 0,
         sole_next: false,
     };

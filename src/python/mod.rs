@@ -6,6 +6,7 @@ pub mod container_op;
 pub mod edits;
 pub mod names;
 pub mod parse;
+pub mod pipelines;
 pub mod rules;
 pub mod visit;
 
@@ -107,6 +108,7 @@ pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleCom
         path: source.path.clone(),
         module: Some(module_path),
         components,
+        component_objects: pipelines::component_objects(&module.body, &model),
     })
 }
 

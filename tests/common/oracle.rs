@@ -100,6 +100,17 @@ fn pythons() -> &'static Pythons {
     }
 }
 
+/// The python of an oracle venv, to run a script or kfp's command line with it; `None` under the opt-out.
+pub fn python(kfp: Kfp) -> Option<PathBuf> {
+    if skip_requested() {
+        return None;
+    }
+    Some(match kfp {
+        Kfp::V1 => pythons().v1.clone(),
+        Kfp::V2 => pythons().v2.clone(),
+    })
+}
+
 fn str_field(v: &serde_json::Value, key: &str) -> Option<String> {
     v.get(key).and_then(|x| x.as_str()).map(str::to_owned)
 }

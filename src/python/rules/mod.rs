@@ -1,15 +1,22 @@
 //! Python rules. The checker calls one entry point per node kind; each dispatches to the rule families.
 
 pub mod apply_helpers;
+pub mod client;
+pub mod compiler;
 pub mod component_calls;
 pub mod component_factory;
 pub mod component_signature;
 pub mod container_op;
+pub mod control_flow;
 pub mod imports;
 pub mod kubernetes_objects;
 pub mod name_table;
+pub mod pipeline_conf;
+pub mod pipeline_definition;
+pub mod placeholders;
 pub mod pythonic_artifacts;
 pub mod task_settings;
+pub mod vertex;
 pub mod volumes;
 
 use std::ops::Range;
@@ -86,6 +93,9 @@ pub fn check_definitions(checker: &mut Checker) {
             component_factory::check_container_op_component(checker, f);
         }
     }
+    pipeline_definition::check_module(checker);
+    placeholders::check_module(checker);
+    control_flow::check_module(checker);
 }
 
 /// A call, before its callee and arguments are visited. The callee is resolved once for every call rule;
@@ -98,10 +108,17 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     if let Some(component) = checker.component_named(&call.func) {
         component_calls::check_call(checker, call, &component);
     }
+    // Method calls whose receiver is not an import (`param.ignore_type()`, `Compiler().compile(...)`).
+    pipeline_definition::check_call(checker, call, call_range.clone());
+    compiler::check_call(checker, call, call_range.clone());
+    pipeline_conf::check_call(checker, call, call_range.clone());
+    client::check_call(checker, call, call_range.clone());
+    vertex::check_call(checker, call, call_range.clone());
     let Some(callee) = checker.qualified_name(&call.func) else {
         return;
     };
     imports::keyword_renames(checker, call, &callee);
+    control_flow::check_call(checker, call, &callee);
     imports::load_component(checker, call, call_range.clone(), &callee);
     component_factory::check_call(checker, call, call_range.clone(), &callee);
     container_op::check_call(checker, call, call_range.clone(), &callee);
@@ -125,6 +142,7 @@ pub fn check_attribute(
     expr_range: Range<usize>,
 ) {
     task_settings::check_attribute(checker, attribute);
+    client::check_attribute(checker, attribute);
     if attribute.attr.as_str() == "output"
         && let Some(component) = checker.task_component(&attribute.value)
     {
@@ -137,4 +155,6 @@ pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign, stmt_range:
     imports::type_check_flag(checker, assign);
     task_settings::check_assign(checker, assign, stmt_range.clone());
     task_settings::check_image_assign(checker, assign, stmt_range);
+    pipeline_conf::check_assign(checker, assign);
+    vertex::check_assign(checker, assign);
 }

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::{Checker, ImportSite};
 use crate::python::edits::{
-    delete_statement, dotted_name_range, from_import_text, join_statements,
+    delete_statement, dotted_name_range, from_import_text, join_statements, spell_qualified,
 };
 use crate::python::names::{BindingKind, Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
@@ -187,12 +187,29 @@ pub fn check_chain(
                 applicability,
                 vec![Edit::replace(node_range, format!("{head_text}{tail}"))],
             )),
+            // The new name lives in another package than the head (`kfp_tekton.compiler.TektonCompiler` →
+            // `kfp.compiler.Compiler`), or the head's module is itself removed (GCPC 1.x's `aiplatform`):
+            // spell it through an existing import or a new one, so the head's import can go. (Otherwise the
+            // head's own import is what a user rewrites.)
+            _ if top_package(to) != top_package(&head_qualified)
+                || lookup(&head_qualified).is_some_and(|h| h.entry.to.is_none()) =>
+            {
+                spell_qualified(checker, to).map(|(spelled, import)| {
+                    let mut edits = vec![Edit::replace(node_range, spelled)];
+                    edits.extend(import);
+                    Fix::new(applicability, edits)
+                })
+            }
             _ => None,
         }
     } else {
         None
     };
     checker.report(diagnostic.with_fix(fix));
+}
+
+fn top_package(qualified: &str) -> &str {
+    qualified.split('.').next().unwrap_or(qualified)
 }
 
 fn fix_title(hit: &Hit, matched: &str) -> String {
@@ -481,7 +498,18 @@ fn from_import_fix(
                 });
             }
             (Some(Action::Move(m, n)), true) => {
-                let entry = (n.clone(), Some(bound));
+                // A renamed name imported without an alias (`Condition` → `If`) is renamed at every use when
+                // the new name is free; otherwise it keeps its old name as an alias.
+                let renamed_uses = n != &name
+                    && asname.is_none()
+                    && !checker.model.is_bound_anywhere(n)
+                    && binding_of_alias(checker, plan.alias).is_some_and(|b| {
+                        for reference in &checker.model.references[b] {
+                            edits.push(Edit::replace(reference.range.clone(), n.clone()));
+                        }
+                        true
+                    });
+                let entry = (n.clone(), (!renamed_uses).then_some(bound));
                 match moved.iter_mut().find(|(mm, _)| mm == m) {
                     Some((_, list)) => list.push(entry),
                     None => moved.push((m.clone(), vec![entry])),

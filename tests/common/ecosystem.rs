@@ -1,0 +1,106 @@
+//! The ecosystem venvs (`scripts/ecosystem-venvs.sh`): google-cloud-pipeline-components 2.22.0 (with the Vertex
+//! AI SDK) next to kfp 2.17.3, and kfp-tekton 1.9.3 next to kfp 1.8.22. Same opt-out as the oracle:
+//! `KFP_UPGRADE_SKIP_ORACLE=1` outside CI makes [`pythons`] return `None`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+pub struct Pythons {
+    pub gcpc: PathBuf,
+    pub tekton: PathBuf,
+}
+
+fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn skip_requested() -> bool {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    std::env::var("KFP_UPGRADE_SKIP_ORACLE").is_ok_and(|v| v == "1") && !ci
+}
+
+/// Builds the venvs once per process. Panics when they cannot be built.
+pub fn pythons() -> Option<&'static Pythons> {
+    if skip_requested() {
+        eprintln!("ecosystem oracle skipped: KFP_UPGRADE_SKIP_ORACLE=1");
+        return None;
+    }
+    static PYTHONS: OnceLock<Result<Pythons, String>> = OnceLock::new();
+    let result = PYTHONS.get_or_init(|| {
+        let script = manifest_dir().join("scripts/ecosystem-venvs.sh");
+        let out = Command::new("bash")
+            .arg(&script)
+            .arg("--print")
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            return Err(format!(
+                "{} failed: {}{stdout}",
+                script.display(),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        match stdout.lines().collect::<Vec<_>>().as_slice() {
+            [gcpc, tekton] => Ok(Pythons {
+                gcpc: PathBuf::from(gcpc),
+                tekton: PathBuf::from(tekton),
+            }),
+            _ => Err(format!("unexpected output: {stdout}")),
+        }
+    });
+    match result {
+        Ok(p) => Some(p),
+        Err(e) => panic!("ecosystem venvs unavailable: {e}"),
+    }
+}
+
+/// Runs `python -c code`; returns (success, stdout + stderr).
+pub fn run_python(python: &Path, code: &str) -> (bool, String) {
+    let out = Command::new(python)
+        .args(["-W", "ignore", "-c", code])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// Compiles files with `tests/oracle/compile_kfp.py` under `python` (a venv holding kfp `major`); returns the
+/// failures as `file: error`.
+pub fn compile_failures(python: &Path, major: u8, files: &[PathBuf]) -> Vec<String> {
+    let harness = manifest_dir().join("tests/oracle/compile_kfp.py");
+    let out = Command::new(python)
+        .arg(&harness)
+        .arg("--kfp")
+        .arg(major.to_string())
+        .arg("--")
+        .args(files)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "harness failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), files.len(), "{stdout}");
+    lines
+        .iter()
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("harness prints JSON");
+            (!v["ok"].as_bool().unwrap_or(false)).then(|| {
+                format!(
+                    "{}: {}",
+                    v["file"].as_str().unwrap_or("?"),
+                    v["error"].as_str().unwrap_or("failed")
+                )
+            })
+        })
+        .collect()
+}
