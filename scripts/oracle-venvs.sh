@@ -33,49 +33,10 @@ for arg in "$@"; do
     esac
 done
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-target=${CARGO_TARGET_DIR:-$root/target}
-case "$target" in
-    /*) ;;
-    *) target=$PWD/$target ;;
-esac
-oracle=$target/oracle
-python=${KFP_UPGRADE_PYTHON:-python3}
-
-mkdir -p "$oracle"
-exec 9>"$oracle/.lock"
-flock 9
-
-# ensure_venv NAME REQUIREMENT-LINE
-ensure_venv() {
-    local name=$1 req=$2
-    local dir=$oracle/$name
-    local marker=$dir/.kfp-upgrade-ready
-    if [[ -f "$marker" && -x "$dir/bin/python" && "$(cat "$marker")" == "$req" ]]; then
-        return 0
-    fi
-    # We hold the lock, so any leftover temp dir is from a killed build.
-    rm -rf "$dir" "$oracle/.$name.tmp."*
-    local tmp log start
-    tmp=$(mktemp -d "$oracle/.$name.tmp.XXXXXX")
-    log=$tmp.log
-    start=$SECONDS
-    local -a reqs
-    read -r -a reqs <<<"$req"
-    if ! { "$python" -m venv "$tmp" &&
-           "$tmp/bin/python" -m pip install --no-input --disable-pip-version-check \
-               --progress-bar off "${reqs[@]}"; } >"$log" 2>&1; then
-        echo "oracle-venvs.sh: failed to build $name ($req) with $python; last lines of output:" >&2
-        tail -n 40 "$log" >&2
-        rm -rf "$tmp" "$log"
-        exit 1
-    fi
-    chmod 755 "$tmp"
-    printf '%s\n' "$req" >"$tmp/.kfp-upgrade-ready"
-    mv -T "$tmp" "$dir"
-    rm -f "$log"
-    echo "oracle-venvs.sh: built $dir ($req) in $((SECONDS - start))s" >&2
-}
+script=oracle-venvs.sh
+lock=.lock
+# shellcheck source=lib/venvs.sh
+source "$(dirname "$0")/lib/venvs.sh"
 
 ensure_venv kfp1 "kfp==1.8.22"
 ensure_venv kfp2 "kfp==2.17.3 kfp-kubernetes==2.17.3"

@@ -15,40 +15,19 @@ fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn skip_requested() -> bool {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    std::env::var("KFP_UPGRADE_SKIP_ORACLE").is_ok_and(|v| v == "1") && !ci
-}
-
 /// Builds the venvs once per process. Panics when they cannot be built.
 pub fn pythons() -> Option<&'static Pythons> {
-    if skip_requested() {
+    if super::oracle::skip_requested() {
         eprintln!("ecosystem oracle skipped: KFP_UPGRADE_SKIP_ORACLE=1");
         return None;
     }
     static PYTHONS: OnceLock<Result<Pythons, String>> = OnceLock::new();
     let result = PYTHONS.get_or_init(|| {
-        let script = manifest_dir().join("scripts/ecosystem-venvs.sh");
-        let out = Command::new("bash")
-            .arg(&script)
-            .arg("--print")
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        if !out.status.success() {
-            return Err(format!(
-                "{} failed: {}{stdout}",
-                script.display(),
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        match stdout.lines().collect::<Vec<_>>().as_slice() {
-            [gcpc, tekton] => Ok(Pythons {
-                gcpc: PathBuf::from(gcpc),
-                tekton: PathBuf::from(tekton),
-            }),
-            _ => Err(format!("unexpected output: {stdout}")),
-        }
+        let paths = super::oracle::venv_pythons("scripts/ecosystem-venvs.sh", 2)?;
+        Ok(Pythons {
+            gcpc: paths[0].clone(),
+            tekton: paths[1].clone(),
+        })
     });
     match result {
         Ok(p) => Some(p),

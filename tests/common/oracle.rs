@@ -52,47 +52,55 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
-fn skip_requested() -> bool {
+pub fn skip_requested() -> bool {
     std::env::var("KFP_UPGRADE_SKIP_ORACLE").is_ok_and(|v| v == "1") && !in_ci()
 }
 
-/// Runs `scripts/oracle-venvs.sh --print` once per process; the script
-/// serialises concurrent test processes with flock and resolves
-/// `CARGO_TARGET_DIR` itself, so its output is the single source of truth
-/// for the interpreter paths.
+/// Runs a venv script of `scripts/` with `--print` and returns the interpreter paths it prints, one per line.
+/// The scripts serialise concurrent test processes with flock and resolve `CARGO_TARGET_DIR` themselves, so
+/// their output is the single source of truth for the interpreter paths. Build messages (stderr) are shown.
+pub fn venv_pythons(script: &str, expected: usize) -> Result<Vec<PathBuf>, String> {
+    let script = manifest_dir().join(script);
+    let out = Command::new("bash")
+        .arg(&script)
+        .arg("--print")
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(format!(
+            "{} failed ({}):\n{stderr}{stdout}",
+            script.display(),
+            out.status
+        ));
+    }
+    if !stderr.trim().is_empty() {
+        eprint!("{stderr}");
+    }
+    let paths: Vec<PathBuf> = stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(PathBuf::from)
+        .collect();
+    if paths.len() != expected {
+        return Err(format!(
+            "{} --print: expected {expected} python paths, got:\n{stdout}",
+            script.display()
+        ));
+    }
+    Ok(paths)
+}
+
+/// The oracle venvs (`scripts/oracle-venvs.sh`), built once per process.
 fn pythons() -> &'static Pythons {
     static PYTHONS: OnceLock<Result<Pythons, String>> = OnceLock::new();
     let res = PYTHONS.get_or_init(|| {
-        let script = manifest_dir().join("scripts/oracle-venvs.sh");
-        let out = Command::new("bash")
-            .arg(&script)
-            .arg("--print")
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if !out.status.success() {
-            return Err(format!(
-                "{} failed ({}):\n{stderr}{stdout}",
-                script.display(),
-                out.status
-            ));
-        }
-        // Lines such as "built ..." go to stderr; show them once.
-        if !stderr.trim().is_empty() {
-            eprint!("{stderr}");
-        }
-        let lines: Vec<&str> = stdout.lines().filter(|l| !l.trim().is_empty()).collect();
-        match lines.as_slice() {
-            [v1, v2] => Ok(Pythons {
-                v1: PathBuf::from(v1),
-                v2: PathBuf::from(v2),
-            }),
-            _ => Err(format!(
-                "{} --print: expected two python paths, got:\n{stdout}",
-                script.display()
-            )),
-        }
+        let paths = venv_pythons("scripts/oracle-venvs.sh", 2)?;
+        Ok(Pythons {
+            v1: paths[0].clone(),
+            v2: paths[1].clone(),
+        })
     });
     match res {
         Ok(p) => p,
