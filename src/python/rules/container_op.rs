@@ -78,21 +78,8 @@ pub fn check_factories(checker: &mut Checker) {
             continue;
         };
         let function = def.function;
-        let own: Vec<String> = parameters(function)
-            .map(|a| a.def.arg.to_string())
-            .collect();
         let params: Vec<&ast::ArgWithDefault> = parameters(function).collect();
-        let conflict = type_conflict(checker, function.name.as_str(), &params);
-        let spec = match conflict {
-            Some(why) => Err(why),
-            None => translate(checker, op, |n| {
-                if own.iter().any(|p| p == n.id.as_str()) {
-                    NameUse::Param("str".into())
-                } else {
-                    module_level(checker, n)
-                }
-            }),
-        };
+        let spec = translate_definition(checker, function.name.as_str(), &params, op, 0);
         let fix = spec
             .as_ref()
             .ok()
@@ -144,17 +131,7 @@ pub fn check_subclasses(checker: &mut Checker) {
             continue;
         };
         let params: Vec<&ast::ArgWithDefault> = parameters(init).skip(1).collect();
-        let names: Vec<String> = params.iter().map(|a| a.def.arg.to_string()).collect();
-        let spec = match type_conflict(checker, class.name.as_str(), &params) {
-            Some(why) => Err(why),
-            None => translate_op(checker, op, skip, |n| {
-                if names.iter().any(|p| p == n.id.as_str()) {
-                    NameUse::Param("str".into())
-                } else {
-                    module_level(checker, n)
-                }
-            }),
-        };
+        let spec = translate_definition(checker, class.name.as_str(), &params, op, skip);
         let fix = spec
             .as_ref()
             .ok()
@@ -308,6 +285,27 @@ fn report(
     .with_fix_title(rule.fix_title.clone())
     .with_fix(fix);
     checker.report(d);
+}
+
+/// Translates the op of a definition (factory or subclass) whose own parameters are the component's: they stay
+/// as they are, other names must be module-level. Callers passing a parameter different types is a failure.
+fn translate_definition<'a>(
+    checker: &Checker,
+    name: &str,
+    params: &[&ast::ArgWithDefault],
+    op: &'a ast::ExprCall,
+    skip: usize,
+) -> Result<Spec<'a>, String> {
+    if let Some(why) = type_conflict(checker, name, params) {
+        return Err(why);
+    }
+    translate_op(checker, op, skip, |n| {
+        if params.iter().any(|p| p.def.arg.as_str() == n.id.as_str()) {
+            NameUse::Param("str".into())
+        } else {
+            module_level(checker, n)
+        }
+    })
 }
 
 /// A name that is usable inside a module-level function as written, or nothing.
