@@ -49,11 +49,16 @@ pub fn apply_fixes<'d>(
             {
                 continue 'next;
             }
-            // Touching ranges count as overlapping: two inserts at one offset have no defined order.
-            if taken_ranges
-                .iter()
-                .any(|r| edit.range.start <= r.end && r.start <= edit.range.end)
-            {
+            // Touching ranges count as overlapping (an insert next to a replacement has no defined side),
+            // except two pure insertions at one offset: they stack in the order the fixes are taken, so fixes
+            // that each add code at the same place (one module-level component per inline `ContainerOp`)
+            // apply in one round instead of one round each.
+            let stacked_insert = |r: &std::ops::Range<usize>| {
+                edit.range.is_empty() && r.is_empty() && edit.range.start == r.start
+            };
+            if taken_ranges.iter().any(|r| {
+                edit.range.start <= r.end && r.start <= edit.range.end && !stacked_insert(r)
+            }) {
                 continue 'next;
             }
         }
@@ -64,10 +69,17 @@ pub fn apply_fixes<'d>(
     if taken.is_empty() {
         return None;
     }
-    let mut edits: Vec<&crate::diagnostic::Edit> = taken
+    let mut edits: Vec<&crate::diagnostic::Edit> = Vec::new();
+    for edit in taken
         .iter()
         .flat_map(|(_, d)| d.fix.iter().flat_map(|f| &f.edits))
-        .collect();
+    {
+        // Two fixes adding the same import at the same place add it once.
+        if !edits.contains(&edit) {
+            edits.push(edit);
+        }
+    }
+    // Stable: stacked insertions keep the order their fixes were taken in.
     edits.sort_by_key(|e| (e.range.start, e.range.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -107,6 +119,35 @@ mod tests {
         let (out, taken) = apply_fixes(text, &ds, false).unwrap();
         assert_eq!(out, "XcdZf");
         assert_eq!(taken.len(), 2);
+    }
+
+    fn insert(at: usize, content: &str) -> Diagnostic {
+        Diagnostic::new("KFP201", at..at, "m").with_fix(Some(Fix::new(
+            Applicability::Safe,
+            vec![Edit::insert(at, content)],
+        )))
+    }
+
+    #[test]
+    fn insertions_at_one_offset_stack_in_order_and_identical_ones_apply_once() {
+        let ds = vec![
+            insert(1, "A"),
+            insert(1, "B"),
+            insert(1, "B"),
+            insert(1, "C"),
+        ];
+        let (out, taken) = apply_fixes("xy", &ds, false).unwrap();
+        assert_eq!(out, "xABCy");
+        assert_eq!(taken.len(), 4);
+    }
+
+    #[test]
+    fn an_insertion_touching_a_replacement_waits() {
+        let ds = vec![diag(1..2, "Y", Applicability::Safe), insert(1, "A")];
+        let (out, taken) = apply_fixes("xyz", &ds, false).unwrap();
+        // The insertion comes first (smaller span); the replacement is left for the next round.
+        assert_eq!(out, "xAyz");
+        assert_eq!(taken.len(), 1);
     }
 
     #[test]
