@@ -157,3 +157,29 @@ fn many_insertions_at_one_place_converge() {
     assert_eq!(fixed.matches("@dsl.container_component").count(), 150);
     assert!(!fixed.contains("ContainerOp("), "{fixed}");
 }
+
+/// Fuzzing regressions (`fuzz/README.md`): every input in tests/fixtures/fuzz is checked and fixed without a
+/// panic (exit code 101), and a second fix changes nothing.
+#[test]
+fn fuzz_fixtures_never_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let p = Project::new();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        p.write(&name, std::fs::read(&path).unwrap());
+        let o = p.run(&["check", "--fix", "--unsafe-fixes", &name]);
+        assert!(
+            matches!(o.status.code(), Some(0..=2)),
+            "{name}: {:?}\n{}",
+            o.status,
+            stderr(&o)
+        );
+        let once = p.read(&name);
+        p.run(&["check", "--fix", "--unsafe-fixes", &name]);
+        assert_eq!(p.read(&name), once, "{name}: fixing again changed it");
+        seen += 1;
+    }
+    assert!(seen > 0, "no fixtures in {}", dir.display());
+}
