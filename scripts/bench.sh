@@ -59,7 +59,7 @@ for kind in mixed dense hook; do
     printf '| %s | %s | %s | %s | %.2f |\n' "$kind" "$files" "$ours" "$theirs" "$ratio"
 done
 
-rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
+rss() { { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null || true; } | tail -1; }
 ours_rss=$(rss "$bin" check --output-format concise "$bench/huge")
 theirs_rss=$(rss "$ruff" check --no-cache --select AIR,UP "$bench/huge")
 echo
