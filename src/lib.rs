@@ -17,6 +17,7 @@ pub mod settings;
 pub mod shell;
 pub mod source;
 pub mod write;
+pub mod yaml;
 
 use std::io::Write;
 
@@ -73,11 +74,13 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
         Ok(b) => b,
         Err(e) => return error(format!("could not read: {e}"), None, None),
     };
-    let prefilter = match file.kind {
-        FileKind::Python => PREFILTER,
-        FileKind::Shell => shell::PREFILTER,
+    let worth_reading = match file.kind {
+        FileKind::Python => contains(&bytes, PREFILTER),
+        FileKind::Shell => contains(&bytes, shell::PREFILTER),
+        FileKind::Yaml => yaml::is_candidate(&bytes),
+        FileKind::Archive => return process_archive(file, settings),
     };
-    if !contains(&bytes, prefilter) {
+    if !worth_reading {
         return Outcome::Skipped;
     }
     let source = match SourceFile::from_bytes(&file.path, bytes.clone()) {
@@ -87,7 +90,92 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
     match file.kind {
         FileKind::Python => process_python(file, settings, source, &bytes, project),
         FileKind::Shell => process_shell(file, settings, source, &bytes),
+        FileKind::Yaml => process_yaml(file, settings, source, &bytes),
+        FileKind::Archive => Outcome::Skipped,
     }
+}
+
+/// A pipeline package: one file-level diagnostic, the file is never opened.
+fn process_archive(file: &DiscoveredFile, settings: &CheckSettings) -> Outcome {
+    let diagnostics = yaml::archive(&settings.selection);
+    if diagnostics.is_empty() {
+        return Outcome::Skipped;
+    }
+    Outcome::Checked(FileReport {
+        source: SourceFile::new(&file.path, String::new(), false),
+        diagnostics,
+        applied: vec![],
+        change: None,
+    })
+}
+
+/// A YAML or JSON file: a v1 component spec or a compiled artefact; anything else is left alone.
+fn process_yaml(
+    file: &DiscoveredFile,
+    settings: &CheckSettings,
+    source: SourceFile,
+    bytes: &[u8],
+) -> Outcome {
+    let failed = |e: yaml::YamlError, source: SourceFile| {
+        Outcome::Failed(FileError {
+            path: file.path.clone(),
+            message: e.message,
+            offset: Some(e.offset),
+            source: Some(source),
+        })
+    };
+    if settings.fix_mode == FixMode::None {
+        return match yaml::check(&source, &settings.selection) {
+            Ok(diagnostics) => Outcome::Checked(FileReport {
+                source,
+                diagnostics,
+                applied: vec![],
+                change: None,
+            }),
+            Err(e) => failed(e, source),
+        };
+    }
+    let (text, taken) = match yaml::fix(&source, &settings.selection, settings.unsafe_fixes) {
+        Ok(r) => r,
+        Err(e) => return failed(e, source),
+    };
+    let fixed_source = SourceFile::new(&source.path, text.clone(), source.bom);
+    let remaining = yaml::check(&fixed_source, &settings.selection).unwrap_or_default();
+    let applied = taken
+        .iter()
+        .map(|(_, d)| fix::AppliedFix {
+            rule: d.rule,
+            applicability: d.applicability().unwrap_or(diagnostic::Applicability::Safe),
+            line: source.line_col(d.range.start.min(source.text.len())).0,
+            message: d.message.clone(),
+        })
+        .collect();
+    let changed = text != source.text;
+    if changed
+        && settings.fix_mode == FixMode::Apply
+        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&text))
+    {
+        let error = FileError {
+            path: file.path.clone(),
+            message: e.to_string(),
+            offset: None,
+            source: None,
+        };
+        let diagnostics = yaml::check(&source, &settings.selection).unwrap_or_default();
+        let report = FileReport {
+            source,
+            diagnostics,
+            applied: vec![],
+            change: None,
+        };
+        return Outcome::Partly(report, error);
+    }
+    Outcome::Checked(FileReport {
+        source: fixed_source,
+        diagnostics: remaining,
+        applied,
+        change: changed.then(|| (source.text.clone(), text)),
+    })
 }
 
 /// A shell, Makefile or CI file: one round of fixes is enough (each fix replaces one whole command).
@@ -237,7 +325,7 @@ fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project 
             let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
             match file.kind {
                 FileKind::Python => python::index(&source, &settings.selection),
-                FileKind::Shell => None,
+                FileKind::Shell | FileKind::Yaml | FileKind::Archive => None,
             }
         })
         .collect();

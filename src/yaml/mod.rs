@@ -1,0 +1,136 @@
+//! YAML files: v1 component specs (KFP5xx) and compiled pipeline artefacts (KFP6xx).
+//!
+//! A `.yaml`/`.yml` file is classified by what it holds, not by its name: a v1 component spec (top-level
+//! `implementation:`, kfp 2's own discriminator), a v1-compiled Argo Workflow, a v1 v2-namespace PipelineJob
+//! (JSON is YAML), kfp 2 IR (left alone) or anything else (left alone, silently). Positions come from
+//! `spans` (libyaml's event marks), the typed spec from `model` (`serde_yaml`), the rules are in `rules`.
+
+pub mod model;
+pub mod rules;
+pub mod spans;
+
+use crate::diagnostic::Diagnostic;
+use crate::settings::RuleSelection;
+use crate::source::SourceFile;
+
+pub use spans::YamlError;
+
+/// Bytes a YAML or JSON file must contain to be worth parsing: a component's `implementation`, an Argo
+/// workflow's `argoproj.io` or a v2-namespace job's `pipelineSpec`. Other YAML (CI, Helm, Kubernetes
+/// manifests) is never parsed, so its syntax is never judged.
+pub const MARKERS: &[&[u8]] = &[b"implementation", b"argoproj.io", b"pipelineSpec"];
+
+/// What a YAML document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A v1 component spec (`implementation:` at the top level).
+    Component,
+    /// A workflow compiled by kfp 1's Argo compiler.
+    ArgoWorkflow,
+    /// A PipelineJob compiled by kfp 1.8's `kfp.v2.compiler` (`pipelineSpec` + `runtimeConfig`).
+    V2NamespaceJob,
+    /// kfp 2 IR: already migrated.
+    V2Ir,
+    Other,
+}
+
+/// Classifies a parsed document.
+pub fn classify(root: &spans::Node) -> Kind {
+    if !root.is_mapping() {
+        return Kind::Other;
+    }
+    if root.get("implementation").is_some() {
+        return Kind::Component;
+    }
+    let argo = root
+        .get("apiVersion")
+        .and_then(spans::Node::as_str)
+        .is_some_and(|v| v.starts_with("argoproj.io/"));
+    if argo && root.get("kind").and_then(spans::Node::as_str) == Some("Workflow") {
+        return Kind::ArgoWorkflow;
+    }
+    if root.get("pipelineSpec").is_some() {
+        return Kind::V2NamespaceJob;
+    }
+    if root.get("pipelineInfo").is_some() && root.get("deploymentSpec").is_some() {
+        return Kind::V2Ir;
+    }
+    Kind::Other
+}
+
+/// Whether a file is worth parsing.
+pub fn is_candidate(bytes: &[u8]) -> bool {
+    MARKERS
+        .iter()
+        .any(|m| bytes.windows(m.len()).any(|w| w == *m))
+}
+
+/// Checks one YAML (or JSON) file. Broken YAML is an error with its position.
+pub fn check(source: &SourceFile, selection: &RuleSelection) -> Result<Vec<Diagnostic>, YamlError> {
+    let documents = spans::parse(&source.text)?;
+    let mut diagnostics = Vec::new();
+    // Only the first document decides what a file is (IR has a second, platform document).
+    if let Some(root) = documents.first() {
+        match classify(root) {
+            Kind::Component => {
+                let spec: model::ComponentSpec =
+                    serde_yaml::from_str(&source.text).map_err(|e| YamlError {
+                        message: format!("invalid v1 component spec: {e}"),
+                        offset: e.location().map_or(root.range.start, |l| l.index()),
+                    })?;
+                rules::component(source, root, &spec, selection, &mut diagnostics);
+            }
+            kind @ (Kind::ArgoWorkflow | Kind::V2NamespaceJob) => {
+                rules::compiled_artefact(root, kind, selection, &mut diagnostics);
+            }
+            Kind::V2Ir | Kind::Other => {}
+        }
+    }
+    diagnostics.retain(|d| !suppressed(source, d));
+    diagnostics.sort_by_key(|d| (d.range.start, d.rule));
+    Ok(diagnostics)
+}
+
+/// `# noqa` / `# noqa: KFP501` on the line a diagnostic starts on.
+fn suppressed(source: &SourceFile, d: &Diagnostic) -> bool {
+    let line = &source.text[source.line_range(d.range.start)];
+    let Some(at) = line.find("# noqa") else {
+        return false;
+    };
+    crate::noqa::parse_noqa(&line[at..]).is_some_and(|n| {
+        n.codes.is_empty() || n.codes.iter().any(|c| d.rule.starts_with(c.as_str()))
+    })
+}
+
+/// Fixes a YAML file to a fixed point (a few rounds at most); a round whose result is not valid YAML is
+/// dropped. Returns the text and the rules applied.
+pub fn fix(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    unsafe_fixes: bool,
+) -> Result<(String, Vec<(usize, Diagnostic)>), YamlError> {
+    let mut text = source.text.clone();
+    let mut applied = Vec::new();
+    for _ in 0..8 {
+        let current = SourceFile::new(&source.path, text.clone(), source.bom);
+        let diagnostics = check(&current, selection)?;
+        let Some((next, taken)) = crate::fix::apply_fixes(&text, &diagnostics, unsafe_fixes) else {
+            break;
+        };
+        if spans::parse(&next).is_err() {
+            break;
+        }
+        applied.extend(taken.into_iter().map(|(at, d)| (at, d.clone())));
+        if next == text {
+            break;
+        }
+        text = next;
+    }
+    Ok((text, applied))
+}
+
+/// A file-level diagnostic for a compiled pipeline package (`.tar.gz`, `.tgz`, `.zip`): such files are never
+/// read.
+pub fn archive(selection: &RuleSelection) -> Vec<Diagnostic> {
+    rules::archive(selection)
+}
