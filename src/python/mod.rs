@@ -9,6 +9,7 @@ pub mod parse;
 pub mod pipelines;
 pub mod rules;
 pub mod visit;
+pub mod yaml_loads;
 
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::fix::{AppliedFix, apply_fixes};
@@ -57,6 +58,35 @@ pub(crate) fn migration(selection: &RuleSelection) -> Option<Applicability> {
 /// automatic fix (comments inside the call, a taken `dsl` name) or is display-only keeps its callers' v1
 /// names. The same holds for the pythonic-artifact rewrite (KFP116).
 pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleComponents> {
+    index_with(source, selection, &|path| {
+        std::fs::read_to_string(path).ok()
+    })
+}
+
+/// Reads a component spec a module loads by path: relative to the module's file, then to the directory its
+/// imports start from (the run's root for scripts), then as written.
+fn resolve_spec(
+    source: &SourceFile,
+    module: &ModulePath,
+    path: &str,
+    read: &dyn Fn(&std::path::Path) -> Option<String>,
+) -> Option<String> {
+    let written = std::path::Path::new(path);
+    let beside = source.path.parent().map(|d| d.join(written));
+    let from_root = Some(module.root.join(written));
+    [beside, from_root, Some(written.to_path_buf())]
+        .into_iter()
+        .flatten()
+        .find_map(|p| read(&p))
+}
+
+/// `index` with the way files are read given: YAML component specs loaded with a literal path are read with
+/// `read`.
+pub fn index_with(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    read: &dyn Fn(&std::path::Path) -> Option<String>,
+) -> Option<ModuleComponents> {
     let module_path = ModulePath::of(&source.path);
     let module = parse::parse_module(&source.text).ok()?;
     let model = names::SemanticModel::build_in(&module.body, Some(&module_path));
@@ -103,6 +133,15 @@ pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleCom
             }
         }
         components.insert(component.name.clone(), std::sync::Arc::new(component));
+    }
+    for (binding, spec) in yaml_loads::find(&module.body, &model) {
+        let text = match spec {
+            yaml_loads::Spec::File(path) => resolve_spec(source, &module_path, &path, read),
+            yaml_loads::Spec::Text(text) => Some(text),
+        };
+        if let Some(c) = text.and_then(|t| crate::yaml::interface::component(&binding, &t)) {
+            components.insert(binding, std::sync::Arc::new(c));
+        }
     }
     Some(ModuleComponents {
         path: source.path.clone(),

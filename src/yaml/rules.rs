@@ -302,6 +302,33 @@ pub fn component(
     }
 }
 
+/// The names of inputs kfp 2 loads as artifacts but that the placeholders read only by value (KFP501 makes
+/// them parameters).
+pub fn inputs_read_by_value_only(root: &Node) -> Vec<String> {
+    let mut placeholders = Placeholders::default();
+    if let Some(c) = root.get("implementation").and_then(|i| i.get("container")) {
+        for key in ["command", "args"] {
+            if let Some(n) = c.get(key) {
+                placeholders.visit(n);
+            }
+        }
+    }
+    ports(root, "inputs")
+        .iter()
+        .filter(|p| p.v2_type() == V2Type::Artifact)
+        .filter(|p| {
+            let uses: Vec<Use> = placeholders
+                .uses
+                .iter()
+                .filter(|u| u.name == p.name && !matches!(u.kind, Use::OutputPath | Use::OutputUri))
+                .map(|u| u.kind)
+                .collect();
+            !uses.is_empty() && uses.iter().all(|u| *u == Use::InputValue)
+        })
+        .map(|p| p.name.to_string())
+        .collect()
+}
+
 /// KFP501: an input kfp 2 loads as an artifact, read with `{inputValue: ...}`.
 fn input_value_artifact(
     source: &SourceFile,
