@@ -28,6 +28,15 @@ pub enum Command {
     },
     /// List every rule with its fix availability.
     Rules,
+    /// Convert a v1 component spec (component.yaml) to a kfp 2 Python module with a
+    /// `@dsl.container_component`.
+    Convert {
+        /// The v1 component YAML file.
+        file: PathBuf,
+        /// Where to write the module (default: the YAML's path with `.py`; `-` for stdout).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

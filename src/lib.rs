@@ -336,6 +336,50 @@ fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project 
     project
 }
 
+/// `kfp-upgrade convert FILE [-o OUT]`: writes the kfp 2 Python module for a v1 component spec.
+pub fn convert_file(
+    file: &std::path::Path,
+    output: Option<&std::path::Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let text = match std::fs::read(file)
+        .map_err(|e| e.to_string())
+        .and_then(|b| SourceFile::from_bytes(file, b).map_err(|e| e.to_string()))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(err, "error: {}: {e}", file.display())?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let module = match yaml::convert::to_python(&text.text) {
+        Ok(m) => m,
+        Err(e) => {
+            let at = match &e {
+                yaml::convert::ConvertError::Yaml(y) => {
+                    let (line, column) = text.line_col(y.offset.min(text.text.len()));
+                    format!(":{line}:{column}")
+                }
+                _ => String::new(),
+            };
+            writeln!(err, "error: {}{at}: {e}", file.display())?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let target = output.map_or_else(|| file.with_extension("py"), std::path::Path::to_path_buf);
+    if target.as_os_str() == "-" {
+        out.write_all(module.as_bytes())?;
+        return Ok(ExitStatus::Clean);
+    }
+    if let Err(e) = std::fs::write(&target, module) {
+        writeln!(err, "error: {}: {e}", target.display())?;
+        return Ok(ExitStatus::Error);
+    }
+    writeln!(out, "Wrote {}", target.display())?;
+    Ok(ExitStatus::Clean)
+}
+
 /// Checks (and fixes) the files `settings` names, then reports. Returns the exit status.
 pub fn run_check(
     settings: &CheckSettings,

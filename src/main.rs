@@ -37,6 +37,9 @@ fn main() -> ExitCode {
             }
             Err(e) => Err(e),
         },
+        Command::Convert { file, output } => {
+            kfp_upgrade::convert_file(&file, output.as_deref(), &mut out, &mut err)
+        }
         Command::Check(args) => {
             let settings = CheckSettings {
                 paths: if args.paths.is_empty() {

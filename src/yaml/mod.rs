@@ -5,6 +5,7 @@
 //! (JSON is YAML), kfp 2 IR (left alone) or anything else (left alone, silently). Positions come from
 //! `spans` (libyaml's event marks), the typed spec from `model` (`serde_yaml`), the rules are in `rules`.
 
+pub mod convert;
 pub mod interface;
 pub mod model;
 pub mod rules;
