@@ -295,7 +295,7 @@ fn oracle_after_examples_compile_under_kfp2() {
 /// a task is created (KFP503's `fileOutputs` break silently: its `before` compiles).
 const YAML_V2_ERRORS: &[(&str, &str)] = &[
     ("KFP501", "cannot be paired with InputValuePlaceholder"),
-    ("KFP502", "cannot be paired with InputPathPlaceholder"),
+    ("KFP502", "cannot be paired with"),
     ("KFP504", "Container implementation not found"),
     (
         "KFP505",

@@ -61,10 +61,6 @@ fn convert(spec: &Path) -> (bool, String, String) {
 fn specs_needing_a_human_are_refused_with_the_reason() {
     let dir = manifest().join("examples/yaml_components/components");
     for (file, reason) in [
-        (
-            "count_chars.yaml",
-            "`inputPath` on the parameter input `text`",
-        ),
         ("gpu_flag.yaml", "not `isPresent`"),
         ("train_graph.yaml", "graph components"),
     ] {

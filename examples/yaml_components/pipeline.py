@@ -10,6 +10,8 @@ train_op = components.load_component_from_file(
     os.path.join(os.path.dirname(__file__), 'components/train.yaml'))
 export_op = components.load_component(
     filename=os.path.join(os.path.dirname(__file__), 'components/export.yaml'))
+count_op = components.load_component_from_file(
+    os.path.join(os.path.dirname(__file__), 'components/count_chars.yaml'))
 show_op = components.load_component_from_text("""
 name: Show
 inputs:
@@ -31,6 +33,7 @@ def yaml_pipeline(message: str = 'hello'):
     train = train_op(data.outputs['blob'], 3)
     shown = show_op(train.outputs['Model'], train.outputs['Accuracy'])
     export_op('gs://my-bucket/reports', 'my-project', shown.outputs['Output'])
+    count_op(shown.outputs['Output'])
 
 
 if __name__ == '__main__':

@@ -207,6 +207,20 @@ pub fn component(
         input_value_artifact(source, rule, &inputs, &placeholders, out);
     }
     if let Some(rule) = enabled("KFP502", selection) {
+        let on_parameters: Vec<&Usage> = placeholders
+            .uses
+            .iter()
+            .filter(|u| u.kind == Use::InputPath)
+            .filter(|u| {
+                inputs
+                    .iter()
+                    .find(|p| p.name == u.name)
+                    .is_some_and(|p| matches!(p.v2_type(), V2Type::Parameter(_)))
+            })
+            .collect();
+        let fix = container
+            .filter(|_| !on_parameters.is_empty())
+            .and_then(|c| value_file_fix(source, c, &on_parameters));
         for usage in &placeholders.uses {
             let (ports, what) = match usage.kind {
                 Use::InputPath | Use::InputUri => (&inputs, "input"),
@@ -230,7 +244,7 @@ pub fn component(
                 }
                 _ => "; only artifacts have URIs in kfp 2",
             };
-            out.push(diagnostic(
+            let d = diagnostic(
                 rule,
                 usage.node.range.clone(),
                 &[
@@ -240,7 +254,13 @@ pub fn component(
                     ("type", t),
                     ("details", details),
                 ],
-            ));
+            );
+            let fix = if usage.kind == Use::InputPath {
+                fix.clone()
+            } else {
+                None
+            };
+            out.push(d.with_fix(fix));
         }
     }
     if let Some(rule) = enabled("KFP503", selection)
@@ -452,33 +472,11 @@ fn file_outputs_fix(
         paths.push(v.as_str()?.to_string());
     }
     let command = container.get("command")?;
-    let first = command.items().first()?;
     let script = crate::python::container_op::copy_outputs_script(&paths);
     let quoted = format!("'{}'", script.replace('\'', "''"));
     let mut words = vec!["sh".to_string(), "-c".to_string(), quoted];
     words.extend(names.iter().map(|n| format!("{{outputPath: {n}}}")));
-    let nl = source.line_ending();
-    let insert = match &command.value {
-        Value::Sequence { flow: true, .. } => {
-            Edit::insert(first.range.start, format!("{}, ", words.join(", ")))
-        }
-        Value::Sequence { flow: false, .. } => {
-            let start = line_start(text, first.range.start);
-            let prefix = &text[start..first.range.start];
-            // `- item` lines: repeat the dash and its indentation.
-            if !prefix.trim_end().ends_with('-')
-                || !prefix.trim_end().trim_start_matches(' ').eq("-")
-            {
-                return None;
-            }
-            let mut lines = String::new();
-            for w in &words {
-                lines.push_str(&format!("{prefix}{w}{nl}"));
-            }
-            Edit::insert(start, lines)
-        }
-        _ => return None,
-    };
+    let insert = prepend_to_command(source, command, &words)?;
     // Delete the whole `fileOutputs:` entry, its lines included.
     let key_line = line_start(text, key.range.start);
     if !text[key_line..key.range.start].trim().is_empty() {
@@ -487,6 +485,99 @@ fn file_outputs_fix(
     let end = line_end(text, value.range.end.max(key.range.end).saturating_sub(1));
     let delete = Edit::delete(key_line..end);
     Some(Fix::new(Applicability::Unsafe, vec![insert, delete]))
+}
+
+/// An edit that puts `words` in front of a container's `command` (a flow or block sequence).
+fn prepend_to_command(source: &SourceFile, command: &Node, words: &[String]) -> Option<Edit> {
+    let text = &source.text;
+    let first = command.items().first()?;
+    let nl = source.line_ending();
+    match &command.value {
+        Value::Sequence { flow: true, .. } => Some(Edit::insert(
+            first.range.start,
+            format!("{}, ", words.join(", ")),
+        )),
+        Value::Sequence { flow: false, .. } => {
+            let start = line_start(text, first.range.start);
+            let prefix = &text[start..first.range.start];
+            // `- item` lines: repeat the dash and its indentation.
+            if prefix.trim_start_matches(' ') != "- " {
+                return None;
+            }
+            let mut lines = String::new();
+            for w in words {
+                lines.push_str(&format!("{prefix}{w}{nl}"));
+            }
+            Some(Edit::insert(start, lines))
+        }
+        _ => None,
+    }
+}
+
+/// The `sh -c` script that writes each value (the script's first arguments) to a temporary file and runs
+/// the program with each `marker(i)` argument replaced by the i-th file's path: what kfp 1 did for
+/// `{inputPath: ...}` on a parameter.
+fn value_files_script(n: usize) -> String {
+    let mut script = String::new();
+    for i in 0..n {
+        script.push_str(&format!(
+            "f{i}=$(mktemp) && printf %s \"${i}\" > \"$f{i}\" && "
+        ));
+    }
+    if n > 1 {
+        script.push_str(&format!("shift {} && ", n - 1));
+    }
+    script.push_str("n=$# && i=0 && while [ \"$i\" -lt \"$n\" ]; do a=$1; shift; case $a in");
+    for i in 0..n {
+        script.push_str(&format!(" {}) a=$f{i};;", value_file_marker(i)));
+    }
+    script.push_str(" esac; set -- \"$@\" \"$a\"; i=$((i+1)); done; exec \"$@\"");
+    script
+}
+
+fn value_file_marker(i: usize) -> String {
+    format!("__kfp_value_file_{i}__")
+}
+
+/// KFP502's fix for `{inputPath: X}` on parameters: pass the values with `inputValue` to a wrapper that writes
+/// them to files, and put a marker the wrapper replaces with the file's path where each placeholder was.
+/// Only for placeholders that are whole command-line elements of a block or flow `command`/`args`.
+fn value_file_fix(source: &SourceFile, container: &Node, usages: &[&Usage]) -> Option<Fix> {
+    let command = container.get("command")?;
+    let top_level: Vec<Range<usize>> = ["command", "args"]
+        .iter()
+        .filter_map(|k| container.get(k))
+        .flat_map(|n| n.items().iter().map(|i| i.range.clone()))
+        .collect();
+    let mut names: Vec<&str> = Vec::new();
+    let mut edits = Vec::new();
+    for u in usages {
+        if !top_level.contains(&u.node.range) {
+            return None;
+        }
+        let i = match names.iter().position(|n| *n == u.name) {
+            Some(i) => i,
+            None => {
+                names.push(&u.name);
+                names.len() - 1
+            }
+        };
+        edits.push(Edit::replace(u.node.range.clone(), value_file_marker(i)));
+    }
+    let script = value_files_script(names.len());
+    let mut words = vec![
+        "sh".to_string(),
+        "-c".to_string(),
+        format!("'{}'", script.replace('\'', "''")),
+    ];
+    words.extend(names.iter().map(|n| format!("{{inputValue: {n}}}")));
+    let insert = prepend_to_command(source, command, &words)?;
+    // The first placeholder may be the command's first item: the insert goes before it.
+    if edits.iter().any(|e| e.range.start == insert.range.start) {
+        return None;
+    }
+    edits.push(insert);
+    Some(Fix::new(Applicability::Unsafe, edits))
 }
 
 /// KFP601 for a compiled pipeline document.
