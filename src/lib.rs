@@ -41,9 +41,9 @@ pub enum ExitStatus {
 const PREFILTER: &[u8] = b"kfp";
 
 /// Bytes a Python file that defines components contains (`create_component_from_func`,
-/// `func_to_container_op`, `dsl.component`, a `ContainerOp` factory): only such files are indexed before the
-/// check.
-const COMPONENT_MARKERS: &[&[u8]] = &[b"component", b"ContainerOp"];
+/// `func_to_container_op`, `dsl.component`, a `ContainerOp` factory) or compiles a pipeline (KFP601 names
+/// the source of a committed compiled file): only such files are indexed before the check.
+const COMPONENT_MARKERS: &[&[u8]] = &[b"component", b"ContainerOp", b"compile"];
 
 /// Parsing and checking recurse over the syntax tree; deeply nested code needs more than the default stack.
 const WORKER_STACK: usize = 256 << 20;
@@ -78,7 +78,7 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
         FileKind::Python => contains(&bytes, PREFILTER),
         FileKind::Shell => contains(&bytes, shell::PREFILTER),
         FileKind::Yaml => yaml::is_candidate(&bytes),
-        FileKind::Archive => return process_archive(file, settings),
+        FileKind::Archive => return process_archive(file, settings, project),
     };
     if !worth_reading {
         return Outcome::Skipped;
@@ -90,14 +90,14 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
     match file.kind {
         FileKind::Python => process_python(file, settings, source, &bytes, project),
         FileKind::Shell => process_shell(file, settings, source, &bytes),
-        FileKind::Yaml => process_yaml(file, settings, source, &bytes),
+        FileKind::Yaml => process_yaml(file, settings, source, &bytes, project),
         FileKind::Archive => Outcome::Skipped,
     }
 }
 
 /// A pipeline package: one file-level diagnostic, the file is never opened.
-fn process_archive(file: &DiscoveredFile, settings: &CheckSettings) -> Outcome {
-    let diagnostics = yaml::archive(&settings.selection);
+fn process_archive(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -> Outcome {
+    let diagnostics = yaml::archive(&settings.selection, &project.compiled_by(&file.path));
     if diagnostics.is_empty() {
         return Outcome::Skipped;
     }
@@ -115,7 +115,9 @@ fn process_yaml(
     settings: &CheckSettings,
     source: SourceFile,
     bytes: &[u8],
+    project: &Project,
 ) -> Outcome {
+    let compiled_by = project.compiled_by(&file.path);
     let failed = |e: yaml::YamlError, source: SourceFile| {
         Outcome::Failed(FileError {
             path: file.path.clone(),
@@ -125,7 +127,7 @@ fn process_yaml(
         })
     };
     if settings.fix_mode == FixMode::None {
-        return match yaml::check(&source, &settings.selection) {
+        return match yaml::check_in(&source, &settings.selection, &compiled_by) {
             Ok(diagnostics) => Outcome::Checked(FileReport {
                 source,
                 diagnostics,
@@ -135,12 +137,18 @@ fn process_yaml(
             Err(e) => failed(e, source),
         };
     }
-    let (text, taken) = match yaml::fix(&source, &settings.selection, settings.unsafe_fixes) {
+    let (text, taken) = match yaml::fix_in(
+        &source,
+        &settings.selection,
+        settings.unsafe_fixes,
+        &compiled_by,
+    ) {
         Ok(r) => r,
         Err(e) => return failed(e, source),
     };
     let fixed_source = SourceFile::new(&source.path, text.clone(), source.bom);
-    let remaining = yaml::check(&fixed_source, &settings.selection).unwrap_or_default();
+    let remaining =
+        yaml::check_in(&fixed_source, &settings.selection, &compiled_by).unwrap_or_default();
     let applied = taken
         .iter()
         .map(|(_, d)| fix::AppliedFix {
@@ -161,7 +169,8 @@ fn process_yaml(
             offset: None,
             source: None,
         };
-        let diagnostics = yaml::check(&source, &settings.selection).unwrap_or_default();
+        let diagnostics =
+            yaml::check_in(&source, &settings.selection, &compiled_by).unwrap_or_default();
         let report = FileReport {
             source,
             diagnostics,

@@ -75,6 +75,7 @@ fn every_component_problem_is_reported_at_its_position() {
         "components/train_graph.yaml:6:3: KFP504 `Train graph` is a v1 graph component",
         "components/gpu_flag.yaml:7:21: KFP505 kfp 2 cannot load an `if` on an input's value",
         "components/train.yaml:3:3: KFP507 kfp 2 drops the component's `metadata.annotations`",
+        "build/yaml_pipeline.yaml:1:1: KFP601 This file is an Argo Workflow compiled by kfp 1",
         // Call sites of the loaded components, with kfp 2's names.
         "pipeline.py:33:22: KFP103 kfp 2 components take keyword arguments only: `train_op`",
         "pipeline.py:34:35: KFP102 The output `Model` of YAML component `train_op` is `model`",
@@ -109,7 +110,11 @@ fn fixed_project_compiles_under_kfp2() {
         .iter()
         .filter_map(|l| l.split(": ").nth(1)?.split(' ').next())
         .collect();
-    assert_eq!(rules, ["KFP505", "KFP507", "KFP504"], "{out}");
+    assert_eq!(rules, ["KFP601", "KFP505", "KFP507", "KFP504"], "{out}");
+    assert!(
+        out.contains("it is written by `compile(yaml_pipeline, ...)` in `"),
+        "{out}"
+    );
     let export = std::fs::read_to_string(work.join("components/export.yaml")).unwrap();
     assert!(export.contains("- {name: Output dir, type: String}  # where the report goes"));
     assert!(export.contains("# Exports a report to a bucket."));
@@ -140,4 +145,53 @@ fn fixed_project_compiles_under_kfp2() {
         &work,
     );
     assert!(again.contains("Fixed 0 problems"), "{again}");
+}
+
+#[test]
+fn yaml_files_are_classified_by_content_and_broken_ones_are_errors_with_a_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "ok/component.yaml",
+        "name: A\nimplementation:\n  container: {image: alpine, command: [echo]}\n",
+    );
+    write(
+        "ok/values.yaml",
+        "image: {repository: x}\nimplementation_notes: [unclosed\n",
+    );
+    write(
+        "ok/helm.yml",
+        "kind: Deployment\nspec: {template: {{ .Values }} }\n",
+    );
+    write(
+        "ok/ir.yaml",
+        "# PIPELINE DEFINITION\ncomponents: {}\ndeploymentSpec: {}\npipelineInfo: {name: p}\nroot: {}\nschemaVersion: 2.1.0\nsdkVersion: kfp-2.17.3\n",
+    );
+    write(
+        "ok/job.json",
+        "{\"pipelineSpec\": {\"pipelineInfo\": {}}, \"runtimeConfig\": {}}",
+    );
+    write("ok/pipeline.tar.gz", "not really gzip");
+    write(
+        "bad/component.yaml",
+        "name: B\ninputs: [{name: x}\nimplementation: {}\n",
+    );
+    let (code, out) = kfp_upgrade(&["check", "--output-format", "concise"], &root.join("ok"));
+    assert_eq!(code, Some(1), "{out}");
+    let findings: Vec<&str> = out.lines().filter(|l| l.contains(": KFP")).collect();
+    assert_eq!(findings.len(), 2, "{out}");
+    assert!(findings[0].contains("job.json:1:2: KFP601"), "{out}");
+    assert!(findings[1].contains("pipeline.tar.gz:1:1: KFP601"), "{out}");
+    let (code, out) = kfp_upgrade(&["check"], &root.join("bad"));
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("invalid YAML: did not find expected ',' or ']'"),
+        "{out}"
+    );
+    assert!(out.contains("component.yaml:3:1"), "{out}");
 }

@@ -37,4 +37,4 @@ def yaml_pipeline(message: str = 'hello'):
 
 
 if __name__ == '__main__':
-    kfp.compiler.Compiler().compile(yaml_pipeline, 'yaml_pipeline.yaml')
+    kfp.compiler.Compiler().compile(yaml_pipeline, 'build/yaml_pipeline.yaml')

@@ -148,10 +148,36 @@ pub fn index_with(
         module: Some(module_path),
         components,
         component_objects: pipelines::component_objects(&module.body, &model),
+        compile_outputs: compile_outputs(source, &module.body, &model),
     })
 }
 
 /// A project made of this one source (checking a file on its own, as the rule examples do).
+/// `(package path, pipeline)` of each `compile(pipeline, 'literal path')` call of the module.
+fn compile_outputs(
+    source: &SourceFile,
+    body: &[rustpython_parser::ast::Stmt],
+    model: &names::SemanticModel,
+) -> Vec<(String, String)> {
+    use rustpython_parser::ast::{Constant, Expr};
+    let facts = pipelines::PipelineFacts::collect(body, model);
+    facts
+        .submissions
+        .iter()
+        .filter(|s| s.kind == pipelines::Submission::Compile)
+        .filter_map(|s| {
+            let Expr::Constant(c) = pipelines::argument(s.call, 1, "package_path")? else {
+                return None;
+            };
+            let Constant::Str(path) = &c.value else {
+                return None;
+            };
+            let pipeline = &source.text[names::range(s.pipeline_arg()?)];
+            Some((path.clone(), pipeline.to_string()))
+        })
+        .collect()
+}
+
 fn single_file_project(source: &SourceFile, selection: &RuleSelection) -> Project {
     let mut project = Project::default();
     if let Some(m) = index(source, selection) {

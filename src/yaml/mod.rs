@@ -17,10 +17,11 @@ use crate::source::SourceFile;
 
 pub use spans::YamlError;
 
-/// Bytes a YAML or JSON file must contain to be worth parsing: a component's `implementation`, an Argo
-/// workflow's `argoproj.io` or a v2-namespace job's `pipelineSpec`. Other YAML (CI, Helm, Kubernetes
-/// manifests) is never parsed, so its syntax is never judged.
-pub const MARKERS: &[&[u8]] = &[b"implementation", b"argoproj.io", b"pipelineSpec"];
+/// What a YAML or JSON file must contain to be worth parsing: a top-level `implementation:` key at the start
+/// of a line (a component spec), `argoproj.io` (an Argo workflow) or `pipelineSpec` (a v2-namespace job), or
+/// the JSON spellings `"implementation"` / `"pipelineSpec"`. Other YAML (CI, Helm, Kubernetes manifests) is
+/// never parsed, so its syntax is never judged.
+const MARKERS: &[&[u8]] = &[b"argoproj.io", b"\"implementation\"", b"pipelineSpec"];
 
 /// What a YAML document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,13 +63,31 @@ pub fn classify(root: &spans::Node) -> Kind {
 
 /// Whether a file is worth parsing.
 pub fn is_candidate(bytes: &[u8]) -> bool {
-    MARKERS
-        .iter()
-        .any(|m| bytes.windows(m.len()).any(|w| w == *m))
+    let key = b"implementation:";
+    bytes.starts_with(key)
+        || bytes
+            .windows(key.len() + 1)
+            .any(|w| w[0] == b'\n' && &w[1..] == key)
+        || MARKERS
+            .iter()
+            .any(|m| bytes.windows(m.len()).any(|w| w == *m))
 }
+
+/// The Python file and pipeline whose `compile(...)` call in the run writes a compiled file (KFP601 says
+/// where to recompile from).
+pub type CompiledBy = Option<(std::path::PathBuf, String)>;
 
 /// Checks one YAML (or JSON) file. Broken YAML is an error with its position.
 pub fn check(source: &SourceFile, selection: &RuleSelection) -> Result<Vec<Diagnostic>, YamlError> {
+    check_in(source, selection, &None)
+}
+
+/// `check`, knowing which compile call of the run writes this file.
+pub fn check_in(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    compiled_by: &CompiledBy,
+) -> Result<Vec<Diagnostic>, YamlError> {
     let documents = spans::parse(&source.text)?;
     let mut diagnostics = Vec::new();
     // Only the first document decides what a file is (IR has a second, platform document).
@@ -83,7 +102,7 @@ pub fn check(source: &SourceFile, selection: &RuleSelection) -> Result<Vec<Diagn
                 rules::component(source, root, &spec, selection, &mut diagnostics);
             }
             kind @ (Kind::ArgoWorkflow | Kind::V2NamespaceJob) => {
-                rules::compiled_artefact(root, kind, selection, &mut diagnostics);
+                rules::compiled_artefact(root, kind, selection, compiled_by, &mut diagnostics);
             }
             Kind::V2Ir | Kind::Other => {}
         }
@@ -111,11 +130,21 @@ pub fn fix(
     selection: &RuleSelection,
     unsafe_fixes: bool,
 ) -> Result<(String, Vec<(usize, Diagnostic)>), YamlError> {
+    fix_in(source, selection, unsafe_fixes, &None)
+}
+
+/// `fix`, knowing which compile call of the run writes this file.
+pub fn fix_in(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    unsafe_fixes: bool,
+    compiled_by: &CompiledBy,
+) -> Result<(String, Vec<(usize, Diagnostic)>), YamlError> {
     let mut text = source.text.clone();
     let mut applied = Vec::new();
     for _ in 0..8 {
         let current = SourceFile::new(&source.path, text.clone(), source.bom);
-        let diagnostics = check(&current, selection)?;
+        let diagnostics = check_in(&current, selection, compiled_by)?;
         let Some((next, taken)) = crate::fix::apply_fixes(&text, &diagnostics, unsafe_fixes) else {
             break;
         };
@@ -133,6 +162,6 @@ pub fn fix(
 
 /// A file-level diagnostic for a compiled pipeline package (`.tar.gz`, `.tgz`, `.zip`): such files are never
 /// read.
-pub fn archive(selection: &RuleSelection) -> Vec<Diagnostic> {
-    rules::archive(selection)
+pub fn archive(selection: &RuleSelection, compiled_by: &CompiledBy) -> Vec<Diagnostic> {
+    rules::archive(selection, compiled_by)
 }

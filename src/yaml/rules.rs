@@ -585,6 +585,7 @@ pub fn compiled_artefact(
     root: &Node,
     kind: Kind,
     selection: &RuleSelection,
+    compiled_by: &super::CompiledBy,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(rule) = enabled("KFP601", selection) else {
@@ -600,17 +601,36 @@ pub fn compiled_artefact(
     let range = root
         .entry(key)
         .map_or(root.range.start..root.range.start, |(k, _)| k.range.clone());
-    out.push(diagnostic(rule, range, &[("what", what)]));
+    let source = source_note(compiled_by);
+    out.push(diagnostic(
+        rule,
+        range,
+        &[("what", what), ("source", &source)],
+    ));
+}
+
+fn source_note(compiled_by: &super::CompiledBy) -> String {
+    match compiled_by {
+        Some((file, pipeline)) => format!(
+            "; it is written by `compile({pipeline}, ...)` in `{}`: recompile it from there with kfp 2",
+            file.display()
+        ),
+        None => String::new(),
+    }
 }
 
 /// KFP601 for a pipeline package archive (never opened).
-pub fn archive(selection: &RuleSelection) -> Vec<Diagnostic> {
+pub fn archive(selection: &RuleSelection, compiled_by: &super::CompiledBy) -> Vec<Diagnostic> {
+    let source = source_note(compiled_by);
     enabled("KFP601", selection)
         .map(|rule| {
             vec![diagnostic(
                 rule,
                 0..0,
-                &[("what", "a pipeline package compiled by kfp 1 (archive)")],
+                &[
+                    ("what", "a pipeline package compiled by kfp 1 (archive)"),
+                    ("source", &source),
+                ],
             )]
         })
         .into_iter()
