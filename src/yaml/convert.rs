@@ -270,8 +270,8 @@ pub fn to_python(text: &str) -> Result<String, ConvertError> {
         offset: e.location().map_or(0, |l| l.index()),
     })?;
     let implementation = spec.get("implementation").cloned().unwrap_or(Value::Null);
-    if implementation.get("graph").is_some() {
-        return unsupported("graph components (KFP504) are not converted yet");
+    if let Some(graph) = implementation.get("graph") {
+        return graph_to_python(&spec, graph);
     }
     let Some(container) = implementation.get("container") else {
         return unsupported("no `implementation.container`");
@@ -375,6 +375,252 @@ pub fn to_python(text: &str) -> Result<String, ConvertError> {
     Ok(out)
 }
 
+/// One task of a graph component.
+struct Task {
+    id: String,
+    var: String,
+    loader: String,
+    /// `(kfp 2 keyword, Python expression)`.
+    arguments: Vec<(String, String)>,
+    depends: Vec<String>,
+}
+
+/// A graph component as a `@dsl.pipeline` module: each task's component is loaded (a relative `url` as a
+/// file beside the YAML, an `http(s)` URL with `load_component_from_url`, an inline `spec` from its text,
+/// fixed like any spec), graph inputs become pipeline parameters and `outputValues` the return value.
+fn graph_to_python(spec: &Value, graph: &Value) -> Result<String, ConvertError> {
+    let name = spec
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("pipeline");
+    let function = ident(name)?;
+    let mut params_required = Vec::new();
+    let mut params_optional = Vec::new();
+    let mut inputs = Vec::new();
+    if let Some(Value::Sequence(items)) = spec.get("inputs") {
+        for item in items {
+            let v1 = item
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or_else(|| ConvertError::Unsupported("a nameless input".into()))?;
+            let t = item.get("type");
+            let id = ident(v1)?;
+            let param = port_type(t);
+            let annotation = match param {
+                Some(p) => python_type(p).to_string(),
+                None => format!("dsl.Input[{}]", artifact_class(t)),
+            };
+            match (item.get("default"), param) {
+                (Some(d), Some(p)) => {
+                    params_optional.push(format!("{id}: {annotation} = {}", default_literal(p, d)?))
+                }
+                (Some(_), None) => {
+                    return unsupported(format!("a default for the artifact input `{v1}`"));
+                }
+                (None, _) if item.get("optional").and_then(Value::as_bool) == Some(true) => {
+                    params_optional.push(format!("{id}: {annotation} = None"))
+                }
+                (None, _) => params_required.push(format!("{id}: {annotation}")),
+            }
+            inputs.push((v1.to_string(), id));
+        }
+    }
+    let Some(Value::Mapping(task_map)) = graph.get("tasks") else {
+        return unsupported("a graph without `tasks`");
+    };
+    let mut loaders = Vec::new();
+    let mut tasks = Vec::new();
+    for (id, task) in task_map {
+        let id = id
+            .as_str()
+            .ok_or_else(|| ConvertError::Unsupported("a task id that is not a string".into()))?;
+        let var = format!("{}_task", ident(id)?);
+        let op = format!("{}_op", ident(id)?);
+        let reference = task.get("componentRef").unwrap_or(&Value::Null);
+        let loader = if let Some(inline) = reference.get("spec") {
+            let text = serde_yaml::to_string(inline)
+                .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
+            let source = SourceFile::new(std::path::Path::new("task.yaml"), text, false);
+            let (fixed, _) = super::fix(&source, &RuleSelection::default(), true)?;
+            format!(
+                "{op} = components.load_component_from_text({})",
+                py_str(&fixed)
+            )
+        } else if let Some(url) = reference.get("url").and_then(Value::as_str) {
+            if url.starts_with("http://") || url.starts_with("https://") {
+                format!("{op} = components.load_component_from_url({})", py_str(url))
+            } else {
+                let path = url.trim_start_matches("file://");
+                format!(
+                    "{op} = components.load_component_from_file(os.path.join(_HERE, {}))",
+                    py_str(path)
+                )
+            }
+        } else {
+            return unsupported(format!(
+                "task `{id}` names its component without a `spec` or `url`"
+            ));
+        };
+        loaders.push(loader);
+        let mut arguments = Vec::new();
+        let mut depends = Vec::new();
+        if let Some(Value::Mapping(args)) = task.get("arguments") {
+            for (k, v) in args {
+                let k = k.as_str().unwrap_or_default();
+                let expr = if let Some(g) = v.get("graphInput") {
+                    let input = g
+                        .get("inputName")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    inputs
+                        .iter()
+                        .find(|(v1, _)| v1 == input)
+                        .map(|(_, id)| id.clone())
+                        .ok_or_else(|| {
+                            ConvertError::Unsupported(format!("unknown graph input `{input}`"))
+                        })?
+                } else if let Some(t) = v.get("taskOutput") {
+                    let from = t.get("taskId").and_then(Value::as_str).unwrap_or_default();
+                    let output = t
+                        .get("outputName")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    depends.push(from.to_string());
+                    format!(
+                        "{}_task.outputs[{}]",
+                        ident(from)?,
+                        py_str(&sanitize(output))
+                    )
+                } else if let Some(text) = scalar_text(v) {
+                    py_str(&text)
+                } else {
+                    return unsupported(format!("the argument `{k}` of task `{id}`"));
+                };
+                arguments.push((sanitize(k), expr));
+            }
+        }
+        tasks.push(Task {
+            id: id.to_string(),
+            var,
+            loader: op,
+            arguments,
+            depends,
+        });
+    }
+    // Tasks in dependency order.
+    let mut ordered: Vec<Task> = Vec::new();
+    while !tasks.is_empty() {
+        let Some(i) = tasks
+            .iter()
+            .position(|t| t.depends.iter().all(|d| ordered.iter().any(|o| &o.id == d)))
+        else {
+            return unsupported("a task that depends on an unknown task or a cycle");
+        };
+        ordered.push(tasks.remove(i));
+    }
+    // Outputs: `-> type` for one, a NamedTuple for several.
+    let mut outputs = Vec::new();
+    if let Some(Value::Mapping(values)) = graph.get("outputValues") {
+        for (k, v) in values {
+            let k = k.as_str().unwrap_or_default();
+            let Some(t) = v.get("taskOutput") else {
+                return unsupported(format!("the output value `{k}`"));
+            };
+            let from = t.get("taskId").and_then(Value::as_str).unwrap_or_default();
+            let output = t
+                .get("outputName")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let declared = spec
+                .get("outputs")
+                .and_then(Value::as_sequence)
+                .and_then(|o| {
+                    o.iter()
+                        .find(|o| o.get("name").and_then(Value::as_str) == Some(k))
+                });
+            let t = declared.and_then(|d| d.get("type"));
+            let annotation = match port_type(t) {
+                Some(p) => python_type(p).to_string(),
+                None => artifact_class(t),
+            };
+            outputs.push((
+                ident(k)?,
+                annotation,
+                format!(
+                    "{}_task.outputs[{}]",
+                    ident(from)?,
+                    py_str(&sanitize(output))
+                ),
+            ));
+        }
+    }
+    let mut out = format!(
+        "\"\"\"kfp 2 pipeline converted from the v1 graph component `{name}` by kfp-upgrade.\"\"\"\n\n"
+    );
+    out.push_str("import os\n");
+    if outputs.len() > 1 {
+        out.push_str("from typing import NamedTuple\n");
+    }
+    out.push_str("\nfrom kfp import components, dsl\n\n_HERE = os.path.dirname(os.path.abspath(__file__))\n\n");
+    for l in &loaders {
+        out.push_str(l);
+        out.push('\n');
+    }
+    let returns = match outputs.len() {
+        0 => String::new(),
+        1 => format!(" -> {}", outputs[0].1),
+        _ => format!(
+            " -> NamedTuple(\"Outputs\", [{}])",
+            outputs
+                .iter()
+                .map(|(n, t, _)| format!("(\"{n}\", {t})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    out.push_str(&format!(
+        "\n\n@dsl.pipeline(name={})\ndef {function}(",
+        py_str(&crate::python::rules::pipeline_definition::sanitize_pipeline_name(name))
+    ));
+    let params: Vec<String> = params_required.into_iter().chain(params_optional).collect();
+    out.push_str(&params.join(", "));
+    out.push_str(&format!("){returns}:\n"));
+    for t in &ordered {
+        let args: Vec<String> = t
+            .arguments
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        out.push_str(&format!(
+            "    {} = {}({})\n",
+            t.var,
+            t.loader,
+            args.join(", ")
+        ));
+    }
+    match outputs.len() {
+        0 => {
+            if ordered.is_empty() {
+                out.push_str("    pass\n");
+            }
+        }
+        1 => out.push_str(&format!("    return {}\n", outputs[0].2)),
+        _ => {
+            let fields: Vec<String> = outputs.iter().map(|(n, _, e)| format!("{n}={e}")).collect();
+            out.push_str(&format!(
+                "    Outputs = NamedTuple(\"Outputs\", [{}])\n    return Outputs({})\n",
+                outputs
+                    .iter()
+                    .map(|(n, t, _)| format!("(\"{n}\", {t})"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                fields.join(", ")
+            ));
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,7 +635,7 @@ mod tests {
 
     #[test]
     fn what_cannot_be_converted_is_an_error() {
-        let graph = "name: G\nimplementation:\n  graph: {tasks: {}}\n";
+        let graph = "name: G\nimplementation:\n  graph: {tasks: {t: {componentRef: {name: x}}}}\n";
         assert!(matches!(
             to_python(graph),
             Err(ConvertError::Unsupported(_))
