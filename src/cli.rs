@@ -33,10 +33,21 @@ pub enum Command {
     Convert {
         /// The v1 component YAML file.
         file: PathBuf,
-        /// Where to write the module (default: the YAML's path with `.py`; `-` for stdout).
+        /// Where to write the result (default: the YAML's path with `.py`, or `.ir.yaml` for `--format ir`;
+        /// `-` for stdout).
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// `python`: a kfp 2 module; `ir`: the compiled kfp 2 component YAML, written without Python.
+        #[arg(long, value_enum, default_value = "python")]
+        format: ConvertFormat,
     },
+}
+
+/// What `convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ConvertFormat {
+    Python,
+    Ir,
 }
 
 #[derive(Debug, Args)]

@@ -349,6 +349,7 @@ fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project 
 pub fn convert_file(
     file: &std::path::Path,
     output: Option<&std::path::Path>,
+    format: cli::ConvertFormat,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
@@ -362,7 +363,11 @@ pub fn convert_file(
             return Ok(ExitStatus::Error);
         }
     };
-    let module = match yaml::convert::to_python(&text.text) {
+    let converted = match format {
+        cli::ConvertFormat::Python => yaml::convert::to_python(&text.text),
+        cli::ConvertFormat::Ir => yaml::ir::to_ir(&text.text),
+    };
+    let module = match converted {
         Ok(m) => m,
         Err(e) => {
             let at = match &e {
@@ -376,7 +381,14 @@ pub fn convert_file(
             return Ok(ExitStatus::Error);
         }
     };
-    let target = output.map_or_else(|| file.with_extension("py"), std::path::Path::to_path_buf);
+    let extension = match format {
+        cli::ConvertFormat::Python => "py",
+        cli::ConvertFormat::Ir => "ir.yaml",
+    };
+    let target = output.map_or_else(
+        || file.with_extension(extension),
+        std::path::Path::to_path_buf,
+    );
     if target.as_os_str() == "-" {
         out.write_all(module.as_bytes())?;
         return Ok(ExitStatus::Clean);

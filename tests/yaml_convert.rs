@@ -45,8 +45,12 @@ fn specs() -> Vec<(String, String)> {
 }
 
 fn convert(spec: &Path) -> (bool, String, String) {
+    convert_to(spec, "python")
+}
+
+fn convert_to(spec: &Path, format: &str) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
-        .args(["convert", "-o", "-"])
+        .args(["convert", "--format", format, "-o", "-"])
         .arg(spec)
         .output()
         .unwrap();
@@ -92,6 +96,7 @@ fn converted_modules_compile_to_the_loaded_spec_under_kfp2() {
     let mut loaders = Vec::new();
     let mut modules = Vec::new();
     let mut names = Vec::new();
+    let mut irs = Vec::new();
     for (name, text) in specs() {
         let spec = dir.path().join(format!("{name}.yaml"));
         std::fs::write(&spec, &text).unwrap();
@@ -114,6 +119,12 @@ fn converted_modules_compile_to_the_loaded_spec_under_kfp2() {
             ),
         )
         .unwrap();
+        // `--format ir` writes what kfp 2 compiles from the module, without Python.
+        let (ok, ir, err) = convert_to(&spec, "ir");
+        assert!(ok, "{name}: --format ir failed: {err}");
+        let ir_path = dir.path().join(format!("{name}.ir.yaml"));
+        std::fs::write(&ir_path, ir).unwrap();
+        irs.push(ir_path);
         let module_path = dir.path().join(format!("{name}_converted.py"));
         std::fs::write(&module_path, module).unwrap();
         loaders.push(loader);
@@ -149,6 +160,22 @@ fn converted_modules_compile_to_the_loaded_spec_under_kfp2() {
         );
     }
     let Some(py) = python(Kfp::V2) else { return };
+    let mut full = vec!["--full".to_string()];
+    for i in 0..n {
+        full.push(irs[i].display().to_string());
+        full.push(pairs[2 * i + 1].display().to_string());
+    }
+    let check_ir = Command::new(&py)
+        .arg(manifest().join("tests/oracle/ir_equal.py"))
+        .args(&full)
+        .output()
+        .unwrap();
+    assert!(
+        check_ir.status.success(),
+        "--format ir differs from kfp 2's compile of the converted module:\n{}{}",
+        String::from_utf8_lossy(&check_ir.stdout),
+        String::from_utf8_lossy(&check_ir.stderr)
+    );
     let check = Command::new(py)
         .arg(manifest().join("tests/oracle/ir_equal.py"))
         .args(&pairs)

@@ -234,13 +234,18 @@ impl Converter {
                     return unsupported("an `if` whose condition is not `isPresent` (KFP505)");
                 };
                 let p = self.input(name)?;
+                // A list branch stays a list, a single element stays single (kfp renders them apart).
+                let branch = |b: &Value| match b {
+                    Value::Sequence(_) => self.list(b),
+                    other => self.element(other),
+                };
                 let mut out = format!(
                     "dsl.IfPresentPlaceholder(input_name={}, then={}",
                     py_str(&p.ident),
-                    self.list(value.get("then").unwrap_or(&Value::Sequence(vec![])))?
+                    branch(value.get("then").unwrap_or(&Value::Sequence(vec![])))?
                 );
                 if let Some(e) = value.get("else") {
-                    out.push_str(&format!(", else_={}", self.list(e)?));
+                    out.push_str(&format!(", else_={}", branch(e)?));
                 }
                 out.push(')');
                 Ok(out)
@@ -248,6 +253,29 @@ impl Converter {
             other => unsupported(format!("the `{other}` placeholder")),
         }
     }
+}
+
+/// The spec `text` after every YAML fix, parsed; an error unless it is a v1 component spec.
+pub fn fixed_spec(text: &str) -> Result<Value, ConvertError> {
+    let source = SourceFile::new(
+        std::path::Path::new("component.yaml"),
+        text.to_string(),
+        false,
+    );
+    let (fixed, _) = super::fix(&source, &RuleSelection::default(), true)?;
+    let documents = super::spans::parse(&fixed)?;
+    if documents
+        .first()
+        .is_none_or(|root| super::classify(root) != super::Kind::Component)
+    {
+        return Err(ConvertError::NotComponent);
+    }
+    serde_yaml::from_str(&fixed).map_err(|e| {
+        ConvertError::Yaml(super::YamlError {
+            message: format!("invalid v1 component spec: {e}"),
+            offset: e.location().map_or(0, |l| l.index()),
+        })
+    })
 }
 
 /// Converts the v1 component spec `text` to a kfp 2 Python module.

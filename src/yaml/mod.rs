@@ -7,6 +7,7 @@
 
 pub mod convert;
 pub mod interface;
+pub mod ir;
 pub mod model;
 pub mod rules;
 pub mod spans;

@@ -1,6 +1,8 @@
 """Compare compiled kfp 2 component IR files structurally.
 
-Usage: python ir_equal.py A.yaml B.yaml [C.yaml D.yaml ...]  (pairs)
+Usage: python ir_equal.py [--full] A.yaml B.yaml [C.yaml D.yaml ...]  (pairs)
+
+With --full the whole first YAML document must be equal (comments aside).
 
 For each pair, the interface (root input/output definitions) and the single executor's container (image,
 command, args, env) must be equal; names of components and executors and descriptions are ignored. Prints one
@@ -13,9 +15,14 @@ import sys
 import yaml
 
 
+FULL = False
+
+
 def shape(path):
     with open(path) as f:
         ir = next(yaml.safe_load_all(f))
+    if FULL:
+        return ir
     executors = ir["deploymentSpec"]["executors"]
     (container,) = [e["container"] for e in executors.values()]
     root = ir["root"]
@@ -27,6 +34,10 @@ def shape(path):
 
 
 def main(argv):
+    global FULL
+    if argv and argv[0] == "--full":
+        FULL = True
+        argv = argv[1:]
     ok = True
     for a, b in zip(argv[0::2], argv[1::2]):
         sa, sb = shape(a), shape(b)
