@@ -166,3 +166,66 @@ pub fn fix_in(
 pub fn archive(selection: &RuleSelection, compiled_by: &CompiledBy) -> Vec<Diagnostic> {
     rules::archive(selection, compiled_by)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> SourceFile {
+        SourceFile::new(std::path::Path::new("c.yaml"), text.to_string(), false)
+    }
+
+    fn rules(text: &str) -> Vec<&'static str> {
+        check(&source(text), &RuleSelection::default())
+            .unwrap()
+            .iter()
+            .map(|d| d.rule)
+            .collect()
+    }
+
+    #[test]
+    fn noqa_on_the_reported_line_suppresses() {
+        let text = "name: A\ninputs:\n- {name: x, type: GCSPath}  # noqa: KFP501\n- {name: y, type: GCSPath}  # noqa: KFP502\nimplementation:\n  container: {image: a, command: [echo, {inputValue: x}, {inputValue: y}]}\n";
+        assert_eq!(rules(text), ["KFP501"]);
+    }
+
+    #[test]
+    fn crlf_files_keep_their_line_endings_when_fixed() {
+        let text = "name: A\r\ninputs:\r\n- name: x\r\n  description: d\r\noutputs:\r\n- {name: o}\r\nimplementation:\r\n  container:\r\n    image: a\r\n    command:\r\n    - echo\r\n    - {inputValue: x}\r\n    fileOutputs:\r\n      o: /tmp/o\r\n";
+        let (fixed, applied) = fix(&source(text), &RuleSelection::default(), true).unwrap();
+        assert_eq!(applied.len(), 2, "{fixed}");
+        assert!(!fixed.replace("\r\n", "").contains('\n'), "{fixed:?}");
+        assert!(
+            fixed.contains("- name: x\r\n  type: String\r\n"),
+            "{fixed:?}"
+        );
+        assert!(fixed.contains("    - sh\r\n    - -c\r\n"), "{fixed:?}");
+        assert!(!fixed.contains("fileOutputs"), "{fixed:?}");
+        assert!(rules(&fixed).is_empty(), "{fixed:?}");
+    }
+
+    #[test]
+    fn documents_are_classified_by_content() {
+        let kind = |t: &str| classify(&spans::parse(t).unwrap()[0]);
+        assert_eq!(
+            kind("implementation: {container: {image: a}}\n"),
+            Kind::Component
+        );
+        assert_eq!(
+            kind("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"),
+            Kind::ArgoWorkflow
+        );
+        assert_eq!(
+            kind("{\"pipelineSpec\": {}, \"runtimeConfig\": {}}"),
+            Kind::V2NamespaceJob
+        );
+        assert_eq!(kind("pipelineInfo: {}\ndeploymentSpec: {}\n"), Kind::V2Ir);
+        assert_eq!(
+            kind("apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\n"),
+            Kind::Other
+        );
+        assert_eq!(kind("- a\n"), Kind::Other);
+        assert!(is_candidate(b"name: x\r\nimplementation:\r\n"));
+        assert!(!is_candidate(b"implementation_notes: x\n"));
+    }
+}
