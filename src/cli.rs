@@ -28,6 +28,26 @@ pub enum Command {
     },
     /// List every rule with its fix availability.
     Rules,
+    /// Convert a v1 component spec (component.yaml) to a kfp 2 Python module with a
+    /// `@dsl.container_component`.
+    Convert {
+        /// The v1 component YAML file.
+        file: PathBuf,
+        /// Where to write the result (default: the YAML's path with `.py`, or `.ir.yaml` for `--format ir`;
+        /// `-` for stdout).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// `python`: a kfp 2 module; `ir`: the compiled kfp 2 component YAML, written without Python.
+        #[arg(long, value_enum, default_value = "python")]
+        format: ConvertFormat,
+    },
+}
+
+/// What `convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ConvertFormat {
+    Python,
+    Ir,
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,9 @@ pub enum RenameReason {
     Migration,
     /// The pythonic-artifact rewrite (KFP116): an output parameter becomes the return value `Output`.
     Pythonic,
+    /// A v1 component spec loaded from YAML: kfp 2 names its inputs and outputs itself (`Model` →
+    /// `model`), with no rewrite of the definition.
+    LoadedYaml,
 }
 
 /// A component as its callers see it.

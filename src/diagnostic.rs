@@ -33,6 +33,11 @@ impl Applicability {
 pub struct Edit {
     pub range: Range<usize>,
     pub content: String,
+    /// An insertion that may share its offset with other stackable insertions in one fix round (applied in
+    /// the order their fixes are taken): self-contained blocks such as a new module-level function. Other
+    /// insertions at one offset wait for the next round, where their rule sees what the first one did.
+    #[serde(skip)]
+    pub stackable: bool,
 }
 
 impl Edit {
@@ -40,16 +45,26 @@ impl Edit {
         Self {
             range,
             content: content.into(),
+            stackable: false,
         }
     }
     pub fn insert(at: usize, content: impl Into<String>) -> Self {
         Self {
             range: at..at,
             content: content.into(),
+            stackable: false,
+        }
+    }
+    /// An insertion that stacks with other stackable insertions at the same offset (see `stackable`).
+    pub fn stacked_insert(at: usize, content: impl Into<String>) -> Self {
+        Self {
+            stackable: true,
+            ..Self::insert(at, content)
         }
     }
     pub fn delete(range: Range<usize>) -> Self {
         Self {
+            stackable: false,
             range,
             content: String::new(),
         }

@@ -11,6 +11,10 @@ pub enum FileKind {
     Python,
     /// Shell scripts, Makefiles and CI configuration, scanned for the `dsl-compile` command only.
     Shell,
+    /// YAML or JSON: a v1 component spec or a compiled pipeline (classified by content, KFP5xx/KFP6xx).
+    Yaml,
+    /// A compiled pipeline package (`.tar.gz`, `.tgz`, `.zip`): reported, never opened (KFP601).
+    Archive,
 }
 
 impl FileKind {
@@ -19,6 +23,9 @@ impl FileKind {
         match path.extension().and_then(|e| e.to_str()) {
             Some("py") => Some(FileKind::Python),
             _ if crate::shell::is_shell_or_ci(path) => Some(FileKind::Shell),
+            Some("yaml" | "yml" | "json") => Some(FileKind::Yaml),
+            Some("tgz" | "zip") => Some(FileKind::Archive),
+            Some("gz") if path.to_string_lossy().ends_with(".tar.gz") => Some(FileKind::Archive),
             _ => None,
         }
     }

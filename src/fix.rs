@@ -38,7 +38,7 @@ pub fn apply_fixes<'d>(
         })
         .collect();
     candidates.sort_by_key(|d| d.fix.as_ref().map(|f| (f.span().start, f.span().end)));
-    let mut taken_ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut taken_edits: Vec<&crate::diagnostic::Edit> = Vec::new();
     let mut taken = Vec::new();
     'next: for d in candidates {
         let Some(fix) = &d.fix else { continue };
@@ -50,19 +50,25 @@ pub fn apply_fixes<'d>(
                 continue 'next;
             }
             // Touching ranges count as overlapping (an insert next to a replacement has no defined side),
-            // except two pure insertions at one offset: they stack in the order the fixes are taken, so fixes
-            // that each add code at the same place (one module-level component per inline `ContainerOp`)
-            // apply in one round instead of one round each.
-            let stacked_insert = |r: &std::ops::Range<usize>| {
-                edit.range.is_empty() && r.is_empty() && edit.range.start == r.start
+            // with two exceptions: the very same edit (two fixes adding one import), which is applied once,
+            // and stackable insertions at one offset, applied in the order the fixes are taken, so fixes that
+            // each add a self-contained block at the same place (one module-level component per inline
+            // `ContainerOp`) apply in one round instead of one round each.
+            let compatible = |t: &crate::diagnostic::Edit| {
+                *t == *edit
+                    || (edit.stackable
+                        && t.stackable
+                        && edit.range.is_empty()
+                        && t.range.is_empty()
+                        && edit.range.start == t.range.start)
             };
-            if taken_ranges.iter().any(|r| {
-                edit.range.start <= r.end && r.start <= edit.range.end && !stacked_insert(r)
+            if taken_edits.iter().any(|t| {
+                edit.range.start <= t.range.end && t.range.start <= edit.range.end && !compatible(t)
             }) {
                 continue 'next;
             }
         }
-        taken_ranges.extend(fix.edits.iter().map(|e| e.range.clone()));
+        taken_edits.extend(fix.edits.iter());
         // Identical fixes (the same edit reported twice) are applied once.
         taken.push((fix.span().start, d));
     }
@@ -124,12 +130,12 @@ mod tests {
     fn insert(at: usize, content: &str) -> Diagnostic {
         Diagnostic::new("KFP201", at..at, "m").with_fix(Some(Fix::new(
             Applicability::Safe,
-            vec![Edit::insert(at, content)],
+            vec![Edit::stacked_insert(at, content)],
         )))
     }
 
     #[test]
-    fn insertions_at_one_offset_stack_in_order_and_identical_ones_apply_once() {
+    fn stackable_insertions_at_one_offset_stack_in_order_and_identical_ones_apply_once() {
         let ds = vec![
             insert(1, "A"),
             insert(1, "B"),
@@ -139,6 +145,20 @@ mod tests {
         let (out, taken) = apply_fixes("xy", &ds, false).unwrap();
         assert_eq!(out, "xABCy");
         assert_eq!(taken.len(), 4);
+    }
+
+    #[test]
+    fn plain_insertions_at_one_offset_wait_for_the_next_round() {
+        let plain = |c: &str| {
+            Diagnostic::new("KFP330", 1..1, "m").with_fix(Some(Fix::new(
+                Applicability::Safe,
+                vec![Edit::insert(1, c)],
+            )))
+        };
+        let ds = vec![plain("A"), plain("B")];
+        let (out, taken) = apply_fixes("xy", &ds, false).unwrap();
+        assert_eq!(out, "xAy");
+        assert_eq!(taken.len(), 1);
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod settings;
 pub mod shell;
 pub mod source;
 pub mod write;
+pub mod yaml;
 
 use std::io::Write;
 
@@ -40,9 +41,9 @@ pub enum ExitStatus {
 const PREFILTER: &[u8] = b"kfp";
 
 /// Bytes a Python file that defines components contains (`create_component_from_func`,
-/// `func_to_container_op`, `dsl.component`, a `ContainerOp` factory): only such files are indexed before the
-/// check.
-const COMPONENT_MARKERS: &[&[u8]] = &[b"component", b"ContainerOp"];
+/// `func_to_container_op`, `dsl.component`, a `ContainerOp` factory) or compiles a pipeline (KFP601 names
+/// the source of a committed compiled file): only such files are indexed before the check.
+const COMPONENT_MARKERS: &[&[u8]] = &[b"component", b"ContainerOp", b"compile"];
 
 /// Parsing and checking recurse over the syntax tree; deeply nested code needs more than the default stack.
 const WORKER_STACK: usize = 256 << 20;
@@ -73,11 +74,13 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
         Ok(b) => b,
         Err(e) => return error(format!("could not read: {e}"), None, None),
     };
-    let prefilter = match file.kind {
-        FileKind::Python => PREFILTER,
-        FileKind::Shell => shell::PREFILTER,
+    let worth_reading = match file.kind {
+        FileKind::Python => contains(&bytes, PREFILTER),
+        FileKind::Shell => contains(&bytes, shell::PREFILTER),
+        FileKind::Yaml => yaml::is_candidate(&bytes),
+        FileKind::Archive => return process_archive(file, settings, project),
     };
-    if !contains(&bytes, prefilter) {
+    if !worth_reading {
         return Outcome::Skipped;
     }
     let source = match SourceFile::from_bytes(&file.path, bytes.clone()) {
@@ -87,7 +90,101 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
     match file.kind {
         FileKind::Python => process_python(file, settings, source, &bytes, project),
         FileKind::Shell => process_shell(file, settings, source, &bytes),
+        FileKind::Yaml => process_yaml(file, settings, source, &bytes, project),
+        FileKind::Archive => Outcome::Skipped,
     }
+}
+
+/// A pipeline package: one file-level diagnostic, the file is never opened.
+fn process_archive(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -> Outcome {
+    let diagnostics = yaml::archive(&settings.selection, &project.compiled_by(&file.path));
+    if diagnostics.is_empty() {
+        return Outcome::Skipped;
+    }
+    Outcome::Checked(FileReport {
+        source: SourceFile::new(&file.path, String::new(), false),
+        diagnostics,
+        applied: vec![],
+        change: None,
+    })
+}
+
+/// A YAML or JSON file: a v1 component spec or a compiled artefact; anything else is left alone.
+fn process_yaml(
+    file: &DiscoveredFile,
+    settings: &CheckSettings,
+    source: SourceFile,
+    bytes: &[u8],
+    project: &Project,
+) -> Outcome {
+    let compiled_by = project.compiled_by(&file.path);
+    let failed = |e: yaml::YamlError, source: SourceFile| {
+        Outcome::Failed(FileError {
+            path: file.path.clone(),
+            message: e.message,
+            offset: Some(e.offset),
+            source: Some(source),
+        })
+    };
+    if settings.fix_mode == FixMode::None {
+        return match yaml::check_in(&source, &settings.selection, &compiled_by) {
+            Ok(diagnostics) => Outcome::Checked(FileReport {
+                source,
+                diagnostics,
+                applied: vec![],
+                change: None,
+            }),
+            Err(e) => failed(e, source),
+        };
+    }
+    let (text, taken) = match yaml::fix_in(
+        &source,
+        &settings.selection,
+        settings.unsafe_fixes,
+        &compiled_by,
+    ) {
+        Ok(r) => r,
+        Err(e) => return failed(e, source),
+    };
+    let fixed_source = SourceFile::new(&source.path, text.clone(), source.bom);
+    let remaining =
+        yaml::check_in(&fixed_source, &settings.selection, &compiled_by).unwrap_or_default();
+    let applied = taken
+        .iter()
+        .map(|(_, d)| fix::AppliedFix {
+            rule: d.rule,
+            applicability: d.applicability().unwrap_or(diagnostic::Applicability::Safe),
+            line: source.line_col(d.range.start.min(source.text.len())).0,
+            message: d.message.clone(),
+        })
+        .collect();
+    let changed = text != source.text;
+    if changed
+        && settings.fix_mode == FixMode::Apply
+        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&text))
+    {
+        let error = FileError {
+            path: file.path.clone(),
+            message: e.to_string(),
+            offset: None,
+            source: None,
+        };
+        let diagnostics =
+            yaml::check_in(&source, &settings.selection, &compiled_by).unwrap_or_default();
+        let report = FileReport {
+            source,
+            diagnostics,
+            applied: vec![],
+            change: None,
+        };
+        return Outcome::Partly(report, error);
+    }
+    Outcome::Checked(FileReport {
+        source: fixed_source,
+        diagnostics: remaining,
+        applied,
+        change: changed.then(|| (source.text.clone(), text)),
+    })
 }
 
 /// A shell, Makefile or CI file: one round of fixes is enough (each fix replaces one whole command).
@@ -237,7 +334,7 @@ fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project 
             let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
             match file.kind {
                 FileKind::Python => python::index(&source, &settings.selection),
-                FileKind::Shell => None,
+                FileKind::Shell | FileKind::Yaml | FileKind::Archive => None,
             }
         })
         .collect();
@@ -246,6 +343,62 @@ fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project 
         project.add(m);
     }
     project
+}
+
+/// `kfp-upgrade convert FILE [-o OUT]`: writes the kfp 2 Python module for a v1 component spec.
+pub fn convert_file(
+    file: &std::path::Path,
+    output: Option<&std::path::Path>,
+    format: cli::ConvertFormat,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let text = match std::fs::read(file)
+        .map_err(|e| e.to_string())
+        .and_then(|b| SourceFile::from_bytes(file, b).map_err(|e| e.to_string()))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(err, "error: {}: {e}", file.display())?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let converted = match format {
+        cli::ConvertFormat::Python => yaml::convert::to_python(&text.text),
+        cli::ConvertFormat::Ir => yaml::ir::to_ir(&text.text),
+    };
+    let module = match converted {
+        Ok(m) => m,
+        Err(e) => {
+            let at = match &e {
+                yaml::convert::ConvertError::Yaml(y) => {
+                    let (line, column) = text.line_col(y.offset.min(text.text.len()));
+                    format!(":{line}:{column}")
+                }
+                _ => String::new(),
+            };
+            writeln!(err, "error: {}{at}: {e}", file.display())?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let extension = match format {
+        cli::ConvertFormat::Python => "py",
+        cli::ConvertFormat::Ir => "ir.yaml",
+    };
+    let target = output.map_or_else(
+        || file.with_extension(extension),
+        std::path::Path::to_path_buf,
+    );
+    if target.as_os_str() == "-" {
+        out.write_all(module.as_bytes())?;
+        return Ok(ExitStatus::Clean);
+    }
+    if let Err(e) = std::fs::write(&target, module) {
+        writeln!(err, "error: {}: {e}", target.display())?;
+        return Ok(ExitStatus::Error);
+    }
+    writeln!(out, "Wrote {}", target.display())?;
+    Ok(ExitStatus::Clean)
 }
 
 /// Checks (and fixes) the files `settings` names, then reports. Returns the exit status.

@@ -37,6 +37,11 @@ fn main() -> ExitCode {
             }
             Err(e) => Err(e),
         },
+        Command::Convert {
+            file,
+            output,
+            format,
+        } => kfp_upgrade::convert_file(&file, output.as_deref(), format, &mut out, &mut err),
         Command::Check(args) => {
             let settings = CheckSettings {
                 paths: if args.paths.is_empty() {

@@ -87,6 +87,9 @@ pub struct ModuleComponents {
     /// components (`op = load_component_from_text(...)`) and kfp 2 components. Pipeline rules use it to tell
     /// task-creating calls from other calls.
     pub component_objects: HashSet<String>,
+    /// `(package path literal, pipeline expression)` of each `<Compiler>.compile(pipeline, 'path')` in the
+    /// module: KFP601 names the source of a committed compiled file.
+    pub compile_outputs: Vec<(String, String)>,
 }
 
 /// Every component defined in the run's files.
@@ -97,6 +100,27 @@ pub struct Project {
 }
 
 impl Project {
+    /// The module file and pipeline whose `compile(...)` call writes `path` (relative package paths are
+    /// tried from the module's folder and from its import root; the file must exist to match).
+    pub fn compiled_by(&self, path: &Path) -> Option<(PathBuf, String)> {
+        let target = std::fs::canonicalize(path).ok()?;
+        self.by_module.values().flatten().find_map(|m| {
+            let folder = m.path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let root = m.module.as_ref().map(|p| p.root.clone());
+            m.compile_outputs.iter().find_map(|(written, pipeline)| {
+                let written = Path::new(written);
+                [
+                    Some(folder.join(written)),
+                    root.as_ref().map(|r| r.join(written)),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|c| std::fs::canonicalize(c).is_ok_and(|c| c == target))
+                .then(|| (m.path.clone(), pipeline.clone()))
+            })
+        })
+    }
+
     pub fn add(&mut self, module: ModuleComponents) {
         let name = module
             .module

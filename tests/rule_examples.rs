@@ -37,9 +37,28 @@ fn is_shell(rule: &Rule) -> bool {
     rule.family == "shell"
 }
 
+/// Rules of the `component_yaml` and `artefacts` families check YAML files: their examples are component
+/// specs or compiled pipelines.
+fn is_yaml(rule: &Rule) -> bool {
+    matches!(rule.family.as_str(), "component_yaml" | "artefacts")
+}
+
+fn yaml_source(text: &str) -> SourceFile {
+    SourceFile::new(Path::new("component.yaml"), text.to_string(), false)
+}
+
+fn yaml_fixed(text: &str, selection: &RuleSelection) -> Result<String, String> {
+    kfp_upgrade::yaml::fix(&yaml_source(text), selection, true)
+        .map(|(t, _)| t)
+        .map_err(|e| e.to_string())
+}
+
 fn count_of(rule: &Rule, text: &str) -> Result<usize, String> {
     let diagnostics = if is_shell(rule) {
         kfp_upgrade::shell::check(&source(text), &all_rules_and(rule))
+    } else if is_yaml(rule) {
+        kfp_upgrade::yaml::check(&yaml_source(text), &all_rules_and(rule))
+            .map_err(|e| e.to_string())?
     } else {
         python::check(&source(text), &all_rules_and(rule)).map_err(|e| e.to_string())?
     };
@@ -56,6 +75,9 @@ fn only(rule: &Rule) -> RuleSelection {
 fn fixed(rule: &Rule, text: &str) -> Result<String, String> {
     if is_shell(rule) {
         return Ok(shell_fixed(text, &all_rules_and(rule)));
+    }
+    if is_yaml(rule) {
+        return yaml_fixed(text, &all_rules_and(rule));
     }
     fixed_with(text, &all_rules_and(rule))
 }
@@ -96,6 +118,7 @@ fn every_rule_example_behaves_as_documented() {
             let result = match &ex.after {
                 Some(_) => fixed(rule, &ex.before),
                 None if is_shell(rule) => Ok(shell_fixed(&ex.before, &only(rule))),
+                None if is_yaml(rule) => yaml_fixed(&ex.before, &only(rule)),
                 None => fixed_with(&ex.before, &only(rule)),
             };
             match result {
@@ -153,8 +176,12 @@ fn write_examples(
     for rule in &registry().rules {
         for ex in rule.examples.invalid.iter().filter(|e| e.oracle) {
             if let Some(text) = pick(ex) {
-                let name = format!("{}_{}.py", rule.id, ex.name.replace('-', "_"));
-                let path = dir.join(name);
+                let stem = format!("{}_{}", rule.id, ex.name.replace('-', "_"));
+                let path = dir.join(format!("{stem}.py"));
+                if is_yaml(rule) {
+                    files.push(yaml_example_module(dir, &stem, text));
+                    continue;
+                }
                 std::fs::write(&path, text).unwrap();
                 files.push(path);
             }
@@ -163,13 +190,34 @@ fn write_examples(
     files
 }
 
+/// A component YAML example: the spec beside a module that loads it and builds a one-task pipeline
+/// (`tests/oracle/yaml_component.py`), so the oracle loads, instantiates and compiles it.
+fn yaml_example_module(dir: &Path, stem: &str, text: &str) -> PathBuf {
+    let spec = dir.join(format!("{stem}.yaml"));
+    std::fs::write(&spec, text).unwrap();
+    let helpers = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle");
+    let module = dir.join(format!("{stem}.py"));
+    std::fs::write(
+        &module,
+        format!(
+            "import sys\nsys.path.insert(0, {:?})\nfrom yaml_component import one_task_pipeline\n\n\
+             pipeline = one_task_pipeline({:?}, __name__)\n",
+            helpers.display().to_string(),
+            spec.display().to_string()
+        ),
+    )
+    .unwrap();
+    module
+}
+
 fn assert_all_compile(kfp: Kfp, files: &[PathBuf]) {
     let Some(results) = compile_files(kfp, files, None) else {
         return;
     };
     let failures: Vec<String> = results
         .iter()
-        .filter(|r| !r.ok)
+        // A component YAML example's module must really compile its one-task pipeline.
+        .filter(|r| !r.ok || (r.compiled.is_empty() && r.file.with_extension("yaml").exists()))
         .map(|r| {
             format!(
                 "{}: {}",
@@ -229,6 +277,11 @@ fn oracle_after_examples_compile_under_kfp2() {
     std::fs::create_dir_all(&before).unwrap();
     for rule in registry().rules.iter().filter(|r| r.min_kfp.is_some()) {
         for ex in &rule.examples.invalid {
+            if is_yaml(rule) {
+                let stem = format!("{}_{}", rule.id, ex.name.replace('-', "_"));
+                files.push(yaml_example_module(&before, &stem, &ex.before));
+                continue;
+            }
             let path = before.join(format!("{}_{}.py", rule.id, ex.name.replace('-', "_")));
             std::fs::write(&path, &ex.before).unwrap();
             files.push(path);
@@ -236,6 +289,49 @@ fn oracle_after_examples_compile_under_kfp2() {
     }
     assert!(!files.is_empty());
     assert_all_compile(Kfp::V2, &files);
+}
+
+/// kfp 2.17.3's own error for the `before` of component YAML examples that break when the spec is loaded or
+/// a task is created (KFP503's `fileOutputs` break silently: its `before` compiles).
+const YAML_V2_ERRORS: &[(&str, &str)] = &[
+    ("KFP501", "cannot be paired with InputValuePlaceholder"),
+    ("KFP502", "cannot be paired with"),
+    ("KFP504", "Container implementation not found"),
+    (
+        "KFP505",
+        "'isPresent'|not subscriptable|Unexpected argument",
+    ),
+];
+
+/// The YAML rules report real breakages: their `before` fails under kfp 2.17.3 with kfp's own error.
+#[test]
+fn oracle_yaml_before_examples_fail_under_kfp2() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    let mut expected = Vec::new();
+    for rule in registry().rules.iter().filter(|r| is_yaml(r)) {
+        let Some((_, error)) = YAML_V2_ERRORS.iter().find(|(id, _)| *id == rule.id) else {
+            continue;
+        };
+        for ex in &rule.examples.invalid {
+            let stem = format!("{}_{}", rule.id, ex.name.replace('-', "_"));
+            files.push(yaml_example_module(dir.path(), &stem, &ex.before));
+            expected.push(*error);
+        }
+    }
+    assert!(!files.is_empty());
+    let Some(results) = compile_files(Kfp::V2, &files, None) else {
+        return;
+    };
+    for (result, error) in results.iter().zip(&expected) {
+        let actual = result.error.as_deref().unwrap_or("");
+        assert!(
+            !result.ok && error.split('|').any(|e| actual.contains(e)),
+            "{}: expected kfp 2 to fail with `{error}`, got ok={} error={actual}",
+            result.file.display(),
+            result.ok
+        );
+    }
 }
 
 #[test]
@@ -274,8 +370,14 @@ fn every_rule_is_documented_and_well_formed() {
                 rule.id
             ));
         }
-        // Shell rules are checked against kfp 2's command line by tests/classic_repo.rs instead.
-        if !is_shell(rule) && rule.examples.invalid.iter().all(|e| !e.oracle) {
+        // Shell rules are checked against kfp 2's command line by tests/classic_repo.rs instead; rules about
+        // compiled artefacts have nothing to compile, and diagnostic-only component rules are checked
+        // by loading their `before` under kfp 2 in the YAML oracle test.
+        if !is_shell(rule)
+            && rule.family != "artefacts"
+            && rule.fix != kfp_upgrade::rules::FixAvailability::None
+            && rule.examples.invalid.iter().all(|e| !e.oracle)
+        {
             problems.push(format!(
                 "{}: no invalid example is checked by the oracle",
                 rule.id
@@ -295,4 +397,6 @@ const HANDLER_RULES: &[&str] = &[
     // Pipeline level, compiler and client.
     "KFP301", "KFP302", "KFP303", "KFP304", "KFP305", "KFP307", "KFP314", "KFP315", "KFP321",
     "KFP330", "KFP401", "KFP403", "KFP404", "KFP405", "KFP420", "KFP421", "KFP430",
+    // Component YAML and compiled artefacts (src/yaml/rules.rs).
+    "KFP501", "KFP502", "KFP503", "KFP504", "KFP505", "KFP506", "KFP507", "KFP601",
 ];

@@ -141,7 +141,8 @@ pub fn ensure_imported(checker: &Checker, qualified: &str) -> Option<(String, Op
         {
             return Some((
                 name.to_string(),
-                Some(Edit::insert(range(last).end, format!(", {name}"))),
+                // Stackable: two fixes importing different names from one module extend the list together.
+                Some(Edit::stacked_insert(range(last).end, format!(", {name}"))),
             ));
         }
     }
@@ -159,15 +160,16 @@ pub fn ensure_imported(checker: &Checker, qualified: &str) -> Option<(String, Op
         }
     }
     let edit = match insert_at {
-        Some(at) => Edit::insert(at, line),
+        // A whole import line stacks with other import lines added at the same place.
+        Some(at) => Edit::stacked_insert(at, line),
         None => {
             // Only a docstring and future imports: append after the last of them.
             let end = body.last().map_or(0, |s| range(s).end);
             let at = next_line_start(&source.text, end);
             if at == source.text.len() && !source.text.ends_with('\n') {
-                Edit::insert(at, format!("{}{}", source.line_ending(), line))
+                Edit::stacked_insert(at, format!("{}{}", source.line_ending(), line))
             } else {
-                Edit::insert(at, line)
+                Edit::stacked_insert(at, line)
             }
         }
     };

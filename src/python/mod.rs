@@ -9,6 +9,7 @@ pub mod parse;
 pub mod pipelines;
 pub mod rules;
 pub mod visit;
+pub mod yaml_loads;
 
 use crate::diagnostic::{Applicability, Diagnostic};
 use crate::fix::{AppliedFix, apply_fixes};
@@ -57,6 +58,35 @@ pub(crate) fn migration(selection: &RuleSelection) -> Option<Applicability> {
 /// automatic fix (comments inside the call, a taken `dsl` name) or is display-only keeps its callers' v1
 /// names. The same holds for the pythonic-artifact rewrite (KFP116).
 pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleComponents> {
+    index_with(source, selection, &|path| {
+        std::fs::read_to_string(path).ok()
+    })
+}
+
+/// Reads a component spec a module loads by path: relative to the module's file, then to the directory its
+/// imports start from (the run's root for scripts), then as written.
+fn resolve_spec(
+    source: &SourceFile,
+    module: &ModulePath,
+    path: &str,
+    read: &dyn Fn(&std::path::Path) -> Option<String>,
+) -> Option<String> {
+    let written = std::path::Path::new(path);
+    let beside = source.path.parent().map(|d| d.join(written));
+    let from_root = Some(module.root.join(written));
+    [beside, from_root, Some(written.to_path_buf())]
+        .into_iter()
+        .flatten()
+        .find_map(|p| read(&p))
+}
+
+/// `index` with the way files are read given: YAML component specs loaded with a literal path are read with
+/// `read`.
+pub fn index_with(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    read: &dyn Fn(&std::path::Path) -> Option<String>,
+) -> Option<ModuleComponents> {
     let module_path = ModulePath::of(&source.path);
     let module = parse::parse_module(&source.text).ok()?;
     let model = names::SemanticModel::build_in(&module.body, Some(&module_path));
@@ -104,15 +134,50 @@ pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleCom
         }
         components.insert(component.name.clone(), std::sync::Arc::new(component));
     }
+    for (binding, spec) in yaml_loads::find(&module.body, &model) {
+        let text = match spec {
+            yaml_loads::Spec::File(path) => resolve_spec(source, &module_path, &path, read),
+            yaml_loads::Spec::Text(text) => Some(text),
+        };
+        if let Some(c) = text.and_then(|t| crate::yaml::interface::component(&binding, &t)) {
+            components.insert(binding, std::sync::Arc::new(c));
+        }
+    }
     Some(ModuleComponents {
         path: source.path.clone(),
         module: Some(module_path),
         components,
         component_objects: pipelines::component_objects(&module.body, &model),
+        compile_outputs: compile_outputs(source, &module.body, &model),
     })
 }
 
 /// A project made of this one source (checking a file on its own, as the rule examples do).
+/// `(package path, pipeline)` of each `compile(pipeline, 'literal path')` call of the module.
+fn compile_outputs(
+    source: &SourceFile,
+    body: &[rustpython_parser::ast::Stmt],
+    model: &names::SemanticModel,
+) -> Vec<(String, String)> {
+    use rustpython_parser::ast::{Constant, Expr};
+    let facts = pipelines::PipelineFacts::collect(body, model);
+    facts
+        .submissions
+        .iter()
+        .filter(|s| s.kind == pipelines::Submission::Compile)
+        .filter_map(|s| {
+            let Expr::Constant(c) = pipelines::argument(s.call, 1, "package_path")? else {
+                return None;
+            };
+            let Constant::Str(path) = &c.value else {
+                return None;
+            };
+            let pipeline = &source.text[names::range(s.pipeline_arg()?)];
+            Some((path.clone(), pipeline.to_string()))
+        })
+        .collect()
+}
+
 fn single_file_project(source: &SourceFile, selection: &RuleSelection) -> Project {
     let mut project = Project::default();
     if let Some(m) = index(source, selection) {

@@ -275,6 +275,7 @@ fn describe(component: &Component) -> String {
     match component.reason {
         RenameReason::Migration => format!("v1 component `{}`", component.name),
         RenameReason::Pythonic => format!("component `{}`", component.name),
+        RenameReason::LoadedYaml => format!("YAML component `{}`", component.name),
     }
 }
 
@@ -283,6 +284,7 @@ fn why(component: &Component) -> &'static str {
     match component.reason {
         RenameReason::Migration => "in kfp 2",
         RenameReason::Pythonic => "once the component returns its artifact (KFP116)",
+        RenameReason::LoadedYaml => "when kfp 2 loads the v1 spec",
     }
 }
 

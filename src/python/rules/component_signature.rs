@@ -298,7 +298,7 @@ fn file_object_parameters(
             let line_start = checker.source.line_range(at).start;
             let mut edits = vec![
                 Edit::replace(range(*annotation), format!("{spelled}({type_arg})")),
-                Edit::insert(
+                Edit::stacked_insert(
                     line_start,
                     format!("{indent}{name} = open({name}, '{mode}'{encoding}){eol}"),
                 ),

@@ -1027,7 +1027,7 @@ fn inline_fix(
         mount_import = import;
     }
     let mut edits = vec![
-        Edit::insert(insert_at, component),
+        Edit::stacked_insert(insert_at, component),
         Edit::replace(call_range, replacement),
     ];
     edits.extend(import);

@@ -1,0 +1,147 @@
+//! A v1 component spec as its Python callers see it, under kfp 1 and kfp 2 (reference §2.2 last rows,
+//! §5.1): the language-neutral `Component` the project index holds for `op = load_component_from_file(...)`.
+//!
+//! kfp 1's factory takes keywords made by `_sanitize_python_function_name` (lower case, non-word characters
+//! as `_`, a leading digit prefixed with `n`), required inputs first; its `task.outputs` accepts the declared
+//! name and that same spelling. kfp 2 names inputs and outputs with `sanitize_input_name` (lower case, runs
+//! of characters other than `[_0-9a-z]` as `_`, trimmed) and accepts nothing else.
+
+use crate::components::{Component, Input, InputKind, Output, RenameReason, ValueType, sanitize};
+use crate::diagnostic::Applicability;
+
+use super::model::{self, V2Type};
+use super::spans;
+
+/// kfp 1.8.22's `_sanitize_python_function_name`.
+pub fn v1_python_name(name: &str) -> String {
+    let lowered: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() && c != '_' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let words: Vec<&str> = lowered.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut out = words.join(" ");
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'n');
+    }
+    out.replace(' ', "_")
+}
+
+/// The interface of the component spec `text`, bound to `binding`; `None` when `text` is not a v1 component
+/// spec.
+pub fn component(binding: &str, text: &str) -> Option<Component> {
+    let documents = spans::parse(text).ok()?;
+    let root = documents.first()?;
+    if super::classify(root) != super::Kind::Component {
+        return None;
+    }
+    let spec: model::ComponentSpec = serde_yaml::from_str(text).ok()?;
+    let by_value_only = super::rules::inputs_read_by_value_only(root);
+    let mut required = Vec::new();
+    let mut optional = Vec::new();
+    for input in spec.inputs.as_deref().unwrap_or_default() {
+        let is_optional = input.optional == Some(true) || input.default.is_some();
+        let kind = match input.type_.as_ref().and_then(|t| t.as_str()) {
+            Some(t) => match model::v2_type(Some(t)) {
+                V2Type::Parameter(p) => InputKind::Value(ValueType::from_type_name(p)),
+                _ if by_value_only.contains(&input.name) => InputKind::Value(ValueType::Str),
+                _ => InputKind::File,
+            },
+            // Untyped and dict-form types load as artifacts; KFP501 makes those read by value strings.
+            None if by_value_only.contains(&input.name) => {
+                let key = input
+                    .type_
+                    .as_ref()
+                    .and_then(|t| t.as_mapping())
+                    .and_then(|m| m.keys().next())
+                    .and_then(|k| k.as_str());
+                match model::v2_type(key) {
+                    V2Type::Parameter(p) => InputKind::Value(ValueType::from_type_name(p)),
+                    _ => InputKind::Value(ValueType::Str),
+                }
+            }
+            None => InputKind::File,
+        };
+        let entry = Input {
+            v1_name: v1_python_name(&input.name),
+            v2_name: sanitize(&input.name),
+            kind,
+            optional: is_optional,
+        };
+        if is_optional {
+            optional.push(entry);
+        } else {
+            required.push(entry);
+        }
+    }
+    required.extend(optional);
+    let outputs: Vec<Output> = spec
+        .outputs
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .map(|o| Output {
+            v1_name: o.name.clone(),
+            v2_name: sanitize(&o.name),
+            // kfp 2 makes them ordinary outputs; `task.output` counts them there.
+            special: matches!(
+                sanitize(&o.name).as_str(),
+                "mlpipeline_ui_metadata" | "mlpipeline_metrics"
+            ),
+        })
+        .collect();
+    // Loading a v1 spec in kfp 2 is not a migration of the definition: the kfp 2 names apply at once. A
+    // rename is safe when kfp 1 accepted the new spelling too (its output alias), unsafe otherwise.
+    let kfp1_accepts = required.iter().all(|i| i.v1_name == i.v2_name)
+        && outputs
+            .iter()
+            .all(|o| o.v1_name == o.v2_name || v1_python_name(&o.v1_name) == o.v2_name);
+    Some(Component {
+        name: binding.to_string(),
+        inputs: required,
+        outputs,
+        outputs_known: true,
+        migration: Some(if kfp1_accepts {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        }),
+        reason: RenameReason::LoadedYaml,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v1_python_names_follow_kfp1() {
+        assert_eq!(v1_python_name("Output dir"), "output_dir");
+        assert_eq!(
+            v1_python_name("MLPipeline UI metadata"),
+            "mlpipeline_ui_metadata"
+        );
+        assert_eq!(v1_python_name("2nd-value"), "n2nd_value");
+        assert_eq!(v1_python_name("a__b"), "a_b");
+    }
+
+    #[test]
+    fn interface_orders_required_inputs_first_and_uses_kfp2_names() {
+        let text = "name: Train\ninputs:\n- {name: Epochs, type: Integer, default: '3'}\n- {name: Data, type: CSV}\n- {name: Out dir, type: GCSPath}\noutputs:\n- {name: Model, type: Model}\nimplementation:\n  container:\n    image: a\n    command: [x, {inputPath: Data}, {inputValue: Out dir}, {inputValue: Epochs}, {outputPath: Model}]\n";
+        let c = component("train_op", text).unwrap();
+        let names: Vec<_> = c.inputs.iter().map(|i| i.v1_name.as_str()).collect();
+        assert_eq!(names, ["data", "out_dir", "epochs"]);
+        assert_eq!(c.inputs[0].kind, InputKind::File);
+        assert_eq!(c.inputs[1].kind, InputKind::Value(ValueType::Str));
+        assert_eq!(c.inputs[2].kind, InputKind::Value(ValueType::Int));
+        assert_eq!(c.outputs[0].v2_name, "model");
+        assert_eq!(c.migration, Some(Applicability::Safe));
+        assert!(component("x", "a: 1\n").is_none());
+    }
+}

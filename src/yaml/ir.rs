@@ -1,0 +1,508 @@
+//! `kfp-upgrade convert --format ir`: the compiled kfp 2 IR of a v1 component spec, written without Python.
+//!
+//! The output is what kfp 2.17.3 compiles from the module `convert` writes (checked structurally by
+//! `tests/yaml_convert.rs`): the component, its executor, and the one-task `root` DAG kfp makes when it
+//! compiles a component on its own.
+
+use serde_yaml::{Mapping, Value};
+
+use super::convert::{ConvertError, fixed_spec};
+use super::model::{self, V2Type};
+use crate::components::sanitize;
+
+/// A command-line element as kfp 2 renders it: a string, or a `Concat`/`IfPresent` structure.
+enum Elem {
+    Str(String),
+    Concat(Vec<Elem>),
+    IfPresent {
+        input: String,
+        then: Branch,
+        else_: Option<Branch>,
+    },
+}
+
+enum Branch {
+    One(Box<Elem>),
+    Many(Vec<Elem>),
+}
+
+/// Python's `json.dumps` (`, ` and `: ` separators, ASCII only), in the key order kfp writes.
+fn dumps_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn dumps(e: &Elem) -> String {
+    let list = |items: &[Elem]| {
+        format!(
+            "[{}]",
+            items.iter().map(dumps).collect::<Vec<_>>().join(", ")
+        )
+    };
+    let branch = |b: &Branch| match b {
+        Branch::One(e) => dumps(e),
+        Branch::Many(items) => list(items),
+    };
+    match e {
+        Elem::Str(s) => dumps_str(s),
+        Elem::Concat(items) => format!("{{\"Concat\": {}}}", list(items)),
+        Elem::IfPresent { input, then, else_ } => {
+            let mut s = format!(
+                "{{\"IfPresent\": {{\"InputName\": {}, \"Then\": {}",
+                dumps_str(input),
+                branch(then)
+            );
+            if let Some(e) = else_ {
+                s.push_str(&format!(", \"Else\": {}", branch(e)));
+            }
+            s.push_str("}}");
+            s
+        }
+    }
+}
+
+/// The string kfp puts in `command`/`args` for an element.
+fn render(e: &Elem) -> String {
+    match e {
+        Elem::Str(s) => s.clone(),
+        other => dumps(other),
+    }
+}
+
+struct Ports {
+    /// `(v1 name, kfp 2 name, parameter type or None for an artifact)`.
+    inputs: Vec<(String, String, Option<&'static str>)>,
+    outputs: Vec<(String, String, Option<&'static str>)>,
+}
+
+fn unsupported<T>(what: impl Into<String>) -> Result<T, ConvertError> {
+    Err(ConvertError::Unsupported(what.into()))
+}
+
+impl Ports {
+    fn find<'a>(
+        list: &'a [(String, String, Option<&'static str>)],
+        v: &Value,
+    ) -> Result<&'a (String, String, Option<&'static str>), ConvertError> {
+        let name = v.as_str().unwrap_or_default();
+        list.iter()
+            .find(|p| p.0 == name)
+            .ok_or_else(|| ConvertError::Unsupported(format!("unknown port `{name}`")))
+    }
+
+    fn elem(&self, v: &Value) -> Result<Elem, ConvertError> {
+        match v {
+            Value::String(s) => return Ok(Elem::Str(s.clone())),
+            Value::Number(n) => return Ok(Elem::Str(n.to_string())),
+            Value::Bool(b) => return Ok(Elem::Str(b.to_string())),
+            _ => {}
+        }
+        let Some((Value::String(key), value)) = v
+            .as_mapping()
+            .filter(|m| m.len() == 1)
+            .and_then(|m| m.iter().next())
+        else {
+            return unsupported(
+                "a command-line element that is neither a string nor a placeholder",
+            );
+        };
+        let s = match key.as_str() {
+            "inputValue" => match Self::find(&self.inputs, value)? {
+                (_, n, Some(_)) => format!("{{{{$.inputs.parameters['{n}']}}}}"),
+                (v1, _, None) => {
+                    return unsupported(format!("`inputValue` on the artifact `{v1}`"));
+                }
+            },
+            "inputPath" | "inputUri" => match Self::find(&self.inputs, value)? {
+                (_, n, None) => {
+                    let attr = if key == "inputPath" { "path" } else { "uri" };
+                    format!("{{{{$.inputs.artifacts['{n}'].{attr}}}}}")
+                }
+                (v1, _, Some(_)) => return unsupported(format!("`{key}` on the parameter `{v1}`")),
+            },
+            "outputPath" => match Self::find(&self.outputs, value)? {
+                (_, n, Some(_)) => format!("{{{{$.outputs.parameters['{n}'].output_file}}}}"),
+                (_, n, None) => format!("{{{{$.outputs.artifacts['{n}'].path}}}}"),
+            },
+            "outputUri" => match Self::find(&self.outputs, value)? {
+                (_, n, None) => format!("{{{{$.outputs.artifacts['{n}'].uri}}}}"),
+                (v1, _, Some(_)) => {
+                    return unsupported(format!("`outputUri` on the parameter `{v1}`"));
+                }
+            },
+            "concat" => {
+                let items = value.as_sequence().map(Vec::as_slice).unwrap_or_default();
+                return Ok(Elem::Concat(
+                    items
+                        .iter()
+                        .map(|i| self.elem(i))
+                        .collect::<Result<_, _>>()?,
+                ));
+            }
+            "if" => {
+                let Some(name) = value.get("cond").and_then(|c| c.get("isPresent")) else {
+                    return unsupported("an `if` whose condition is not `isPresent` (KFP505)");
+                };
+                let (_, input, _) = Self::find(&self.inputs, name)?;
+                let branch = |b: &Value| -> Result<Branch, ConvertError> {
+                    Ok(match b {
+                        Value::Sequence(items) => Branch::Many(
+                            items
+                                .iter()
+                                .map(|i| self.elem(i))
+                                .collect::<Result<_, _>>()?,
+                        ),
+                        other => Branch::One(Box::new(self.elem(other)?)),
+                    })
+                };
+                let then = branch(value.get("then").unwrap_or(&Value::Sequence(vec![])))?;
+                let else_ = value.get("else").map(branch).transpose()?;
+                return Ok(Elem::IfPresent {
+                    input: input.clone(),
+                    then,
+                    else_,
+                });
+            }
+            other => return unsupported(format!("the `{other}` placeholder")),
+        };
+        Ok(Elem::Str(s))
+    }
+}
+
+fn map(entries: Vec<(&str, Value)>) -> Value {
+    let mut m = Mapping::new();
+    for (k, v) in entries {
+        m.insert(Value::String(k.to_string()), v);
+    }
+    Value::Mapping(m)
+}
+
+fn s(v: impl Into<String>) -> Value {
+    Value::String(v.into())
+}
+
+fn parameter_type(p: &str) -> &'static str {
+    match p {
+        "Integer" => "NUMBER_INTEGER",
+        "Float" => "NUMBER_DOUBLE",
+        "Boolean" => "BOOLEAN",
+        "JsonObject" => "STRUCT",
+        "JsonArray" => "LIST",
+        _ => "STRING",
+    }
+}
+
+fn schema_title(t: Option<&Value>) -> String {
+    let name = t.and_then(Value::as_str).unwrap_or("Artifact");
+    const SYSTEM: &[&str] = &[
+        "Artifact",
+        "Model",
+        "Dataset",
+        "Metrics",
+        "HTML",
+        "Markdown",
+        "ClassificationMetrics",
+        "SlicedClassificationMetrics",
+    ];
+    let class = SYSTEM
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(name))
+        .unwrap_or(&"Artifact");
+    format!("system.{class}")
+}
+
+/// kfp 2's deserialised default (`'10'` for an Integer is `10.0` in the IR: protobuf numbers are doubles).
+fn default_value(param: &str, default: &Value) -> Result<Value, ConvertError> {
+    let text = match default {
+        Value::String(t) => t.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => return unsupported("a default that is not a scalar"),
+    };
+    let bad = || ConvertError::Unsupported(format!("default `{text}` is not a valid {param}"));
+    Ok(match param {
+        "Integer" => Value::from(text.trim().parse::<i64>().map_err(|_| bad())? as f64),
+        "Float" => Value::from(text.trim().parse::<f64>().map_err(|_| bad())?),
+        "Boolean" => Value::Bool(matches!(
+            text.to_ascii_lowercase().as_str(),
+            "y" | "yes" | "t" | "true" | "on" | "1"
+        )),
+        "JsonObject" | "JsonArray" => {
+            let json: serde_json::Value = serde_json::from_str(&text).map_err(|_| bad())?;
+            serde_yaml::to_value(json).map_err(|_| bad())?
+        }
+        _ => Value::String(text),
+    })
+}
+
+/// The IR YAML of the v1 component spec `text`.
+pub fn to_ir(text: &str) -> Result<String, ConvertError> {
+    let spec = fixed_spec(text)?;
+    let implementation = spec.get("implementation").cloned().unwrap_or(Value::Null);
+    if implementation.get("graph").is_some() {
+        return unsupported("graph components: convert them to Python and compile the pipeline");
+    }
+    let Some(container) = implementation.get("container") else {
+        return unsupported("no `implementation.container`");
+    };
+    if container.get("env").is_some() {
+        return unsupported("`env`");
+    }
+    let name = spec
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("component");
+    let k8s = crate::python::rules::pipeline_definition::sanitize_pipeline_name(&sanitize(name));
+    let items = |key: &str| {
+        spec.get(key)
+            .and_then(Value::as_sequence)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (inputs, outputs) = (items("inputs"), items("outputs"));
+    let port = |item: &Value| -> Result<(String, String, Option<&'static str>), ConvertError> {
+        let v1 = item
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ConvertError::Unsupported("a nameless port".into()))?;
+        let param = match model::v2_type(item.get("type").and_then(Value::as_str)) {
+            V2Type::Parameter(p) if item.get("type").is_some_and(Value::is_string) => Some(p),
+            _ => None,
+        };
+        Ok((v1.to_string(), sanitize(v1), param))
+    };
+    let ports = Ports {
+        inputs: inputs.iter().map(port).collect::<Result<_, _>>()?,
+        outputs: outputs.iter().map(port).collect::<Result<_, _>>()?,
+    };
+    // Interface.
+    let mut in_artifacts = Mapping::new();
+    let mut in_params = Mapping::new();
+    for (item, (_, n, param)) in inputs.iter().zip(&ports.inputs) {
+        match param {
+            Some(p) => {
+                let mut entry = Mapping::new();
+                let optional = item.get("optional").and_then(Value::as_bool) == Some(true);
+                if let Some(d) = item.get("default") {
+                    entry.insert(s("defaultValue"), default_value(p, d)?);
+                }
+                if optional || item.get("default").is_some() {
+                    entry.insert(s("isOptional"), Value::Bool(true));
+                }
+                entry.insert(s("parameterType"), s(parameter_type(p)));
+                in_params.insert(s(n.clone()), Value::Mapping(entry));
+            }
+            None => {
+                let artifact = map(vec![(
+                    "artifactType",
+                    map(vec![
+                        ("schemaTitle", s(schema_title(item.get("type")))),
+                        ("schemaVersion", s("0.0.1")),
+                    ]),
+                )]);
+                let mut artifact = artifact;
+                if item.get("optional").and_then(Value::as_bool) == Some(true)
+                    && let Value::Mapping(m) = &mut artifact
+                {
+                    m.insert(s("isOptional"), Value::Bool(true));
+                }
+                in_artifacts.insert(s(n.clone()), artifact);
+            }
+        }
+    }
+    let mut out_artifacts = Mapping::new();
+    let mut out_params = Mapping::new();
+    for (item, (_, n, param)) in outputs.iter().zip(&ports.outputs) {
+        match param {
+            Some(p) => {
+                out_params.insert(
+                    s(n.clone()),
+                    map(vec![("parameterType", s(parameter_type(p)))]),
+                );
+            }
+            None => {
+                out_artifacts.insert(
+                    s(n.clone()),
+                    map(vec![(
+                        "artifactType",
+                        map(vec![
+                            ("schemaTitle", s(schema_title(item.get("type")))),
+                            ("schemaVersion", s("0.0.1")),
+                        ]),
+                    )]),
+                );
+            }
+        }
+    }
+    let definitions = |artifacts: &Mapping, params: &Mapping| {
+        let mut m = Mapping::new();
+        if !artifacts.is_empty() {
+            m.insert(s("artifacts"), Value::Mapping(artifacts.clone()));
+        }
+        if !params.is_empty() {
+            m.insert(s("parameters"), Value::Mapping(params.clone()));
+        }
+        m
+    };
+    let input_definitions = definitions(&in_artifacts, &in_params);
+    let output_definitions = definitions(&out_artifacts, &out_params);
+    // Executor.
+    let mut executor = Mapping::new();
+    for key in ["command", "args"] {
+        if let Some(v) = container.get(key) {
+            let list = match v {
+                Value::Sequence(items) => items.clone(),
+                other => vec![other.clone()],
+            };
+            let rendered = list
+                .iter()
+                .map(|i| ports.elem(i).map(|e| s(render(&e))))
+                .collect::<Result<Vec<_>, _>>()?;
+            executor.insert(s(key), Value::Sequence(rendered));
+        }
+    }
+    let image = container
+        .get("image")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ConvertError::Unsupported("no `image`".into()))?;
+    executor.insert(s("image"), s(image));
+    let comp = format!("comp-{k8s}");
+    let exec = format!("exec-{k8s}");
+    let mut component = Mapping::new();
+    component.insert(s("executorLabel"), s(exec.clone()));
+    if !input_definitions.is_empty() {
+        component.insert(
+            s("inputDefinitions"),
+            Value::Mapping(input_definitions.clone()),
+        );
+    }
+    if !output_definitions.is_empty() {
+        component.insert(
+            s("outputDefinitions"),
+            Value::Mapping(output_definitions.clone()),
+        );
+    }
+    // The one-task DAG.
+    let mut task_inputs = Mapping::new();
+    let mut task_artifacts = Mapping::new();
+    let mut task_params = Mapping::new();
+    for (_, n, param) in &ports.inputs {
+        match param {
+            Some(_) => task_params.insert(
+                s(n.clone()),
+                map(vec![("componentInputParameter", s(n.clone()))]),
+            ),
+            None => task_artifacts.insert(
+                s(n.clone()),
+                map(vec![("componentInputArtifact", s(n.clone()))]),
+            ),
+        };
+    }
+    if !task_artifacts.is_empty() {
+        task_inputs.insert(s("artifacts"), Value::Mapping(task_artifacts));
+    }
+    if !task_params.is_empty() {
+        task_inputs.insert(s("parameters"), Value::Mapping(task_params));
+    }
+    let mut task = Mapping::new();
+    task.insert(
+        s("cachingOptions"),
+        map(vec![("enableCache", Value::Bool(true))]),
+    );
+    task.insert(s("componentRef"), map(vec![("name", s(comp.clone()))]));
+    if !task_inputs.is_empty() {
+        task.insert(s("inputs"), Value::Mapping(task_inputs));
+    }
+    task.insert(s("taskInfo"), map(vec![("name", s(k8s.clone()))]));
+    let mut dag = Mapping::new();
+    let mut dag_outputs = Mapping::new();
+    let mut dag_artifacts = Mapping::new();
+    let mut dag_params = Mapping::new();
+    for (_, n, param) in &ports.outputs {
+        match param {
+            Some(_) => dag_params.insert(
+                s(n.clone()),
+                map(vec![(
+                    "valueFromParameter",
+                    map(vec![
+                        ("outputParameterKey", s(n.clone())),
+                        ("producerSubtask", s(k8s.clone())),
+                    ]),
+                )]),
+            ),
+            None => dag_artifacts.insert(
+                s(n.clone()),
+                map(vec![(
+                    "artifactSelectors",
+                    Value::Sequence(vec![map(vec![
+                        ("outputArtifactKey", s(n.clone())),
+                        ("producerSubtask", s(k8s.clone())),
+                    ])]),
+                )]),
+            ),
+        };
+    }
+    if !dag_artifacts.is_empty() {
+        dag_outputs.insert(s("artifacts"), Value::Mapping(dag_artifacts));
+    }
+    if !dag_params.is_empty() {
+        dag_outputs.insert(s("parameters"), Value::Mapping(dag_params));
+    }
+    if !dag_outputs.is_empty() {
+        dag.insert(s("outputs"), Value::Mapping(dag_outputs));
+    }
+    dag.insert(s("tasks"), map(vec![(k8s.as_str(), Value::Mapping(task))]));
+    let mut root = Mapping::new();
+    root.insert(s("dag"), Value::Mapping(dag));
+    if !input_definitions.is_empty() {
+        root.insert(s("inputDefinitions"), Value::Mapping(input_definitions));
+    }
+    if !output_definitions.is_empty() {
+        root.insert(s("outputDefinitions"), Value::Mapping(output_definitions));
+    }
+    let mut pipeline_info = Mapping::new();
+    if let Some(d) = spec.get("description").and_then(Value::as_str) {
+        pipeline_info.insert(s("description"), s(d.trim_end()));
+    }
+    pipeline_info.insert(s("name"), s(k8s.clone()));
+    let document = map(vec![
+        (
+            "components",
+            map(vec![(comp.as_str(), Value::Mapping(component))]),
+        ),
+        (
+            "deploymentSpec",
+            map(vec![(
+                "executors",
+                map(vec![(
+                    exec.as_str(),
+                    map(vec![("container", Value::Mapping(executor))]),
+                )]),
+            )]),
+        ),
+        ("pipelineInfo", Value::Mapping(pipeline_info)),
+        ("root", Value::Mapping(root)),
+        ("schemaVersion", s("2.1.0")),
+        ("sdkVersion", s("kfp-2.17.3")),
+    ]);
+    let body = serde_yaml::to_string(&document)
+        .map_err(|e| ConvertError::Unsupported(format!("cannot write the IR: {e}")))?;
+    Ok(format!("# PIPELINE DEFINITION\n# Name: {k8s}\n{body}"))
+}

@@ -1,0 +1,231 @@
+//! YAML files: v1 component specs (KFP5xx) and compiled pipeline artefacts (KFP6xx).
+//!
+//! A `.yaml`/`.yml` file is classified by what it holds, not by its name: a v1 component spec (top-level
+//! `implementation:`, kfp 2's own discriminator), a v1-compiled Argo Workflow, a v1 v2-namespace PipelineJob
+//! (JSON is YAML), kfp 2 IR (left alone) or anything else (left alone, silently). Positions come from
+//! `spans` (libyaml's event marks), the typed spec from `model` (`serde_yaml`), the rules are in `rules`.
+
+pub mod convert;
+pub mod interface;
+pub mod ir;
+pub mod model;
+pub mod rules;
+pub mod spans;
+
+use crate::diagnostic::Diagnostic;
+use crate::settings::RuleSelection;
+use crate::source::SourceFile;
+
+pub use spans::YamlError;
+
+/// What a YAML or JSON file must contain to be worth parsing: a top-level `implementation:` key at the start
+/// of a line (a component spec), `argoproj.io` (an Argo workflow) or `pipelineSpec` (a v2-namespace job), or
+/// the JSON spellings `"implementation"` / `"pipelineSpec"`. Other YAML (CI, Helm, Kubernetes manifests) is
+/// never parsed, so its syntax is never judged.
+const MARKERS: &[&[u8]] = &[b"argoproj.io", b"\"implementation\"", b"pipelineSpec"];
+
+/// What a YAML document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A v1 component spec (`implementation:` at the top level).
+    Component,
+    /// A workflow compiled by kfp 1's Argo compiler.
+    ArgoWorkflow,
+    /// A PipelineJob compiled by kfp 1.8's `kfp.v2.compiler` (`pipelineSpec` + `runtimeConfig`).
+    V2NamespaceJob,
+    /// kfp 2 IR: already migrated.
+    V2Ir,
+    Other,
+}
+
+/// Classifies a parsed document.
+pub fn classify(root: &spans::Node) -> Kind {
+    if !root.is_mapping() {
+        return Kind::Other;
+    }
+    if root.get("implementation").is_some() {
+        return Kind::Component;
+    }
+    let argo = root
+        .get("apiVersion")
+        .and_then(spans::Node::as_str)
+        .is_some_and(|v| v.starts_with("argoproj.io/"));
+    if argo && root.get("kind").and_then(spans::Node::as_str) == Some("Workflow") {
+        return Kind::ArgoWorkflow;
+    }
+    if root.get("pipelineSpec").is_some() {
+        return Kind::V2NamespaceJob;
+    }
+    if root.get("pipelineInfo").is_some() && root.get("deploymentSpec").is_some() {
+        return Kind::V2Ir;
+    }
+    Kind::Other
+}
+
+/// Whether a file is worth parsing.
+pub fn is_candidate(bytes: &[u8]) -> bool {
+    let key = b"implementation:";
+    bytes.starts_with(key)
+        || bytes
+            .windows(key.len() + 1)
+            .any(|w| w[0] == b'\n' && &w[1..] == key)
+        || MARKERS
+            .iter()
+            .any(|m| bytes.windows(m.len()).any(|w| w == *m))
+}
+
+/// The Python file and pipeline whose `compile(...)` call in the run writes a compiled file (KFP601 says
+/// where to recompile from).
+pub type CompiledBy = Option<(std::path::PathBuf, String)>;
+
+/// Checks one YAML (or JSON) file. Broken YAML is an error with its position.
+pub fn check(source: &SourceFile, selection: &RuleSelection) -> Result<Vec<Diagnostic>, YamlError> {
+    check_in(source, selection, &None)
+}
+
+/// `check`, knowing which compile call of the run writes this file.
+pub fn check_in(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    compiled_by: &CompiledBy,
+) -> Result<Vec<Diagnostic>, YamlError> {
+    let documents = spans::parse(&source.text)?;
+    let mut diagnostics = Vec::new();
+    // Only the first document decides what a file is (IR has a second, platform document).
+    if let Some(root) = documents.first() {
+        match classify(root) {
+            Kind::Component => {
+                let spec: model::ComponentSpec =
+                    serde_yaml::from_str(&source.text).map_err(|e| YamlError {
+                        message: format!("invalid v1 component spec: {e}"),
+                        offset: e.location().map_or(root.range.start, |l| l.index()),
+                    })?;
+                rules::component(source, root, &spec, selection, &mut diagnostics);
+            }
+            kind @ (Kind::ArgoWorkflow | Kind::V2NamespaceJob) => {
+                rules::compiled_artefact(root, kind, selection, compiled_by, &mut diagnostics);
+            }
+            Kind::V2Ir | Kind::Other => {}
+        }
+    }
+    diagnostics.retain(|d| !suppressed(source, d));
+    diagnostics.sort_by_key(|d| (d.range.start, d.rule));
+    Ok(diagnostics)
+}
+
+/// `# noqa` / `# noqa: KFP501` on the line a diagnostic starts on.
+fn suppressed(source: &SourceFile, d: &Diagnostic) -> bool {
+    let line = &source.text[source.line_range(d.range.start)];
+    let Some(at) = line.find("# noqa") else {
+        return false;
+    };
+    crate::noqa::parse_noqa(&line[at..]).is_some_and(|n| {
+        n.codes.is_empty() || n.codes.iter().any(|c| d.rule.starts_with(c.as_str()))
+    })
+}
+
+/// Fixes a YAML file to a fixed point (a few rounds at most); a round whose result is not valid YAML is
+/// dropped. Returns the text and the rules applied.
+pub fn fix(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    unsafe_fixes: bool,
+) -> Result<(String, Vec<(usize, Diagnostic)>), YamlError> {
+    fix_in(source, selection, unsafe_fixes, &None)
+}
+
+/// `fix`, knowing which compile call of the run writes this file.
+pub fn fix_in(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    unsafe_fixes: bool,
+    compiled_by: &CompiledBy,
+) -> Result<(String, Vec<(usize, Diagnostic)>), YamlError> {
+    let mut text = source.text.clone();
+    let mut applied = Vec::new();
+    for _ in 0..8 {
+        let current = SourceFile::new(&source.path, text.clone(), source.bom);
+        let diagnostics = check_in(&current, selection, compiled_by)?;
+        let Some((next, taken)) = crate::fix::apply_fixes(&text, &diagnostics, unsafe_fixes) else {
+            break;
+        };
+        if spans::parse(&next).is_err() {
+            break;
+        }
+        applied.extend(taken.into_iter().map(|(at, d)| (at, d.clone())));
+        if next == text {
+            break;
+        }
+        text = next;
+    }
+    Ok((text, applied))
+}
+
+/// A file-level diagnostic for a compiled pipeline package (`.tar.gz`, `.tgz`, `.zip`): such files are never
+/// read.
+pub fn archive(selection: &RuleSelection, compiled_by: &CompiledBy) -> Vec<Diagnostic> {
+    rules::archive(selection, compiled_by)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> SourceFile {
+        SourceFile::new(std::path::Path::new("c.yaml"), text.to_string(), false)
+    }
+
+    fn rules(text: &str) -> Vec<&'static str> {
+        check(&source(text), &RuleSelection::default())
+            .unwrap()
+            .iter()
+            .map(|d| d.rule)
+            .collect()
+    }
+
+    #[test]
+    fn noqa_on_the_reported_line_suppresses() {
+        let text = "name: A\ninputs:\n- {name: x, type: GCSPath}  # noqa: KFP501\n- {name: y, type: GCSPath}  # noqa: KFP502\nimplementation:\n  container: {image: a, command: [echo, {inputValue: x}, {inputValue: y}]}\n";
+        assert_eq!(rules(text), ["KFP501"]);
+    }
+
+    #[test]
+    fn crlf_files_keep_their_line_endings_when_fixed() {
+        let text = "name: A\r\ninputs:\r\n- name: x\r\n  description: d\r\noutputs:\r\n- {name: o}\r\nimplementation:\r\n  container:\r\n    image: a\r\n    command:\r\n    - echo\r\n    - {inputValue: x}\r\n    fileOutputs:\r\n      o: /tmp/o\r\n";
+        let (fixed, applied) = fix(&source(text), &RuleSelection::default(), true).unwrap();
+        assert_eq!(applied.len(), 2, "{fixed}");
+        assert!(!fixed.replace("\r\n", "").contains('\n'), "{fixed:?}");
+        assert!(
+            fixed.contains("- name: x\r\n  type: String\r\n"),
+            "{fixed:?}"
+        );
+        assert!(fixed.contains("    - sh\r\n    - -c\r\n"), "{fixed:?}");
+        assert!(!fixed.contains("fileOutputs"), "{fixed:?}");
+        assert!(rules(&fixed).is_empty(), "{fixed:?}");
+    }
+
+    #[test]
+    fn documents_are_classified_by_content() {
+        let kind = |t: &str| classify(&spans::parse(t).unwrap()[0]);
+        assert_eq!(
+            kind("implementation: {container: {image: a}}\n"),
+            Kind::Component
+        );
+        assert_eq!(
+            kind("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"),
+            Kind::ArgoWorkflow
+        );
+        assert_eq!(
+            kind("{\"pipelineSpec\": {}, \"runtimeConfig\": {}}"),
+            Kind::V2NamespaceJob
+        );
+        assert_eq!(kind("pipelineInfo: {}\ndeploymentSpec: {}\n"), Kind::V2Ir);
+        assert_eq!(
+            kind("apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\n"),
+            Kind::Other
+        );
+        assert_eq!(kind("- a\n"), Kind::Other);
+        assert!(is_candidate(b"name: x\r\nimplementation:\r\n"));
+        assert!(!is_candidate(b"implementation_notes: x\n"));
+    }
+}
