@@ -59,9 +59,18 @@ pub struct CheckArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "full")]
     pub output_format: OutputFormat,
-    /// Exit with 0 even when diagnostics remain.
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print how many diagnostics each rule produced instead of the diagnostics.
     #[arg(long)]
+    pub statistics: bool,
+    /// Exit with 0 even when diagnostics remain.
+    #[arg(long, conflicts_with = "exit_non_zero_on_fix")]
     pub exit_zero: bool,
+    /// With --fix: exit with 1 when a file was changed, even if no diagnostics remain (as pre-commit hooks do).
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
     /// Print diagnostics only, no summary.
     #[arg(long, short)]
     pub quiet: bool,

@@ -313,6 +313,10 @@ pub fn run_check(
         ExitStatus::Clean
     } else if summary.problems > 0
         || (settings.fix_mode == FixMode::Diff && summary.files_changed > 0)
+        // `--exit-non-zero-on-fix`: a pre-commit hook fails when it changed a file, so the commit is redone.
+        || (settings.exit_non_zero_on_fix
+            && settings.fix_mode == FixMode::Apply
+            && summary.files_changed > 0)
     {
         ExitStatus::Findings
     } else {
@@ -327,8 +331,19 @@ fn render(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
-    if settings.output_format == OutputFormat::Json {
-        return report::json::write(out, report);
+    let format = settings.output_format;
+    if settings.statistics {
+        for e in &report.errors {
+            report::full::write_error(err, e, settings.color)?;
+        }
+        return report::statistics::write(out, report, format == OutputFormat::Json);
+    }
+    match format {
+        OutputFormat::Json => return report::json::write(out, report),
+        OutputFormat::Sarif => return report::sarif::write(out, report),
+        OutputFormat::Junit => return report::junit::write(out, report),
+        OutputFormat::Github => return report::github::write(out, report),
+        _ => {}
     }
     for e in &report.errors {
         report::full::write_error(err, e, settings.color)?;
@@ -336,13 +351,14 @@ fn render(
     if settings.fix_mode == FixMode::Diff {
         report::diff::write(out, report)?;
     } else {
-        match settings.output_format {
+        match format {
             OutputFormat::Full => report::full::write(out, report, settings.color)?,
             OutputFormat::Concise => report::concise::write(out, report)?,
-            OutputFormat::Json => unreachable!("handled above"),
+            OutputFormat::JsonLines => report::json_lines::write(out, report)?,
+            _ => unreachable!("structured formats are handled above"),
         }
     }
-    if !settings.quiet {
+    if !settings.quiet && !format.is_structured() {
         let text = report::summary_text(
             &report.summary(),
             settings.fix_mode == FixMode::Apply,

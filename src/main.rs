@@ -22,8 +22,23 @@ fn main() -> ExitCode {
         }
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out: Box<dyn Write> = Box::new(std::io::BufWriter::new(stdout.lock()));
     let mut err = std::io::stderr();
+    let mut to_file = false;
+    if let Command::Check(args) = &cli.command
+        && let Some(path) = &args.output_file
+    {
+        match std::fs::File::create(path) {
+            Ok(f) => {
+                out = Box::new(std::io::BufWriter::new(f));
+                to_file = true;
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+                return ExitCode::from(ExitStatus::Error as u8);
+            }
+        }
+    }
     let result = match cli.command {
         Command::Rules => rule_docs::write_table(&mut out).map(|_| ExitStatus::Clean),
         Command::Rule { id } => match rule_docs::write_rule(&mut out, &id) {
@@ -60,8 +75,12 @@ fn main() -> ExitCode {
                 unsafe_fixes: args.unsafe_fixes,
                 output_format: args.output_format,
                 exit_zero: args.exit_zero,
+                exit_non_zero_on_fix: args.exit_non_zero_on_fix,
+                statistics: args.statistics,
                 quiet: args.quiet,
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                color: !to_file
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none(),
             };
             run_check(&settings, &mut out, &mut err)
         }

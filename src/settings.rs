@@ -110,9 +110,27 @@ mod tests {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
+    /// rustc-style, with the source line.
     Full,
+    /// `path:line:col: KFP001 message`.
     Concise,
+    /// One JSON document (schema in the README).
     Json,
+    /// One JSON object per diagnostic and line.
+    JsonLines,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// SARIF 2.1.0 for code scanning dashboards.
+    Sarif,
+    /// JUnit XML for CI test reports.
+    Junit,
+}
+
+impl OutputFormat {
+    /// Formats for machines: they carry the run's errors themselves and get no summary line.
+    pub fn is_structured(self) -> bool {
+        !matches!(self, OutputFormat::Full | OutputFormat::Concise)
+    }
 }
 
 /// What `check` does with fixes.
@@ -135,6 +153,10 @@ pub struct CheckSettings {
     pub unsafe_fixes: bool,
     pub output_format: OutputFormat,
     pub exit_zero: bool,
+    /// `--exit-non-zero-on-fix`: exit 1 when `--fix` changed a file, even if nothing remains (pre-commit).
+    pub exit_non_zero_on_fix: bool,
+    /// `--statistics`: counts per rule instead of the diagnostics.
+    pub statistics: bool,
     pub quiet: bool,
     pub color: bool,
 }
