@@ -65,12 +65,16 @@ pub struct CheckArgs {
     /// Print how many diagnostics each rule produced instead of the diagnostics.
     #[arg(long)]
     pub statistics: bool,
-    /// Exit with 0 even when diagnostics remain.
-    #[arg(long, conflicts_with = "exit_non_zero_on_fix")]
+    /// Exit with 0 even when diagnostics remain (--exit-non-zero-on-fix still fails a run that changed a file).
+    #[arg(long)]
     pub exit_zero: bool,
     /// With --fix: exit with 1 when a file was changed, even if no diagnostics remain (as pre-commit hooks do).
     #[arg(long)]
     pub exit_non_zero_on_fix: bool,
+    /// Read the source from stdin, as the file NAME (its name decides the file kind and module); with --fix,
+    /// write the fixed text to stdout and the remaining diagnostics to stderr.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
     /// Print diagnostics only, no summary.
     #[arg(long, short)]
     pub quiet: bool,

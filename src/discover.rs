@@ -68,6 +68,9 @@ pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, ExcludeError> {
     })
 }
 
+/// Extensions of files named on the command line that are not Python and have no checker (yet).
+const NOT_PYTHON: &[&str] = &["yaml", "yml", "ipynb", "json"];
+
 const SKIPPED_DIRS: &[&str] = &["__pycache__", "node_modules", "site-packages"];
 
 /// Hidden folders that hold CI configuration (scanned for `dsl-compile`).
@@ -97,11 +100,19 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<DiscoveredFile>, 
             }
         };
         if meta.is_file() {
-            let kind = FileKind::from_path(root).unwrap_or(FileKind::Python);
-            files.push(DiscoveredFile {
-                path: root.clone(),
-                kind,
+            // A named file is Python unless its name says it is something else; YAML files and notebooks
+            // that the pre-commit hooks pass (`types_or: [python, yaml, jupyter]`) are skipped until their
+            // kind is supported, never parsed as Python.
+            let kind = FileKind::from_path(root).or_else(|| {
+                let ext = root.extension().and_then(|e| e.to_str()).unwrap_or("");
+                (!NOT_PYTHON.contains(&ext)).then_some(FileKind::Python)
             });
+            if let Some(kind) = kind {
+                files.push(DiscoveredFile {
+                    path: root.clone(),
+                    kind,
+                });
+            }
             continue;
         }
         let walker = walkdir::WalkDir::new(root)

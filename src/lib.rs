@@ -16,6 +16,7 @@ pub mod rules;
 pub mod settings;
 pub mod shell;
 pub mod source;
+mod stdin;
 pub mod write;
 
 use std::io::Write;
@@ -48,7 +49,7 @@ const COMPONENT_MARKERS: &[&[u8]] = &[b"component", b"ContainerOp"];
 const WORKER_STACK: usize = 256 << 20;
 
 /// What happened to one file.
-enum Outcome {
+pub(crate) enum Outcome {
     Skipped,
     Checked(FileReport),
     Failed(FileError),
@@ -72,6 +73,24 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
         Err(e) => return error(format!("could not read: {e}"), None, None),
+    };
+    process_bytes(file, settings, project, bytes)
+}
+
+/// Checks (and fixes) a file's bytes, read from disk or from stdin (`--stdin-filename`).
+pub(crate) fn process_bytes(
+    file: &DiscoveredFile,
+    settings: &CheckSettings,
+    project: &Project,
+    bytes: Vec<u8>,
+) -> Outcome {
+    let error = |message: String, offset: Option<usize>, source: Option<SourceFile>| {
+        Outcome::Failed(FileError {
+            path: file.path.clone(),
+            message,
+            offset,
+            source,
+        })
     };
     let prefilter = match file.kind {
         FileKind::Python => PREFILTER,
@@ -254,6 +273,9 @@ pub fn run_check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
+    if let Some(name) = &settings.stdin_filename {
+        return stdin::run(settings, name, out, err);
+    }
     let excludes = match discover::exclude_set(&settings.exclude) {
         Ok(e) => e,
         Err(e) => {
@@ -306,26 +328,27 @@ pub fn run_check(
         }
     }
     render(settings, &report, out, err)?;
-    let summary = report.summary();
-    let status = if summary.errors > 0 {
+    Ok(exit_status(settings, &report.summary()))
+}
+
+/// The exit status of a run: errors win; `--exit-non-zero-on-fix` fails a run that changed a file even under
+/// `--exit-zero` (the pre-commit fix hook fails only when it rewrote something, like pyupgrade).
+pub(crate) fn exit_status(settings: &CheckSettings, summary: &report::Summary) -> ExitStatus {
+    let changed = summary.files_changed > 0;
+    if summary.errors > 0 {
         ExitStatus::Error
+    } else if settings.exit_non_zero_on_fix && settings.fix_mode == FixMode::Apply && changed {
+        ExitStatus::Findings
     } else if settings.exit_zero {
         ExitStatus::Clean
-    } else if summary.problems > 0
-        || (settings.fix_mode == FixMode::Diff && summary.files_changed > 0)
-        // `--exit-non-zero-on-fix`: a pre-commit hook fails when it changed a file, so the commit is redone.
-        || (settings.exit_non_zero_on_fix
-            && settings.fix_mode == FixMode::Apply
-            && summary.files_changed > 0)
-    {
+    } else if summary.problems > 0 || (settings.fix_mode == FixMode::Diff && changed) {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
-    };
-    Ok(status)
+    }
 }
 
-fn render(
+pub(crate) fn render(
     settings: &CheckSettings,
     report: &RunReport,
     out: &mut dyn Write,

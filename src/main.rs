@@ -81,6 +81,7 @@ fn main() -> ExitCode {
                 color: !to_file
                     && std::io::stdout().is_terminal()
                     && std::env::var_os("NO_COLOR").is_none(),
+                stdin_filename: args.stdin_filename,
             };
             run_check(&settings, &mut out, &mut err)
         }

@@ -159,4 +159,7 @@ pub struct CheckSettings {
     pub statistics: bool,
     pub quiet: bool,
     pub color: bool,
+    /// `--stdin-filename NAME`: check the text on stdin as if it were the file NAME; with `--fix`, print the
+    /// fixed text on stdout (editors), the diagnostics on stderr.
+    pub stdin_filename: Option<PathBuf>,
 }
