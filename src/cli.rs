@@ -75,6 +75,14 @@ pub struct CheckArgs {
     /// write the fixed text to stdout and the remaining diagnostics to stderr.
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,
+    /// Report only findings that are not in this baseline file (written by --write-baseline); entries that
+    /// no longer match are listed as stale.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file (keyed on file, rule and the flagged source, not
+    /// line numbers) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Print diagnostics only, no summary.
     #[arg(long, short)]
     pub quiet: bool,

@@ -2,6 +2,7 @@
 //!
 //! `run_check` is the whole pipeline: discover → read → check (→ fix → write) → report.
 
+pub mod baseline;
 pub mod cli;
 pub mod components;
 pub mod diagnostic;
@@ -276,6 +277,17 @@ pub fn run_check(
     if let Some(name) = &settings.stdin_filename {
         return stdin::run(settings, name, out, err);
     }
+    // A bad baseline stops the run before any work: without it the gate would fail on every known finding.
+    let known = match &settings.baseline {
+        Some(path) => match baseline::read(path) {
+            Ok(b) => Some((path, b)),
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(ExitStatus::Error);
+            }
+        },
+        None => None,
+    };
     let excludes = match discover::exclude_set(&settings.exclude) {
         Ok(e) => e,
         Err(e) => {
@@ -327,8 +339,78 @@ pub fn run_check(
             }
         }
     }
+    if let Some(path) = &settings.write_baseline {
+        let written = baseline::from_report(&report, path);
+        if let Err(e) = baseline::write(&written, path) {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitStatus::Error);
+        }
+        render(settings, &report, out, err)?;
+        writeln!(
+            err,
+            "Wrote {} findings ({} entries) to the baseline {}.",
+            report.summary().problems,
+            written.entries.len(),
+            path.display()
+        )?;
+        // Today's findings are the baseline now: only errors fail this run.
+        return Ok(if report.errors.is_empty() {
+            ExitStatus::Clean
+        } else {
+            ExitStatus::Error
+        });
+    }
+    let applied = known.map(|(path, b)| (path, baseline::apply(&b, path, &mut report)));
     render(settings, &report, out, err)?;
+    if let Some((path, applied)) = applied {
+        write_baseline_notes(settings, path, &applied, err)?;
+    }
     Ok(exit_status(settings, &report.summary()))
+}
+
+/// What the baseline hid, and its stale entries (their code was migrated), on stderr.
+fn write_baseline_notes(
+    settings: &CheckSettings,
+    path: &std::path::Path,
+    applied: &baseline::Applied,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    if !settings.quiet && applied.known > 0 {
+        writeln!(
+            err,
+            "{} known problem{} in the baseline {} not reported.",
+            applied.known,
+            if applied.known == 1 { "" } else { "s" },
+            path.display()
+        )?;
+    }
+    if applied.stale.is_empty() {
+        return Ok(());
+    }
+    let count: usize = applied.stale.iter().map(|(_, n)| n).sum();
+    writeln!(
+        err,
+        "{count} baseline entr{} in {} no longer match (migrated or changed code):",
+        if count == 1 { "y" } else { "ies" },
+        path.display()
+    )?;
+    for (entry, n) in &applied.stale {
+        let times = if *n > 1 {
+            format!(" (×{n})")
+        } else {
+            String::new()
+        };
+        writeln!(
+            err,
+            "  stale: {} {} `{}`{times}",
+            entry.file, entry.rule, entry.source
+        )?;
+    }
+    writeln!(
+        err,
+        "Shrink the baseline: kfp-upgrade check --write-baseline {} …",
+        path.display()
+    )
 }
 
 /// The exit status of a run: errors win; `--exit-non-zero-on-fix` fails a run that changed a file even under

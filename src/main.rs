@@ -82,6 +82,8 @@ fn main() -> ExitCode {
                     && std::io::stdout().is_terminal()
                     && std::env::var_os("NO_COLOR").is_none(),
                 stdin_filename: args.stdin_filename,
+                baseline: args.baseline,
+                write_baseline: args.write_baseline,
             };
             run_check(&settings, &mut out, &mut err)
         }

@@ -162,4 +162,8 @@ pub struct CheckSettings {
     /// `--stdin-filename NAME`: check the text on stdin as if it were the file NAME; with `--fix`, print the
     /// fixed text on stdout (editors), the diagnostics on stderr.
     pub stdin_filename: Option<PathBuf>,
+    /// `--baseline FILE`: findings recorded there are not reported (src/baseline.rs).
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`: record the run's findings there.
+    pub write_baseline: Option<PathBuf>,
 }
