@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Check files for KFP v1 constructs; optionally fix them.
     Check(CheckArgs),
+    /// Migrate a whole tree (a copy with --out, or in place) and write a report for the migration PR.
+    Migrate(MigrateArgs),
     /// Show the documentation of one rule.
     Rule {
         /// A rule id such as KFP001.
@@ -30,7 +32,7 @@ pub enum Command {
     Rules,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct CheckArgs {
     /// Files or folders to check (default: the current folder).
     pub paths: Vec<PathBuf>,
@@ -83,7 +85,53 @@ pub struct CheckArgs {
     /// line numbers) and exit 0.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Walk into files that .gitignore or .ignore exclude (overrides `respect-gitignore`).
+    #[arg(long)]
+    pub no_respect_gitignore: bool,
+    /// Apply the excludes to files named on the command line too (as the pre-commit hooks do).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Print the settings resolved from the configuration file and the command line, then exit.
+    #[arg(long)]
+    pub show_settings: bool,
     /// Print diagnostics only, no summary.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("destination").required(true).args(["out", "in_place"])))]
+pub struct MigrateArgs {
+    /// The folder to migrate.
+    pub src: PathBuf,
+    /// Copy SRC to this new folder (every file, permissions and symlinks kept) and migrate the copy.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Migrate SRC itself; refused when git reports uncommitted changes to the files it would rewrite.
+    #[arg(long)]
+    pub in_place: bool,
+    /// With --in-place: run even with uncommitted changes.
+    #[arg(long)]
+    pub force: bool,
+    /// Also apply fixes that change names or behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Write the report to this file (default: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// The report's format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub report_format: crate::migrate::ReportFormat,
+    /// Only run rules whose id starts with one of these (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip rules whose id starts with one of these (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Skip files and folders matching these globs.
+    #[arg(long, value_delimiter = ',')]
+    pub exclude: Vec<String>,
+    /// The kfp 2 release the migrated code will run with (default 2.17).
+    #[arg(long, value_name = "VERSION")]
+    pub target_version: Option<KfpVersion>,
 }

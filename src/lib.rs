@@ -5,9 +5,11 @@
 pub mod baseline;
 pub mod cli;
 pub mod components;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
+pub mod migrate;
 pub mod noqa;
 pub mod project;
 pub mod python;
@@ -75,7 +77,14 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
         Ok(b) => b,
         Err(e) => return error(format!("could not read: {e}"), None, None),
     };
-    process_bytes(file, settings, project, bytes)
+    // `per-file-ignores`: the file is checked (and fixed) with those rules off.
+    let ignored = settings.per_file_ignored(&file.path);
+    if ignored.is_empty() {
+        return process_bytes(file, settings, project, bytes);
+    }
+    let mut narrowed = settings.clone();
+    narrowed.selection.ignore.extend(ignored);
+    process_bytes(file, &narrowed, project, bytes)
 }
 
 /// Checks (and fixes) a file's bytes, read from disk or from stdin (`--stdin-filename`).
@@ -288,57 +297,13 @@ pub fn run_check(
         },
         None => None,
     };
-    let excludes = match discover::exclude_set(&settings.exclude) {
-        Ok(e) => e,
+    let mut report = match check_files(settings, None) {
+        Ok(r) => r,
         Err(e) => {
             writeln!(err, "error: {e}")?;
             return Ok(ExitStatus::Error);
         }
     };
-    let (files, walk_errors) = discover::discover(&settings.paths, &excludes);
-    let outcomes: Vec<Outcome> = match rayon::ThreadPoolBuilder::new()
-        .stack_size(WORKER_STACK)
-        .build()
-    {
-        Ok(pool) => pool.install(|| {
-            let project = build_project(&files, settings);
-            files
-                .par_iter()
-                .map(|f| process(f, settings, &project))
-                .collect()
-        }),
-        Err(_) => {
-            let project = build_project(&files, settings);
-            files
-                .iter()
-                .map(|f| process(f, settings, &project))
-                .collect()
-        }
-    };
-    let mut report = RunReport::default();
-    report
-        .errors
-        .extend(walk_errors.into_iter().map(|w| FileError {
-            path: w.path,
-            message: w.message,
-            offset: None,
-            source: None,
-        }));
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Skipped => report.files_checked += 1,
-            Outcome::Checked(r) => {
-                report.files_checked += 1;
-                report.files.push(r);
-            }
-            Outcome::Failed(e) => report.errors.push(e),
-            Outcome::Partly(r, e) => {
-                report.files_checked += 1;
-                report.files.push(r);
-                report.errors.push(e);
-            }
-        }
-    }
     if let Some(path) = &settings.write_baseline {
         let written = baseline::from_report(&report, path);
         if let Err(e) = baseline::write(&written, path) {
@@ -411,6 +376,80 @@ fn write_baseline_notes(
         "Shrink the baseline: kfp-upgrade check --write-baseline {} …",
         path.display()
     )
+}
+
+/// Called after each file with its path and the number of files.
+pub type Progress<'a> = dyn Fn(&std::path::Path, usize) + Sync + 'a;
+
+/// Discovers, checks (and fixes) the files `settings` names and returns what happened, without printing.
+/// `progress` is called after each file with its path and the number of files (for a progress bar).
+pub fn check_files(
+    settings: &CheckSettings,
+    progress: Option<&Progress<'_>>,
+) -> Result<RunReport, discover::ExcludeError> {
+    let excludes = discover::exclude_set(&settings.exclude)?;
+    let (files, walk_errors) = discover::discover(
+        &settings.paths,
+        &excludes,
+        settings.respect_gitignore,
+        settings.force_exclude,
+    );
+    let outcomes: Vec<Outcome> = match rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK)
+        .build()
+    {
+        Ok(pool) => pool.install(|| {
+            let project = build_project(&files, settings);
+            files
+                .par_iter()
+                .map(|f| {
+                    let outcome = process(f, settings, &project);
+                    if let Some(p) = progress {
+                        p(&f.path, files.len());
+                    }
+                    outcome
+                })
+                .collect()
+        }),
+        Err(_) => {
+            let project = build_project(&files, settings);
+            files
+                .iter()
+                .map(|f| {
+                    let outcome = process(f, settings, &project);
+                    if let Some(p) = progress {
+                        p(&f.path, files.len());
+                    }
+                    outcome
+                })
+                .collect()
+        }
+    };
+    let mut report = RunReport::default();
+    report
+        .errors
+        .extend(walk_errors.into_iter().map(|w| FileError {
+            path: w.path,
+            message: w.message,
+            offset: None,
+            source: None,
+        }));
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Skipped => report.files_checked += 1,
+            Outcome::Checked(r) => {
+                report.files_checked += 1;
+                report.files.push(r);
+            }
+            Outcome::Failed(e) => report.errors.push(e),
+            Outcome::Partly(r, e) => {
+                report.files_checked += 1;
+                report.files.push(r);
+                report.errors.push(e);
+            }
+        }
+    }
+    Ok(report)
 }
 
 /// The exit status of a run: errors win; `--exit-non-zero-on-fix` fails a run that changed a file even under

@@ -108,9 +108,10 @@ mod tests {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum OutputFormat {
     /// rustc-style, with the source line.
+    #[default]
     Full,
     /// `path:line:col: KFP001 message`.
     Concise,
@@ -166,4 +167,12 @@ pub struct CheckSettings {
     pub baseline: Option<PathBuf>,
     /// `--write-baseline FILE`: record the run's findings there.
     pub write_baseline: Option<PathBuf>,
+    /// Honour `.gitignore`, `.ignore` and git's excludes while walking folders (`respect-gitignore`).
+    pub respect_gitignore: bool,
+    /// `--force-exclude`: excludes apply to files named on the command line too (pre-commit names them all).
+    pub force_exclude: bool,
+    /// `per-file-ignores` from the configuration file.
+    pub per_file_ignores: Vec<crate::config::PerFileIgnore>,
+    /// The configuration file the settings came from, if any.
+    pub config_file: Option<PathBuf>,
 }

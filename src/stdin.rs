@@ -42,6 +42,10 @@ pub(crate) fn run(
     if fixing {
         compute.fix_mode = FixMode::Diff;
     }
+    compute
+        .selection
+        .ignore
+        .extend(settings.per_file_ignored(name));
     let outcome = process_bytes(&file, &compute, &project, bytes.clone());
     let mut report = RunReport {
         files_checked: 1,

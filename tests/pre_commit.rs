@@ -90,6 +90,9 @@ fn check_and_fix_hooks_under_real_pre_commit() {
         "name: train\nimplementation: {container: {image: kfp}}\n",
     );
     repo.write("notes.txt", "from kfp.v2 import dsl\n");
+    // Excluded by the configuration: pre-commit names it, `--force-exclude` skips it.
+    repo.write("kfp-upgrade.toml", "extend-exclude = [\"vendored\"]\n");
+    repo.write("vendored/old.py", V1);
     git(repo.dir.path(), &["add", "-A"]);
 
     let o = pre_commit(python, &repo, &["run", "kfp-upgrade", "--all-files"]);
@@ -114,6 +117,7 @@ fn check_and_fix_hooks_under_real_pre_commit() {
     assert!(out.contains("files were modified by this hook"), "{out}");
     assert_eq!(repo.read_string("pipelines/train.py"), V2);
     assert_eq!(repo.read_string("notes.txt"), "from kfp.v2 import dsl\n");
+    assert_eq!(repo.read_string("vendored/old.py"), V1);
 
     git(repo.dir.path(), &["add", "-A"]);
     for hook in ["kfp-upgrade-fix", "kfp-upgrade"] {
