@@ -11,6 +11,8 @@ pub enum FileKind {
     Python,
     /// Shell scripts, Makefiles and CI configuration, scanned for the `dsl-compile` command only.
     Shell,
+    /// Jupyter notebooks: their code cells (src/notebook.rs).
+    Notebook,
 }
 
 impl FileKind {
@@ -18,6 +20,7 @@ impl FileKind {
     pub fn from_path(path: &Path) -> Option<Self> {
         match path.extension().and_then(|e| e.to_str()) {
             Some("py") => Some(FileKind::Python),
+            Some("ipynb") => Some(FileKind::Notebook),
             _ if crate::shell::is_shell_or_ci(path) => Some(FileKind::Shell),
             _ => None,
         }
@@ -69,7 +72,7 @@ pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, ExcludeError> {
 }
 
 /// Extensions of files named on the command line that are not Python and have no checker (yet).
-const NOT_PYTHON: &[&str] = &["yaml", "yml", "ipynb", "json"];
+const NOT_PYTHON: &[&str] = &["yaml", "yml", "json"];
 
 const SKIPPED_DIRS: &[&str] = &["__pycache__", "node_modules", "site-packages"];
 
@@ -111,7 +114,7 @@ pub fn discover(
             if force_exclude && excludes.is_match(root.strip_prefix("./").unwrap_or(root)) {
                 continue;
             }
-            // A named file is Python unless its name says it is something else; YAML files and notebooks
+            // A named file is Python unless its name says it is something else; YAML files
             // that the pre-commit hooks pass (`types_or: [python, yaml, jupyter]`) are skipped until their
             // kind is supported, never parsed as Python.
             let kind = FileKind::from_path(root).or_else(|| {

@@ -11,6 +11,7 @@ pub mod discover;
 pub mod fix;
 pub mod migrate;
 pub mod noqa;
+pub mod notebook;
 pub mod project;
 pub mod python;
 pub mod report;
@@ -58,6 +59,8 @@ pub(crate) enum Outcome {
     Failed(FileError),
     /// Checked, but writing or fixing failed: report both.
     Partly(FileReport, FileError),
+    /// A notebook: one report per code cell, and what went wrong, if anything.
+    Cells(Vec<FileReport>, Option<FileError>),
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -103,7 +106,7 @@ pub(crate) fn process_bytes(
         })
     };
     let prefilter = match file.kind {
-        FileKind::Python => PREFILTER,
+        FileKind::Python | FileKind::Notebook => PREFILTER,
         FileKind::Shell => shell::PREFILTER,
     };
     if !contains(&bytes, prefilter) {
@@ -116,6 +119,7 @@ pub(crate) fn process_bytes(
     match file.kind {
         FileKind::Python => process_python(file, settings, source, &bytes, project),
         FileKind::Shell => process_shell(file, settings, source, &bytes),
+        FileKind::Notebook => notebook::process(file, settings, source, &bytes, project),
     }
 }
 
@@ -266,7 +270,7 @@ fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project 
             let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
             match file.kind {
                 FileKind::Python => python::index(&source, &settings.selection),
-                FileKind::Shell => None,
+                FileKind::Shell | FileKind::Notebook => None,
             }
         })
         .collect();
@@ -446,6 +450,11 @@ pub fn check_files(
                 report.files_checked += 1;
                 report.files.push(r);
                 report.errors.push(e);
+            }
+            Outcome::Cells(cells, e) => {
+                report.files_checked += 1;
+                report.files.extend(cells);
+                report.errors.extend(e);
             }
         }
     }

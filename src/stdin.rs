@@ -63,6 +63,13 @@ pub(crate) fn run(
             report.files.push(r);
             report.errors.push(e);
         }
+        Outcome::Cells(cells, e) => {
+            fixed_text = cells
+                .iter()
+                .find_map(|r| r.change.as_ref().map(|(_, after)| after.clone()));
+            report.files.extend(cells);
+            report.errors.extend(e);
+        }
         Outcome::Failed(e) => {
             report.files_checked = 0;
             report.errors.push(e);
@@ -73,9 +80,13 @@ pub(crate) fn run(
         return Ok(exit_status(settings, &report.summary()));
     }
     // The fixed text, with the input's BOM; the input itself when nothing changed or it could not be read.
-    match (&fixed_text, report.files.first()) {
-        (Some(text), Some(file)) => out.write_all(&file.source.encode(text))?,
-        _ => out.write_all(&bytes)?,
+    match &fixed_text {
+        Some(text) if bytes.starts_with(b"\xef\xbb\xbf") => {
+            out.write_all(b"\xef\xbb\xbf")?;
+            out.write_all(text.as_bytes())?;
+        }
+        Some(text) => out.write_all(text.as_bytes())?,
+        None => out.write_all(&bytes)?,
     }
     // The remaining diagnostics and errors, both to stderr: stdout carries only the text.
     let mut quiet = settings.clone();
