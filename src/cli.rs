@@ -122,6 +122,18 @@ pub struct MigrateArgs {
     /// The report's format.
     #[arg(long, value_enum, default_value = "markdown")]
     pub report_format: crate::migrate::ReportFormat,
+    /// After migrating, import each pipeline module with --python (which must have kfp 2) and compile its
+    /// pipelines; failures go into the report. This RUNS THE MODULES' CODE: use it on code you trust.
+    #[arg(long)]
+    pub verify: bool,
+    /// The Python interpreter for --verify.
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "python3",
+        requires = "verify"
+    )]
+    pub python: PathBuf,
     /// Only run rules whose id starts with one of these (comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,

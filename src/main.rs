@@ -58,6 +58,7 @@ fn main() -> ExitCode {
                 force: args.force,
                 report: args.report,
                 report_format: args.report_format,
+                verify: args.verify.then(|| args.python.clone()),
             };
             // The settings of a `check --fix` of SRC, its configuration file included.
             let check = kfp_upgrade::cli::CheckArgs {

@@ -34,6 +34,8 @@ pub struct MigrateOptions {
     pub force: bool,
     pub report: Option<PathBuf>,
     pub report_format: ReportFormat,
+    /// `--verify`: the Python (with kfp 2) that imports each migrated pipeline module and compiles it.
+    pub verify: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +62,8 @@ pub enum MigrateError {
     Dirty(String),
     #[error("{0}")]
     Exclude(#[from] discover::ExcludeError),
+    #[error("--verify: {0}")]
+    Verify(String),
 }
 
 /// Copies `src` into the new folder `dst`: files with their permissions, symlinks as the same links (never
@@ -182,6 +186,68 @@ pub struct MigrationReport {
     pub files: Vec<FileEntry>,
     pub errors: Vec<ErrorEntry>,
     pub totals: BTreeMap<&'static str, RuleTotal>,
+    /// `--verify` results, one per pipeline module (absent without `--verify`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify: Option<Vec<VerifyEntry>>,
+}
+
+/// A migrated module imported and compiled under kfp 2.
+#[derive(Debug, serde::Deserialize, Serialize)]
+pub struct VerifyEntry {
+    pub file: String,
+    pub ok: bool,
+    /// The components and pipelines compiled.
+    pub compiled: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// The compile harness the test suite's oracle uses (`tests/oracle/compile_kfp.py`), embedded so `--verify`
+/// works anywhere: it imports each file in a forked child with a timeout and compiles every module-level
+/// component and pipeline with kfp 2's compiler.
+const COMPILE_HARNESS: &str = include_str!("../tests/oracle/compile_kfp.py");
+
+/// Imports and compiles the migrated pipeline modules with `python`. This runs the user's module code.
+fn verify(python: &Path, root: &Path, run: &RunReport) -> Result<Vec<VerifyEntry>, String> {
+    let modules: Vec<PathBuf> = run
+        .files
+        .iter()
+        .map(|f| f.source.path.clone())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .filter(|p| {
+            std::fs::read_to_string(p).is_ok_and(|t| t.contains("kfp") && t.contains("pipeline"))
+        })
+        .collect();
+    if modules.is_empty() {
+        return Ok(vec![]);
+    }
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let harness = dir.path().join("compile_kfp.py");
+    std::fs::write(&harness, COMPILE_HARNESS).map_err(|e| e.to_string())?;
+    let output = std::process::Command::new(python)
+        .arg(&harness)
+        .args(["--kfp", "2", "--"])
+        .args(&modules)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut entries = Vec::new();
+    for line in stdout.lines().filter(|l| l.starts_with('{')) {
+        let mut entry: VerifyEntry = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        entry.file = shown(Path::new(&entry.file), root);
+        entries.push(entry);
+    }
+    if entries.len() != modules.len() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        return Err(format!(
+            "the compile harness failed under {} (is kfp 2 installed there?):\n{}",
+            python.display(),
+            tail.join("\n")
+        ));
+    }
+    Ok(entries)
 }
 
 fn shown(path: &Path, root: &Path) -> String {
@@ -277,6 +343,7 @@ pub fn build_report(
             })
             .collect(),
         totals,
+        verify: None,
     }
 }
 
@@ -344,6 +411,29 @@ pub fn markdown(r: &MigrationReport) -> String {
             }
             s.push('\n');
         }
+    }
+    if let Some(verify) = &r.verify {
+        s.push_str("## Verification: import and compile under kfp 2\n\n");
+        if verify.is_empty() {
+            s.push_str("No pipeline modules to verify.\n\n");
+        }
+        for v in verify {
+            if v.ok {
+                s.push_str(&format!(
+                    "- ✅ `{}`: compiled {}\n",
+                    v.file,
+                    v.compiled.join(", ")
+                ));
+            } else {
+                let error = v.error.as_deref().unwrap_or("failed");
+                s.push_str(&format!(
+                    "- ❌ `{}`:\n\n  ```text\n  {}\n  ```\n",
+                    v.file,
+                    error.replace('\n', "\n  ")
+                ));
+            }
+        }
+        s.push('\n');
     }
     s.push_str("## Totals per rule\n\n| rule | name | fixed (safe) | fixed (unsafe) | left |\n|---|---|---|---|---|\n");
     for (rule, t) in &r.totals {
@@ -463,7 +553,13 @@ fn migrate(
     if show_progress {
         eprint!("\r\x1b[2K");
     }
-    let report = build_report(&run, &settings, src, &root);
+    let mut report = build_report(&run, &settings, src, &root);
+    if let Some(python) = &options.verify {
+        match verify(python, &root, &run) {
+            Ok(entries) => report.verify = Some(entries),
+            Err(e) => return Err(MigrateError::Verify(e).into()),
+        }
+    }
     let text = match options.report_format {
         ReportFormat::Markdown => markdown(&report),
         ReportFormat::Json => {
@@ -495,9 +591,16 @@ fn migrate(
             .map(|p| format!(" Report: {}", p.display()))
             .unwrap_or_default()
     )?;
+    let unverified = report.verify.iter().flatten().filter(|v| !v.ok).count();
+    if unverified > 0 {
+        writeln!(
+            err,
+            "{unverified} migrated modules failed to import or compile under kfp 2 (see the report)."
+        )?;
+    }
     Ok(if !report.errors.is_empty() {
         ExitStatus::Error
-    } else if left > 0 {
+    } else if left > 0 || unverified > 0 {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean

@@ -178,3 +178,56 @@ fn in_place_refuses_uncommitted_changes_to_files_it_would_touch() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(p.read_string("b.py"), V2);
 }
+
+/// A v1 pipeline that the safe fixes fully migrate, and one whose module still writes a `.tar.gz` on import
+/// (KFP403's fix is unsafe), which kfp 2 rejects.
+const PIPELINE_OK: &str = "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n\n\n@dsl.pipeline(name='p')\ndef p(x: int = 1):\n    f(x=x)\n";
+const PIPELINE_BAD: &str = "import kfp\nfrom kfp import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n\n\n@dsl.pipeline(name='q')\ndef q(x: int = 1):\n    f(x=x)\n\n\nkfp.compiler.Compiler().compile(q, 'q.tar.gz')\n";
+
+#[test]
+fn verify_imports_and_compiles_the_migrated_pipelines_with_kfp_2() {
+    if common::oracle::skip_requested() {
+        return;
+    }
+    let pythons = common::oracle::venv_pythons("scripts/oracle-venvs.sh", 2).unwrap();
+    let kfp2 = pythons[1].to_str().unwrap().to_string();
+    let p = Project::new();
+    p.write("src/ok.py", PIPELINE_OK);
+    p.write("src/bad.py", PIPELINE_BAD);
+    let o = p.run(&[
+        "migrate", "src", "--out", "out", "--report", "r.md", "--verify", "--python", &kfp2,
+    ]);
+    let report = p.read_string("r.md");
+    assert_eq!(o.status.code(), Some(1), "{}{report}", stderr(&o));
+    assert!(
+        report.contains("## Verification: import and compile under kfp 2"),
+        "{report}"
+    );
+    assert!(report.contains("- ✅ `ok.py`: compiled f, p"), "{report}");
+    assert!(report.contains("- ❌ `bad.py`:"), "{report}");
+    assert!(
+        report.contains(".yaml"),
+        "kfp 2's error is quoted: {report}"
+    );
+    assert!(
+        stderr(&o).contains("1 migrated modules failed"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = p.run(&[
+        "migrate",
+        "src",
+        "--out",
+        "out2",
+        "--verify",
+        "--python",
+        "/nonexistent/python",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--verify: cannot run /nonexistent/python"),
+        "{}",
+        stderr(&o)
+    );
+}
