@@ -111,19 +111,32 @@ fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
 }
 
 /// Files under `root` with uncommitted changes (per git) among `files`; empty outside a git work tree.
+/// One `git status` over the whole tree (not one argument per file, which a large tree would overflow).
 fn dirty_files(root: &Path, files: &[PathBuf]) -> Vec<String> {
     if files.is_empty() {
         return vec![];
     }
+    let touched: std::collections::HashSet<String> = files.iter().map(|f| shown(f, root)).collect();
     let output = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
-        .args(["status", "--porcelain=v1", "--untracked-files=all", "--"])
-        .args(files.iter().map(|f| f.strip_prefix(root).unwrap_or(f)))
+        .args([
+            "status",
+            "--porcelain=v1",
+            "--untracked-files=all",
+            "--",
+            ".",
+        ])
         .output();
     match output {
+        // Paths are relative to `root` (git's cwd); a rename is `old -> new`.
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
             .lines()
+            .filter(|l| {
+                let path = l.get(3..).unwrap_or("");
+                let path = path.rsplit(" -> ").next().unwrap_or(path);
+                touched.contains(path.trim_matches('"'))
+            })
             .map(|l| format!("  {}", l.trim_end()))
             .collect(),
         // Not a git work tree, or no git: nothing to protect the user from beyond atomic writes.
@@ -520,6 +533,14 @@ fn migrate(
     };
     let mut settings = base.clone();
     settings.paths = vec![root.clone()];
+    // A configuration file inside SRC was copied with it: `per-file-ignores` paths are relative to the copy.
+    if let (Some(out_dir), Some(config)) = (&options.out, &base.config_file)
+        && let Ok(rel) = std::path::absolute(config)
+            .unwrap_or_else(|_| config.clone())
+            .strip_prefix(std::path::absolute(src)?)
+    {
+        settings.config_file = Some(out_dir.join(rel));
+    }
     settings.fix_mode = FixMode::Apply;
     if options.out.is_none() && !options.force {
         let excludes = discover::exclude_set(&settings.exclude)?;

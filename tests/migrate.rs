@@ -231,3 +231,22 @@ fn verify_imports_and_compiles_the_migrated_pipelines_with_kfp_2() {
         stderr(&o)
     );
 }
+
+#[test]
+fn out_applies_the_source_configuration_to_the_copy() {
+    let p = Project::new();
+    p.write(
+        "src/kfp-upgrade.toml",
+        "[per-file-ignores]\n\"legacy/*.py\" = [\"KFP001\"]\n",
+    );
+    p.write("src/legacy/a.py", V1);
+    p.write("src/new/a.py", V1);
+    let o = p.run(&["migrate", "src", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        p.read_string("out/legacy/a.py"),
+        V1,
+        "ignored there by the config"
+    );
+    assert_eq!(p.read_string("out/new/a.py"), V2);
+}
