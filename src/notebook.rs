@@ -484,6 +484,17 @@ pub fn cell_path(notebook: &Path, number: usize) -> PathBuf {
     PathBuf::from(format!("{}:cell {number}", notebook.display()))
 }
 
+/// The notebook and cell number of a path made by [`cell_path`], for formats whose locations must name a real
+/// file (SARIF, GitHub annotations): their line numbers are then given in the message, not as a region.
+pub fn split_cell_path(path: &Path) -> Option<(PathBuf, usize)> {
+    let text = path.to_str()?;
+    let (file, cell) = text.rsplit_once(":cell ")?;
+    if !file.ends_with(".ipynb") {
+        return None;
+    }
+    Some((PathBuf::from(file), cell.parse().ok()?))
+}
+
 /// Which cell a module offset falls in.
 pub fn cell_at(starts: &[usize], offset: usize) -> usize {
     match starts.binary_search(&offset) {

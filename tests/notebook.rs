@@ -151,3 +151,30 @@ fn bad_notebooks_are_errors_with_positions_and_the_run_goes_on() {
     assert!(err.contains("syntax.ipynb:cell 2:"), "{err}");
     assert!(stdout(&o).contains("a.py:1:6: KFP001"), "{}", stdout(&o));
 }
+
+#[test]
+fn sarif_and_github_locate_cells_in_the_notebook_file() {
+    let p = Project::new();
+    p.write("train.ipynb", NB);
+    let o = p.run(&["check", "--output-format", "github"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "::error file=train.ipynb,title=KFP001::cell 2, line 3, column 6: `kfp.v2.dsl`"
+        ),
+        "{out}"
+    );
+    let o = p.run(&["check", "--output-format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "train.ipynb"
+    );
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("cell 2, line 3, column 6: ")
+    );
+}

@@ -22,7 +22,12 @@ fn escape_property(s: &str) -> String {
 
 pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     for file in &report.files {
-        let path = escape_property(&file.source.path.display().to_string());
+        // A notebook cell is not a file: annotate the notebook and name the cell and line in the message.
+        let cell = crate::notebook::split_cell_path(&file.source.path);
+        let path = escape_property(&match &cell {
+            Some((notebook, _)) => notebook.display().to_string(),
+            None => file.source.path.display().to_string(),
+        });
         for d in &file.diagnostics {
             let (line, col) = file.source.line_col(d.range.start);
             let (end_line, end_col) = file.source.line_col(d.range.end);
@@ -30,9 +35,18 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             if let Some(help) = &d.fix_title {
                 message.push_str(&format!(" (help: {help})"));
             }
+            let position = match &cell {
+                Some((_, n)) => {
+                    message = format!("cell {n}, line {line}, column {col}: {message}");
+                    String::new()
+                }
+                None => {
+                    format!(",line={line},col={col},endLine={end_line},endColumn={end_col}")
+                }
+            };
             writeln!(
                 out,
-                "::error file={path},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+                "::error file={path}{position},title={}::{}",
                 escape_property(d.rule),
                 escape_data(&message)
             )?;

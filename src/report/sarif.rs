@@ -85,27 +85,37 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     let mut results = Vec::new();
     for file in &report.files {
         let s = &file.source;
-        let location = |range: &std::ops::Range<usize>| {
-            json!({"physicalLocation": {
+        // A notebook cell is not a file: the location is the notebook, the cell and line go in the message.
+        let cell = crate::notebook::split_cell_path(&s.path);
+        let location = |range: &std::ops::Range<usize>| match &cell {
+            Some((notebook, _)) => json!({"physicalLocation": {
+                "artifactLocation": {"uri": uri(notebook)},
+            }}),
+            None => json!({"physicalLocation": {
                 "artifactLocation": {"uri": uri(&s.path)},
                 "region": region(s, range),
-            }})
+            }}),
         };
         for d in &file.diagnostics {
             let rule = registry().get(d.rule);
+            let where_ = cell.as_ref().map(|(_, n)| {
+                let (line, column) = s.line_col(d.range.start);
+                format!("cell {n}, line {line}, column {column}: ")
+            });
+            let message = match &d.fix_title {
+                Some(help) => format!("{}{} (help: {help})", where_.unwrap_or_default(), d.message),
+                None => format!("{}{}", where_.unwrap_or_default(), d.message),
+            };
             let mut result = json!({
                 "ruleId": d.rule,
                 "level": rule.map_or("error", |r| level(r.severity)),
-                "message": {"text": match &d.fix_title {
-                    Some(help) => format!("{} (help: {help})", d.message),
-                    None => d.message.clone(),
-                }},
+                "message": {"text": message},
                 "locations": [location(&d.range)],
             });
             if let Some(i) = index(d.rule) {
                 result["ruleIndex"] = json!(i);
             }
-            if let Some(fix) = &d.fix {
+            if let Some(fix) = d.fix.as_ref().filter(|_| cell.is_none()) {
                 result["fixes"] = json!([{
                     "description": {"text": format!("{} ({} fix)",
                         d.fix_title.clone().unwrap_or_default(), fix.applicability.as_str())},
