@@ -79,11 +79,12 @@ pub struct CheckArgs {
     pub stdin_filename: Option<PathBuf>,
     /// Report only findings that are not in this baseline file (written by --write-baseline); entries that
     /// no longer match are listed as stale.
-    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["write_baseline", "stdin_filename"])]
     pub baseline: Option<PathBuf>,
     /// Record every current finding in this baseline file (keyed on file, rule and the flagged source, not
     /// line numbers) and exit 0.
-    #[arg(long, value_name = "FILE")]
+    // A baseline describes a tree; one buffer on stdin would silently skip it or rewrite it from one file.
+    #[arg(long, value_name = "FILE", conflicts_with = "stdin_filename")]
     pub write_baseline: Option<PathBuf>,
     /// Walk into files that .gitignore or .ignore exclude (overrides `respect-gitignore`).
     #[arg(long)]

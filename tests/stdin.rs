@@ -104,9 +104,23 @@ fn check_reports_under_the_given_name_and_bad_input_is_an_error() {
 }
 
 #[test]
-fn named_yaml_and_notebook_files_are_not_parsed_as_python() {
+fn named_yaml_files_are_not_parsed_as_python() {
     let p = Project::new();
     p.write("c.yaml", "name: kfp\nimplementation: {}\n");
     let o = p.run(&["check", "c.yaml"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn baselines_are_refused_with_stdin() {
+    let p = Project::new();
+    for flag in ["--baseline", "--write-baseline"] {
+        let o = run_with_stdin(
+            &p,
+            &["check", "--stdin-filename", "x.py", flag, "b.json"],
+            b"import kfp\n",
+        );
+        assert_eq!(o.status.code(), Some(2), "{flag}");
+        assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+    }
 }
