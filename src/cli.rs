@@ -21,6 +21,8 @@ pub struct Cli {
 pub enum Command {
     /// Check files for KFP v1 constructs; optionally fix them.
     Check(CheckArgs),
+    /// Migrate a whole tree (a copy with --out, or in place) and write a report for the migration PR.
+    Migrate(MigrateArgs),
     /// Show the documentation of one rule.
     Rule {
         /// A rule id such as KFP001.
@@ -50,7 +52,7 @@ pub enum ConvertFormat {
     Ir,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct CheckArgs {
     /// Files or folders to check (default: the current folder).
     pub paths: Vec<PathBuf>,
@@ -79,10 +81,90 @@ pub struct CheckArgs {
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "full")]
     pub output_format: OutputFormat,
-    /// Exit with 0 even when diagnostics remain.
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Print how many diagnostics each rule produced instead of the diagnostics.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit with 0 even when diagnostics remain (--exit-non-zero-on-fix still fails a run that changed a file).
     #[arg(long)]
     pub exit_zero: bool,
+    /// With --fix: exit with 1 when a file was changed, even if no diagnostics remain (as pre-commit hooks do).
+    #[arg(long)]
+    pub exit_non_zero_on_fix: bool,
+    /// Read the source from stdin, as the file NAME (its name decides the file kind and module); with --fix,
+    /// write the fixed text to stdout and the remaining diagnostics to stderr.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Report only findings that are not in this baseline file (written by --write-baseline); entries that
+    /// no longer match are listed as stale.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["write_baseline", "stdin_filename"])]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file (keyed on file, rule and the flagged source, not
+    /// line numbers) and exit 0.
+    // A baseline describes a tree; one buffer on stdin would silently skip it or rewrite it from one file.
+    #[arg(long, value_name = "FILE", conflicts_with = "stdin_filename")]
+    pub write_baseline: Option<PathBuf>,
+    /// Walk into files that .gitignore or .ignore exclude (overrides `respect-gitignore`).
+    #[arg(long)]
+    pub no_respect_gitignore: bool,
+    /// Apply the excludes to files named on the command line too (as the pre-commit hooks do).
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Print the settings resolved from the configuration file and the command line, then exit.
+    #[arg(long)]
+    pub show_settings: bool,
     /// Print diagnostics only, no summary.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("destination").required(true).args(["out", "in_place"])))]
+pub struct MigrateArgs {
+    /// The folder to migrate.
+    pub src: PathBuf,
+    /// Copy SRC to this new folder (every file, permissions and symlinks kept) and migrate the copy.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Migrate SRC itself; refused when git reports uncommitted changes to the files it would rewrite.
+    #[arg(long)]
+    pub in_place: bool,
+    /// With --in-place: run even with uncommitted changes.
+    #[arg(long)]
+    pub force: bool,
+    /// Also apply fixes that change names or behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Write the report to this file (default: stdout).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// The report's format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub report_format: crate::migrate::ReportFormat,
+    /// After migrating, import each pipeline module with --python (which must have kfp 2) and compile its
+    /// pipelines; failures go into the report. This RUNS THE MODULES' CODE: use it on code you trust.
+    #[arg(long)]
+    pub verify: bool,
+    /// The Python interpreter for --verify.
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "python3",
+        requires = "verify"
+    )]
+    pub python: PathBuf,
+    /// Only run rules whose id starts with one of these (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip rules whose id starts with one of these (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Skip files and folders matching these globs.
+    #[arg(long, value_delimiter = ',')]
+    pub exclude: Vec<String>,
+    /// The kfp 2 release the migrated code will run with (default 2.17).
+    #[arg(long, value_name = "VERSION")]
+    pub target_version: Option<KfpVersion>,
 }

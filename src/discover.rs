@@ -15,6 +15,8 @@ pub enum FileKind {
     Yaml,
     /// A compiled pipeline package (`.tar.gz`, `.tgz`, `.zip`): reported, never opened (KFP601).
     Archive,
+    /// Jupyter notebooks: their code cells (src/notebook.rs).
+    Notebook,
 }
 
 impl FileKind {
@@ -22,6 +24,7 @@ impl FileKind {
     pub fn from_path(path: &Path) -> Option<Self> {
         match path.extension().and_then(|e| e.to_str()) {
             Some("py") => Some(FileKind::Python),
+            Some("ipynb") => Some(FileKind::Notebook),
             _ if crate::shell::is_shell_or_ci(path) => Some(FileKind::Shell),
             Some("yaml" | "yml" | "json") => Some(FileKind::Yaml),
             Some("tgz" | "zip") => Some(FileKind::Archive),
@@ -75,6 +78,9 @@ pub fn exclude_set(patterns: &[String]) -> Result<GlobSet, ExcludeError> {
     })
 }
 
+/// Extensions of files named on the command line that are not Python and have no checker (yet).
+const NOT_PYTHON: &[&str] = &["yaml", "yml", "json"];
+
 const SKIPPED_DIRS: &[&str] = &["__pycache__", "node_modules", "site-packages"];
 
 /// Hidden folders that hold CI configuration (scanned for `dsl-compile`).
@@ -88,8 +94,15 @@ fn is_skipped_dir(path: &Path) -> bool {
 }
 
 /// Walks `paths` in a stable order. Files named explicitly are always returned (as Python unless their name
-/// says otherwise); files found by walking must have a known kind and not be excluded.
-pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<DiscoveredFile>, Vec<WalkError>) {
+/// says otherwise); files found by walking must have a known kind and not be excluded. With
+/// `respect_gitignore`, `.gitignore`, `.ignore` and git's own excludes are honoured as git does (also outside
+/// a git repository, so a copied tree behaves the same). With `force_exclude`, named files are excluded too.
+pub fn discover(
+    paths: &[PathBuf],
+    excludes: &GlobSet,
+    respect_gitignore: bool,
+    force_exclude: bool,
+) -> (Vec<DiscoveredFile>, Vec<WalkError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for root in paths {
@@ -104,31 +117,56 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<DiscoveredFile>, 
             }
         };
         if meta.is_file() {
-            let kind = FileKind::from_path(root).unwrap_or(FileKind::Python);
-            files.push(DiscoveredFile {
-                path: root.clone(),
-                kind,
+            // `--force-exclude`: pre-commit names every staged file, and the configured excludes still apply.
+            if force_exclude && excludes.is_match(root.strip_prefix("./").unwrap_or(root)) {
+                continue;
+            }
+            // A named file is Python unless its name says it is something else; YAML files
+            // that the pre-commit hooks pass (`types_or: [python, yaml, jupyter]`) are skipped until their
+            // kind is supported, never parsed as Python.
+            let kind = FileKind::from_path(root).or_else(|| {
+                let ext = root.extension().and_then(|e| e.to_str()).unwrap_or("");
+                (!NOT_PYTHON.contains(&ext)).then_some(FileKind::Python)
             });
+            if let Some(kind) = kind {
+                files.push(DiscoveredFile {
+                    path: root.clone(),
+                    kind,
+                });
+            }
             continue;
         }
-        let walker = walkdir::WalkDir::new(root)
+        let filter_root = root.clone();
+        let filter_excludes = excludes.clone();
+        let walker = ignore::WalkBuilder::new(root)
+            // Hidden folders are judged by `is_skipped_dir` (`.github` is walked).
+            .hidden(false)
+            .git_ignore(respect_gitignore)
+            .git_global(respect_gitignore)
+            .git_exclude(respect_gitignore)
+            .ignore(respect_gitignore)
+            .parents(respect_gitignore)
+            .require_git(false)
             .follow_links(false)
-            .sort_by_file_name()
-            .into_iter();
-        let mut walker = walker.filter_entry(|entry| {
-            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-            if entry.depth() == 0 {
-                return true;
-            }
-            if excludes.is_match(rel) {
-                return false;
-            }
-            !(entry.file_type().is_dir() && is_skipped_dir(entry.path()))
-        });
-        while let Some(entry) = walker.next() {
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry(move |entry| {
+                if entry.depth() == 0 {
+                    return true;
+                }
+                let rel = entry
+                    .path()
+                    .strip_prefix(&filter_root)
+                    .unwrap_or(entry.path());
+                if filter_excludes.is_match(rel) {
+                    return false;
+                }
+                !(entry.file_type().is_some_and(|t| t.is_dir()) && is_skipped_dir(entry.path()))
+            })
+            .build();
+        for entry in walker {
             match entry {
                 Ok(entry) => {
-                    if !entry.file_type().is_file() {
+                    if !entry.file_type().is_some_and(|t| t.is_file()) {
                         continue;
                     }
                     if let Some(kind) = FileKind::from_path(entry.path()) {
@@ -142,12 +180,11 @@ pub fn discover(paths: &[PathBuf], excludes: &GlobSet) -> (Vec<DiscoveredFile>, 
                     }
                 }
                 Err(e) => {
-                    let path = e.path().map_or_else(|| root.clone(), Path::to_path_buf);
-                    let message = e
-                        .io_error()
-                        .map_or_else(|| e.to_string(), |io| io.to_string());
+                    let (path, message) = match &e {
+                        ignore::Error::WithPath { path, err } => (path.clone(), err.to_string()),
+                        other => (root.clone(), other.to_string()),
+                    };
                     errors.push(WalkError { path, message });
-                    let _ = &mut walker;
                 }
             }
         }

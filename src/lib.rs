@@ -2,12 +2,16 @@
 //!
 //! `run_check` is the whole pipeline: discover → read → check (→ fix → write) → report.
 
+pub mod baseline;
 pub mod cli;
 pub mod components;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
+pub mod migrate;
 pub mod noqa;
+pub mod notebook;
 pub mod project;
 pub mod python;
 pub mod report;
@@ -16,6 +20,7 @@ pub mod rules;
 pub mod settings;
 pub mod shell;
 pub mod source;
+mod stdin;
 pub mod write;
 pub mod yaml;
 
@@ -49,12 +54,14 @@ const COMPONENT_MARKERS: &[&[u8]] = &[b"component", b"ContainerOp", b"compile"];
 const WORKER_STACK: usize = 256 << 20;
 
 /// What happened to one file.
-enum Outcome {
+pub(crate) enum Outcome {
     Skipped,
     Checked(FileReport),
     Failed(FileError),
     /// Checked, but writing or fixing failed: report both.
     Partly(FileReport, FileError),
+    /// A notebook: one report per code cell, and what went wrong, if anything.
+    Cells(Vec<FileReport>, Option<FileError>),
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -74,8 +81,33 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
         Ok(b) => b,
         Err(e) => return error(format!("could not read: {e}"), None, None),
     };
+    // `per-file-ignores`: the file is checked (and fixed) with those rules off.
+    let ignored = settings.per_file_ignored(&file.path);
+    if ignored.is_empty() {
+        return process_bytes(file, settings, project, bytes);
+    }
+    let mut narrowed = settings.clone();
+    narrowed.selection.ignore.extend(ignored);
+    process_bytes(file, &narrowed, project, bytes)
+}
+
+/// Checks (and fixes) a file's bytes, read from disk or from stdin (`--stdin-filename`).
+pub(crate) fn process_bytes(
+    file: &DiscoveredFile,
+    settings: &CheckSettings,
+    project: &Project,
+    bytes: Vec<u8>,
+) -> Outcome {
+    let error = |message: String, offset: Option<usize>, source: Option<SourceFile>| {
+        Outcome::Failed(FileError {
+            path: file.path.clone(),
+            message,
+            offset,
+            source,
+        })
+    };
     let worth_reading = match file.kind {
-        FileKind::Python => contains(&bytes, PREFILTER),
+        FileKind::Python | FileKind::Notebook => contains(&bytes, PREFILTER),
         FileKind::Shell => contains(&bytes, shell::PREFILTER),
         FileKind::Yaml => yaml::is_candidate(&bytes),
         FileKind::Archive => return process_archive(file, settings, project),
@@ -92,6 +124,7 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -
         FileKind::Shell => process_shell(file, settings, source, &bytes),
         FileKind::Yaml => process_yaml(file, settings, source, &bytes, project),
         FileKind::Archive => Outcome::Skipped,
+        FileKind::Notebook => notebook::process(file, settings, source, &bytes, project),
     }
 }
 
@@ -334,7 +367,7 @@ fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project 
             let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
             match file.kind {
                 FileKind::Python => python::index(&source, &settings.selection),
-                FileKind::Shell | FileKind::Yaml | FileKind::Archive => None,
+                FileKind::Shell | FileKind::Yaml | FileKind::Archive | FileKind::Notebook => None,
             }
         })
         .collect();
@@ -407,14 +440,117 @@ pub fn run_check(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
-    let excludes = match discover::exclude_set(&settings.exclude) {
-        Ok(e) => e,
+    if let Some(name) = &settings.stdin_filename {
+        return stdin::run(settings, name, out, err);
+    }
+    // A bad baseline stops the run before any work: without it the gate would fail on every known finding.
+    let known = match &settings.baseline {
+        Some(path) => match baseline::read(path) {
+            Ok(b) => Some((path, b)),
+            Err(e) => {
+                writeln!(err, "error: {e}")?;
+                return Ok(ExitStatus::Error);
+            }
+        },
+        None => None,
+    };
+    let mut report = match check_files(settings, None) {
+        Ok(r) => r,
         Err(e) => {
             writeln!(err, "error: {e}")?;
             return Ok(ExitStatus::Error);
         }
     };
-    let (files, walk_errors) = discover::discover(&settings.paths, &excludes);
+    if let Some(path) = &settings.write_baseline {
+        let written = baseline::from_report(&report, path);
+        if let Err(e) = baseline::write(&written, path) {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitStatus::Error);
+        }
+        render(settings, &report, out, err)?;
+        writeln!(
+            err,
+            "Wrote {} findings ({} entries) to the baseline {}.",
+            report.summary().problems,
+            written.entries.len(),
+            path.display()
+        )?;
+        // Today's findings are the baseline now: only errors fail this run.
+        return Ok(if report.errors.is_empty() {
+            ExitStatus::Clean
+        } else {
+            ExitStatus::Error
+        });
+    }
+    let applied = known.map(|(path, b)| (path, baseline::apply(&b, path, &mut report)));
+    render(settings, &report, out, err)?;
+    if let Some((path, applied)) = applied {
+        write_baseline_notes(settings, path, &applied, err)?;
+    }
+    Ok(exit_status(settings, &report.summary()))
+}
+
+/// What the baseline hid, and its stale entries (their code was migrated), on stderr.
+fn write_baseline_notes(
+    settings: &CheckSettings,
+    path: &std::path::Path,
+    applied: &baseline::Applied,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    if !settings.quiet && applied.known > 0 {
+        writeln!(
+            err,
+            "{} known problem{} in the baseline {} not reported.",
+            applied.known,
+            if applied.known == 1 { "" } else { "s" },
+            path.display()
+        )?;
+    }
+    if applied.stale.is_empty() {
+        return Ok(());
+    }
+    let count: usize = applied.stale.iter().map(|(_, n)| n).sum();
+    writeln!(
+        err,
+        "{count} baseline entr{} in {} no longer match (migrated or changed code):",
+        if count == 1 { "y" } else { "ies" },
+        path.display()
+    )?;
+    for (entry, n) in &applied.stale {
+        let times = if *n > 1 {
+            format!(" (×{n})")
+        } else {
+            String::new()
+        };
+        writeln!(
+            err,
+            "  stale: {} {} `{}`{times}",
+            entry.file, entry.rule, entry.source
+        )?;
+    }
+    writeln!(
+        err,
+        "Shrink the baseline: kfp-upgrade check --write-baseline {} …",
+        path.display()
+    )
+}
+
+/// Called after each file with its path and the number of files.
+pub type Progress<'a> = dyn Fn(&std::path::Path, usize) + Sync + 'a;
+
+/// Discovers, checks (and fixes) the files `settings` names and returns what happened, without printing.
+/// `progress` is called after each file with its path and the number of files (for a progress bar).
+pub fn check_files(
+    settings: &CheckSettings,
+    progress: Option<&Progress<'_>>,
+) -> Result<RunReport, discover::ExcludeError> {
+    let excludes = discover::exclude_set(&settings.exclude)?;
+    let (files, walk_errors) = discover::discover(
+        &settings.paths,
+        &excludes,
+        settings.respect_gitignore,
+        settings.force_exclude,
+    );
     let outcomes: Vec<Outcome> = match rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK)
         .build()
@@ -423,14 +559,26 @@ pub fn run_check(
             let project = build_project(&files, settings);
             files
                 .par_iter()
-                .map(|f| process(f, settings, &project))
+                .map(|f| {
+                    let outcome = process(f, settings, &project);
+                    if let Some(p) = progress {
+                        p(&f.path, files.len());
+                    }
+                    outcome
+                })
                 .collect()
         }),
         Err(_) => {
             let project = build_project(&files, settings);
             files
                 .iter()
-                .map(|f| process(f, settings, &project))
+                .map(|f| {
+                    let outcome = process(f, settings, &project);
+                    if let Some(p) = progress {
+                        p(&f.path, files.len());
+                    }
+                    outcome
+                })
                 .collect()
         }
     };
@@ -456,32 +604,52 @@ pub fn run_check(
                 report.files.push(r);
                 report.errors.push(e);
             }
+            Outcome::Cells(cells, e) => {
+                report.files_checked += 1;
+                report.files.extend(cells);
+                report.errors.extend(e);
+            }
         }
     }
-    render(settings, &report, out, err)?;
-    let summary = report.summary();
-    let status = if summary.errors > 0 {
+    Ok(report)
+}
+
+/// The exit status of a run: errors win; `--exit-non-zero-on-fix` fails a run that changed a file even under
+/// `--exit-zero` (the pre-commit fix hook fails only when it rewrote something, like pyupgrade).
+pub(crate) fn exit_status(settings: &CheckSettings, summary: &report::Summary) -> ExitStatus {
+    let changed = summary.files_changed > 0;
+    if summary.errors > 0 {
         ExitStatus::Error
+    } else if settings.exit_non_zero_on_fix && settings.fix_mode == FixMode::Apply && changed {
+        ExitStatus::Findings
     } else if settings.exit_zero {
         ExitStatus::Clean
-    } else if summary.problems > 0
-        || (settings.fix_mode == FixMode::Diff && summary.files_changed > 0)
-    {
+    } else if summary.problems > 0 || (settings.fix_mode == FixMode::Diff && changed) {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
-    };
-    Ok(status)
+    }
 }
 
-fn render(
+pub(crate) fn render(
     settings: &CheckSettings,
     report: &RunReport,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
-    if settings.output_format == OutputFormat::Json {
-        return report::json::write(out, report);
+    let format = settings.output_format;
+    if settings.statistics {
+        for e in &report.errors {
+            report::full::write_error(err, e, settings.color)?;
+        }
+        return report::statistics::write(out, report, format == OutputFormat::Json);
+    }
+    match format {
+        OutputFormat::Json => return report::json::write(out, report),
+        OutputFormat::Sarif => return report::sarif::write(out, report),
+        OutputFormat::Junit => return report::junit::write(out, report),
+        OutputFormat::Github => return report::github::write(out, report),
+        _ => {}
     }
     for e in &report.errors {
         report::full::write_error(err, e, settings.color)?;
@@ -489,13 +657,14 @@ fn render(
     if settings.fix_mode == FixMode::Diff {
         report::diff::write(out, report)?;
     } else {
-        match settings.output_format {
+        match format {
             OutputFormat::Full => report::full::write(out, report, settings.color)?,
             OutputFormat::Concise => report::concise::write(out, report)?,
-            OutputFormat::Json => unreachable!("handled above"),
+            OutputFormat::JsonLines => report::json_lines::write(out, report)?,
+            _ => unreachable!("structured formats are handled above"),
         }
     }
-    if !settings.quiet {
+    if !settings.quiet && !format.is_structured() {
         let text = report::summary_text(
             &report.summary(),
             settings.fix_mode == FixMode::Apply,

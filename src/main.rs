@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use kfp_upgrade::cli::{Cli, Command};
-use kfp_upgrade::settings::{CheckSettings, FixMode, RuleSelection};
 use kfp_upgrade::{ExitStatus, rule_docs, run_check};
 
 fn main() -> ExitCode {
@@ -22,8 +21,23 @@ fn main() -> ExitCode {
         }
     };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out: Box<dyn Write> = Box::new(std::io::BufWriter::new(stdout.lock()));
     let mut err = std::io::stderr();
+    let mut to_file = false;
+    if let Command::Check(args) = &cli.command
+        && let Some(path) = &args.output_file
+    {
+        match std::fs::File::create(path) {
+            Ok(f) => {
+                out = Box::new(std::io::BufWriter::new(f));
+                to_file = true;
+            }
+            Err(e) => {
+                let _ = writeln!(err, "error: cannot write {}: {e}", path.display());
+                return ExitCode::from(ExitStatus::Error as u8);
+            }
+        }
+    }
     let result = match cli.command {
         Command::Rules => rule_docs::write_table(&mut out).map(|_| ExitStatus::Clean),
         Command::Rule { id } => match rule_docs::write_rule(&mut out, &id) {
@@ -42,33 +56,49 @@ fn main() -> ExitCode {
             output,
             format,
         } => kfp_upgrade::convert_file(&file, output.as_deref(), format, &mut out, &mut err),
-        Command::Check(args) => {
-            let settings = CheckSettings {
-                paths: if args.paths.is_empty() {
-                    vec![".".into()]
-                } else {
-                    args.paths
-                },
-                exclude: args.exclude,
-                selection: RuleSelection {
-                    select: rule_prefixes(&args.select),
-                    ignore: rule_prefixes(&args.ignore),
-                    target: args.target_version,
-                },
-                fix_mode: if args.diff {
-                    FixMode::Diff
-                } else if args.fix {
-                    FixMode::Apply
-                } else {
-                    FixMode::None
-                },
-                unsafe_fixes: args.unsafe_fixes,
-                output_format: args.output_format,
-                exit_zero: args.exit_zero,
-                quiet: args.quiet,
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        Command::Migrate(args) => {
+            let options = kfp_upgrade::migrate::MigrateOptions {
+                src: args.src.clone(),
+                out: args.out,
+                force: args.force,
+                report: args.report,
+                report_format: args.report_format,
+                verify: args.verify.then(|| args.python.clone()),
             };
-            run_check(&settings, &mut out, &mut err)
+            // The settings of a `check --fix` of SRC, its configuration file included.
+            let check = kfp_upgrade::cli::CheckArgs {
+                paths: vec![args.src],
+                unsafe_fixes: args.unsafe_fixes,
+                select: args.select,
+                ignore: args.ignore,
+                exclude: args.exclude,
+                target_version: args.target_version,
+                ..Default::default()
+            };
+            match kfp_upgrade::config::check_settings(check, false) {
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    Ok(ExitStatus::Error)
+                }
+                Ok(settings) => kfp_upgrade::migrate::run(&options, &settings, &mut out, &mut err),
+            }
+        }
+        Command::Check(args) => {
+            // Colour only on a terminal, never into --output-file.
+            let color = !to_file
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            let show_settings = args.show_settings;
+            match kfp_upgrade::config::check_settings(args, color) {
+                Err(e) => {
+                    let _ = writeln!(err, "error: {e}");
+                    Ok(ExitStatus::Error)
+                }
+                Ok(settings) if show_settings => {
+                    kfp_upgrade::config::show(&settings, &mut out).map(|_| ExitStatus::Clean)
+                }
+                Ok(settings) => run_check(&settings, &mut out, &mut err),
+            }
         }
     };
     let status = match result.and_then(|s| out.flush().map(|_| s)) {
@@ -81,13 +111,4 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(status as u8)
-}
-
-/// `--select`/`--ignore` values as upper-case id prefixes (`kfp0` selects `KFP001`).
-fn rule_prefixes(values: &[String]) -> Vec<String> {
-    values
-        .iter()
-        .map(|s| s.trim().to_ascii_uppercase())
-        .filter(|s| !s.is_empty())
-        .collect()
 }

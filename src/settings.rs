@@ -108,11 +108,30 @@ mod tests {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum OutputFormat {
+    /// rustc-style, with the source line.
+    #[default]
     Full,
+    /// `path:line:col: KFP001 message`.
     Concise,
+    /// One JSON document (schema in the README).
     Json,
+    /// One JSON object per diagnostic and line.
+    JsonLines,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// SARIF 2.1.0 for code scanning dashboards.
+    Sarif,
+    /// JUnit XML for CI test reports.
+    Junit,
+}
+
+impl OutputFormat {
+    /// Formats for machines: they carry the run's errors themselves and get no summary line.
+    pub fn is_structured(self) -> bool {
+        !matches!(self, OutputFormat::Full | OutputFormat::Concise)
+    }
 }
 
 /// What `check` does with fixes.
@@ -135,6 +154,25 @@ pub struct CheckSettings {
     pub unsafe_fixes: bool,
     pub output_format: OutputFormat,
     pub exit_zero: bool,
+    /// `--exit-non-zero-on-fix`: exit 1 when `--fix` changed a file, even if nothing remains (pre-commit).
+    pub exit_non_zero_on_fix: bool,
+    /// `--statistics`: counts per rule instead of the diagnostics.
+    pub statistics: bool,
     pub quiet: bool,
     pub color: bool,
+    /// `--stdin-filename NAME`: check the text on stdin as if it were the file NAME; with `--fix`, print the
+    /// fixed text on stdout (editors), the diagnostics on stderr.
+    pub stdin_filename: Option<PathBuf>,
+    /// `--baseline FILE`: findings recorded there are not reported (src/baseline.rs).
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline FILE`: record the run's findings there.
+    pub write_baseline: Option<PathBuf>,
+    /// Honour `.gitignore`, `.ignore` and git's excludes while walking folders (`respect-gitignore`).
+    pub respect_gitignore: bool,
+    /// `--force-exclude`: excludes apply to files named on the command line too (pre-commit names them all).
+    pub force_exclude: bool,
+    /// `per-file-ignores` from the configuration file.
+    pub per_file_ignores: Vec<crate::config::PerFileIgnore>,
+    /// The configuration file the settings came from, if any.
+    pub config_file: Option<PathBuf>,
 }

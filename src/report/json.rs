@@ -41,7 +41,7 @@ struct JsonFix {
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic {
+pub(crate) struct JsonDiagnostic {
     file: String,
     rule: &'static str,
     name: String,
@@ -70,7 +70,8 @@ struct Document {
     summary: Summary,
 }
 
-pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
+/// Every diagnostic of the run in the JSON schema (shared with `json-lines`).
+pub(crate) fn diagnostics(report: &RunReport) -> Vec<JsonDiagnostic> {
     let mut diagnostics = Vec::new();
     for file in &report.files {
         let s = &file.source;
@@ -100,6 +101,11 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             });
         }
     }
+    diagnostics
+}
+
+pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
+    let diagnostics = diagnostics(report);
     let errors = report
         .errors
         .iter()
@@ -120,6 +126,6 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         errors,
         summary: report.summary(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
     writeln!(out)
 }

@@ -3,7 +3,12 @@
 pub mod concise;
 pub mod diff;
 pub mod full;
+pub mod github;
 pub mod json;
+pub mod json_lines;
+pub mod junit;
+pub mod sarif;
+pub mod statistics;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,423 @@
+//! Configuration files and the resolution of the command line plus the file into one [`CheckSettings`].
+//!
+//! The settings live in `kfp-upgrade.toml` (top level) or in `pyproject.toml` under `[tool.kfp-upgrade]`,
+//! found by walking up from the first checked path (or the `--stdin-filename`): the nearest folder with
+//! either wins, `kfp-upgrade.toml` before `pyproject.toml`, and a `pyproject.toml` without the table is passed
+//! over, as ruff does. Keys are read strictly: an unknown key is an error with its line and column.
+//!
+//! Precedence: `--select` replaces the file's `select` and `extend-select`; `--ignore` adds to its `ignore`;
+//! `--exclude` replaces its `exclude` (`extend-exclude` always applies); `--target-version` replaces
+//! `target-version`; `--no-respect-gitignore` turns discovery's `.gitignore`/`.ignore` handling off.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+
+use crate::cli::CheckArgs;
+use crate::settings::{CheckSettings, FixMode, KfpVersion, RuleSelection};
+
+pub const FILE_NAME: &str = "kfp-upgrade.toml";
+pub const PYPROJECT: &str = "pyproject.toml";
+
+/// The options a configuration file may set (kebab-case keys).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Options {
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub extend_select: Option<Vec<String>>,
+    /// Glob (relative to the configuration file's folder, or a file name anywhere) → rule prefixes.
+    pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
+    pub exclude: Option<Vec<String>>,
+    pub extend_exclude: Option<Vec<String>>,
+    pub target_version: Option<toml::Spanned<String>>,
+    pub respect_gitignore: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Pyproject {
+    tool: Option<Tool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Tool {
+    #[serde(rename = "kfp-upgrade")]
+    kfp_upgrade: Option<Options>,
+}
+
+/// A configuration file that was found and read.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub options: Options,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+fn invalid(
+    path: &Path,
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+    message: String,
+) -> ConfigError {
+    let (line, column) = line_col(text, span.map_or(0, |s| s.start));
+    ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message,
+    }
+}
+
+/// Reads one configuration file; `Ok(None)` for a `pyproject.toml` without `[tool.kfp-upgrade]`.
+pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let parse_error =
+        |e: toml::de::Error| invalid(path, &text, e.span(), e.message().trim().to_string());
+    let options = if path.file_name().is_some_and(|n| n == PYPROJECT) {
+        let pyproject: Pyproject = toml::from_str(&text).map_err(parse_error)?;
+        match pyproject.tool.and_then(|t| t.kfp_upgrade) {
+            Some(o) => o,
+            None => return Ok(None),
+        }
+    } else {
+        toml::from_str(&text).map_err(parse_error)?
+    };
+    if let Some(v) = &options.target_version {
+        v.get_ref().parse::<KfpVersion>().map_err(|message| {
+            invalid(
+                path,
+                &text,
+                Some(v.span()),
+                format!("target-version: {message}"),
+            )
+        })?;
+    }
+    if let Some(map) = &options.per_file_ignores {
+        for pattern in map.keys() {
+            Glob::new(pattern).map_err(|e| {
+                let at = text.find(pattern.as_str());
+                invalid(
+                    path,
+                    &text,
+                    at.map(|a| a..a),
+                    format!("per-file-ignores: {e}"),
+                )
+            })?;
+        }
+    }
+    Ok(Some(ConfigFile {
+        path: path.to_path_buf(),
+        options,
+    }))
+}
+
+/// The nearest configuration file at or above `start` (a file or a folder).
+pub fn find(start: &Path) -> Result<Option<ConfigFile>, ConfigError> {
+    let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+    let mut dir = if absolute.is_dir() {
+        Some(absolute.as_path())
+    } else {
+        absolute.parent()
+    };
+    while let Some(d) = dir {
+        for name in [FILE_NAME, PYPROJECT] {
+            let candidate = d.join(name);
+            if candidate.is_file()
+                && let Some(config) = load(&candidate)?
+            {
+                return Ok(Some(config));
+            }
+        }
+        dir = d.parent();
+    }
+    Ok(None)
+}
+
+/// `per-file-ignores` compiled: a matcher over paths relative to the configuration file's folder.
+#[derive(Debug, Clone)]
+pub struct PerFileIgnore {
+    pub pattern: String,
+    matcher: GlobMatcher,
+    pub rules: Vec<String>,
+}
+
+impl PerFileIgnore {
+    fn new(pattern: &str, rules: &[String]) -> Option<Self> {
+        // A pattern without a slash is a file name anywhere, as for `exclude`.
+        let glob = if pattern.contains('/') {
+            pattern.to_string()
+        } else {
+            format!("**/{pattern}")
+        };
+        Some(Self {
+            pattern: pattern.to_string(),
+            matcher: Glob::new(&glob).ok()?.compile_matcher(),
+            rules: upper(rules),
+        })
+    }
+}
+
+/// Rule prefixes as upper-case ids (`kfp0` selects `KFP001`).
+pub fn upper(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .map(|s| s.trim().to_ascii_uppercase())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The command line's say on what the file can also set.
+#[derive(Debug, Default, Clone)]
+pub struct CliOverrides {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub exclude: Vec<String>,
+    pub target_version: Option<KfpVersion>,
+    pub no_respect_gitignore: bool,
+}
+
+/// Fills `settings` (built from the command line) with the configuration file's options under the CLI's.
+pub fn resolve(settings: &mut CheckSettings, cli: CliOverrides, config: Option<ConfigFile>) {
+    let options = config
+        .as_ref()
+        .map(|c| c.options.clone())
+        .unwrap_or_default();
+    let select = if cli.select.is_empty() {
+        let mut s = upper(options.select.as_deref().unwrap_or_default());
+        let extend = upper(options.extend_select.as_deref().unwrap_or_default());
+        if s.is_empty() && !extend.is_empty() {
+            // `extend-select` alone adds to the default selection: every rule that is not opt-in.
+            s.push("KFP".into());
+        }
+        s.extend(extend);
+        s
+    } else {
+        upper(&cli.select)
+    };
+    let mut ignore = upper(options.ignore.as_deref().unwrap_or_default());
+    ignore.extend(upper(&cli.ignore));
+    settings.selection = RuleSelection {
+        select,
+        ignore,
+        target: cli.target_version.or_else(|| {
+            options
+                .target_version
+                .as_ref()
+                .and_then(|v| v.get_ref().parse().ok())
+        }),
+    };
+    settings.exclude = if cli.exclude.is_empty() {
+        options.exclude.clone().unwrap_or_default()
+    } else {
+        cli.exclude
+    };
+    settings
+        .exclude
+        .extend(options.extend_exclude.clone().unwrap_or_default());
+    settings.respect_gitignore =
+        !cli.no_respect_gitignore && options.respect_gitignore.unwrap_or(true);
+    settings.per_file_ignores = options
+        .per_file_ignores
+        .iter()
+        .flatten()
+        .filter_map(|(pattern, rules)| PerFileIgnore::new(pattern, rules))
+        .collect();
+    settings.config_file = config.map(|c| c.path);
+}
+
+impl CheckSettings {
+    /// The rule prefixes `per-file-ignores` adds for `path`, if any.
+    pub fn per_file_ignored(&self, path: &Path) -> Vec<String> {
+        if self.per_file_ignores.is_empty() {
+            return vec![];
+        }
+        let root = self
+            .config_file
+            .as_ref()
+            .and_then(|c| c.parent())
+            .and_then(|d| std::path::absolute(d).ok());
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let rel = root
+            .as_ref()
+            .and_then(|r| absolute.strip_prefix(r).ok())
+            .unwrap_or(path);
+        self.per_file_ignores
+            .iter()
+            .filter(|p| p.matcher.is_match(rel))
+            .flat_map(|p| p.rules.iter().cloned())
+            .collect()
+    }
+}
+
+/// The settings of a `check` run: its command line over the configuration file found from its first path.
+pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, ConfigError> {
+    let paths = if args.paths.is_empty() {
+        vec![".".into()]
+    } else {
+        args.paths
+    };
+    // The configuration of the buffer's file, or of the first checked path.
+    let start = args
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| paths[0].clone());
+    let config = find(&start)?;
+    let mut settings = CheckSettings {
+        paths,
+        exclude: vec![],
+        selection: RuleSelection::default(),
+        fix_mode: if args.diff {
+            FixMode::Diff
+        } else if args.fix {
+            FixMode::Apply
+        } else {
+            FixMode::None
+        },
+        unsafe_fixes: args.unsafe_fixes,
+        output_format: args.output_format,
+        exit_zero: args.exit_zero,
+        exit_non_zero_on_fix: args.exit_non_zero_on_fix,
+        statistics: args.statistics,
+        quiet: args.quiet,
+        color,
+        stdin_filename: args.stdin_filename,
+        baseline: args.baseline,
+        write_baseline: args.write_baseline,
+        respect_gitignore: true,
+        force_exclude: args.force_exclude,
+        per_file_ignores: vec![],
+        config_file: None,
+    };
+    let cli = CliOverrides {
+        select: args.select,
+        ignore: args.ignore,
+        exclude: args.exclude,
+        target_version: args.target_version,
+        no_respect_gitignore: args.no_respect_gitignore,
+    };
+    resolve(&mut settings, cli, config);
+    Ok(settings)
+}
+
+/// `--show-settings`: the resolved settings, one per line.
+pub fn show(settings: &CheckSettings, out: &mut dyn Write) -> std::io::Result<()> {
+    let list = |v: &[String]| format!("[{}]", v.join(", "));
+    writeln!(
+        out,
+        "config file: {}",
+        settings
+            .config_file
+            .as_ref()
+            .map_or("(none)".to_string(), |p| p.display().to_string())
+    )?;
+    let paths: Vec<String> = settings
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    writeln!(out, "paths: {}", list(&paths))?;
+    let s = &settings.selection;
+    writeln!(
+        out,
+        "select: {}",
+        if s.select.is_empty() {
+            "[KFP] (default: every rule that is not opt-in)".to_string()
+        } else {
+            list(&s.select)
+        }
+    )?;
+    writeln!(out, "ignore: {}", list(&s.ignore))?;
+    writeln!(out, "per-file-ignores:")?;
+    for p in &settings.per_file_ignores {
+        writeln!(out, "  {} = {}", p.pattern, list(&p.rules))?;
+    }
+    writeln!(out, "exclude: {}", list(&settings.exclude))?;
+    writeln!(
+        out,
+        "target-version: {}{}",
+        s.target(),
+        if s.target.is_none() { " (default)" } else { "" }
+    )?;
+    writeln!(out, "respect-gitignore: {}", settings.respect_gitignore)?;
+    writeln!(out, "fix: {:?}", settings.fix_mode)?;
+    writeln!(out, "unsafe-fixes: {}", settings.unsafe_fixes)?;
+    writeln!(out, "output-format: {:?}", settings.output_format)?;
+    let enabled: Vec<String> = crate::rules::registry()
+        .rules
+        .iter()
+        .filter(|r| s.is_enabled(r))
+        .map(|r| r.id.clone())
+        .collect();
+    writeln!(
+        out,
+        "enabled rules ({}): {}",
+        enabled.len(),
+        enabled.join(" ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors_with_their_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(&path, "select = [\"KFP0\"]\n\nselct = [\"KFP1\"]\n").unwrap();
+        let err = load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("kfp-upgrade.toml:3:1: unknown field `selct`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn pyproject_without_the_table_is_passed_over() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(PYPROJECT),
+            "[tool.black]\nline-length = 99\n",
+        )
+        .unwrap();
+        assert!(load(&dir.path().join(PYPROJECT)).unwrap().is_none());
+        std::fs::write(
+            dir.path().join(PYPROJECT),
+            "[tool.kfp-upgrade]\ntarget-version = \"1.8\"\n",
+        )
+        .unwrap();
+        let err = load(&dir.path().join(PYPROJECT)).unwrap_err().to_string();
+        assert!(
+            err.contains("pyproject.toml:2:18: target-version: the target must be a kfp 2 release"),
+            "{err}"
+        );
+    }
+}

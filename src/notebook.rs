@@ -1,0 +1,766 @@
+//! Jupyter notebooks (`.ipynb`): the code cells are checked and fixed as one Python module (so an import in
+//! the first cell serves the others), and the notebook is rewritten by replacing only the `source` strings of
+//! the cells that changed — everything else (layout, metadata, outputs, other cells) stays byte-for-byte.
+//!
+//! IPython syntax is handled per line, not per cell: a line magic or shell escape (`%pip install kfp`,
+//! `!ls`, `files = !ls`) becomes a same-length `...` placeholder while the cell is checked and is put back
+//! afterwards; a cell magic (`%%bash` on the first line) makes the whole cell opaque. Placeholders keep byte
+//! offsets, so a diagnostic's position in the cell is its position in the module minus the cell's start.
+//! Diagnostics name the cell: `analysis.ipynb:cell 3:2:6` (cells are numbered from 1 in notebook order).
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::discover::DiscoveredFile;
+use crate::fix::AppliedFix;
+use crate::project::{ModulePath, Project};
+use crate::report::{FileError, FileReport};
+use crate::settings::{CheckSettings, FixMode};
+use crate::source::SourceFile;
+use crate::{Outcome, python, write};
+
+/// A JSON value with the byte span of its text, as much of it as notebooks need.
+#[derive(Debug)]
+enum Json {
+    Object(Vec<(String, Node)>),
+    Array(Vec<Node>),
+    String(String),
+    Other,
+}
+
+#[derive(Debug)]
+struct Node {
+    value: Json,
+    span: Range<usize>,
+}
+
+impl Node {
+    fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+    fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Invalid JSON or not a notebook, at a byte offset.
+#[derive(Debug, Clone)]
+pub struct NotebookError {
+    pub message: String,
+    pub offset: usize,
+}
+
+struct Parser<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Parser<'t> {
+    fn error<T>(&self, message: &str) -> Result<T, NotebookError> {
+        Err(NotebookError {
+            message: format!("invalid notebook JSON: {message}"),
+            offset: self.at,
+        })
+    }
+    fn skip_ws(&mut self) {
+        let bytes = self.text.as_bytes();
+        while self.at < bytes.len() && matches!(bytes[self.at], b' ' | b'\t' | b'\n' | b'\r') {
+            self.at += 1;
+        }
+    }
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+    fn expect(&mut self, b: u8) -> Result<(), NotebookError> {
+        self.skip_ws();
+        if self.peek() == Some(b) {
+            self.at += 1;
+            Ok(())
+        } else {
+            self.error(&format!("expected `{}`", b as char))
+        }
+    }
+    fn value(&mut self, depth: usize) -> Result<Node, NotebookError> {
+        if depth > 256 {
+            return self.error("nested too deeply");
+        }
+        self.skip_ws();
+        let start = self.at;
+        let value = match self.peek() {
+            Some(b'{') => {
+                self.at += 1;
+                let mut members = Vec::new();
+                self.skip_ws();
+                if self.peek() == Some(b'}') {
+                    self.at += 1;
+                } else {
+                    loop {
+                        self.skip_ws();
+                        let key = match self.value(depth + 1)? {
+                            Node {
+                                value: Json::String(s),
+                                ..
+                            } => s,
+                            _ => return self.error("expected a string key"),
+                        };
+                        self.expect(b':')?;
+                        let v = self.value(depth + 1)?;
+                        members.push((key, v));
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => self.at += 1,
+                            Some(b'}') => {
+                                self.at += 1;
+                                break;
+                            }
+                            _ => return self.error("expected `,` or `}`"),
+                        }
+                    }
+                }
+                Json::Object(members)
+            }
+            Some(b'[') => {
+                self.at += 1;
+                let mut items = Vec::new();
+                self.skip_ws();
+                if self.peek() == Some(b']') {
+                    self.at += 1;
+                } else {
+                    loop {
+                        items.push(self.value(depth + 1)?);
+                        self.skip_ws();
+                        match self.peek() {
+                            Some(b',') => self.at += 1,
+                            Some(b']') => {
+                                self.at += 1;
+                                break;
+                            }
+                            _ => return self.error("expected `,` or `]`"),
+                        }
+                    }
+                }
+                Json::Array(items)
+            }
+            Some(b'"') => {
+                // The token is decoded by serde_json, which knows every escape.
+                self.at += 1;
+                let bytes = self.text.as_bytes();
+                loop {
+                    match bytes.get(self.at) {
+                        None => return self.error("unterminated string"),
+                        Some(b'\\') => self.at += 2,
+                        Some(b'"') => {
+                            self.at += 1;
+                            break;
+                        }
+                        Some(_) => self.at += 1,
+                    }
+                }
+                let token = self.text.get(start..self.at).unwrap_or("");
+                match serde_json::from_str::<String>(token) {
+                    Ok(s) => Json::String(s),
+                    Err(e) => return self.error(&e.to_string()),
+                }
+            }
+            Some(_) => {
+                let bytes = self.text.as_bytes();
+                while self.at < bytes.len()
+                    && !matches!(
+                        bytes[self.at],
+                        b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'
+                    )
+                {
+                    self.at += 1;
+                }
+                let token = &self.text[start..self.at];
+                let literal = matches!(token, "true" | "false" | "null")
+                    || serde_json::from_str::<serde_json::Number>(token).is_ok();
+                if !literal {
+                    self.at = start;
+                    return self.error("expected a value");
+                }
+                Json::Other
+            }
+            None => return self.error("unexpected end"),
+        };
+        Ok(Node {
+            value,
+            span: start..self.at,
+        })
+    }
+}
+
+/// One code cell: where its source is in the notebook text and what it says.
+#[derive(Debug)]
+pub struct Cell {
+    /// 1-based position among all the notebook's cells.
+    pub number: usize,
+    /// The `source` value (an array of line strings, or one string).
+    source_span: Range<usize>,
+    /// Spans of the line strings (one span for a string `source`).
+    line_spans: Vec<Range<usize>>,
+    is_array: bool,
+    pub text: String,
+    /// The text with IPython lines replaced by same-length placeholders.
+    python: String,
+    /// (placeholder line, original line) in order.
+    masked: Vec<(String, String)>,
+}
+
+/// A notebook's code cells.
+#[derive(Debug)]
+pub struct Notebook {
+    pub text: String,
+    pub cells: Vec<Cell>,
+}
+
+fn is_ipython_line(line: &str) -> bool {
+    let t = line.trim_start();
+    if t.starts_with('%') || t.starts_with('!') {
+        return true;
+    }
+    // `files = !ls`, `out = %time f()`
+    if let Some((lhs, rhs)) = t.split_once('=') {
+        let rhs = rhs.trim_start();
+        let lhs = lhs.trim();
+        return !lhs.is_empty()
+            && lhs
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == ',' || c == ' ')
+            && (rhs.starts_with('!') || rhs.starts_with('%'));
+    }
+    false
+}
+
+/// A placeholder of the same byte length: `...` keeps a block that holds only the magic valid.
+fn placeholder(line: &str, whole_cell: bool) -> String {
+    let content = line.trim_end_matches(['\n', '\r']);
+    let ending = &line[content.len()..];
+    if whole_cell {
+        return format!("{}{ending}", " ".repeat(content.len()));
+    }
+    let indent = content.len() - content.trim_start().len();
+    let rest = content.len() - indent;
+    let body = match rest {
+        0 => String::new(),
+        1 => "0".to_string(),
+        2 => "0 ".to_string(),
+        n => format!("...{}", " ".repeat(n - 3)),
+    };
+    format!("{}{body}{ending}", &content[..indent])
+}
+
+fn mask(text: &str) -> (String, Vec<(String, String)>) {
+    let whole_cell = text.trim_start().starts_with("%%");
+    let mut out = String::with_capacity(text.len());
+    let mut masked = Vec::new();
+    for line in text.split_inclusive('\n') {
+        if whole_cell || is_ipython_line(line) {
+            let p = placeholder(line, whole_cell);
+            masked.push((p.clone(), line.to_string()));
+            out.push_str(&p);
+        } else {
+            out.push_str(line);
+        }
+    }
+    (out, masked)
+}
+
+fn unmask(text: &str, masked: &[(String, String)]) -> String {
+    let mut pending = masked.iter().peekable();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        match pending.peek() {
+            Some((p, original)) if p == line => {
+                out.push_str(original);
+                pending.next();
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
+}
+
+pub fn parse(text: &str) -> Result<Notebook, NotebookError> {
+    let mut parser = Parser { text, at: 0 };
+    let root = parser.value(0)?;
+    let not_a_notebook = |message: &str, offset: usize| NotebookError {
+        message: message.to_string(),
+        offset,
+    };
+    let Some(Node {
+        value: Json::Array(cells),
+        ..
+    }) = root.get("cells")
+    else {
+        return Err(not_a_notebook("not a Jupyter notebook: no `cells` list", 0));
+    };
+    let mut out = Vec::new();
+    for (i, cell) in cells.iter().enumerate() {
+        if cell.get("cell_type").and_then(Node::as_str) != Some("code") {
+            continue;
+        }
+        let Some(source) = cell.get("source") else {
+            continue;
+        };
+        let (line_spans, is_array, text) = match &source.value {
+            Json::Array(items) => {
+                let mut text = String::new();
+                let mut spans = Vec::new();
+                for item in items {
+                    let Json::String(s) = &item.value else {
+                        return Err(not_a_notebook(
+                            "a cell's `source` list holds a non-string",
+                            item.span.start,
+                        ));
+                    };
+                    text.push_str(s);
+                    spans.push(item.span.clone());
+                }
+                (spans, true, text)
+            }
+            Json::String(s) => (vec![source.span.clone()], false, s.clone()),
+            _ => {
+                return Err(not_a_notebook(
+                    "a cell's `source` is neither a string nor a list",
+                    source.span.start,
+                ));
+            }
+        };
+        let (python, masked) = mask(&text);
+        out.push(Cell {
+            number: i + 1,
+            source_span: source.span.clone(),
+            line_spans,
+            is_array,
+            text,
+            python,
+            masked,
+        });
+    }
+    Ok(Notebook {
+        text: text.to_string(),
+        cells: out,
+    })
+}
+
+/// A comment line between cells in the combined module: fixes never edit comments, so the fixed module splits
+/// back into the same cells.
+fn boundary(number: usize) -> String {
+    format!("# kfp-upgrade: cell boundary {number}\n")
+}
+
+impl Notebook {
+    /// The code cells as one Python module, and each cell's start offset in it.
+    pub fn module(&self) -> (String, Vec<usize>) {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        for (i, cell) in self.cells.iter().enumerate() {
+            if i > 0 {
+                text.push_str(&boundary(cell.number));
+            }
+            starts.push(text.len());
+            text.push_str(&cell.python);
+            if !cell.python.ends_with('\n') {
+                text.push('\n');
+            }
+        }
+        (text, starts)
+    }
+
+    /// Splits a (fixed) module back into cell texts with the IPython lines restored; `None` when a fix
+    /// crossed a cell boundary.
+    pub fn split(&self, module: &str) -> Option<(Vec<String>, Vec<usize>)> {
+        let mut texts = Vec::new();
+        let mut starts = Vec::new();
+        let mut rest = module;
+        let mut offset = 0;
+        for (i, cell) in self.cells.iter().enumerate() {
+            let end = match self.cells.get(i + 1) {
+                Some(next) => rest.find(&boundary(next.number))?,
+                None => rest.len(),
+            };
+            let mut body = rest[..end].to_string();
+            // The newline the module added after a cell without one.
+            if !cell.python.ends_with('\n') && body.ends_with('\n') {
+                body.pop();
+            }
+            starts.push(offset);
+            texts.push(unmask(&body, &cell.masked));
+            if let Some(next) = self.cells.get(i + 1) {
+                let skip = end + boundary(next.number).len();
+                offset += skip;
+                rest = &rest[skip..];
+            }
+        }
+        Some((texts, starts))
+    }
+
+    /// The notebook text with the cells' new sources; unchanged cells keep their bytes.
+    pub fn with_sources(&self, texts: &[String]) -> String {
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        for (cell, new) in self.cells.iter().zip(texts) {
+            if *new == cell.text {
+                continue;
+            }
+            if !cell.is_array {
+                edits.push((cell.source_span.clone(), json_string(new)));
+                continue;
+            }
+            // Keep the raw token of every unchanged line and the layout between tokens.
+            let old_lines: Vec<&str> = cell.text.split_inclusive('\n').collect();
+            let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+            let raw = |i: usize| &self.text[cell.line_spans[i].clone()];
+            let (sep, prefix, suffix) = match (cell.line_spans.first(), cell.line_spans.last()) {
+                (Some(first), Some(last)) => {
+                    let sep = if cell.line_spans.len() > 1 {
+                        self.text[cell.line_spans[0].end..cell.line_spans[1].start].to_string()
+                    } else {
+                        ", ".to_string()
+                    };
+                    (
+                        sep,
+                        self.text[cell.source_span.start + 1..first.start].to_string(),
+                        self.text[last.end..cell.source_span.end - 1].to_string(),
+                    )
+                }
+                _ => (", ".to_string(), String::new(), String::new()),
+            };
+            let diff = similar::TextDiff::configure()
+                .algorithm(similar::Algorithm::Myers)
+                .diff_slices(&old_lines, &new_lines);
+            let mut tokens = Vec::new();
+            for op in diff.ops() {
+                for change in diff.iter_changes(op) {
+                    match (change.tag(), change.old_index()) {
+                        (similar::ChangeTag::Equal, Some(i)) if i < cell.line_spans.len() => {
+                            tokens.push(raw(i).to_string())
+                        }
+                        (similar::ChangeTag::Delete, _) => {}
+                        _ => tokens.push(json_string(change.value())),
+                    }
+                }
+            }
+            edits.push((
+                cell.source_span.clone(),
+                format!("[{prefix}{}{suffix}]", tokens.join(&sep)),
+            ));
+        }
+        let mut out = String::with_capacity(self.text.len());
+        let mut at = 0;
+        for (range, content) in edits {
+            out.push_str(&self.text[at..range.start]);
+            out.push_str(&content);
+            at = range.end;
+        }
+        out.push_str(&self.text[at..]);
+        out
+    }
+}
+
+/// The byte offset where 1-based `line` starts (the end of the text past the last line).
+fn line_offset(text: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+/// The displayed path of a cell: `analysis.ipynb:cell 3`.
+pub fn cell_path(notebook: &Path, number: usize) -> PathBuf {
+    PathBuf::from(format!("{}:cell {number}", notebook.display()))
+}
+
+/// The notebook and cell number of a path made by [`cell_path`], for formats whose locations must name a real
+/// file (SARIF, GitHub annotations): their line numbers are then given in the message, not as a region.
+pub fn split_cell_path(path: &Path) -> Option<(PathBuf, usize)> {
+    let text = path.to_str()?;
+    let (file, cell) = text.rsplit_once(":cell ")?;
+    if !file.ends_with(".ipynb") {
+        return None;
+    }
+    Some((PathBuf::from(file), cell.parse().ok()?))
+}
+
+/// Which cell a module offset falls in.
+pub fn cell_at(starts: &[usize], offset: usize) -> usize {
+    match starts.binary_search(&offset) {
+        Ok(i) => i,
+        Err(i) => i.saturating_sub(1),
+    }
+}
+
+/// Diagnostics of the module, moved into the cells they fall in (fixes dropped: their edits are offsets into
+/// the module, and the notebook is only ever written whole).
+pub fn distribute(
+    notebook: &Path,
+    cells: &[Cell],
+    texts: &[String],
+    starts: &[usize],
+    diagnostics: Vec<Diagnostic>,
+    applied: &[AppliedFix],
+    module: &SourceFile,
+) -> Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)> {
+    let mut out: Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)> = cells
+        .iter()
+        .zip(texts)
+        .map(|(c, t)| {
+            (
+                SourceFile::new(&cell_path(notebook, c.number), t.clone(), false),
+                vec![],
+                vec![],
+            )
+        })
+        .collect();
+    for mut d in diagnostics {
+        let i = cell_at(starts, d.range.start);
+        let start = starts.get(i).copied().unwrap_or(0);
+        let len = out.get(i).map_or(0, |c| c.0.text.len());
+        d.range = (d.range.start - start).min(len)..(d.range.end.saturating_sub(start)).min(len);
+        d.fix = None;
+        if let Some(cell) = out.get_mut(i) {
+            cell.1.push(d);
+        }
+    }
+    for a in applied {
+        // The line in the final module: close enough to name the cell the fix went to.
+        let offset = line_offset(&module.text, a.line);
+        let i = cell_at(starts, offset);
+        let start = starts.get(i).copied().unwrap_or(0);
+        if let Some(cell) = out.get_mut(i) {
+            let mut a = a.clone();
+            a.line = module.line_col(offset).0 - module.line_col(start).0 + 1;
+            cell.2.push(a);
+        }
+    }
+    out
+}
+
+/// Checks (and fixes) a notebook's code cells; one report per cell.
+pub(crate) fn process(
+    file: &DiscoveredFile,
+    settings: &CheckSettings,
+    source: SourceFile,
+    bytes: &[u8],
+    project: &Project,
+) -> Outcome {
+    let failed = |message: String, offset: Option<usize>, source: Option<SourceFile>| {
+        Outcome::Failed(FileError {
+            path: file.path.clone(),
+            message,
+            offset,
+            source,
+        })
+    };
+    let nb = match parse(&source.text) {
+        Ok(nb) => nb,
+        Err(e) => return failed(e.message, Some(e.offset), Some(source)),
+    };
+    if nb.cells.is_empty() {
+        return Outcome::Skipped;
+    }
+    let (module_text, starts) = nb.module();
+    let module = SourceFile::new(&file.path, module_text, false);
+    let ctx = python::Context {
+        project,
+        module: ModulePath::of(&file.path),
+        indexing: false,
+    };
+    // A syntax error is reported in its cell, at its line there.
+    let syntax_error = |e: python::SyntaxError| {
+        let i = cell_at(&starts, e.offset);
+        let cell = &nb.cells[i];
+        let cell_source = SourceFile::new(
+            &cell_path(&file.path, cell.number),
+            cell.text.clone(),
+            false,
+        );
+        Outcome::Failed(FileError {
+            path: cell_path(&file.path, cell.number),
+            message: e.message,
+            offset: Some(e.offset - starts[i]),
+            source: Some(cell_source),
+        })
+    };
+    let original: Vec<String> = nb.cells.iter().map(|c| c.text.clone()).collect();
+    let report = |cells: Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)>| -> Vec<FileReport> {
+        cells
+            .into_iter()
+            .map(|(source, diagnostics, applied)| FileReport {
+                source,
+                diagnostics,
+                applied,
+                change: None,
+            })
+            .collect()
+    };
+    if settings.fix_mode == FixMode::None {
+        return match python::check_in(&module, &settings.selection, &ctx) {
+            Ok(d) => Outcome::Cells(
+                report(distribute(
+                    &file.path,
+                    &nb.cells,
+                    &original,
+                    &starts,
+                    d,
+                    &[],
+                    &module,
+                )),
+                None,
+            ),
+            Err(e) => syntax_error(e),
+        };
+    }
+    let outcome = match python::fix_in(&module, &settings.selection, settings.unsafe_fixes, &ctx) {
+        Ok(o) => o,
+        Err(e) => return syntax_error(e),
+    };
+    let fixed_module = SourceFile::new(&file.path, outcome.text.clone(), false);
+    let Some((texts, fixed_starts)) = nb.split(&outcome.text) else {
+        return failed(
+            "a fix spanned two cells; the notebook was not changed — please report this".into(),
+            None,
+            None,
+        );
+    };
+    let new_json = nb.with_sources(&texts);
+    let changed = new_json != source.text;
+    let mut error = outcome.invalid_fix.map(|(rules, err)| FileError {
+        path: file.path.clone(),
+        message: format!(
+            "fixes by {} would produce invalid Python ({}); they were not applied — please report this",
+            rules.join(", "),
+            err.message
+        ),
+        offset: None,
+        source: None,
+    });
+    if changed
+        && settings.fix_mode == FixMode::Apply
+        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&new_json))
+    {
+        error = Some(FileError {
+            path: file.path.clone(),
+            message: e.to_string(),
+            offset: None,
+            source: None,
+        });
+        // Nothing was written: report the cells as they stand.
+        return match python::check_in(&module, &settings.selection, &ctx) {
+            Ok(d) => Outcome::Cells(
+                report(distribute(
+                    &file.path,
+                    &nb.cells,
+                    &original,
+                    &starts,
+                    d,
+                    &[],
+                    &module,
+                )),
+                error,
+            ),
+            Err(e) => syntax_error(e),
+        };
+    }
+    let mut cells = report(distribute(
+        &file.path,
+        &nb.cells,
+        &texts,
+        &fixed_starts,
+        outcome.remaining,
+        &outcome.applied,
+        &fixed_module,
+    ));
+    // The notebook changes as a whole: its JSON before and after, for `--diff` and the summary.
+    if changed && let Some(first) = cells.first_mut() {
+        first.change = Some((source.text.clone(), new_json));
+    }
+    Outcome::Cells(cells, error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NB: &str = r##"{
+ "cells": [
+  {
+   "cell_type": "markdown",
+   "metadata": {},
+   "source": ["# Title \u00e9\n"]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 1,
+   "metadata": {"tags": ["x"]},
+   "outputs": [{"name": "stdout", "output_type": "stream", "text": ["hi\n"]}],
+   "source": [
+    "%pip install kfp\n",
+    "from kfp.v2 import dsl\n",
+    "x = \"caf\u00e9\""
+   ]
+  },
+  {
+   "cell_type": "code",
+   "metadata": {},
+   "source": "%%bash\necho kfp.v2"
+  }
+ ],
+ "metadata": {"kernelspec": {"name": "python3"}},
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"##;
+
+    #[test]
+    fn magics_are_masked_per_line_and_restored() {
+        let nb = parse(NB).unwrap();
+        assert_eq!(nb.cells.len(), 2);
+        assert_eq!(nb.cells[0].number, 2);
+        assert_eq!(
+            nb.cells[0].python,
+            "...             \nfrom kfp.v2 import dsl\nx = \"café\""
+        );
+        assert_eq!(nb.cells[1].python.trim(), "");
+        let (module, _) = nb.module();
+        let (texts, _) = nb.split(&module).unwrap();
+        assert_eq!(texts[0], nb.cells[0].text);
+        assert_eq!(texts[1], nb.cells[1].text);
+        assert_eq!(
+            nb.with_sources(&texts),
+            NB,
+            "nothing changed, nothing rewritten"
+        );
+    }
+
+    #[test]
+    fn only_the_edited_line_is_rewritten() {
+        let nb = parse(NB).unwrap();
+        let new = nb.cells[0].text.replace("kfp.v2", "kfp");
+        let out = nb.with_sources(&[new, nb.cells[1].text.clone()]);
+        assert_eq!(
+            out,
+            NB.replace(
+                "\"from kfp.v2 import dsl\\n\"",
+                "\"from kfp import dsl\\n\""
+            )
+        );
+        assert!(
+            out.contains(r#""x = \"caf\u00e9\"""#),
+            "untouched lines keep their escapes"
+        );
+    }
+}

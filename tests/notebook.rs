@@ -1,0 +1,180 @@
+//! Notebooks: code cells are checked as one module (imports in one cell serve the others), diagnostics name
+//! the cell and the line in it, IPython lines are skipped per line, and a fix rewrites only the edited lines.
+
+mod common;
+
+use common::project::{Project, stderr, stdout};
+
+/// Layout as Jupyter writes it (one-space indent), with outputs, metadata, a markdown cell, line magics, a
+/// shell escape inside a block, a cell magic and a non-ASCII escape that must survive untouched.
+const NB: &str = r##"{
+ "cells": [
+  {
+   "cell_type": "markdown",
+   "metadata": {},
+   "source": [
+    "# Training pipeline \u2014 v1\n"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 1,
+   "metadata": {
+    "tags": ["setup"]
+   },
+   "outputs": [
+    {
+     "name": "stdout",
+     "output_type": "stream",
+     "text": [
+      "Successfully installed kfp-1.8.22\n"
+     ]
+    }
+   ],
+   "source": [
+    "%pip install kfp==1.8.22\n",
+    "import kfp\n",
+    "from kfp.v2 import dsl\n",
+    "files = !ls"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": 2,
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "@dsl.pipeline(name='p')\n",
+    "def p():\n",
+    "    pass\n",
+    "\n",
+    "\n",
+    "for i in range(2):\n",
+    "    !echo caf\u00e9\n",
+    "kfp.compiler.Compiler().compile(p, 'p.tar.gz')"
+   ]
+  },
+  {
+   "cell_type": "code",
+   "execution_count": null,
+   "metadata": {},
+   "outputs": [],
+   "source": [
+    "%%bash\n",
+    "echo from kfp.v2 import dsl"
+   ]
+  }
+ ],
+ "metadata": {
+  "kernelspec": {
+   "display_name": "Python 3",
+   "language": "python",
+   "name": "python3"
+  }
+ },
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+"##;
+
+#[test]
+fn diagnostics_name_the_cell_and_the_line_in_it() {
+    let p = Project::new();
+    p.write("train.ipynb", NB);
+    let o = p.run(&["check", "--output-format", "concise"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("train.ipynb:cell 2:3:6: KFP001 "), "{out}");
+    // Resolved through `import kfp` in cell 2.
+    assert!(out.contains("train.ipynb:cell 3:8:"), "{out}");
+    assert!(out.contains("KFP403"), "{out}");
+    // Nothing from the IPython lines or the %%bash cell.
+    assert!(!out.contains("cell 4"), "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("KFP")).count(),
+        2,
+        "{out}"
+    );
+
+    let o = p.run(&["check"]);
+    let out = stdout(&o);
+    assert!(out.contains("┌─ train.ipynb:cell 2:3:6"), "{out}");
+    assert!(out.contains("3 │ from kfp.v2 import dsl"), "{out}");
+}
+
+#[test]
+fn fix_rewrites_only_the_edited_source_line() {
+    let p = Project::new();
+    p.write("train.ipynb", NB);
+    let o = p.run(&["check", "--fix"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "KFP403's fix is unsafe: {}",
+        stdout(&o)
+    );
+    let expected = NB.replace(
+        "    \"from kfp.v2 import dsl\\n\",",
+        "    \"from kfp import dsl\\n\",",
+    );
+    assert_ne!(expected, NB);
+    assert_eq!(p.read_string("train.ipynb"), expected);
+
+    let o = p.run(&["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let expected = expected.replace(
+        "\"kfp.compiler.Compiler().compile(p, 'p.tar.gz')\"",
+        "\"kfp.compiler.Compiler().compile(p, 'p.yaml')\"",
+    );
+    assert_eq!(p.read_string("train.ipynb"), expected);
+    let again = p.run(&["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(p.read_string("train.ipynb"), expected, "{}", stdout(&again));
+}
+
+#[test]
+fn bad_notebooks_are_errors_with_positions_and_the_run_goes_on() {
+    let p = Project::new();
+    p.write("broken.ipynb", "{\"cells\": [kfp\n");
+    p.write(
+        "syntax.ipynb",
+        r#"{"cells": [{"cell_type": "code", "metadata": {}, "source": ["import kfp\n"]},
+ {"cell_type": "code", "metadata": {}, "source": ["x = 1\n", "def (:\n"]}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"#,
+    );
+    p.write("a.py", "from kfp.v2 import dsl\n");
+    let o = p.run(&["check", "--output-format", "concise"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("broken.ipynb:1:12") && err.contains("invalid notebook JSON"),
+        "{err}"
+    );
+    assert!(err.contains("syntax.ipynb:cell 2:"), "{err}");
+    assert!(stdout(&o).contains("a.py:1:6: KFP001"), "{}", stdout(&o));
+}
+
+#[test]
+fn sarif_and_github_locate_cells_in_the_notebook_file() {
+    let p = Project::new();
+    p.write("train.ipynb", NB);
+    let o = p.run(&["check", "--output-format", "github"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "::error file=train.ipynb,title=KFP001::cell 2, line 3, column 6: `kfp.v2.dsl`"
+        ),
+        "{out}"
+    );
+    let o = p.run(&["check", "--output-format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "train.ipynb"
+    );
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("cell 2, line 3, column 6: ")
+    );
+}

@@ -1,0 +1,201 @@
+//! The CI gate's output formats and flags: json-lines, github annotations, SARIF (validated against the
+//! official 2.1.0 schema), JUnit, `--output-file`, `--statistics`, `--exit-non-zero-on-fix`.
+
+mod common;
+
+use std::process::Command;
+
+use common::project::{Project, stderr, stdout};
+
+const V1: &str =
+    "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";
+/// Two findings of two rules, one with an unsafe fix only.
+const V1_TWO: &str = "import kfp\nfrom kfp.v2 import dsl\n\n\n@dsl.pipeline(name='p')\ndef p():\n    pass\n\n\nkfp.compiler.Compiler().compile(p, 'p.tar.gz')\n";
+
+#[test]
+fn json_lines_prints_one_object_per_diagnostic() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    p.write("b.py", V1);
+    let o = p.run(&["check", "--output-format", "json-lines"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    for (line, file) in lines.iter().zip(["a.py", "b.py"]) {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["file"], file);
+        assert_eq!(v["rule"], "KFP001");
+        assert_eq!(v["start"]["line"], 1);
+        assert_eq!(v["start"]["column"], 6);
+        assert_eq!(v["fix"]["applicability"], "safe");
+    }
+}
+
+#[test]
+fn github_format_prints_workflow_annotations() {
+    let p = Project::new();
+    p.write("dir, with comma/a.py", V1);
+    p.write("bad.py", "import kfp\ndef (:\n");
+    let o = p.run(&["check", "--output-format", "github"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("::error file=dir%2C with comma/a.py,line=1,col=6,endLine=1,endColumn=12,title=KFP001::`kfp.v2.dsl` is the deprecated `kfp.v2` namespace"),
+        "{out}"
+    );
+    assert!(out.contains("(help: Use `kfp.dsl`)"), "{out}");
+    assert!(
+        out.contains("::error file=bad.py,line=3,col=1,title=kfp-upgrade::syntax error"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("Found"),
+        "no summary in a machine format: {out}"
+    );
+}
+
+#[test]
+fn junit_lists_a_failing_testcase_per_diagnostic() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    let o = p.run(&["check", "--output-format", "junit"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kfp-upgrade\" tests=\"1\" failures=\"1\" errors=\"0\">"), "{out}");
+    assert!(
+        out.contains(r#"<testcase name="KFP001 at line 1, column 6" classname="a.py""#),
+        "{out}"
+    );
+    assert!(
+        out.contains("<failure message=\"`kfp.v2.dsl` is the deprecated"),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("</testsuites>"), "{out}");
+
+    let clean = Project::new();
+    clean.write("a.py", "import kfp\n");
+    let o = clean.run(&["check", "--output-format", "junit"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains(r#"tests="1" failures="0" errors="0""#));
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema_and_carries_rule_metadata() {
+    let p = Project::new();
+    p.write("pipelines/a b.py", V1_TWO);
+    p.write("bad.py", "import kfp\ndef (:\n");
+    let o = p.run(&[
+        "check",
+        "--output-format",
+        "sarif",
+        "--output-file",
+        "out.sarif",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "--output-file leaves stdout empty");
+    let text = p.read_string("out.sarif");
+    let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert!(results.len() >= 2, "{text}");
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            rules[index]["id"], r["ruleId"],
+            "ruleIndex points at its rule"
+        );
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "pipelines/a%20b.py"
+        );
+    }
+    let kfp001 = rules.iter().find(|r| r["id"] == "KFP001").unwrap();
+    assert_eq!(
+        kfp001["helpUri"],
+        "https://github.com/kfp-upgrade/kfp-upgrade/blob/main/rules/imports/KFP001-kfp-v2-namespace.yaml"
+    );
+    assert!(
+        kfp001["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## Fix safety")
+    );
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    assert_eq!(
+        run["invocations"][0]["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]
+            ["region"]["startLine"],
+        3
+    );
+
+    let Some(python) = common::tools::python() else {
+        return;
+    };
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sarif/sarif-2.1.0-rtm.5.json");
+    let validate = |path: &std::path::Path| {
+        Command::new(python)
+            .arg("-c")
+            .arg(
+                "import json, sys, jsonschema\n\
+                 schema = json.load(open(sys.argv[1]))\n\
+                 cls = jsonschema.validators.validator_for(schema)\n\
+                 errors = list(cls(schema).iter_errors(json.load(open(sys.argv[2]))))\n\
+                 for e in errors: print(list(e.absolute_path), e.message)\n\
+                 sys.exit(1 if errors else 0)",
+            )
+            .arg(&schema)
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let v = validate(&p.path("out.sarif"));
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+    // The validator really rejects a log that breaks the schema.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    p.write("broken.sarif", serde_json::to_string(&broken).unwrap());
+    assert!(!validate(&p.path("broken.sarif")).status.success());
+}
+
+#[test]
+fn statistics_count_per_rule() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    p.write("b.py", V1);
+    p.write("c.py", V1_TWO);
+    let o = p.run(&["check", "--statistics"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let first = out.lines().next().unwrap();
+    assert_eq!(first, "    3  KFP001  [*] kfp-v2-namespace", "{out}");
+    assert!(!out.contains("a.py"), "{out}");
+    let o = p.run(&["check", "--statistics", "--output-format", "json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(rows[0]["rule"], "KFP001");
+    assert_eq!(rows[0]["count"], 3);
+    assert_eq!(rows[0]["fixable_safe"], 3);
+}
+
+#[test]
+fn exit_non_zero_on_fix_fails_when_a_file_changed() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    let o = p.run(&["check", "--fix", "--exit-non-zero-on-fix", "a.py"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(!p.read_string("a.py").contains("kfp.v2"));
+    // Nothing left to change: exit 0.
+    let o = p.run(&["check", "--fix", "--exit-non-zero-on-fix", "a.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn output_file_that_cannot_be_created_is_an_error() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    let o = p.run(&["check", "--output-file", "missing/dir/out.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("missing/dir/out.txt"), "{}", stderr(&o));
+}
