@@ -142,6 +142,74 @@ fn process_archive(file: &DiscoveredFile, settings: &CheckSettings, project: &Pr
     })
 }
 
+/// A file's fixed text, ready to be written (or shown, with `--diff`).
+struct Fixed {
+    text: String,
+    applied: Vec<fix::AppliedFix>,
+    /// Diagnostics left in `text`.
+    remaining: Vec<diagnostic::Diagnostic>,
+    /// A problem to report even when the write succeeds (fixes that were dropped).
+    failure: Option<FileError>,
+}
+
+/// The end of every language's fix: writes the fixed text atomically with `--fix` and reports what changed. When
+/// the write fails, nothing was written: the original's diagnostics (`recheck`) are reported with the error.
+fn finish_fix(
+    file: &DiscoveredFile,
+    settings: &CheckSettings,
+    source: SourceFile,
+    bytes: &[u8],
+    fixed: Fixed,
+    recheck: impl FnOnce(&SourceFile) -> Vec<diagnostic::Diagnostic>,
+) -> Outcome {
+    let changed = fixed.text != source.text;
+    if changed
+        && settings.fix_mode == FixMode::Apply
+        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&fixed.text))
+    {
+        let error = FileError {
+            path: file.path.clone(),
+            message: e.to_string(),
+            offset: None,
+            source: None,
+        };
+        let diagnostics = recheck(&source);
+        let report = FileReport {
+            source,
+            diagnostics,
+            applied: vec![],
+            change: None,
+        };
+        return Outcome::Partly(report, error);
+    }
+    let report = FileReport {
+        source: SourceFile::new(&source.path, fixed.text.clone(), source.bom),
+        diagnostics: fixed.remaining,
+        applied: fixed.applied,
+        change: changed.then(|| (source.text.clone(), fixed.text)),
+    };
+    match fixed.failure {
+        Some(f) => Outcome::Partly(report, f),
+        None => Outcome::Checked(report),
+    }
+}
+
+/// Fixes a taken by `fix::apply_fixes`, as reported.
+fn applied_fixes(
+    source: &SourceFile,
+    taken: &[(usize, &diagnostic::Diagnostic)],
+) -> Vec<fix::AppliedFix> {
+    taken
+        .iter()
+        .map(|(offset, d)| fix::AppliedFix {
+            rule: d.rule,
+            applicability: d.applicability().unwrap_or(diagnostic::Applicability::Safe),
+            line: source.line_col((*offset).min(source.text.len())).0,
+            message: d.message.clone(),
+        })
+        .collect()
+}
+
 /// A YAML or JSON file: a v1 component spec or a compiled artefact; anything else is left alone.
 fn process_yaml(
     file: &DiscoveredFile,
@@ -182,41 +250,15 @@ fn process_yaml(
     let fixed_source = SourceFile::new(&source.path, text.clone(), source.bom);
     let remaining =
         yaml::check_in(&fixed_source, &settings.selection, &compiled_by).unwrap_or_default();
-    let applied = taken
-        .iter()
-        .map(|(_, d)| fix::AppliedFix {
-            rule: d.rule,
-            applicability: d.applicability().unwrap_or(diagnostic::Applicability::Safe),
-            line: source.line_col(d.range.start.min(source.text.len())).0,
-            message: d.message.clone(),
-        })
-        .collect();
-    let changed = text != source.text;
-    if changed
-        && settings.fix_mode == FixMode::Apply
-        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&text))
-    {
-        let error = FileError {
-            path: file.path.clone(),
-            message: e.to_string(),
-            offset: None,
-            source: None,
-        };
-        let diagnostics =
-            yaml::check_in(&source, &settings.selection, &compiled_by).unwrap_or_default();
-        let report = FileReport {
-            source,
-            diagnostics,
-            applied: vec![],
-            change: None,
-        };
-        return Outcome::Partly(report, error);
-    }
-    Outcome::Checked(FileReport {
-        source: fixed_source,
-        diagnostics: remaining,
-        applied,
-        change: changed.then(|| (source.text.clone(), text)),
+    let taken: Vec<(usize, &diagnostic::Diagnostic)> = taken.iter().map(|(o, d)| (*o, d)).collect();
+    let fixed = Fixed {
+        applied: applied_fixes(&source, &taken),
+        text,
+        remaining,
+        failure: None,
+    };
+    finish_fix(file, settings, source, bytes, fixed, |original| {
+        yaml::check_in(original, &settings.selection, &compiled_by).unwrap_or_default()
     })
 }
 
@@ -240,39 +282,15 @@ fn process_shell(
             change: None,
         });
     };
-    let applied = taken
-        .iter()
-        .map(|(offset, d)| fix::AppliedFix {
-            rule: d.rule,
-            applicability: d.applicability().unwrap_or(diagnostic::Applicability::Safe),
-            line: source.line_col(*offset).0,
-            message: d.message.clone(),
-        })
-        .collect();
     let fixed_source = SourceFile::new(&source.path, text.clone(), source.bom);
-    let remaining = shell::check(&fixed_source, &settings.selection);
-    if settings.fix_mode == FixMode::Apply
-        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&text))
-    {
-        let error = FileError {
-            path: file.path.clone(),
-            message: e.to_string(),
-            offset: None,
-            source: None,
-        };
-        let report = FileReport {
-            source,
-            diagnostics,
-            applied: vec![],
-            change: None,
-        };
-        return Outcome::Partly(report, error);
-    }
-    Outcome::Checked(FileReport {
-        source: fixed_source,
-        diagnostics: remaining,
-        applied,
-        change: Some((source.text.clone(), text)),
+    let fixed = Fixed {
+        applied: applied_fixes(&source, &taken),
+        remaining: shell::check(&fixed_source, &settings.selection),
+        text,
+        failure: None,
+    };
+    finish_fix(file, settings, source, bytes, fixed, |_| {
+        diagnostics.clone()
     })
 }
 
@@ -311,15 +329,7 @@ fn process_python(
         Ok(o) => o,
         Err(e) => return syntax_error(e, source),
     };
-    let fixed = SourceFile::new(&source.path, outcome.text.clone(), source.bom);
-    let changed = outcome.text != source.text;
-    let mut report = FileReport {
-        source: fixed,
-        diagnostics: outcome.remaining,
-        applied: outcome.applied,
-        change: changed.then(|| (source.text.clone(), outcome.text.clone())),
-    };
-    let mut failure = outcome.invalid_fix.map(|(rules, err)| FileError {
+    let failure = outcome.invalid_fix.map(|(rules, err)| FileError {
         path: file.path.clone(),
         message: format!(
             "fixes by {} would produce invalid Python ({}); they were not applied — please report this",
@@ -329,28 +339,15 @@ fn process_python(
         offset: None,
         source: None,
     });
-    if changed
-        && settings.fix_mode == FixMode::Apply
-        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&outcome.text))
-    {
-        // Nothing was written: report the original file's diagnostics as they stand.
-        report.applied.clear();
-        report.change = None;
-        report.source = source;
-        failure = Some(FileError {
-            path: file.path.clone(),
-            message: e.to_string(),
-            offset: None,
-            source: None,
-        });
-        if let Ok(d) = python::check_in(&report.source, &settings.selection, &ctx) {
-            report.diagnostics = d;
-        }
-    }
-    match failure {
-        Some(f) => Outcome::Partly(report, f),
-        None => Outcome::Checked(report),
-    }
+    let fixed = Fixed {
+        text: outcome.text,
+        applied: outcome.applied,
+        remaining: outcome.remaining,
+        failure,
+    };
+    finish_fix(file, settings, source, bytes, fixed, |original| {
+        python::check_in(original, &settings.selection, &ctx).unwrap_or_default()
+    })
 }
 
 /// The component index of the run: every file that defines v1 components, from its original text.
