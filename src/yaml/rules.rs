@@ -172,11 +172,13 @@ fn ports<'a>(root: &'a Node, key: &str) -> Vec<Port<'a>> {
 }
 
 fn line_start(text: &str, offset: usize) -> usize {
+    let offset = super::spans::floor_boundary(text, offset);
     text[..offset].rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// The end of the line holding `offset`, past its terminator.
 fn line_end(text: &str, offset: usize) -> usize {
+    let offset = super::spans::floor_boundary(text, offset);
     text[offset..]
         .find('\n')
         .map_or(text.len(), |i| offset + i + 1)

@@ -315,11 +315,13 @@ mod events {
                     };
                     return Err(YamlError {
                         message,
-                        offset: offset.min(text.len()),
+                        offset: super::floor_boundary(text, offset),
                     });
                 }
-                let range = ((*event).start_mark.index as usize).min(text.len())
-                    ..((*event).end_mark.index as usize).min(text.len());
+                // libyaml's marks are byte offsets, but not always on a character boundary (found by
+                // fuzzing: next to a non-breaking space); every range we slice with must be.
+                let range = super::floor_boundary(text, (*event).start_mark.index as usize)
+                    ..super::ceil_boundary(text, (*event).end_mark.index as usize);
                 let kind = match (*event).type_ {
                     unsafe_libyaml::YAML_STREAM_END_EVENT => {
                         unsafe_libyaml::yaml_event_delete(event);
@@ -361,6 +363,24 @@ mod events {
         drop(parser);
         Ok(events)
     }
+}
+
+/// The largest character boundary of `text` at or before `offset` (clamped to the text).
+pub fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The smallest character boundary of `text` at or after `offset` (clamped to the text).
+pub fn ceil_boundary(text: &str, offset: usize) -> usize {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 #[cfg(test)]
