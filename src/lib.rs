@@ -68,6 +68,33 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// `process`, with a bug in a rule contained to its file: a panic becomes an error for that file (nothing was
+/// written: writes happen last and atomically) and the run goes on with the others.
+fn process_guarded(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -> Outcome {
+    let run = std::panic::AssertUnwindSafe(|| {
+        // Debug builds only: lets the test suite prove that a panic stays in its file.
+        if cfg!(debug_assertions)
+            && std::env::var_os("KFP_UPGRADE_PANIC_ON").is_some_and(|n| file.path.ends_with(n))
+        {
+            panic!("KFP_UPGRADE_PANIC_ON");
+        }
+        process(file, settings, project)
+    });
+    std::panic::catch_unwind(run).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown panic");
+        Outcome::Failed(FileError {
+            path: file.path.clone(),
+            message: format!("internal error while checking this file ({what}); it was left unchanged — please report this"),
+            offset: None,
+            source: None,
+        })
+    })
+}
+
 fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -> Outcome {
     let error = |message: String, offset: Option<usize>, source: Option<SourceFile>| {
         Outcome::Failed(FileError {
@@ -557,7 +584,7 @@ pub fn check_files(
             files
                 .par_iter()
                 .map(|f| {
-                    let outcome = process(f, settings, &project);
+                    let outcome = process_guarded(f, settings, &project);
                     if let Some(p) = progress {
                         p(&f.path, files.len());
                     }
@@ -570,7 +597,7 @@ pub fn check_files(
             files
                 .iter()
                 .map(|f| {
-                    let outcome = process(f, settings, &project);
+                    let outcome = process_guarded(f, settings, &project);
                     if let Some(p) = progress {
                         p(&f.path, files.len());
                     }

@@ -183,3 +183,31 @@ fn fuzz_fixtures_never_panic() {
     }
     assert!(seen > 0, "no fixtures in {}", dir.display());
 }
+
+/// A bug that panics on one file (simulated in debug builds) is reported for that file; the other files are
+/// still checked and fixed, and the exit code says something went wrong.
+#[test]
+fn a_panic_stays_in_its_file() {
+    let p = Project::new();
+    p.write("boom.py", V1);
+    p.write("good.py", V1);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
+        .args(["check", "--fix", "."])
+        .current_dir(p.dir.path())
+        .env("KFP_UPGRADE_PANIC_ON", "boom.py")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("boom.py: internal error while checking this file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(p.read_string("boom.py"), V1, "left unchanged");
+    assert_eq!(
+        p.read_string("good.py"),
+        V2,
+        "the other file was still fixed"
+    );
+}
