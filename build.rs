@@ -1,4 +1,6 @@
-//! Embeds every rule data file under `rules/` into the binary, so `kfp-upgrade rule KFP001` works anywhere.
+//! Embeds every rule data file under `rules/` into the binary, so `kfp-upgrade rule KFP001` works anywhere: the
+//! YAML as written (`RULE_FILES`, for tools and tests) and the same data converted to JSON (`RULE_JSON`), which
+//! the binary parses at start-up — parsing ~100 YAML files was most of a one-file run's time.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,6 +28,7 @@ fn main() {
     collect(&rules, &mut files);
     files.sort();
     let mut code = String::from("pub static RULE_FILES: &[(&str, &str)] = &[\n");
+    let mut json = String::from("pub static RULE_JSON: &[(&str, &str)] = &[\n");
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let rel = file
@@ -38,8 +41,19 @@ fn main() {
             file.display().to_string()
         )
         .expect("write to string");
+        let text = std::fs::read_to_string(file).expect("read a rule file");
+        // A rule file that is not even YAML fails the build here, with its path; its content is checked
+        // strictly when the registry is built (and by the test suite).
+        let value: serde_yaml::Value = serde_yaml::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: invalid YAML: {e}", rel.display()));
+        let as_json = serde_json::to_string(&value)
+            .unwrap_or_else(|e| panic!("{}: not representable as JSON: {e}", rel.display()));
+        writeln!(json, "    ({:?}, {:?}),", rel.display().to_string(), as_json)
+            .expect("write to string");
     }
     code.push_str("];\n");
+    json.push_str("];\n");
+    code.push_str(&json);
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rule_files.rs");
     std::fs::write(out, code).expect("write rule_files.rs");

@@ -240,6 +240,11 @@ pub enum RegistryError {
         path: String,
         source: serde_yaml::Error,
     },
+    #[error("{path}: {source}")]
+    ParseJson {
+        path: String,
+        source: serde_json::Error,
+    },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
 }
@@ -251,14 +256,33 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// The registry of rule files as written (YAML).
     pub fn parse(files: &[(&str, &'static str)]) -> Result<Self, RegistryError> {
+        Self::build(files, |path, text| {
+            serde_yaml::from_str(text).map_err(|source| RegistryError::Parse {
+                path: path.to_string(),
+                source,
+            })
+        })
+    }
+
+    /// The registry of rule files converted to JSON at build time (the same data, parsed much faster).
+    pub fn parse_json(files: &[(&str, &'static str)]) -> Result<Self, RegistryError> {
+        Self::build(files, |path, text| {
+            serde_json::from_str(text).map_err(|source| RegistryError::ParseJson {
+                path: path.to_string(),
+                source,
+            })
+        })
+    }
+
+    fn build(
+        files: &[(&str, &'static str)],
+        read: impl Fn(&str, &str) -> Result<Rule, RegistryError>,
+    ) -> Result<Self, RegistryError> {
         let mut rules = Vec::new();
         for (path, text) in files {
-            let mut rule: Rule =
-                serde_yaml::from_str(text).map_err(|source| RegistryError::Parse {
-                    path: path.to_string(),
-                    source,
-                })?;
+            let mut rule = read(path, text)?;
             rule.path = path.to_string();
             if let Some(min) = &rule.min_kfp {
                 rule.min_version = Some(min.parse().map_err(|message| RegistryError::Invalid {
@@ -334,12 +358,31 @@ fn validate(rule: &Rule) -> Result<(), RegistryError> {
     Ok(())
 }
 
+/// The rule files as written, for tools that show or check them.
+pub fn rule_files() -> &'static [(&'static str, &'static str)] {
+    embedded::RULE_FILES
+}
+
 /// The registry of the rules embedded in this binary.
 pub fn registry() -> &'static Registry {
     static REGISTRY: OnceLock<Registry> = OnceLock::new();
-    REGISTRY.get_or_init(|| match Registry::parse(embedded::RULE_FILES) {
+    REGISTRY.get_or_init(|| match Registry::parse_json(embedded::RULE_JSON) {
         Ok(r) => r,
         // The rule files are part of the binary and checked by the test suite: a failure here is a build defect.
         Err(e) => panic!("embedded rule data is invalid: {e}"),
     })
+}
+
+#[cfg(test)]
+mod embedded_tests {
+    use super::*;
+
+    /// The JSON the binary reads at start-up is the same data as the YAML files as written.
+    #[test]
+    fn json_registry_equals_the_yaml_registry() {
+        let yaml = Registry::parse(rule_files()).expect("the YAML rule files parse");
+        let json = Registry::parse_json(embedded::RULE_JSON).expect("the JSON rule data parses");
+        assert!(!yaml.rules.is_empty());
+        assert_eq!(format!("{:?}", yaml.rules), format!("{:?}", json.rules));
+    }
 }
