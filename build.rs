@@ -48,8 +48,13 @@ fn main() {
             .unwrap_or_else(|e| panic!("{}: invalid YAML: {e}", rel.display()));
         let as_json = serde_json::to_string(&value)
             .unwrap_or_else(|e| panic!("{}: not representable as JSON: {e}", rel.display()));
-        writeln!(json, "    ({:?}, {:?}),", rel.display().to_string(), as_json)
-            .expect("write to string");
+        writeln!(
+            json,
+            "    ({:?}, {:?}),",
+            rel.display().to_string(),
+            as_json
+        )
+        .expect("write to string");
     }
     code.push_str("];\n");
     json.push_str("];\n");
