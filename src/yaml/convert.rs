@@ -280,23 +280,7 @@ pub fn fixed_spec(text: &str) -> Result<Value, ConvertError> {
 
 /// Converts the v1 component spec `text` to a kfp 2 Python module.
 pub fn to_python(text: &str) -> Result<String, ConvertError> {
-    let source = SourceFile::new(
-        std::path::Path::new("component.yaml"),
-        text.to_string(),
-        false,
-    );
-    let (fixed, _) = super::fix(&source, &RuleSelection::default(), true)?;
-    let documents = super::spans::parse(&fixed)?;
-    if documents
-        .first()
-        .is_none_or(|root| super::classify(root) != super::Kind::Component)
-    {
-        return Err(ConvertError::NotComponent);
-    }
-    let spec: Value = serde_yaml::from_str(&fixed).map_err(|e| super::YamlError {
-        message: format!("invalid v1 component spec: {e}"),
-        offset: e.location().map_or(0, |l| l.index()),
-    })?;
+    let spec = fixed_spec(text)?;
     let implementation = spec.get("implementation").cloned().unwrap_or(Value::Null);
     if let Some(graph) = implementation.get("graph") {
         return graph_to_python(&spec, graph);
