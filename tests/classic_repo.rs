@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::oracle::{Kfp, compile_files, python};
+use common::project::{copy_dir, run_on};
 
 const PIPELINE_SCRIPTS: &[(&str, &str)] = &[
     ("greeting_pipeline.py", "greeting_pipeline"),
@@ -19,19 +20,6 @@ const PIPELINE_SCRIPTS: &[(&str, &str)] = &[
 
 fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/classic_repo")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Runs `python script` in `dir` (what a user does to compile); returns stderr on failure.
@@ -46,23 +34,6 @@ fn run_script(python: &Path, dir: &Path, script: &str) -> Result<(), String> {
     } else {
         Err(String::from_utf8_lossy(&out.stderr).into_owned())
     }
-}
-
-fn kfp_upgrade(args: &[&str], root: &Path) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
-        .args(args)
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
 }
 
 #[test]
@@ -90,7 +61,7 @@ fn fixed_repo_compiles_under_kfp2() {
     let root = dir.path().join("classic_repo");
     copy_dir(&example(), &root);
 
-    let (code, output) = kfp_upgrade(
+    let (code, output) = run_on(
         &[
             "check",
             "--fix",
@@ -125,7 +96,7 @@ fn fixed_repo_compiles_under_kfp2() {
     assert!(!submit.contains("mode="), "{submit}");
 
     // Fixing again changes nothing.
-    let (_, diff) = kfp_upgrade(&["check", "--diff", "--unsafe-fixes", "--quiet"], &root);
+    let (_, diff) = run_on(&["check", "--diff", "--unsafe-fixes", "--quiet"], &root);
     assert!(diff.trim().is_empty(), "second fix would change:\n{diff}");
 
     let Some(v2) = python(Kfp::V2) else { return };

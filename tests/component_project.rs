@@ -10,37 +10,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::oracle::{Kfp, compile_files, dag_shape};
+use common::project::{copy_dir, run_on};
 
 fn project() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/component_project")
-}
-
-fn copy_project(to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(project()).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
-fn kfp_upgrade(args: &[&str], dir: &Path) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
-        .args(args)
-        .arg(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code(), text)
 }
 
 /// Compiles the project's `pipeline.py` (and `components.py`) into `out`; returns the pipeline's file.
@@ -61,7 +36,7 @@ fn compile_pipeline(kfp: Kfp, dir: &Path, out: &Path) -> Option<PathBuf> {
 
 #[test]
 fn the_original_reports_every_call_site_across_files() {
-    let (code, out) = kfp_upgrade(&["check", "--output-format", "concise"], &project());
+    let (code, out) = run_on(&["check", "--output-format", "concise"], &project());
     assert_eq!(code, Some(1), "{out}");
     // Call sites in pipeline.py are matched to components defined in components.py.
     for expected in [
@@ -82,9 +57,9 @@ fn migrated_project_compiles_under_kfp2_with_the_same_dag() {
     let v1_out = work.path().join("v1");
     let v2_out = work.path().join("v2");
     let migrated = work.path().join("migrated");
-    copy_project(&migrated);
+    copy_dir(&project(), &migrated);
 
-    let (code, out) = kfp_upgrade(
+    let (code, out) = run_on(
         &[
             "check",
             "--fix",
@@ -111,7 +86,7 @@ fn migrated_project_compiles_under_kfp2_with_the_same_dag() {
         );
     }
     // A second run has nothing left to change.
-    let (code, again) = kfp_upgrade(&["check", "--diff", "--unsafe-fixes"], &migrated);
+    let (code, again) = run_on(&["check", "--diff", "--unsafe-fixes"], &migrated);
     assert_eq!(code, Some(0), "second run would change:\n{again}");
 
     let Some(v1) = compile_pipeline(Kfp::V1, &project(), &v1_out) else {
@@ -137,8 +112,8 @@ fn migrated_project_compiles_under_kfp2_with_the_same_dag() {
 fn safe_fixes_keep_the_project_compiling_under_kfp1() {
     let work = tempfile::tempdir().unwrap();
     let fixed = work.path().join("fixed");
-    copy_project(&fixed);
-    let (code, out) = kfp_upgrade(&["check", "--fix", "--output-format", "concise"], &fixed);
+    copy_dir(&project(), &fixed);
+    let (code, out) = run_on(&["check", "--fix", "--output-format", "concise"], &fixed);
     assert_eq!(code, Some(1), "unsafe migrations remain:\n{out}");
     let pipeline = std::fs::read_to_string(fixed.join("pipeline.py")).unwrap();
     assert!(pipeline.contains("epochs=10"), "{pipeline}");

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::oracle::{Kfp, compile_files};
+use common::project::copy_dir;
 
 /// Compile under kfp 1.8.22 as written. (`vertex_importer_pipeline.py` uses `dsl.importer`, which the v1
 /// Argo compiler rejects; `clean_v2.py` is kfp 2 code.)
@@ -27,19 +28,6 @@ const V2_FILES: &[&str] = &[
     "typed_params.py",
     "clean_v2.py",
 ];
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")

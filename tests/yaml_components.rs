@@ -10,40 +10,12 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::oracle::{Kfp, compile_files};
+use common::project::{copy_dir, run_on};
 
 fn project() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/yaml_components")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-fn kfp_upgrade(args: &[&str], dir: &Path) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
-        .args(args)
-        .arg(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code(), text)
 }
 
 fn compile(kfp: Kfp, dir: &Path, out: &Path) -> Option<PathBuf> {
@@ -64,7 +36,7 @@ fn compile(kfp: Kfp, dir: &Path, out: &Path) -> Option<PathBuf> {
 
 #[test]
 fn every_component_problem_is_reported_at_its_position() {
-    let (code, out) = kfp_upgrade(&["check", "--output-format", "concise"], &project());
+    let (code, out) = run_on(&["check", "--output-format", "concise"], &project());
     assert_eq!(code, Some(1), "{out}");
     for expected in [
         "components/export.yaml:4:28: KFP501 Input `Output dir` has type `GCSPath`",
@@ -93,7 +65,7 @@ fn fixed_project_compiles_under_kfp2() {
     let Some(_) = compile(Kfp::V1, &work, &dir.path().join("v1")) else {
         return;
     };
-    let (code, out) = kfp_upgrade(
+    let (code, out) = run_on(
         &[
             "check",
             "--fix",
@@ -134,7 +106,7 @@ fn fixed_project_compiles_under_kfp2() {
         "{ir}"
     );
     // Fixing again changes nothing.
-    let (_, again) = kfp_upgrade(
+    let (_, again) = run_on(
         &[
             "check",
             "--fix",
@@ -181,13 +153,13 @@ fn yaml_files_are_classified_by_content_and_broken_ones_are_errors_with_a_positi
         "bad/component.yaml",
         "name: B\ninputs: [{name: x}\nimplementation: {}\n",
     );
-    let (code, out) = kfp_upgrade(&["check", "--output-format", "concise"], &root.join("ok"));
+    let (code, out) = run_on(&["check", "--output-format", "concise"], &root.join("ok"));
     assert_eq!(code, Some(1), "{out}");
     let findings: Vec<&str> = out.lines().filter(|l| l.contains(": KFP")).collect();
     assert_eq!(findings.len(), 2, "{out}");
     assert!(findings[0].contains("job.json:1:2: KFP601"), "{out}");
     assert!(findings[1].contains("pipeline.tar.gz:1:1: KFP601"), "{out}");
-    let (code, out) = kfp_upgrade(&["check"], &root.join("bad"));
+    let (code, out) = run_on(&["check"], &root.join("bad"));
     assert_eq!(code, Some(2), "{out}");
     assert!(
         out.contains("invalid YAML: did not find expected ',' or ']'"),
