@@ -25,6 +25,7 @@ pub mod write;
 pub mod yaml;
 
 use std::io::Write;
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -64,6 +65,23 @@ pub(crate) enum Outcome {
     Cells(Vec<FileReport>, Option<FileError>),
 }
 
+impl Outcome {
+    /// The file at `path` could not be checked; `offset` is a position in `source`, when there is one.
+    pub(crate) fn failed(
+        path: &Path,
+        message: String,
+        offset: Option<usize>,
+        source: Option<SourceFile>,
+    ) -> Self {
+        Outcome::Failed(FileError {
+            path: path.to_path_buf(),
+            message,
+            offset,
+            source,
+        })
+    }
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -86,27 +104,19 @@ fn process_guarded(file: &DiscoveredFile, settings: &CheckSettings, project: &Pr
             .map(String::as_str)
             .or_else(|| panic.downcast_ref::<&str>().copied())
             .unwrap_or("unknown panic");
-        Outcome::Failed(FileError {
-            path: file.path.clone(),
-            message: format!("internal error while checking this file ({what}); it was left unchanged — please report this"),
-            offset: None,
-            source: None,
-        })
+        Outcome::failed(
+            &file.path,
+            format!("internal error while checking this file ({what}); it was left unchanged — please report this"),
+            None,
+            None,
+        )
     })
 }
 
 fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -> Outcome {
-    let error = |message: String, offset: Option<usize>, source: Option<SourceFile>| {
-        Outcome::Failed(FileError {
-            path: file.path.clone(),
-            message,
-            offset,
-            source,
-        })
-    };
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
-        Err(e) => return error(format!("could not read: {e}"), None, None),
+        Err(e) => return Outcome::failed(&file.path, format!("could not read: {e}"), None, None),
     };
     // `per-file-ignores`: the file is checked (and fixed) with those rules off.
     let ignored = settings.per_file_ignored(&file.path);
@@ -125,14 +135,6 @@ pub(crate) fn process_bytes(
     project: &Project,
     bytes: Vec<u8>,
 ) -> Outcome {
-    let error = |message: String, offset: Option<usize>, source: Option<SourceFile>| {
-        Outcome::Failed(FileError {
-            path: file.path.clone(),
-            message,
-            offset,
-            source,
-        })
-    };
     let worth_reading = match file.kind {
         FileKind::Python | FileKind::Notebook => contains(&bytes, PREFILTER),
         FileKind::Shell => contains(&bytes, shell::PREFILTER),
@@ -144,7 +146,7 @@ pub(crate) fn process_bytes(
     }
     let source = match SourceFile::from_bytes(&file.path, bytes.clone()) {
         Ok(s) => s,
-        Err(e) => return error(e.to_string(), None, None),
+        Err(e) => return Outcome::failed(&file.path, e.to_string(), None, None),
     };
     match file.kind {
         FileKind::Python => process_python(file, settings, source, &bytes, project),
@@ -161,12 +163,10 @@ fn process_archive(file: &DiscoveredFile, settings: &CheckSettings, project: &Pr
     if diagnostics.is_empty() {
         return Outcome::Skipped;
     }
-    Outcome::Checked(FileReport {
-        source: SourceFile::new(&file.path, String::new(), false),
+    Outcome::Checked(FileReport::unchanged(
+        SourceFile::new(&file.path, String::new(), false),
         diagnostics,
-        applied: vec![],
-        change: None,
-    })
+    ))
 }
 
 /// A file's fixed text, ready to be written (or shown, with `--diff`).
@@ -201,13 +201,7 @@ fn finish_fix(
             source: None,
         };
         let diagnostics = recheck(&source);
-        let report = FileReport {
-            source,
-            diagnostics,
-            applied: vec![],
-            change: None,
-        };
-        return Outcome::Partly(report, error);
+        return Outcome::Partly(FileReport::unchanged(source, diagnostics), error);
     }
     let report = FileReport {
         source: SourceFile::new(&source.path, fixed.text.clone(), source.bom),
@@ -247,21 +241,11 @@ fn process_yaml(
 ) -> Outcome {
     let compiled_by = project.compiled_by(&file.path);
     let failed = |e: yaml::YamlError, source: SourceFile| {
-        Outcome::Failed(FileError {
-            path: file.path.clone(),
-            message: e.message,
-            offset: Some(e.offset),
-            source: Some(source),
-        })
+        Outcome::failed(&file.path, e.message, Some(e.offset), Some(source))
     };
     if settings.fix_mode == FixMode::None {
         return match yaml::check_in(&source, &settings.selection, &compiled_by) {
-            Ok(diagnostics) => Outcome::Checked(FileReport {
-                source,
-                diagnostics,
-                applied: vec![],
-                change: None,
-            }),
+            Ok(diagnostics) => Outcome::Checked(FileReport::unchanged(source, diagnostics)),
             Err(e) => failed(e, source),
         };
     }
@@ -302,12 +286,7 @@ fn process_shell(
         _ => fix::apply_fixes(&source.text, &diagnostics, settings.unsafe_fixes),
     };
     let Some((text, taken)) = fixed else {
-        return Outcome::Checked(FileReport {
-            source,
-            diagnostics,
-            applied: vec![],
-            change: None,
-        });
+        return Outcome::Checked(FileReport::unchanged(source, diagnostics));
     };
     let fixed_source = SourceFile::new(&source.path, text.clone(), source.bom);
     let fixed = Fixed {
@@ -334,21 +313,11 @@ fn process_python(
         indexing: false,
     };
     let syntax_error = |e: python::SyntaxError, source: SourceFile| {
-        Outcome::Failed(FileError {
-            path: file.path.clone(),
-            message: e.message,
-            offset: Some(e.offset),
-            source: Some(source),
-        })
+        Outcome::failed(&file.path, e.message, Some(e.offset), Some(source))
     };
     if settings.fix_mode == FixMode::None {
         return match python::check_in(&source, &settings.selection, &ctx) {
-            Ok(diagnostics) => Outcome::Checked(FileReport {
-                source,
-                diagnostics,
-                applied: vec![],
-                change: None,
-            }),
+            Ok(diagnostics) => Outcome::Checked(FileReport::unchanged(source, diagnostics)),
             Err(e) => syntax_error(e, source),
         };
     }

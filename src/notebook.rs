@@ -557,17 +557,9 @@ pub(crate) fn process(
     bytes: &[u8],
     project: &Project,
 ) -> Outcome {
-    let failed = |message: String, offset: Option<usize>, source: Option<SourceFile>| {
-        Outcome::Failed(FileError {
-            path: file.path.clone(),
-            message,
-            offset,
-            source,
-        })
-    };
     let nb = match parse(&source.text) {
         Ok(nb) => nb,
-        Err(e) => return failed(e.message, Some(e.offset), Some(source)),
+        Err(e) => return Outcome::failed(&file.path, e.message, Some(e.offset), Some(source)),
     };
     if nb.cells.is_empty() {
         return Outcome::Skipped;
@@ -588,12 +580,12 @@ pub(crate) fn process(
             cell.text.clone(),
             false,
         );
-        Outcome::Failed(FileError {
-            path: cell_path(&file.path, cell.number),
-            message: e.message,
-            offset: Some(e.offset - starts[i]),
-            source: Some(cell_source),
-        })
+        Outcome::failed(
+            &cell_path(&file.path, cell.number),
+            e.message,
+            Some(e.offset - starts[i]),
+            Some(cell_source),
+        )
     };
     let original: Vec<String> = nb.cells.iter().map(|c| c.text.clone()).collect();
     let report = |cells: Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)>| -> Vec<FileReport> {
@@ -630,7 +622,8 @@ pub(crate) fn process(
     };
     let fixed_module = SourceFile::new(&file.path, outcome.text.clone(), false);
     let Some((texts, fixed_starts)) = nb.split(&outcome.text) else {
-        return failed(
+        return Outcome::failed(
+            &file.path,
             "a fix spanned two cells; the notebook was not changed — please report this".into(),
             None,
             None,

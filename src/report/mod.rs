@@ -54,6 +54,18 @@ pub struct FileReport {
     pub change: Option<(String, String)>,
 }
 
+impl FileReport {
+    /// A file checked but not changed: its diagnostics, no fixes.
+    pub fn unchanged(source: SourceFile, diagnostics: Vec<Diagnostic>) -> Self {
+        Self {
+            source,
+            diagnostics,
+            applied: vec![],
+            change: None,
+        }
+    }
+}
+
 /// The whole run.
 #[derive(Debug, Default)]
 pub struct RunReport {
