@@ -24,8 +24,10 @@ mod stdin;
 pub mod write;
 pub mod yaml;
 
+use std::collections::HashMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -88,7 +90,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// `process`, with a bug in a rule contained to its file: a panic becomes an error for that file (nothing was
 /// written: writes happen last and atomically) and the run goes on with the others.
-fn process_guarded(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -> Outcome {
+fn process_guarded(file: &DiscoveredFile, settings: &CheckSettings, index: &RunIndex) -> Outcome {
     let run = std::panic::AssertUnwindSafe(|| {
         // Debug builds only: lets the test suite prove that a panic stays in its file.
         if cfg!(debug_assertions)
@@ -96,7 +98,7 @@ fn process_guarded(file: &DiscoveredFile, settings: &CheckSettings, project: &Pr
         {
             panic!("KFP_UPGRADE_PANIC_ON");
         }
-        process(file, settings, project)
+        process(file, settings, index)
     });
     std::panic::catch_unwind(run).unwrap_or_else(|panic| {
         let what = panic
@@ -113,27 +115,38 @@ fn process_guarded(file: &DiscoveredFile, settings: &CheckSettings, project: &Pr
     })
 }
 
-fn process(file: &DiscoveredFile, settings: &CheckSettings, project: &Project) -> Outcome {
+fn process(file: &DiscoveredFile, settings: &CheckSettings, index: &RunIndex) -> Outcome {
     let bytes = match std::fs::read(&file.path) {
         Ok(b) => b,
         Err(e) => return Outcome::failed(&file.path, format!("could not read: {e}"), None, None),
     };
-    // `per-file-ignores`: the file is checked (and fixed) with those rules off.
-    let ignored = settings.per_file_ignored(&file.path);
+    let own_check = index.take_own_check(&file.path, &bytes);
+    let settings = file_settings(settings, &file.path);
+    process_bytes(file, &settings, &index.project, bytes, own_check)
+}
+
+/// The settings a file is checked with: `per-file-ignores` turn those rules off for it.
+fn file_settings<'s>(
+    settings: &'s CheckSettings,
+    path: &Path,
+) -> std::borrow::Cow<'s, CheckSettings> {
+    let ignored = settings.per_file_ignored(path);
     if ignored.is_empty() {
-        return process_bytes(file, settings, project, bytes);
+        return std::borrow::Cow::Borrowed(settings);
     }
     let mut narrowed = settings.clone();
     narrowed.selection.ignore.extend(ignored);
-    process_bytes(file, &narrowed, project, bytes)
+    std::borrow::Cow::Owned(narrowed)
 }
 
-/// Checks (and fixes) a file's bytes, read from disk or from stdin (`--stdin-filename`).
+/// Checks (and fixes) a file's bytes, read from disk or from stdin (`--stdin-filename`). `own_check` is the
+/// Python file's check from the index pass, when it stands for the run's.
 pub(crate) fn process_bytes(
     file: &DiscoveredFile,
     settings: &CheckSettings,
     project: &Project,
     bytes: Vec<u8>,
+    own_check: Option<python::OwnCheck>,
 ) -> Outcome {
     let worth_reading = match file.kind {
         FileKind::Python | FileKind::Notebook => contains(&bytes, PREFILTER),
@@ -149,7 +162,7 @@ pub(crate) fn process_bytes(
         Err(e) => return Outcome::failed(&file.path, e.to_string(), None, None),
     };
     match file.kind {
-        FileKind::Python => process_python(file, settings, source, &bytes, project),
+        FileKind::Python => process_python(file, settings, source, &bytes, project, own_check),
         FileKind::Shell => process_shell(file, settings, source, &bytes),
         FileKind::Yaml => process_yaml(file, settings, source, &bytes, project),
         FileKind::Archive => Outcome::Skipped,
@@ -306,6 +319,7 @@ fn process_python(
     source: SourceFile,
     bytes: &[u8],
     project: &Project,
+    own_check: Option<python::OwnCheck>,
 ) -> Outcome {
     let ctx = python::Context {
         project,
@@ -315,13 +329,24 @@ fn process_python(
     let syntax_error = |e: python::SyntaxError, source: SourceFile| {
         Outcome::failed(&file.path, e.message, Some(e.offset), Some(source))
     };
+    let checked = own_check.map(|own| own.diagnostics);
     if settings.fix_mode == FixMode::None {
-        return match python::check_in(&source, &settings.selection, &ctx) {
+        let diagnostics = match checked {
+            Some(d) => Ok(d),
+            None => python::check_in(&source, &settings.selection, &ctx),
+        };
+        return match diagnostics {
             Ok(diagnostics) => Outcome::Checked(FileReport::unchanged(source, diagnostics)),
             Err(e) => syntax_error(e, source),
         };
     }
-    let outcome = match python::fix_in(&source, &settings.selection, settings.unsafe_fixes, &ctx) {
+    let outcome = match python::fix_in(
+        &source,
+        &settings.selection,
+        settings.unsafe_fixes,
+        &ctx,
+        checked,
+    ) {
         Ok(o) => o,
         Err(e) => return syntax_error(e, source),
     };
@@ -347,28 +372,70 @@ fn process_python(
 }
 
 /// The component index of the run: every file that defines v1 components, from its original text.
-fn build_project(files: &[DiscoveredFile], settings: &CheckSettings) -> Project {
+/// What the index pass learned: the run's components, and the own check of each indexed file with a
+/// fingerprint of the bytes it was made from.
+#[derive(Default)]
+struct RunIndex {
+    project: Project,
+    own_checks: HashMap<PathBuf, (u64, Mutex<Option<python::OwnCheck>>)>,
+}
+
+impl RunIndex {
+    /// The own check of the file at `path` when it stands for the run's check: made from these same bytes, and
+    /// no other file's components live under a module it looked up. Taken, not copied: each file is checked
+    /// once.
+    fn take_own_check(&self, path: &Path, bytes: &[u8]) -> Option<python::OwnCheck> {
+        let (fingerprint, own) = self.own_checks.get(path)?;
+        if *fingerprint != fingerprint_of(bytes) {
+            return None;
+        }
+        let own = own.lock().unwrap_or_else(|p| p.into_inner()).take()?;
+        self.project
+            .answers_as_alone(path, &own.queried)
+            .then_some(own)
+    }
+}
+
+fn fingerprint_of(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Indexes the components of every Python file that may define some; each such file is parsed once here and
+/// checked against its own components, which the check pass reuses when nothing else could change it.
+fn build_index(files: &[DiscoveredFile], settings: &CheckSettings) -> RunIndex {
     let indexed: Vec<_> = files
         .par_iter()
         .filter_map(|file| {
+            if file.kind != FileKind::Python {
+                return None;
+            }
             let bytes = std::fs::read(&file.path).ok()?;
             let marked = contains(&bytes, PREFILTER)
                 && COMPONENT_MARKERS.iter().any(|m| contains(&bytes, m));
             if !marked {
                 return None;
             }
+            let fingerprint = fingerprint_of(&bytes);
             let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
-            match file.kind {
-                FileKind::Python => python::index(&source, &settings.selection),
-                FileKind::Shell | FileKind::Yaml | FileKind::Archive | FileKind::Notebook => None,
-            }
+            let settings = file_settings(settings, &file.path);
+            let read = |path: &Path| std::fs::read_to_string(path).ok();
+            let (components, own) =
+                python::index_and_check(&source, &settings.selection, &read).ok()?;
+            Some((components, fingerprint, own))
         })
         .collect();
-    let mut project = Project::default();
-    for m in indexed {
-        project.add(m);
+    let mut index = RunIndex::default();
+    for (components, fingerprint, own) in indexed {
+        index.own_checks.insert(
+            components.path.clone(),
+            (fingerprint, Mutex::new(Some(own))),
+        );
+        index.project.add(components);
     }
-    project
+    index
 }
 
 /// `kfp-upgrade convert FILE [-o OUT]`: writes the kfp 2 Python module for a v1 component spec.
@@ -549,11 +616,11 @@ pub fn check_files(
         .build()
     {
         Ok(pool) => pool.install(|| {
-            let project = build_project(&files, settings);
+            let index = build_index(&files, settings);
             files
                 .par_iter()
                 .map(|f| {
-                    let outcome = process_guarded(f, settings, &project);
+                    let outcome = process_guarded(f, settings, &index);
                     if let Some(p) = progress {
                         p(&f.path, files.len());
                     }
@@ -562,11 +629,11 @@ pub fn check_files(
                 .collect()
         }),
         Err(_) => {
-            let project = build_project(&files, settings);
+            let index = build_index(&files, settings);
             files
                 .iter()
                 .map(|f| {
-                    let outcome = process_guarded(f, settings, &project);
+                    let outcome = process_guarded(f, settings, &index);
                     if let Some(p) = progress {
                         p(&f.path, files.len());
                     }

@@ -8,6 +8,11 @@ use clap::Parser;
 use kfp_upgrade::cli::{Cli, Command};
 use kfp_upgrade::{ExitStatus, rule_docs, run_check};
 
+// Parsing allocates a node per AST element; mimalloc's thread-local free lists cut the allocator's share of a
+// KFP-dense run (about a fifth of the instructions with the system allocator, `valgrind --tool=callgrind`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

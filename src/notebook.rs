@@ -616,7 +616,13 @@ pub(crate) fn process(
             Err(e) => syntax_error(e),
         };
     }
-    let outcome = match python::fix_in(&module, &settings.selection, settings.unsafe_fixes, &ctx) {
+    let outcome = match python::fix_in(
+        &module,
+        &settings.selection,
+        settings.unsafe_fixes,
+        &ctx,
+        None,
+    ) {
         Ok(o) => o,
         Err(e) => return syntax_error(e),
     };

@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::components::Component;
 
@@ -97,6 +97,9 @@ pub struct ModuleComponents {
 pub struct Project {
     by_module: HashMap<String, Vec<ModuleComponents>>,
     by_path: HashMap<PathBuf, (String, usize)>,
+    /// Set on a project made for one file's own check (`Project::recording`): the modules its lookups asked
+    /// about, so the run can tell whether the full index would have answered the same.
+    queried: Option<Mutex<Vec<String>>>,
 }
 
 impl Project {
@@ -121,6 +124,43 @@ impl Project {
         })
     }
 
+    /// An empty project that remembers the modules it is asked about (see `answers_as_alone`).
+    pub fn recording() -> Self {
+        Self {
+            queried: Some(Mutex::new(Vec::new())),
+            ..Self::default()
+        }
+    }
+
+    fn record(&self, module: &str) {
+        if let Some(queried) = &self.queried {
+            let mut queried = queried.lock().unwrap_or_else(|p| p.into_inner());
+            if !queried.iter().any(|q| q == module) {
+                queried.push(module.to_string());
+            }
+        }
+    }
+
+    /// The modules a recording project was asked about, in first-asked order.
+    pub fn queried(&self) -> Vec<String> {
+        self.queried
+            .as_ref()
+            .map(|q| q.lock().unwrap_or_else(|p| p.into_inner()).clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether lookups of `modules` from the file at `path` get the answers a project holding only that file's
+    /// own components gives: no other file's components live under any of those module names. A check made
+    /// against that file alone is then the check against this project.
+    pub fn answers_as_alone(&self, path: &Path, modules: &[String]) -> bool {
+        modules
+            .iter()
+            .all(|module| match self.by_module.get(module) {
+                None => true,
+                Some(entries) => entries.iter().all(|e| e.path == path),
+            })
+    }
+
     pub fn add(&mut self, module: ModuleComponents) {
         let name = module
             .module
@@ -143,6 +183,7 @@ impl Project {
     /// from `root`.
     pub fn lookup(&self, root: Option<&Path>, qualified: &str) -> Option<&Arc<Component>> {
         let (module, name) = qualified.rsplit_once('.')?;
+        self.record(module);
         let entries = self.by_module.get(module)?;
         let chosen = match entries.as_slice() {
             [only] => only,
@@ -158,6 +199,7 @@ impl Project {
         let Some((module, name)) = qualified.rsplit_once('.') else {
             return false;
         };
+        self.record(module);
         let Some(entries) = self.by_module.get(module) else {
             return false;
         };
@@ -169,6 +211,11 @@ impl Project {
         };
         chosen
             .is_some_and(|m| m.components.contains_key(name) || m.component_objects.contains(name))
+    }
+
+    /// The modules added, in no particular order.
+    pub fn into_modules(self) -> impl Iterator<Item = ModuleComponents> {
+        self.by_module.into_values().flatten()
     }
 
     pub fn is_empty(&self) -> bool {

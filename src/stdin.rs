@@ -46,7 +46,7 @@ pub(crate) fn run(
         .selection
         .ignore
         .extend(settings.per_file_ignored(name));
-    let outcome = process_bytes(&file, &compute, &project, bytes.clone());
+    let outcome = process_bytes(&file, &compute, &project, bytes.clone(), None);
     let mut report = RunReport {
         files_checked: 1,
         ..RunReport::default()

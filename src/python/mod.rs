@@ -87,8 +87,53 @@ pub fn index_with(
     selection: &RuleSelection,
     read: &dyn Fn(&std::path::Path) -> Option<String>,
 ) -> Option<ModuleComponents> {
-    let module_path = ModulePath::of(&source.path);
     let module = parse::parse_module(&source.text).ok()?;
+    Some(index_parsed(source, &module, selection, read))
+}
+
+/// A file's check against a project holding only its own components, made while indexing it so the module is
+/// parsed once. It is the run's check as well unless another file's components live under a module the check
+/// looked up (`Project::answers_as_alone`).
+#[derive(Debug)]
+pub struct OwnCheck {
+    pub diagnostics: Vec<Diagnostic>,
+    /// The modules the check looked components up in.
+    pub queried: Vec<String>,
+}
+
+/// Indexes a source and checks it against its own components, from one parse.
+pub fn index_and_check(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    read: &dyn Fn(&std::path::Path) -> Option<String>,
+) -> Result<(ModuleComponents, OwnCheck), SyntaxError> {
+    let module = parse::parse_module(&source.text)?;
+    let components = index_parsed(source, &module, selection, read);
+    let mut own = Project::recording();
+    own.add(components);
+    let ctx = context(&own, source);
+    let diagnostics = check_parsed(source, &module, selection, &ctx);
+    let queried = own.queried();
+    let components = own
+        .into_modules()
+        .next()
+        .expect("the project holds the one module added");
+    Ok((
+        components,
+        OwnCheck {
+            diagnostics,
+            queried,
+        },
+    ))
+}
+
+fn index_parsed(
+    source: &SourceFile,
+    module: &parse::ParsedModule,
+    selection: &RuleSelection,
+    read: &dyn Fn(&std::path::Path) -> Option<String>,
+) -> ModuleComponents {
+    let module_path = ModulePath::of(&source.path);
     let model = names::SemanticModel::build_in(&module.body, Some(&module_path));
     let defs = components::find(&module, &source.text, &model, migration(selection));
     let empty = Project::default();
@@ -97,7 +142,7 @@ pub fn index_with(
         module: module_path.clone(),
         indexing: true,
     };
-    let diagnostics = check_parsed(source, &module, selection, &ctx);
+    let diagnostics = check_parsed(source, module, selection, &ctx);
     let fix_at = |rule: &str, at: &std::ops::Range<usize>| {
         diagnostics
             .iter()
@@ -143,13 +188,13 @@ pub fn index_with(
             components.insert(binding, std::sync::Arc::new(c));
         }
     }
-    Some(ModuleComponents {
+    ModuleComponents {
         path: source.path.clone(),
         module: Some(module_path),
         components,
         component_objects: pipelines::component_objects(&module.body, &model),
         compile_outputs: compile_outputs(source, &module.body, &model),
-    })
+    }
 }
 
 /// A project made of this one source (checking a file on its own, as the rule examples do).
@@ -191,8 +236,8 @@ pub fn check(
     source: &SourceFile,
     selection: &RuleSelection,
 ) -> Result<Vec<Diagnostic>, SyntaxError> {
-    let project = single_file_project(source, selection);
-    check_in(source, selection, &context(&project, source))
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).ok();
+    index_and_check(source, selection, &read).map(|(_, own)| own.diagnostics)
 }
 
 fn context<'p>(project: &'p Project, source: &SourceFile) -> Context<'p> {
@@ -246,21 +291,32 @@ pub fn fix(
     unsafe_fixes: bool,
 ) -> Result<FixOutcome, SyntaxError> {
     let project = single_file_project(source, selection);
-    fix_in(source, selection, unsafe_fixes, &context(&project, source))
+    fix_in(
+        source,
+        selection,
+        unsafe_fixes,
+        &context(&project, source),
+        None,
+    )
 }
 
 /// Applies fixes until nothing changes (bounded). A round whose result does not parse is discarded, and the
 /// rules involved are reported. The component index stays the one built from the original texts: call sites
-/// are renamed by what their components were in v1.
+/// are renamed by what their components were in v1. `checked` is the source's check when already known (an
+/// `OwnCheck` that stands for the run's).
 pub fn fix_in(
     source: &SourceFile,
     selection: &RuleSelection,
     unsafe_fixes: bool,
     ctx: &Context,
+    checked: Option<Vec<Diagnostic>>,
 ) -> Result<FixOutcome, SyntaxError> {
     let check = |s: &SourceFile, sel: &RuleSelection| check_in(s, sel, ctx);
     let mut current = source.clone();
-    let mut diagnostics = check(&current, selection)?;
+    let mut diagnostics = match checked {
+        Some(d) => d,
+        None => check(&current, selection)?,
+    };
     let mut applied = Vec::new();
     let mut invalid_fix = None;
     for _ in 0..MAX_FIX_ITERATIONS {
