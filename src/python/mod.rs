@@ -135,7 +135,7 @@ fn index_parsed(
 ) -> ModuleComponents {
     let module_path = ModulePath::of(&source.path);
     let model = names::SemanticModel::build_in(&module.body, Some(&module_path));
-    let defs = components::find(&module, &source.text, &model, migration(selection));
+    let defs = components::find(module, &source.text, &model, migration(selection));
     let empty = Project::default();
     let ctx = Context {
         project: &empty,
