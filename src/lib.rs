@@ -514,6 +514,9 @@ pub fn run_check(
         },
         None => None,
     };
+    if streams(settings) {
+        return stream_check(settings, out, err);
+    }
     let mut report = match check_files(settings, None) {
         Ok(r) => r,
         Err(e) => {
@@ -548,6 +551,44 @@ pub fn run_check(
         write_baseline_notes(settings, path, &applied, err)?;
     }
     Ok(exit_status(settings, &report.summary()))
+}
+
+/// Whether the run's output can be printed chunk by chunk as files finish, keeping memory bounded on large
+/// trees: the line- and file-oriented formats print each file on its own. JSON, SARIF and JUnit are one
+/// document with totals, statistics count the whole run, and a baseline matches findings across files: those
+/// hold the whole report.
+fn streams(settings: &CheckSettings) -> bool {
+    let line_oriented = matches!(
+        settings.output_format,
+        OutputFormat::Full | OutputFormat::Concise | OutputFormat::JsonLines | OutputFormat::Github
+    );
+    line_oriented
+        && !settings.statistics
+        && settings.baseline.is_none()
+        && settings.write_baseline.is_none()
+}
+
+/// `run_check` for streaming formats: each chunk of files is printed as soon as it is checked, and only the
+/// counts are kept for the summary.
+fn stream_check(
+    settings: &CheckSettings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let mut summary = report::Summary::default();
+    let run = check_files_in_chunks(settings, None, &mut |chunk| {
+        summary.add(&chunk.summary());
+        render_findings(settings, &chunk, out, err)
+    });
+    match run {
+        Ok(written) => written?,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    }
+    render_summary(settings, &summary, out, err)?;
+    Ok(exit_status(settings, &summary))
 }
 
 /// What the baseline hid, and its stale entries (their code was migrated), on stderr.
@@ -604,6 +645,27 @@ pub fn check_files(
     settings: &CheckSettings,
     progress: Option<&Progress<'_>>,
 ) -> Result<RunReport, discover::ExcludeError> {
+    let mut report = RunReport::default();
+    check_files_in_chunks(settings, progress, &mut |chunk| {
+        report.append(chunk);
+        Ok(())
+    })?
+    .expect("collecting a report in memory cannot fail");
+    Ok(report)
+}
+
+/// Files checked together before their reports are handed on: bounds the memory a run holds (reports keep
+/// each file's text) while leaving the worker threads enough files to balance.
+const CHUNK_FILES: usize = 2048;
+
+/// `check_files`, handing the report on in chunks of files, in discovery order: walk errors first, then each
+/// chunk's files and errors. A run over a large tree then holds one chunk's reports at a time. Stops at the
+/// first error `on_chunk` returns (a closed stdout) and returns it.
+pub fn check_files_in_chunks(
+    settings: &CheckSettings,
+    progress: Option<&Progress<'_>>,
+    on_chunk: &mut dyn FnMut(RunReport) -> std::io::Result<()>,
+) -> Result<std::io::Result<()>, discover::ExcludeError> {
     let excludes = discover::exclude_set(&settings.exclude)?;
     let (files, walk_errors) = discover::discover(
         &settings.paths,
@@ -611,67 +673,73 @@ pub fn check_files(
         settings.respect_gitignore,
         settings.force_exclude,
     );
-    let outcomes: Vec<Outcome> = match rayon::ThreadPoolBuilder::new()
+    let walked = RunReport {
+        errors: walk_errors
+            .into_iter()
+            .map(|w| FileError {
+                path: w.path,
+                message: w.message,
+                offset: None,
+                source: None,
+            })
+            .collect(),
+        ..RunReport::default()
+    };
+    if let Err(e) = on_chunk(walked) {
+        return Ok(Err(e));
+    }
+    let run = |index: &RunIndex, file: &DiscoveredFile| {
+        let outcome = process_guarded(file, settings, index);
+        if let Some(p) = progress {
+            p(&file.path, files.len());
+        }
+        outcome
+    };
+    // Our own pool, for the stack deep nesting needs; without one (threads refused) the files go one by one.
+    let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK)
         .build()
-    {
-        Ok(pool) => pool.install(|| {
-            let index = build_index(&files, settings);
-            files
-                .par_iter()
-                .map(|f| {
-                    let outcome = process_guarded(f, settings, &index);
-                    if let Some(p) = progress {
-                        p(&f.path, files.len());
-                    }
-                    outcome
-                })
-                .collect()
-        }),
-        Err(_) => {
-            let index = build_index(&files, settings);
-            files
-                .iter()
-                .map(|f| {
-                    let outcome = process_guarded(f, settings, &index);
-                    if let Some(p) = progress {
-                        p(&f.path, files.len());
-                    }
-                    outcome
-                })
-                .collect()
-        }
+        .ok();
+    let index = match &pool {
+        Some(pool) => pool.install(|| build_index(&files, settings)),
+        None => build_index(&files, settings),
     };
-    let mut report = RunReport::default();
-    report
-        .errors
-        .extend(walk_errors.into_iter().map(|w| FileError {
-            path: w.path,
-            message: w.message,
-            offset: None,
-            source: None,
-        }));
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Skipped => report.files_checked += 1,
-            Outcome::Checked(r) => {
-                report.files_checked += 1;
-                report.files.push(r);
-            }
-            Outcome::Failed(e) => report.errors.push(e),
-            Outcome::Partly(r, e) => {
-                report.files_checked += 1;
-                report.files.push(r);
-                report.errors.push(e);
-            }
-            Outcome::Cells(cells, e) => {
-                report.files_checked += 1;
-                report.files.extend(cells);
-                report.errors.extend(e);
+    let result = files.chunks(CHUNK_FILES).try_for_each(|chunk| {
+        let outcomes: Vec<Outcome> = match &pool {
+            Some(pool) => pool.install(|| chunk.par_iter().map(|f| run(&index, f)).collect()),
+            None => chunk.iter().map(|f| run(&index, f)).collect(),
+        };
+        on_chunk(RunReport::of(outcomes))
+    });
+    Ok(result)
+}
+
+impl RunReport {
+    /// The report of some files' outcomes, in their order.
+    fn of(outcomes: Vec<Outcome>) -> Self {
+        let mut report = RunReport::default();
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Skipped => report.files_checked += 1,
+                Outcome::Checked(r) => {
+                    report.files_checked += 1;
+                    report.files.push(r);
+                }
+                Outcome::Failed(e) => report.errors.push(e),
+                Outcome::Partly(r, e) => {
+                    report.files_checked += 1;
+                    report.files.push(r);
+                    report.errors.push(e);
+                }
+                Outcome::Cells(cells, e) => {
+                    report.files_checked += 1;
+                    report.files.extend(cells);
+                    report.errors.extend(e);
+                }
             }
         }
+        report
     }
-    Ok(report)
 }
 
 /// The exit status of a run: errors win; `--exit-non-zero-on-fix` fails a run that changed a file even under
@@ -708,25 +776,47 @@ pub(crate) fn render(
         OutputFormat::Json => return report::json::write(out, report),
         OutputFormat::Sarif => return report::sarif::write(out, report),
         OutputFormat::Junit => return report::junit::write(out, report),
-        OutputFormat::Github => return report::github::write(out, report),
         _ => {}
+    }
+    render_findings(settings, report, out, err)?;
+    render_summary(settings, &report.summary(), out, err)
+}
+
+/// The findings and errors of (part of) a run in a line- or file-oriented format, without the summary: printing
+/// the parts of a run one after the other prints the run.
+fn render_findings(
+    settings: &CheckSettings,
+    report: &RunReport,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    if settings.output_format == OutputFormat::Github {
+        return report::github::write(out, report);
     }
     for e in &report.errors {
         report::full::write_error(err, e, settings.color)?;
     }
     if settings.fix_mode == FixMode::Diff {
-        report::diff::write(out, report)?;
-    } else {
-        match format {
-            OutputFormat::Full => report::full::write(out, report, settings.color)?,
-            OutputFormat::Concise => report::concise::write(out, report)?,
-            OutputFormat::JsonLines => report::json_lines::write(out, report)?,
-            _ => unreachable!("structured formats are handled above"),
-        }
+        return report::diff::write(out, report);
     }
-    if !settings.quiet && !format.is_structured() {
+    match settings.output_format {
+        OutputFormat::Full => report::full::write(out, report, settings.color),
+        OutputFormat::Concise => report::concise::write(out, report),
+        OutputFormat::JsonLines => report::json_lines::write(out, report),
+        _ => unreachable!("structured formats are rendered whole"),
+    }
+}
+
+/// The closing summary of text formats (none for structured formats or with `--quiet`).
+fn render_summary(
+    settings: &CheckSettings,
+    summary: &report::Summary,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    if !settings.quiet && !settings.output_format.is_structured() {
         let text = report::summary_text(
-            &report.summary(),
+            summary,
             settings.fix_mode == FixMode::Apply,
             settings.fix_mode == FixMode::Diff,
         );

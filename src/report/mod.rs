@@ -86,7 +86,27 @@ pub struct Summary {
     pub files_changed: usize,
 }
 
+impl Summary {
+    /// Counts a later part of the run too.
+    pub fn add(&mut self, later: &Summary) {
+        self.problems += later.problems;
+        self.fixable_safe += later.fixable_safe;
+        self.fixable_unsafe += later.fixable_unsafe;
+        self.fixed += later.fixed;
+        self.errors += later.errors;
+        self.files_checked += later.files_checked;
+        self.files_changed += later.files_changed;
+    }
+}
+
 impl RunReport {
+    /// Adds a later part of the run (the next chunk of files).
+    pub fn append(&mut self, mut later: RunReport) {
+        self.files.append(&mut later.files);
+        self.errors.append(&mut later.errors);
+        self.files_checked += later.files_checked;
+    }
+
     pub fn summary(&self) -> Summary {
         let all = || self.files.iter().flat_map(|f| &f.diagnostics);
         let fixable = |unsafe_ok: bool| {
