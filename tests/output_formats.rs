@@ -199,3 +199,41 @@ fn output_file_that_cannot_be_created_is_an_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("missing/dir/out.txt"), "{}", stderr(&o));
 }
+
+/// Text formats print each chunk of files (2048) as it is checked: a run across chunk boundaries still
+/// prints every finding in path order, each error, and one summary counting the whole run, as the
+/// collected (JSON) report does.
+#[test]
+fn runs_larger_than_a_chunk_print_everything_in_order_with_one_summary() {
+    let p = Project::new();
+    let with_findings = [0, 2047, 2048, 4100];
+    for i in 0..4200 {
+        let text = if with_findings.contains(&i) {
+            V1
+        } else {
+            "x = 1\n"
+        };
+        p.write(&format!("m{i:05}.py"), text);
+    }
+    p.write("m02100.py", "import kfp\ndef (:\n");
+    let o = p.run(&["check", "--output-format", "concise"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    let findings: Vec<&str> = out.lines().filter(|l| l.contains("KFP001")).collect();
+    let expected: Vec<String> = with_findings
+        .iter()
+        .map(|i| format!("m{i:05}.py:1:6: KFP001"))
+        .collect();
+    assert_eq!(findings.len(), expected.len(), "{out}");
+    for (line, want) in findings.iter().zip(&expected) {
+        assert!(line.starts_with(want.as_str()), "{line} vs {want}");
+    }
+    assert_eq!(out.matches("Found 4 problems").count(), 1, "{out}");
+    assert!(stderr(&o).contains("m02100.py:3:1"), "{}", stderr(&o));
+    let json = p.run(&["check", "--output-format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(v["summary"]["problems"], 4, "{v}");
+    // The file with a syntax error is an error, not a checked file.
+    assert_eq!(v["summary"]["files_checked"], 4199, "{v}");
+    assert_eq!(v["summary"]["errors"], 1, "{v}");
+}
