@@ -325,6 +325,7 @@ fn process_python(
         project,
         module: ModulePath::of(&file.path),
         indexing: false,
+        only: None,
     };
     let syntax_error = |e: python::SyntaxError, source: SourceFile| {
         Outcome::failed(&file.path, e.message, Some(e.offset), Some(source))

@@ -570,6 +570,7 @@ pub(crate) fn process(
         project,
         module: ModulePath::of(&file.path),
         indexing: false,
+        only: None,
     };
     // A syntax error is reported in its cell, at its line there.
     let syntax_error = |e: python::SyntaxError| {

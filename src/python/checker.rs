@@ -82,6 +82,9 @@ impl<'a> Checker<'a> {
 
     /// The rule with this id, when the user enabled it.
     pub fn enabled(&self, id: &str) -> Option<&'static Rule> {
+        if self.ctx.only.is_some_and(|only| !only.contains(&id)) {
+            return None;
+        }
         registry()
             .get(id)
             .filter(|rule| self.selection.is_enabled(rule))

@@ -728,12 +728,12 @@ pub fn pythonic_output<'a>(
     let body = range(first).start..range(last).end;
     let tokens = module.tokens_in(body.clone());
     for (i, t) in tokens.iter().enumerate() {
-        if t.kind == TokenKind::Name(param.clone()) {
+        if t.kind == TokenKind::Name && text[t.range.clone()] == *param {
             let attr = match (tokens.get(i + 1), tokens.get(i + 2)) {
-                (Some(dot), Some(next)) if dot.kind == TokenKind::Dot => &next.kind,
+                (Some(dot), Some(next)) if dot.kind == TokenKind::Dot => next,
                 _ => return None,
             };
-            if matches!(attr, TokenKind::Name(a) if a == "path" || a == "uri") {
+            if attr.kind == TokenKind::Name && matches!(&text[attr.range.clone()], "path" | "uri") {
                 return None;
             }
         }

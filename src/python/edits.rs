@@ -14,15 +14,13 @@ use crate::source::SourceFile;
 /// leading keyword such as `from` or `import`.
 pub fn dotted_name_range(module: &ParsedModule, from: usize, to: usize) -> Option<Range<usize>> {
     let tokens = module.tokens_in(from..to);
-    let first = tokens
-        .iter()
-        .position(|t| matches!(t.kind, TokenKind::Name(_)))?;
+    let first = tokens.iter().position(|t| t.kind == TokenKind::Name)?;
     let mut end = tokens[first].range.end;
     let mut expect_dot = true;
     for t in &tokens[first + 1..] {
         match (&t.kind, expect_dot) {
             (TokenKind::Dot, true) => expect_dot = false,
-            (TokenKind::Name(_), false) => {
+            (TokenKind::Name, false) => {
                 end = t.range.end;
                 expect_dot = true;
             }

@@ -33,6 +33,8 @@ pub struct Context<'p> {
     /// Set while the index itself is being built: rules whose fix depends on the index (KFP116) then report
     /// the fix they would make, so the index can record it.
     pub indexing: bool,
+    /// When set, only these rules run (the index needs the diagnostics of three rules, not of all).
+    pub only: Option<&'static [&'static str]>,
 }
 
 /// The rule whose fix rewrites v1 component definitions; call sites are renamed only together with it.
@@ -41,6 +43,13 @@ const COMPONENT_FACTORY_RULE: &str = "KFP101";
 const CONTAINER_OP_RULE: &str = "KFP201";
 /// The rule that turns `Output[Metrics]` parameters into returned artifacts; call sites follow it too.
 const PYTHONIC_ARTIFACT_RULE: &str = "KFP116";
+/// The rules whose diagnostics the index reads. They depend on no other rule's work (the checker, not the
+/// rules, tracks tasks and variables), so the index runs only them; a test compares with a full check.
+const INDEX_RULES: &[&str] = &[
+    COMPONENT_FACTORY_RULE,
+    CONTAINER_OP_RULE,
+    PYTHONIC_ARTIFACT_RULE,
+];
 
 /// The applicability of the v1 definitions' rewrite when the selection enables it.
 pub(crate) fn migration(selection: &RuleSelection) -> Option<Applicability> {
@@ -88,7 +97,13 @@ pub fn index_with(
     read: &dyn Fn(&std::path::Path) -> Option<String>,
 ) -> Option<ModuleComponents> {
     let module = parse::parse_module(&source.text).ok()?;
-    Some(index_parsed(source, &module, selection, read))
+    Some(index_parsed(
+        source,
+        &module,
+        selection,
+        read,
+        Some(INDEX_RULES),
+    ))
 }
 
 /// A file's check against a project holding only its own components, made while indexing it so the module is
@@ -108,7 +123,7 @@ pub fn index_and_check(
     read: &dyn Fn(&std::path::Path) -> Option<String>,
 ) -> Result<(ModuleComponents, OwnCheck), SyntaxError> {
     let module = parse::parse_module(&source.text)?;
-    let components = index_parsed(source, &module, selection, read);
+    let components = index_parsed(source, &module, selection, read, Some(INDEX_RULES));
     let mut own = Project::recording();
     own.add(components);
     let ctx = context(&own, source);
@@ -132,6 +147,7 @@ fn index_parsed(
     module: &parse::ParsedModule,
     selection: &RuleSelection,
     read: &dyn Fn(&std::path::Path) -> Option<String>,
+    only: Option<&'static [&'static str]>,
 ) -> ModuleComponents {
     let module_path = ModulePath::of(&source.path);
     let model = names::SemanticModel::build_in(&module.body, Some(&module_path));
@@ -141,8 +157,14 @@ fn index_parsed(
         project: &empty,
         module: module_path.clone(),
         indexing: true,
+        only,
     };
-    let diagnostics = check_parsed(source, module, selection, &ctx);
+    // The definitions' own diagnostics confirm their entries; a module defining none needs no check.
+    let diagnostics = if defs.components.is_empty() {
+        Vec::new()
+    } else {
+        check_parsed(source, module, selection, &ctx)
+    };
     let fix_at = |rule: &str, at: &std::ops::Range<usize>| {
         diagnostics
             .iter()
@@ -245,6 +267,7 @@ fn context<'p>(project: &'p Project, source: &SourceFile) -> Context<'p> {
         project,
         module: ModulePath::of(&source.path),
         indexing: false,
+        only: None,
     }
 }
 
@@ -354,4 +377,64 @@ pub fn fix_in(
         remaining: diagnostics,
         invalid_fix,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index runs only `INDEX_RULES`; that must give the entries a full check gives, on every rule
+    /// example (valid and invalid, all rules on) and every bundled example module.
+    #[test]
+    fn index_with_only_its_rules_equals_index_with_all() {
+        let all = RuleSelection {
+            select: vec!["KFP".into()],
+            ..RuleSelection::default()
+        };
+        let mut texts: Vec<(String, String)> = Vec::new();
+        for rule in &registry().rules {
+            for e in &rule.examples.invalid {
+                texts.push((format!("{} {}", rule.id, e.name), e.before.clone()));
+            }
+            for e in &rule.examples.valid {
+                texts.push((format!("{} {}", rule.id, e.name), e.code.clone()));
+            }
+        }
+        let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+        for entry in walkdir::WalkDir::new(examples) {
+            let path = entry.unwrap().into_path();
+            if path.extension().is_some_and(|e| e == "py") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                texts.push((path.display().to_string(), text));
+            }
+        }
+        let mut compared = 0;
+        let read = |_: &std::path::Path| None;
+        for (name, text) in &texts {
+            let source = SourceFile::new(std::path::Path::new("m.py"), text.clone(), false);
+            let Ok(module) = parse::parse_module(text) else {
+                continue;
+            };
+            let shown = |m: ModuleComponents| {
+                let mut entries: Vec<String> = m
+                    .components
+                    .iter()
+                    .map(|(name, c)| format!("{name}: {c:?}"))
+                    .collect();
+                entries.sort();
+                entries
+            };
+            let restricted = shown(index_parsed(
+                &source,
+                &module,
+                &all,
+                &read,
+                Some(INDEX_RULES),
+            ));
+            let full = shown(index_parsed(&source, &module, &all, &read, None));
+            assert_eq!(restricted, full, "{name}");
+            compared += usize::from(!full.is_empty());
+        }
+        assert!(compared > 40, "only {compared} examples define components");
+    }
 }

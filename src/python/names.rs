@@ -7,7 +7,7 @@
 //! the module wins (the function runs after the module has been executed). Star imports from a module answer
 //! for names that nothing else binds.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 use super::parse::ast::{self, Expr, Ranged, Stmt};
@@ -29,7 +29,7 @@ pub struct Scope {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
     /// Bindings by name, in source order.
-    bindings: HashMap<String, Vec<BindingId>>,
+    bindings: FxHashMap<String, Vec<BindingId>>,
     /// `from M import *` statements: (offset, M).
     stars: Vec<(usize, String)>,
 }
@@ -70,7 +70,7 @@ pub struct SemanticModel {
     pub scopes: Vec<Scope>,
     pub bindings: Vec<Binding>,
     /// Scope opened by a node, keyed by the node's start offset.
-    scope_of_node: HashMap<usize, ScopeId>,
+    scope_of_node: FxHashMap<usize, ScopeId>,
     /// Name references per binding (filled by the checker).
     pub references: Vec<Vec<Reference>>,
 }
@@ -98,11 +98,11 @@ impl SemanticModel {
                 scopes: vec![Scope {
                     kind: ScopeKind::Module,
                     parent: None,
-                    bindings: HashMap::new(),
+                    bindings: FxHashMap::default(),
                     stars: vec![],
                 }],
                 bindings: vec![],
-                scope_of_node: HashMap::new(),
+                scope_of_node: FxHashMap::default(),
                 references: vec![],
             },
             current: 0,
@@ -176,18 +176,29 @@ impl SemanticModel {
     /// The qualified name of a name or attribute chain used at `expr`'s position in `scope`
     /// (`dsl.component` → `kfp.dsl.component`).
     pub fn qualified_name(&self, scope: ScopeId, expr: &Expr) -> Option<String> {
-        match expr {
-            Expr::Name(n) => {
-                let resolved = self.resolve_name(scope, n.id.as_str(), range(expr).start)?;
-                self.qualified_of(&resolved)
-            }
-            Expr::Attribute(a) => Some(format!(
-                "{}.{}",
-                self.qualified_name(scope, &a.value)?,
-                a.attr.as_str()
-            )),
-            _ => None,
+        // Rules ask this of most calls and attributes: build the dotted name in one buffer.
+        let mut chain = Vec::new();
+        let mut base = expr;
+        while let Expr::Attribute(a) = base {
+            chain.push(a.attr.as_str());
+            base = &a.value;
         }
+        let Expr::Name(n) = base else {
+            return None;
+        };
+        let resolved = self.resolve_name(scope, n.id.as_str(), range(base).start)?;
+        let head = match &resolved {
+            Resolved::Binding(b) => self.bindings[*b].qualified.as_deref()?,
+            Resolved::Star(q) => q.as_str(),
+        };
+        let mut qualified =
+            String::with_capacity(head.len() + chain.iter().map(|c| c.len() + 1).sum::<usize>());
+        qualified.push_str(head);
+        for attr in chain.iter().rev() {
+            qualified.push('.');
+            qualified.push_str(attr);
+        }
+        Some(qualified)
     }
 
     /// Bindings of the module scope whose qualified name is `qualified`.
@@ -237,7 +248,7 @@ impl Builder {
         self.model.scopes.push(Scope {
             kind,
             parent: Some(self.current),
-            bindings: HashMap::new(),
+            bindings: FxHashMap::default(),
             stars: vec![],
         });
         self.model.scope_of_node.insert(node_start, id);

@@ -13,7 +13,8 @@ pub use rustpython_parser::ast;
 /// A token's kind, reduced to what kfp-upgrade needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenKind {
-    Name(String),
+    /// An identifier; its text is the source's text at the token's range.
+    Name,
     Comment,
     String,
     Dot,
@@ -76,7 +77,7 @@ pub fn parse_module(source: &str) -> Result<ParsedModule, SyntaxError> {
             Ok((tok, range)) => {
                 let r = usize::from(range.start())..usize::from(range.end());
                 let kind = match &tok {
-                    Tok::Name { name } => TokenKind::Name(name.clone()),
+                    Tok::Name { .. } => TokenKind::Name,
                     Tok::Comment(_) => TokenKind::Comment,
                     Tok::String { .. } => TokenKind::String,
                     Tok::Dot => TokenKind::Dot,

@@ -309,9 +309,15 @@ impl Registry {
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.by_id
-            .get(&id.to_ascii_uppercase())
-            .map(|i| &self.rules[*i])
+        // Rules look themselves up by their canonical id on every node: only user input needs upper-casing.
+        let index = match self.by_id.get(id) {
+            Some(i) => Some(i),
+            None if id.bytes().any(|b| b.is_ascii_lowercase()) => {
+                self.by_id.get(&id.to_ascii_uppercase())
+            }
+            None => None,
+        };
+        index.map(|i| &self.rules[*i])
     }
 }
 

@@ -141,10 +141,14 @@ where
         }
     }
 
+    #[inline]
     fn slide(&mut self) -> Option<char> {
-        self.window.rotate_left(1);
+        // kfp-upgrade patch: shift by hand; `rotate_left` was an out-of-line call per character.
+        for i in 1..N {
+            self.window[i - 1] = self.window[i];
+        }
         let next = self.source.next();
-        *self.window.last_mut().expect("never empty") = next;
+        self.window[N - 1] = next;
         next
     }
 }
@@ -576,6 +580,9 @@ where
     fn is_identifier_start(&self, c: char) -> bool {
         match c {
             'a'..='z' | 'A'..='Z' | '_' => true,
+            // kfp-upgrade patch: no other ASCII character starts an identifier; the Unicode table lookup
+            // is for the rest (it ran for every space and operator).
+            _ if c.is_ascii() => false,
             _ => is_xid_start(c),
         }
     }
@@ -585,6 +592,8 @@ where
     fn is_identifier_continuation(&self) -> bool {
         match self.window[0] {
             Some('a'..='z' | 'A'..='Z' | '_' | '0'..='9') => true,
+            // kfp-upgrade patch: ASCII without the table lookup (see `is_identifier_start`).
+            Some(c) if c.is_ascii() => false,
             Some(c) => is_xid_continue(c),
             _ => false,
         }
