@@ -5,7 +5,7 @@
 //! import statements are checked last, when every binding's uses are known (a removed name can only be
 //! deleted from an import when nothing uses it).
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -46,23 +46,23 @@ pub struct Checker<'a> {
     /// The v1 components this file defines at module level (from its current text).
     pub defs: ModuleDefs<'a>,
     /// Variables holding a task of a known component (`t = train_op(...)`).
-    pub tasks: HashMap<BindingId, Arc<Component>>,
+    pub tasks: FxHashMap<BindingId, Arc<Component>>,
     /// Variables holding any kfp task (a component call, a `ContainerOp`, a loaded component's call).
-    pub task_vars: std::collections::HashSet<BindingId>,
+    pub task_vars: FxHashSet<BindingId>,
     /// Claims mounted by the op a variable holds (`pvolumes=` / `add_pvolumes`), as (mount path, PVC name
     /// expression): another op's `step.pvolume` refers to them.
-    pub op_pvolumes: HashMap<BindingId, Vec<(String, String)>>,
+    pub op_pvolumes: FxHashMap<BindingId, Vec<(String, String)>>,
     /// Variables holding a v1 `VolumeOp` or the kfp-kubernetes `CreatePVC` task it became.
-    pub volume_ops: std::collections::HashSet<BindingId>,
+    pub volume_ops: FxHashSet<BindingId>,
     /// Variables holding a component loaded from a v1 spec (`op = load_component_from_file(...)`).
-    pub loaded_components: std::collections::HashSet<BindingId>,
+    pub loaded_components: FxHashSet<BindingId>,
     /// The single-name target and value range of the assignment being walked (`flip = dsl.ContainerOp(...)`).
     pub assign_target: Option<(String, Range<usize>)>,
     /// Variables bound by `for` loops: plain Python values while the pipeline function runs.
-    pub loop_variables: std::collections::HashSet<BindingId>,
+    pub loop_variables: FxHashSet<BindingId>,
     /// Start offsets of calls a rule already handled as part of a larger one (`add_volume` in an
     /// `add_volume(...).add_volume_mount(...)` chain).
-    pub handled_calls: std::collections::HashSet<usize>,
+    pub handled_calls: FxHashSet<usize>,
     /// The range of the expression of the expression statement being walked (`task.apply(f)` on its own line).
     pub expression_statement: Option<Range<usize>>,
     /// The module-level statement being walked (where new module-level code goes before).
@@ -70,7 +70,7 @@ pub struct Checker<'a> {
     /// The functions enclosing the current node, innermost last.
     pub functions: Vec<&'a ast::StmtFunctionDef>,
     /// The module's pipeline functions, the calls that compile or submit them, and assigned values.
-    pub pipelines: PipelineFacts<'a>,
+    pub pipelines: &'a PipelineFacts<'a>,
     guard_depth: usize,
     sole_next: bool,
 }
@@ -213,15 +213,17 @@ impl<'a> Checker<'a> {
 }
 
 /// Checks one parsed module.
+/// Checks a module. `pipelines` are its facts (`PipelineFacts::collect`), computed once for all the checks
+/// of one parse.
 pub fn check_module<'a>(
     source: &'a SourceFile,
     module: &'a ParsedModule,
+    pipelines: &'a PipelineFacts<'a>,
     selection: &'a RuleSelection,
     ctx: &'a Context<'a>,
 ) -> Vec<Diagnostic> {
     let model = SemanticModel::build_in(&module.body, Some(&ctx.module));
     let defs = components::find(module, &source.text, &model, super::migration(selection));
-    let pipelines = PipelineFacts::collect(&module.body, &model);
     let mut checker = Checker {
         source,
         module,
@@ -232,7 +234,7 @@ pub fn check_module<'a>(
         imports: Vec::new(),
         ctx,
         defs,
-        tasks: HashMap::new(),
+        tasks: FxHashMap::default(),
         task_vars: Default::default(),
         expression_statement: None,
         handled_calls: Default::default(),

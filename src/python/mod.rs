@@ -97,9 +97,13 @@ pub fn index_with(
     read: &dyn Fn(&std::path::Path) -> Option<String>,
 ) -> Option<ModuleComponents> {
     let module = parse::parse_module(&source.text).ok()?;
+    let module_path = ModulePath::of(&source.path);
+    let facts = facts_of(&module_path, &module);
     Some(index_parsed(
         source,
         &module,
+        &module_path,
+        &facts,
         selection,
         read,
         Some(INDEX_RULES),
@@ -123,11 +127,27 @@ pub fn index_and_check(
     read: &dyn Fn(&std::path::Path) -> Option<String>,
 ) -> Result<(ModuleComponents, OwnCheck), SyntaxError> {
     let module = parse::parse_module(&source.text)?;
-    let components = index_parsed(source, &module, selection, read, Some(INDEX_RULES));
+    // Computed once: finding the module's package looks for `__init__.py` files on disk.
+    let module_path = ModulePath::of(&source.path);
+    let facts = facts_of(&module_path, &module);
+    let components = index_parsed(
+        source,
+        &module,
+        &module_path,
+        &facts,
+        selection,
+        read,
+        Some(INDEX_RULES),
+    );
     let mut own = Project::recording();
     own.add(components);
-    let ctx = context(&own, source);
-    let diagnostics = check_parsed(source, &module, selection, &ctx);
+    let ctx = Context {
+        project: &own,
+        module: module_path,
+        indexing: false,
+        only: None,
+    };
+    let diagnostics = check_parsed(source, &module, &facts, selection, &ctx);
     let queried = own.queried();
     let components = own
         .into_modules()
@@ -142,15 +162,25 @@ pub fn index_and_check(
     ))
 }
 
+/// The module's pipeline facts, shared by the index and the checks of one parse.
+fn facts_of<'m>(
+    path: &ModulePath,
+    module: &'m parse::ParsedModule,
+) -> pipelines::PipelineFacts<'m> {
+    let model = names::SemanticModel::build_in(&module.body, Some(path));
+    pipelines::PipelineFacts::collect(&module.body, &model)
+}
+
 fn index_parsed(
     source: &SourceFile,
     module: &parse::ParsedModule,
+    module_path: &ModulePath,
+    facts: &pipelines::PipelineFacts,
     selection: &RuleSelection,
     read: &dyn Fn(&std::path::Path) -> Option<String>,
     only: Option<&'static [&'static str]>,
 ) -> ModuleComponents {
-    let module_path = ModulePath::of(&source.path);
-    let model = names::SemanticModel::build_in(&module.body, Some(&module_path));
+    let model = names::SemanticModel::build_in(&module.body, Some(module_path));
     let defs = components::find(module, &source.text, &model, migration(selection));
     let empty = Project::default();
     let ctx = Context {
@@ -163,7 +193,7 @@ fn index_parsed(
     let diagnostics = if defs.components.is_empty() {
         Vec::new()
     } else {
-        check_parsed(source, module, selection, &ctx)
+        check_parsed(source, module, facts, selection, &ctx)
     };
     let fix_at = |rule: &str, at: &std::ops::Range<usize>| {
         diagnostics
@@ -203,7 +233,7 @@ fn index_parsed(
     }
     for (binding, spec) in yaml_loads::find(&module.body, &model) {
         let text = match spec {
-            yaml_loads::Spec::File(path) => resolve_spec(source, &module_path, &path, read),
+            yaml_loads::Spec::File(path) => resolve_spec(source, module_path, &path, read),
             yaml_loads::Spec::Text(text) => Some(text),
         };
         if let Some(c) = text.and_then(|t| crate::yaml::interface::component(&binding, &t)) {
@@ -212,22 +242,17 @@ fn index_parsed(
     }
     ModuleComponents {
         path: source.path.clone(),
-        module: Some(module_path),
+        module: Some(module_path.clone()),
         components,
         component_objects: pipelines::component_objects(&module.body, &model),
-        compile_outputs: compile_outputs(source, &module.body, &model),
+        compile_outputs: compile_outputs(source, facts),
     }
 }
 
 /// A project made of this one source (checking a file on its own, as the rule examples do).
 /// `(package path, pipeline)` of each `compile(pipeline, 'literal path')` call of the module.
-fn compile_outputs(
-    source: &SourceFile,
-    body: &[rustpython_parser::ast::Stmt],
-    model: &names::SemanticModel,
-) -> Vec<(String, String)> {
+fn compile_outputs(source: &SourceFile, facts: &pipelines::PipelineFacts) -> Vec<(String, String)> {
     use rustpython_parser::ast::{Constant, Expr};
-    let facts = pipelines::PipelineFacts::collect(body, model);
     facts
         .submissions
         .iter()
@@ -278,12 +303,14 @@ pub fn check_in(
     ctx: &Context,
 ) -> Result<Vec<Diagnostic>, SyntaxError> {
     let module = parse::parse_module(&source.text)?;
-    Ok(check_parsed(source, &module, selection, ctx))
+    let facts = facts_of(&ctx.module, &module);
+    Ok(check_parsed(source, &module, &facts, selection, ctx))
 }
 
-fn check_parsed(
+fn check_parsed<'m>(
     source: &SourceFile,
-    module: &parse::ParsedModule,
+    module: &'m parse::ParsedModule,
+    facts: &pipelines::PipelineFacts<'m>,
     selection: &RuleSelection,
     ctx: &Context,
 ) -> Vec<Diagnostic> {
@@ -291,7 +318,7 @@ fn check_parsed(
     if noqa::file_is_exempt(source, comments.iter().cloned()) {
         return Vec::new();
     }
-    let diagnostics = checker::check_module(source, module, selection, ctx);
+    let diagnostics = checker::check_module(source, module, facts, selection, ctx);
     noqa::filter(source, &comments, diagnostics)
 }
 
@@ -424,14 +451,11 @@ mod tests {
                 entries.sort();
                 entries
             };
-            let restricted = shown(index_parsed(
-                &source,
-                &module,
-                &all,
-                &read,
-                Some(INDEX_RULES),
-            ));
-            let full = shown(index_parsed(&source, &module, &all, &read, None));
+            let path = ModulePath::of(&source.path);
+            let facts = facts_of(&path, &module);
+            let index = |only| index_parsed(&source, &module, &path, &facts, &all, &read, only);
+            let restricted = shown(index(Some(INDEX_RULES)));
+            let full = shown(index(None));
             assert_eq!(restricted, full, "{name}");
             compared += usize::from(!full.is_empty());
         }

@@ -5,7 +5,9 @@
 //!   `Client().create_run_from_pipeline_func(f, ...)`, `kfp.run_pipeline_func_on_cluster(f, ...)`);
 //! - the module's pipeline functions: decorated with kfp's `dsl.pipeline`, or handed to one of those calls.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::components::applied_name;
 use super::names::{BindingId, BindingKind, Resolved, ScopeId, SemanticModel, range};
@@ -88,19 +90,19 @@ pub struct PipelineFn<'a> {
 #[derive(Debug, Default)]
 pub struct PipelineFacts<'a> {
     /// The value of names bound by `name = value` (single plain target).
-    pub values: HashMap<BindingId, &'a Expr>,
+    pub values: FxHashMap<BindingId, &'a Expr>,
     pub submissions: Vec<SubmitCall<'a>>,
     pub pipelines: Vec<PipelineFn<'a>>,
     /// Start offsets of module-level functions called directly (`f(...)`) somewhere in the module.
-    pub direct_calls: HashSet<usize>,
+    pub direct_calls: FxHashSet<usize>,
     /// How often each binding is read (a name in load context that resolves to it).
-    pub loads: HashMap<BindingId, usize>,
+    pub loads: FxHashMap<BindingId, usize>,
     /// The iterable of `for name in iterable` loops and comprehensions, by the loop variable's binding.
-    pub elements: HashMap<BindingId, &'a Expr>,
+    pub elements: FxHashMap<BindingId, &'a Expr>,
     /// Comparisons, by the start offset of each operand (`run.status == 'Succeeded'`).
-    pub compares: HashMap<usize, &'a ast::ExprCompare>,
+    pub compares: FxHashMap<usize, &'a ast::ExprCompare>,
     /// Start offsets of calls whose result a `return` hands to the caller (directly or through a name).
-    pub returned: HashSet<usize>,
+    pub returned: FxHashSet<usize>,
     /// String literals passed as a compiled package to the client or Vertex AI (`upload_pipeline('p.tar.gz')`),
     /// so a renamed compile output can be renamed where it is read too.
     pub package_paths: Vec<&'a Expr>,
@@ -150,7 +152,7 @@ impl<'a> PipelineFacts<'a> {
     }
 
     pub fn collect(body: &'a [Stmt], model: &SemanticModel) -> Self {
-        let locals: HashMap<usize, BindingId> = model
+        let locals: FxHashMap<usize, BindingId> = model
             .bindings
             .iter()
             .enumerate()
@@ -262,7 +264,7 @@ fn names_function(
 
 struct Walker<'a, 'm> {
     model: &'m SemanticModel,
-    locals: HashMap<usize, BindingId>,
+    locals: FxHashMap<usize, BindingId>,
     scope: ScopeId,
     facts: PipelineFacts<'a>,
     /// The second pass: look at calls.

@@ -66,12 +66,10 @@ pub fn classify(root: &spans::Node) -> Kind {
 pub fn is_candidate(bytes: &[u8]) -> bool {
     let key = b"implementation:";
     bytes.starts_with(key)
-        || bytes
-            .windows(key.len() + 1)
-            .any(|w| w[0] == b'\n' && &w[1..] == key)
+        || memchr::memmem::find(bytes, b"\nimplementation:").is_some()
         || MARKERS
             .iter()
-            .any(|m| bytes.windows(m.len()).any(|w| w == *m))
+            .any(|m| memchr::memmem::find(bytes, m).is_some())
 }
 
 /// The Python file and pipeline whose `compile(...)` call in the run writes a compiled file (KFP601 says
