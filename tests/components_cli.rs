@@ -204,11 +204,37 @@ def pipeline():
             "def count(data_path: InputPath()) -> int:\n    return len(open(data_path).read())\n\n\ncount = comp.func_to_container_op(count, use_code_pickling=True)\n",
         )
         .replace("from kfp.components", "import kfp.components as comp\nfrom kfp.components"),
+        // `make` in a file whose KFP101 is off by `per-file-ignores` (the index reads each file's own rules).
+        COMPONENTS.replace(
+            "@create_component_from_func\ndef count(data_path: InputPath()) -> int:\n    return len(open(data_path).read())\n",
+            "",
+        ),
     ];
     for (i, components) in definitions.iter().enumerate() {
         let p = Project::new();
+        if i == 3 {
+            p.write(
+                "kfp-upgrade.toml",
+                "[per-file-ignores]\n\"components.py\" = [\"KFP101\"]\n",
+            );
+            p.write(
+                "counting.py",
+                &COMPONENTS.replace(
+                    "@create_component_from_func\ndef make(rows: int, data_path: OutputPath()):\n    open(data_path, 'w').write('x' * rows)\n",
+                    "",
+                ),
+            );
+            p.write(
+                "pipeline.py",
+                &pipeline.replace(
+                    "from components import count, make",
+                    "from components import make\nfrom counting import count",
+                ),
+            );
+        } else {
+            p.write("pipeline.py", pipeline);
+        }
         p.write("components.py", components);
-        p.write("pipeline.py", pipeline);
         let o = p.run(&[
             "check",
             "--fix",
@@ -219,7 +245,7 @@ def pipeline():
         ]);
         let fixed = p.read_string("pipeline.py");
         // The one definition that stays v1 keeps its callers' names; the other one migrates with its callers.
-        let (kept, renamed) = if i == 0 {
+        let (kept, renamed) = if i == 0 || i == 3 {
             ("outputs['data']", "count(data_path=")
         } else {
             ("count(data=", "outputs['data_path']")
