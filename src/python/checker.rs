@@ -213,16 +213,17 @@ impl<'a> Checker<'a> {
 }
 
 /// Checks one parsed module.
-/// Checks a module. `pipelines` are its facts (`PipelineFacts::collect`), computed once for all the checks
-/// of one parse.
+/// Checks a module. `model` is its semantic model as built (`SemanticModel::build_in` with `ctx.module`; the
+/// check records references in it) and `pipelines` its facts, both computed once for all the checks of one
+/// parse.
 pub fn check_module<'a>(
     source: &'a SourceFile,
     module: &'a ParsedModule,
+    model: SemanticModel,
     pipelines: &'a PipelineFacts<'a>,
     selection: &'a RuleSelection,
     ctx: &'a Context<'a>,
 ) -> Vec<Diagnostic> {
-    let model = SemanticModel::build_in(&module.body, Some(&ctx.module));
     let defs = components::find(module, &source.text, &model, super::migration(selection));
     let mut checker = Checker {
         source,

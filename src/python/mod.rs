@@ -98,12 +98,12 @@ pub fn index_with(
 ) -> Option<ModuleComponents> {
     let module = parse::parse_module(&source.text).ok()?;
     let module_path = ModulePath::of(&source.path);
-    let facts = facts_of(&module_path, &module);
+    let analysis = analyse(&module_path, &module);
     Some(index_parsed(
         source,
         &module,
         &module_path,
-        &facts,
+        &analysis,
         selection,
         read,
         Some(INDEX_RULES),
@@ -129,12 +129,12 @@ pub fn index_and_check(
     let module = parse::parse_module(&source.text)?;
     // Computed once: finding the module's package looks for `__init__.py` files on disk.
     let module_path = ModulePath::of(&source.path);
-    let facts = facts_of(&module_path, &module);
+    let analysis = analyse(&module_path, &module);
     let components = index_parsed(
         source,
         &module,
         &module_path,
-        &facts,
+        &analysis,
         selection,
         read,
         Some(INDEX_RULES),
@@ -147,7 +147,7 @@ pub fn index_and_check(
         indexing: false,
         only: None,
     };
-    let diagnostics = check_parsed(source, &module, &facts, selection, &ctx);
+    let diagnostics = check_parsed(source, &module, &analysis, selection, &ctx);
     let queried = own.queried();
     let components = own
         .into_modules()
@@ -162,26 +162,30 @@ pub fn index_and_check(
     ))
 }
 
-/// The module's pipeline facts, shared by the index and the checks of one parse.
-fn facts_of<'m>(
-    path: &ModulePath,
-    module: &'m parse::ParsedModule,
-) -> pipelines::PipelineFacts<'m> {
+/// What the index and the checks of one parse share: the semantic model as built (each check works on its own
+/// copy, as it records references) and the module's pipeline facts.
+struct Analysis<'m> {
+    model: names::SemanticModel,
+    facts: pipelines::PipelineFacts<'m>,
+}
+
+fn analyse<'m>(path: &ModulePath, module: &'m parse::ParsedModule) -> Analysis<'m> {
     let model = names::SemanticModel::build_in(&module.body, Some(path));
-    pipelines::PipelineFacts::collect(&module.body, &model)
+    let facts = pipelines::PipelineFacts::collect(&module.body, &model);
+    Analysis { model, facts }
 }
 
 fn index_parsed(
     source: &SourceFile,
     module: &parse::ParsedModule,
     module_path: &ModulePath,
-    facts: &pipelines::PipelineFacts,
+    analysis: &Analysis,
     selection: &RuleSelection,
     read: &dyn Fn(&std::path::Path) -> Option<String>,
     only: Option<&'static [&'static str]>,
 ) -> ModuleComponents {
-    let model = names::SemanticModel::build_in(&module.body, Some(module_path));
-    let defs = components::find(module, &source.text, &model, migration(selection));
+    let model = &analysis.model;
+    let defs = components::find(module, &source.text, model, migration(selection));
     let empty = Project::default();
     let ctx = Context {
         project: &empty,
@@ -193,7 +197,7 @@ fn index_parsed(
     let diagnostics = if defs.components.is_empty() {
         Vec::new()
     } else {
-        check_parsed(source, module, facts, selection, &ctx)
+        check_parsed(source, module, analysis, selection, &ctx)
     };
     let fix_at = |rule: &str, at: &std::ops::Range<usize>| {
         diagnostics
@@ -231,7 +235,7 @@ fn index_parsed(
         }
         components.insert(component.name.clone(), std::sync::Arc::new(component));
     }
-    for (binding, spec) in yaml_loads::find(&module.body, &model) {
+    for (binding, spec) in yaml_loads::find(&module.body, model) {
         let text = match spec {
             yaml_loads::Spec::File(path) => resolve_spec(source, module_path, &path, read),
             yaml_loads::Spec::Text(text) => Some(text),
@@ -244,8 +248,8 @@ fn index_parsed(
         path: source.path.clone(),
         module: Some(module_path.clone()),
         components,
-        component_objects: pipelines::component_objects(&module.body, &model),
-        compile_outputs: compile_outputs(source, facts),
+        component_objects: pipelines::component_objects(&module.body, model),
+        compile_outputs: compile_outputs(source, &analysis.facts),
     }
 }
 
@@ -303,14 +307,14 @@ pub fn check_in(
     ctx: &Context,
 ) -> Result<Vec<Diagnostic>, SyntaxError> {
     let module = parse::parse_module(&source.text)?;
-    let facts = facts_of(&ctx.module, &module);
-    Ok(check_parsed(source, &module, &facts, selection, ctx))
+    let analysis = analyse(&ctx.module, &module);
+    Ok(check_parsed(source, &module, &analysis, selection, ctx))
 }
 
 fn check_parsed<'m>(
     source: &SourceFile,
     module: &'m parse::ParsedModule,
-    facts: &pipelines::PipelineFacts<'m>,
+    analysis: &Analysis<'m>,
     selection: &RuleSelection,
     ctx: &Context,
 ) -> Vec<Diagnostic> {
@@ -318,7 +322,14 @@ fn check_parsed<'m>(
     if noqa::file_is_exempt(source, comments.iter().cloned()) {
         return Vec::new();
     }
-    let diagnostics = checker::check_module(source, module, facts, selection, ctx);
+    let diagnostics = checker::check_module(
+        source,
+        module,
+        analysis.model.clone(),
+        &analysis.facts,
+        selection,
+        ctx,
+    );
     noqa::filter(source, &comments, diagnostics)
 }
 
@@ -452,8 +463,8 @@ mod tests {
                 entries
             };
             let path = ModulePath::of(&source.path);
-            let facts = facts_of(&path, &module);
-            let index = |only| index_parsed(&source, &module, &path, &facts, &all, &read, only);
+            let analysis = analyse(&path, &module);
+            let index = |only| index_parsed(&source, &module, &path, &analysis, &all, &read, only);
             let restricted = shown(index(Some(INDEX_RULES)));
             let full = shown(index(None));
             assert_eq!(restricted, full, "{name}");

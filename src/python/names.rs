@@ -24,7 +24,7 @@ pub enum ScopeKind {
     Class,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Scope {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
@@ -65,7 +65,7 @@ pub enum Resolved {
 }
 
 /// The module's scopes and bindings, and later the references found by the checker.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SemanticModel {
     pub scopes: Vec<Scope>,
     pub bindings: Vec<Binding>,
