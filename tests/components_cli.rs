@@ -219,14 +219,14 @@ def pipeline():
             );
             p.write(
                 "counting.py",
-                &COMPONENTS.replace(
+                COMPONENTS.replace(
                     "@create_component_from_func\ndef make(rows: int, data_path: OutputPath()):\n    open(data_path, 'w').write('x' * rows)\n",
                     "",
                 ),
             );
             p.write(
                 "pipeline.py",
-                &pipeline.replace(
+                pipeline.replace(
                     "from components import count, make",
                     "from components import make\nfrom counting import count",
                 ),
