@@ -405,39 +405,72 @@ fn fingerprint_of(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// Files whose own check the index pass keeps for the check pass, at most. Past that the index pass only
+/// indexes and the check pass parses again: a run over a huge KFP-dense tree holds a bounded number of files'
+/// diagnostics (the check pass prints chunk by chunk).
+const OWN_CHECKS_KEPT: usize = 4096;
+
 /// Indexes the components of every Python file that may define some; each such file is parsed once here and
 /// checked against its own components, which the check pass reuses when nothing else could change it.
 fn build_index(files: &[DiscoveredFile], settings: &CheckSettings) -> RunIndex {
-    let indexed: Vec<_> = files
-        .par_iter()
-        .filter_map(|file| {
-            if file.kind != FileKind::Python {
-                return None;
-            }
-            let bytes = std::fs::read(&file.path).ok()?;
-            let marked = contains(&bytes, PREFILTER)
-                && COMPONENT_MARKERS.iter().any(|m| contains(&bytes, m));
-            if !marked {
-                return None;
-            }
-            let fingerprint = fingerprint_of(&bytes);
-            let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
-            let settings = file_settings(settings, &file.path);
-            let read = |path: &Path| std::fs::read_to_string(path).ok();
-            let (components, own) =
-                python::index_and_check(&source, &settings.selection, &read).ok()?;
-            Some((components, fingerprint, own))
-        })
-        .collect();
+    build_index_keeping(files, settings, OWN_CHECKS_KEPT)
+}
+
+/// `build_index`, keeping at most `keep` files' own checks.
+fn build_index_keeping(
+    files: &[DiscoveredFile],
+    settings: &CheckSettings,
+    keep: usize,
+) -> RunIndex {
     let mut index = RunIndex::default();
-    for (components, fingerprint, own) in indexed {
-        index.own_checks.insert(
-            components.path.clone(),
-            (fingerprint, Mutex::new(Some(own))),
-        );
-        index.project.add(components);
+    let mut kept = 0;
+    for chunk in files.chunks(CHUNK_FILES) {
+        let with_checks = kept < keep;
+        let indexed: Vec<_> = chunk
+            .par_iter()
+            .filter_map(|file| index_file(file, settings, with_checks))
+            .collect();
+        for (components, own) in indexed {
+            if let Some((fingerprint, own)) = own
+                && kept < keep
+            {
+                kept += 1;
+                index.own_checks.insert(
+                    components.path.clone(),
+                    (fingerprint, Mutex::new(Some(own))),
+                );
+            }
+            index.project.add(components);
+        }
     }
     index
+}
+
+/// A Python file's components, with its own check and the fingerprint of the bytes checked when `with_check`;
+/// `None` for files that cannot define components (or do not parse: the check pass reports those).
+fn index_file(
+    file: &DiscoveredFile,
+    settings: &CheckSettings,
+    with_check: bool,
+) -> Option<(project::ModuleComponents, Option<(u64, python::OwnCheck)>)> {
+    if file.kind != FileKind::Python {
+        return None;
+    }
+    let bytes = std::fs::read(&file.path).ok()?;
+    let marked =
+        contains(&bytes, PREFILTER) && COMPONENT_MARKERS.iter().any(|m| contains(&bytes, m));
+    if !marked {
+        return None;
+    }
+    let fingerprint = fingerprint_of(&bytes);
+    let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
+    let settings = file_settings(settings, &file.path);
+    let read = |path: &Path| std::fs::read_to_string(path).ok();
+    if !with_check {
+        return python::index_with(&source, &settings.selection, &read).map(|c| (c, None));
+    }
+    let (components, own) = python::index_and_check(&source, &settings.selection, &read).ok()?;
+    Some((components, Some((fingerprint, own))))
 }
 
 /// `kfp-upgrade convert FILE [-o OUT]`: writes the kfp 2 Python module for a v1 component spec.
@@ -830,4 +863,46 @@ fn render_summary(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diagnostics_of(outcome: Outcome) -> String {
+        match outcome {
+            Outcome::Checked(r) => format!("{:?}", r.diagnostics),
+            Outcome::Skipped => "skipped".into(),
+            _ => "error".into(),
+        }
+    }
+
+    /// Past the budget the check pass checks again what the index pass did not keep: same diagnostics.
+    #[test]
+    fn own_checks_past_the_budget_give_the_same_diagnostics() {
+        let examples = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"));
+        let cli = <cli::Cli as clap::Parser>::try_parse_from([
+            "kfp-upgrade".as_ref(),
+            "check".as_ref(),
+            examples.as_os_str(),
+        ])
+        .unwrap();
+        let cli::Command::Check(args) = cli.command else {
+            unreachable!("a check command line")
+        };
+        let settings = config::check_settings(args, false).unwrap();
+        let (files, _) = discover::discover(&settings.paths, &Default::default(), true, false);
+        let all = build_index_keeping(&files, &settings, usize::MAX);
+        let none = build_index_keeping(&files, &settings, 0);
+        assert!(all.own_checks.len() > 5, "{}", all.own_checks.len());
+        assert!(none.own_checks.is_empty());
+        let mut compared = 0;
+        for file in &files {
+            let reused = diagnostics_of(process_guarded(file, &settings, &all));
+            let checked = diagnostics_of(process_guarded(file, &settings, &none));
+            assert_eq!(reused, checked, "{}", file.path.display());
+            compared += usize::from(reused.len() > 2);
+        }
+        assert!(compared > 5, "{compared}");
+    }
 }
