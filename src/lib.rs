@@ -17,6 +17,7 @@ pub mod python;
 pub mod report;
 pub mod rule_docs;
 pub mod rules;
+mod run_index;
 pub mod settings;
 pub mod shell;
 pub mod source;
@@ -24,16 +25,15 @@ mod stdin;
 pub mod write;
 pub mod yaml;
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 use rayon::prelude::*;
 
 use discover::{DiscoveredFile, FileKind};
 use project::{ModulePath, Project};
 use report::{FileError, FileReport, RunReport};
+use run_index::RunIndex;
 use settings::{CheckSettings, FixMode, OutputFormat};
 use source::SourceFile;
 
@@ -46,12 +46,7 @@ pub enum ExitStatus {
 }
 
 /// Bytes a file must contain to be worth parsing: files that never mention kfp are skipped unparsed.
-const PREFILTER: &[u8] = b"kfp";
-
-/// Bytes a Python file that defines components contains (`create_component_from_func`,
-/// `func_to_container_op`, `dsl.component`, a `ContainerOp` factory) or compiles a pipeline (KFP601 names
-/// the source of a committed compiled file): only such files are indexed before the check.
-const COMPONENT_MARKERS: &[&[u8]] = &[b"component", b"ContainerOp", b"compile"];
+pub(crate) const PREFILTER: &[u8] = b"kfp";
 
 /// Parsing and checking recurse over the syntax tree; deeply nested code needs more than the default stack.
 const WORKER_STACK: usize = 256 << 20;
@@ -84,7 +79,7 @@ impl Outcome {
     }
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     // Every file of a tree goes through this prefilter: a vectorised search, not a byte-by-byte window.
     memchr::memmem::find(haystack, needle).is_some()
 }
@@ -127,7 +122,7 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, index: &RunIndex) ->
 }
 
 /// The settings a file is checked with: `per-file-ignores` turn those rules off for it.
-fn file_settings<'s>(
+pub(crate) fn file_settings<'s>(
     settings: &'s CheckSettings,
     path: &Path,
 ) -> std::borrow::Cow<'s, CheckSettings> {
@@ -374,105 +369,6 @@ fn process_python(
 }
 
 /// The component index of the run: every file that defines v1 components, from its original text.
-/// What the index pass learned: the run's components, and the own check of each indexed file with a
-/// fingerprint of the bytes it was made from.
-#[derive(Default)]
-struct RunIndex {
-    project: Project,
-    own_checks: HashMap<PathBuf, (u64, Mutex<Option<python::OwnCheck>>)>,
-}
-
-impl RunIndex {
-    /// The own check of the file at `path` when it stands for the run's check: made from these same bytes, and
-    /// no other file's components live under a module it looked up. Taken, not copied: each file is checked
-    /// once.
-    fn take_own_check(&self, path: &Path, bytes: &[u8]) -> Option<python::OwnCheck> {
-        let (fingerprint, own) = self.own_checks.get(path)?;
-        if *fingerprint != fingerprint_of(bytes) {
-            return None;
-        }
-        let own = own.lock().unwrap_or_else(|p| p.into_inner()).take()?;
-        self.project
-            .answers_as_alone(path, &own.queried)
-            .then_some(own)
-    }
-}
-
-fn fingerprint_of(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    hasher.finish()
-}
-
-/// Files whose own check the index pass keeps for the check pass, at most. Past that the index pass only
-/// indexes and the check pass parses again: a run over a huge KFP-dense tree holds a bounded number of files'
-/// diagnostics (the check pass prints chunk by chunk).
-const OWN_CHECKS_KEPT: usize = 4096;
-
-/// Indexes the components of every Python file that may define some; each such file is parsed once here and
-/// checked against its own components, which the check pass reuses when nothing else could change it.
-fn build_index(files: &[DiscoveredFile], settings: &CheckSettings) -> RunIndex {
-    build_index_keeping(files, settings, OWN_CHECKS_KEPT)
-}
-
-/// `build_index`, keeping at most `keep` files' own checks.
-fn build_index_keeping(
-    files: &[DiscoveredFile],
-    settings: &CheckSettings,
-    keep: usize,
-) -> RunIndex {
-    let mut index = RunIndex::default();
-    let mut kept = 0;
-    for chunk in files.chunks(CHUNK_FILES) {
-        let with_checks = kept < keep;
-        let indexed: Vec<_> = chunk
-            .par_iter()
-            .filter_map(|file| index_file(file, settings, with_checks))
-            .collect();
-        for (components, own) in indexed {
-            if let Some((fingerprint, own)) = own
-                && kept < keep
-            {
-                kept += 1;
-                index.own_checks.insert(
-                    components.path.clone(),
-                    (fingerprint, Mutex::new(Some(own))),
-                );
-            }
-            index.project.add(components);
-        }
-    }
-    index
-}
-
-/// A Python file's components, with its own check and the fingerprint of the bytes checked when `with_check`;
-/// `None` for files that cannot define components (or do not parse: the check pass reports those).
-fn index_file(
-    file: &DiscoveredFile,
-    settings: &CheckSettings,
-    with_check: bool,
-) -> Option<(project::ModuleComponents, Option<(u64, python::OwnCheck)>)> {
-    if file.kind != FileKind::Python {
-        return None;
-    }
-    let bytes = std::fs::read(&file.path).ok()?;
-    let marked =
-        contains(&bytes, PREFILTER) && COMPONENT_MARKERS.iter().any(|m| contains(&bytes, m));
-    if !marked {
-        return None;
-    }
-    let fingerprint = fingerprint_of(&bytes);
-    let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
-    let settings = file_settings(settings, &file.path);
-    let read = |path: &Path| std::fs::read_to_string(path).ok();
-    if !with_check {
-        return python::index_with(&source, &settings.selection, &read).map(|c| (c, None));
-    }
-    let (components, own) = python::index_and_check(&source, &settings.selection, &read).ok()?;
-    Some((components, Some((fingerprint, own))))
-}
-
 /// `kfp-upgrade convert FILE [-o OUT]`: writes the kfp 2 Python module for a v1 component spec.
 pub fn convert_file(
     file: &std::path::Path,
@@ -691,7 +587,7 @@ pub fn check_files(
 
 /// Files checked together before their reports are handed on: bounds the memory a run holds (reports keep
 /// each file's text) while leaving the worker threads enough files to balance.
-const CHUNK_FILES: usize = 2048;
+pub(crate) const CHUNK_FILES: usize = 2048;
 
 /// `check_files`, handing the report on in chunks of files, in discovery order: walk errors first, then each
 /// chunk's files and errors. A run over a large tree then holds one chunk's reports at a time. Stops at the
@@ -736,8 +632,8 @@ pub fn check_files_in_chunks(
         .build()
         .ok();
     let index = match &pool {
-        Some(pool) => pool.install(|| build_index(&files, settings)),
-        None => build_index(&files, settings),
+        Some(pool) => pool.install(|| run_index::build(&files, settings)),
+        None => run_index::build(&files, settings),
     };
     let result = files.chunks(CHUNK_FILES).try_for_each(|chunk| {
         let outcomes: Vec<Outcome> = match &pool {
@@ -863,46 +759,4 @@ fn render_summary(
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn diagnostics_of(outcome: Outcome) -> String {
-        match outcome {
-            Outcome::Checked(r) => format!("{:?}", r.diagnostics),
-            Outcome::Skipped => "skipped".into(),
-            _ => "error".into(),
-        }
-    }
-
-    /// Past the budget the check pass checks again what the index pass did not keep: same diagnostics.
-    #[test]
-    fn own_checks_past_the_budget_give_the_same_diagnostics() {
-        let examples = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"));
-        let cli = <cli::Cli as clap::Parser>::try_parse_from([
-            "kfp-upgrade".as_ref(),
-            "check".as_ref(),
-            examples.as_os_str(),
-        ])
-        .unwrap();
-        let cli::Command::Check(args) = cli.command else {
-            unreachable!("a check command line")
-        };
-        let settings = config::check_settings(args, false).unwrap();
-        let (files, _) = discover::discover(&settings.paths, &Default::default(), true, false);
-        let all = build_index_keeping(&files, &settings, usize::MAX);
-        let none = build_index_keeping(&files, &settings, 0);
-        assert!(all.own_checks.len() > 5, "{}", all.own_checks.len());
-        assert!(none.own_checks.is_empty());
-        let mut compared = 0;
-        for file in &files {
-            let reused = diagnostics_of(process_guarded(file, &settings, &all));
-            let checked = diagnostics_of(process_guarded(file, &settings, &none));
-            assert_eq!(reused, checked, "{}", file.path.display());
-            compared += usize::from(reused.len() > 2);
-        }
-        assert!(compared > 5, "{compared}");
-    }
 }
