@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::components::Component;
 
@@ -100,6 +100,8 @@ pub struct Project {
     /// Set on a project made for one file's own check (`Project::recording`): the modules its lookups asked
     /// about, so the run can tell whether the full index would have answered the same.
     queried: Option<Mutex<Vec<String>>>,
+    /// `compiled_files`, once asked for.
+    compiled: OnceLock<HashMap<PathBuf, (PathBuf, String)>>,
 }
 
 impl Project {
@@ -107,21 +109,38 @@ impl Project {
     /// tried from the module's folder and from its import root; the file must exist to match).
     pub fn compiled_by(&self, path: &Path) -> Option<(PathBuf, String)> {
         let target = std::fs::canonicalize(path).ok()?;
-        self.by_module.values().flatten().find_map(|m| {
+        self.compiled
+            .get_or_init(|| self.compiled_files())
+            .get(&target)
+            .cloned()
+    }
+
+    /// Every existing file a `compile(...)` call of the run writes, by canonical path, with its module file and
+    /// pipeline. Built once, on the first question: each YAML file of the run asks.
+    fn compiled_files(&self) -> HashMap<PathBuf, (PathBuf, String)> {
+        let mut modules: Vec<&ModuleComponents> = self.by_module.values().flatten().collect();
+        // Two modules writing the same file: the first by path wins, whatever the hash order.
+        modules.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut compiled = HashMap::new();
+        for m in modules {
             let folder = m.path.parent().map(Path::to_path_buf).unwrap_or_default();
             let root = m.module.as_ref().map(|p| p.root.clone());
-            m.compile_outputs.iter().find_map(|(written, pipeline)| {
+            for (written, pipeline) in &m.compile_outputs {
                 let written = Path::new(written);
-                [
+                let candidates = [
                     Some(folder.join(written)),
                     root.as_ref().map(|r| r.join(written)),
-                ]
-                .into_iter()
-                .flatten()
-                .any(|c| std::fs::canonicalize(c).is_ok_and(|c| c == target))
-                .then(|| (m.path.clone(), pipeline.clone()))
-            })
-        })
+                ];
+                for target in candidates.into_iter().flatten() {
+                    if let Ok(target) = std::fs::canonicalize(target) {
+                        compiled
+                            .entry(target)
+                            .or_insert_with(|| (m.path.clone(), pipeline.clone()));
+                    }
+                }
+            }
+        }
+        compiled
     }
 
     /// An empty project that remembers the modules it is asked about (see `answers_as_alone`).
@@ -162,6 +181,7 @@ impl Project {
     }
 
     pub fn add(&mut self, module: ModuleComponents) {
+        self.compiled = OnceLock::new();
         let name = module
             .module
             .as_ref()
