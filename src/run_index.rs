@@ -45,6 +45,7 @@ impl RunIndex {
     }
 }
 
+/// A file's bytes, as far as reuse is concerned: a file edited between the two passes is checked again.
 fn fingerprint_of(bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
