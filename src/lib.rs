@@ -368,7 +368,6 @@ fn process_python(
     })
 }
 
-/// The component index of the run: every file that defines v1 components, from its original text.
 /// `kfp-upgrade convert FILE [-o OUT]`: writes the kfp 2 Python module for a v1 component spec.
 pub fn convert_file(
     file: &std::path::Path,

@@ -212,7 +212,6 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Checks one parsed module.
 /// Checks a module. `model` is its semantic model as built (`SemanticModel::build_in` with `ctx.module`; the
 /// check records references in it) and `pipelines` its facts, both computed once for all the checks of one
 /// parse.
