@@ -28,53 +28,34 @@ pub(crate) fn run(
         path: name.to_path_buf(),
         kind: FileKind::from_path(name).unwrap_or(FileKind::Python),
     };
-    // The buffer's own components are the only index there is: calls into other files keep their names.
-    let mut project = Project::default();
-    if file.kind == FileKind::Python
-        && let Ok(source) = SourceFile::from_bytes(name, bytes.clone())
-        && let Some(module) = python::index(&source, &settings.selection)
-    {
-        project.add(module);
-    }
     let fixing = settings.fix_mode == FixMode::Apply;
-    // Compute fixes as `--diff` does, which never writes.
-    let mut compute = settings.clone();
+    // Compute fixes as `--diff` does, which never writes; `per-file-ignores` apply as to a file on disk.
+    let mut compute = crate::file_settings(settings, name).into_owned();
     if fixing {
         compute.fix_mode = FixMode::Diff;
     }
-    compute
-        .selection
-        .ignore
-        .extend(settings.per_file_ignored(name));
-    let outcome = process_bytes(&file, &compute, &project, bytes.clone(), None);
-    let mut report = RunReport {
-        files_checked: 1,
-        ..RunReport::default()
+    // The buffer's own components are the only index there is: calls into other files keep their names. The
+    // buffer's check against them is made from the same parse.
+    let (project, own_check) = match SourceFile::from_bytes(name, bytes.clone()) {
+        Ok(source) if file.kind == FileKind::Python => {
+            match python::check_alone(&source, &compute.selection) {
+                Ok((project, own)) => (project, Some(own)),
+                Err(_) => (Project::default(), None),
+            }
+        }
+        _ => (Project::default(), None),
     };
-    let mut fixed_text: Option<String> = None;
-    match outcome {
-        Outcome::Skipped => {}
-        Outcome::Checked(r) => {
-            fixed_text = r.change.as_ref().map(|(_, after)| after.clone());
-            report.files.push(r);
+    let outcome = process_bytes(&file, &compute, &project, bytes.clone(), own_check);
+    let fixed_text = match &outcome {
+        Outcome::Checked(r) | Outcome::Partly(r, _) => {
+            r.change.as_ref().map(|(_, after)| after.clone())
         }
-        Outcome::Partly(r, e) => {
-            fixed_text = r.change.as_ref().map(|(_, after)| after.clone());
-            report.files.push(r);
-            report.errors.push(e);
-        }
-        Outcome::Cells(cells, e) => {
-            fixed_text = cells
-                .iter()
-                .find_map(|r| r.change.as_ref().map(|(_, after)| after.clone()));
-            report.files.extend(cells);
-            report.errors.extend(e);
-        }
-        Outcome::Failed(e) => {
-            report.files_checked = 0;
-            report.errors.push(e);
-        }
-    }
+        Outcome::Cells(cells, _) => cells
+            .iter()
+            .find_map(|r| r.change.as_ref().map(|(_, after)| after.clone())),
+        Outcome::Skipped | Outcome::Failed(_) => None,
+    };
+    let report = RunReport::of(vec![outcome]);
     if !fixing {
         render(settings, &report, out, err)?;
         return Ok(exit_status(settings, &report.summary()));

@@ -59,19 +59,6 @@ pub(crate) fn migration(selection: &RuleSelection) -> Option<Applicability> {
         .map(|r| r.fix.applicability())
 }
 
-/// The components a source defines, for the project index; `None` when it does not parse (the check
-/// reports that).
-///
-/// Call sites are renamed with the applicability of the definition's own fix, so each entry is confirmed
-/// against the diagnostics the file really gets: a definition whose rewrite is suppressed (`# noqa`), has no
-/// automatic fix (comments inside the call, a taken `dsl` name) or is display-only keeps its callers' v1
-/// names. The same holds for the pythonic-artifact rewrite (KFP116).
-pub fn index(source: &SourceFile, selection: &RuleSelection) -> Option<ModuleComponents> {
-    index_with(source, selection, &|path| {
-        std::fs::read_to_string(path).ok()
-    })
-}
-
 /// Reads a component spec a module loads by path: relative to the module's file, then to the directory its
 /// imports start from (the run's root for scripts), then as written.
 fn resolve_spec(
@@ -89,8 +76,13 @@ fn resolve_spec(
         .find_map(|p| read(&p))
 }
 
-/// `index` with the way files are read given: YAML component specs loaded with a literal path are read with
-/// `read`.
+/// The components a source defines, for the project index; `None` when it does not parse (the check
+/// reports that). YAML component specs loaded with a literal path are read with `read`.
+///
+/// Call sites are renamed with the applicability of the definition's own fix, so each entry is confirmed
+/// against the diagnostics the file really gets: a definition whose rewrite is suppressed (`# noqa`), has no
+/// automatic fix (comments inside the call, a taken `dsl` name) or is display-only keeps its callers' v1
+/// names. The same holds for the pythonic-artifact rewrite (KFP116).
 pub fn index_with(
     source: &SourceFile,
     selection: &RuleSelection,
@@ -253,7 +245,6 @@ fn index_parsed(
     }
 }
 
-/// A project made of this one source (checking a file on its own, as the rule examples do).
 /// `(package path, pipeline)` of each `compile(pipeline, 'literal path')` call of the module.
 fn compile_outputs(source: &SourceFile, facts: &pipelines::PipelineFacts) -> Vec<(String, String)> {
     use rustpython_parser::ast::{Constant, Expr};
@@ -274,12 +265,17 @@ fn compile_outputs(source: &SourceFile, facts: &pipelines::PipelineFacts) -> Vec
         .collect()
 }
 
-fn single_file_project(source: &SourceFile, selection: &RuleSelection) -> Project {
+/// A source on its own (the rule examples, `--stdin-filename`): the project made of its components, and its
+/// check against that project, from one parse.
+pub fn check_alone(
+    source: &SourceFile,
+    selection: &RuleSelection,
+) -> Result<(Project, OwnCheck), SyntaxError> {
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).ok();
+    let (components, own) = index_and_check(source, selection, &read)?;
     let mut project = Project::default();
-    if let Some(m) = index(source, selection) {
-        project.add(m);
-    }
-    project
+    project.add(components);
+    Ok((project, own))
 }
 
 /// Checks a Python source on its own: the diagnostics that survive `# noqa`, in source order.
@@ -287,8 +283,7 @@ pub fn check(
     source: &SourceFile,
     selection: &RuleSelection,
 ) -> Result<Vec<Diagnostic>, SyntaxError> {
-    let read = |path: &std::path::Path| std::fs::read_to_string(path).ok();
-    index_and_check(source, selection, &read).map(|(_, own)| own.diagnostics)
+    check_alone(source, selection).map(|(_, own)| own.diagnostics)
 }
 
 fn context<'p>(project: &'p Project, source: &SourceFile) -> Context<'p> {
@@ -351,13 +346,13 @@ pub fn fix(
     selection: &RuleSelection,
     unsafe_fixes: bool,
 ) -> Result<FixOutcome, SyntaxError> {
-    let project = single_file_project(source, selection);
+    let (project, own) = check_alone(source, selection)?;
     fix_in(
         source,
         selection,
         unsafe_fixes,
         &context(&project, source),
-        None,
+        Some(own.diagnostics),
     )
 }
 
