@@ -93,6 +93,28 @@ pub struct Component {
     pub reason: RenameReason,
 }
 
+/// kfp 2's artifact classes (`dsl.Model`, `system.Model` in the IR), named case-insensitively by v1 types.
+const ARTIFACT_CLASSES: &[&str] = &[
+    "Artifact",
+    "Model",
+    "Dataset",
+    "Metrics",
+    "HTML",
+    "Markdown",
+    "ClassificationMetrics",
+    "SlicedClassificationMetrics",
+];
+
+/// The kfp 2 artifact class for a v1 artifact type name (`model` → `Model`): kfp 2 keeps the system types,
+/// every other one is a generic `Artifact`.
+pub fn artifact_class(v1_type: &str) -> &'static str {
+    ARTIFACT_CLASSES
+        .iter()
+        .find(|c| c.eq_ignore_ascii_case(v1_type))
+        .copied()
+        .unwrap_or("Artifact")
+}
+
 /// kfp's "pythonic" spelling of a name: lower case, runs of other characters as `_`, trimmed. v1 accepted it
 /// as an alias for every output key; kfp 2 uses it for the names of loaded v1 YAML components.
 pub fn sanitize(name: &str) -> String {

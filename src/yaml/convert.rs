@@ -62,25 +62,10 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-const ARTIFACT_CLASSES: &[&str] = &[
-    "Artifact",
-    "Model",
-    "Dataset",
-    "Metrics",
-    "HTML",
-    "Markdown",
-    "ClassificationMetrics",
-    "SlicedClassificationMetrics",
-];
-
 /// `dsl.<Class>` for a v1 artifact type (kfp 2 keeps the system types, every other one is `Artifact`).
 fn artifact_class(v1: Option<&Value>) -> String {
     let name = v1.and_then(Value::as_str).unwrap_or("Artifact");
-    let class = ARTIFACT_CLASSES
-        .iter()
-        .find(|c| c.eq_ignore_ascii_case(name))
-        .unwrap_or(&"Artifact");
-    format!("dsl.{class}")
+    format!("dsl.{}", crate::components::artifact_class(name))
 }
 
 fn python_type(param: &str) -> &'static str {

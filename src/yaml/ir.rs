@@ -211,21 +211,7 @@ fn parameter_type(p: &str) -> &'static str {
 
 fn schema_title(t: Option<&Value>) -> String {
     let name = t.and_then(Value::as_str).unwrap_or("Artifact");
-    const SYSTEM: &[&str] = &[
-        "Artifact",
-        "Model",
-        "Dataset",
-        "Metrics",
-        "HTML",
-        "Markdown",
-        "ClassificationMetrics",
-        "SlicedClassificationMetrics",
-    ];
-    let class = SYSTEM
-        .iter()
-        .find(|c| c.eq_ignore_ascii_case(name))
-        .unwrap_or(&"Artifact");
-    format!("system.{class}")
+    format!("system.{}", crate::components::artifact_class(name))
 }
 
 /// kfp 2's deserialised default (`'10'` for an Integer is `10.0` in the IR: protobuf numbers are doubles).

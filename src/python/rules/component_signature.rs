@@ -24,18 +24,6 @@ const FILE_OBJECT_RULE: &str = "KFP111";
 const SPECIAL_OUTPUT_RULE: &str = "KFP112";
 const ARTIFACT_RULE: &str = "KFP115";
 
-/// kfp 2 artifact classes by v1 type name (case-insensitive); anything else is a generic `Artifact`.
-const ARTIFACT_CLASSES: &[&str] = &[
-    "Artifact",
-    "Model",
-    "Dataset",
-    "Metrics",
-    "HTML",
-    "Markdown",
-    "ClassificationMetrics",
-    "SlicedClassificationMetrics",
-];
-
 /// The builtin a v1 type name stands for in a plain parameter's annotation.
 pub fn builtin_for_type_name(name: &str) -> &'static str {
     match name.to_ascii_lowercase().as_str() {
@@ -329,9 +317,7 @@ fn artifact_parameter(checker: &mut Checker, name: &str, annotation: &Expr, outp
     };
     let class = type_name
         .as_deref()
-        .and_then(|t| ARTIFACT_CLASSES.iter().find(|c| c.eq_ignore_ascii_case(t)))
-        .copied()
-        .unwrap_or("Artifact");
+        .map_or("Artifact", crate::components::artifact_class);
     let generic = if output { "Output" } else { "Input" };
     let fix = (|| {
         let (wrapper, import_a) = spell_qualified(checker, &format!("kfp.dsl.{generic}"))?;
