@@ -110,11 +110,8 @@ fn index_file(
     let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
     let settings = file_settings(settings, &file.path);
     let read = |path: &Path| std::fs::read_to_string(path).ok();
-    if !with_check {
-        return python::index_with(&source, &settings.selection, &read).map(|c| (c, None));
-    }
-    let (components, own) = python::index_and_check(&source, &settings.selection, &read).ok()?;
-    Some((components, Some((fingerprint, own))))
+    let (components, own) = python::index(&source, &settings.selection, &read, with_check).ok()?;
+    Some((components, own.map(|own| (fingerprint, own))))
 }
 
 #[cfg(test)]

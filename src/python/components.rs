@@ -276,7 +276,7 @@ pub fn factory_options(call: &ast::ExprCall, factory: Factory) -> Vec<(&str, &Ex
 /// Finds the module's components: v1 ones with the interface they had in v1, and kfp 2 ones. `migration` is
 /// the applicability of the v1 definitions' rewrite when it is enabled; a definition whose factory uses an
 /// option kfp 2 lacks gets a display-only one. (The project index then confirms each against the definition's
-/// actual diagnostic, see `python::index_with`.)
+/// actual diagnostic, see `python::index`.)
 pub fn find<'a>(
     module: &'a ParsedModule,
     text: &str,

@@ -76,32 +76,6 @@ fn resolve_spec(
         .find_map(|p| read(&p))
 }
 
-/// The components a source defines, for the project index; `None` when it does not parse (the check
-/// reports that). YAML component specs loaded with a literal path are read with `read`.
-///
-/// Call sites are renamed with the applicability of the definition's own fix, so each entry is confirmed
-/// against the diagnostics the file really gets: a definition whose rewrite is suppressed (`# noqa`), has no
-/// automatic fix (comments inside the call, a taken `dsl` name) or is display-only keeps its callers' v1
-/// names. The same holds for the pythonic-artifact rewrite (KFP116).
-pub fn index_with(
-    source: &SourceFile,
-    selection: &RuleSelection,
-    read: &dyn Fn(&std::path::Path) -> Option<String>,
-) -> Option<ModuleComponents> {
-    let module = parse::parse_module(&source.text).ok()?;
-    let module_path = ModulePath::of(&source.path);
-    let analysis = analyse(&module_path, &module);
-    Some(index_parsed(
-        source,
-        &module,
-        &module_path,
-        &analysis,
-        selection,
-        read,
-        Some(INDEX_RULES),
-    ))
-}
-
 /// A file's check against a project holding only its own components, made while indexing it so the module is
 /// parsed once. It is the run's check as well unless another file's components live under a module the check
 /// looked up (`Project::answers_as_alone`).
@@ -112,12 +86,20 @@ pub struct OwnCheck {
     pub queried: Vec<String>,
 }
 
-/// Indexes a source and checks it against its own components, from one parse.
-pub fn index_and_check(
+/// The components a source defines, for the project index, and with `check` its own check, from one parse;
+/// an error when it does not parse (the check pass reports that). YAML component specs loaded with a literal
+/// path are read with `read`.
+///
+/// Call sites are renamed with the applicability of the definition's own fix, so each entry is confirmed
+/// against the diagnostics the file really gets: a definition whose rewrite is suppressed (`# noqa`), has no
+/// automatic fix (comments inside the call, a taken `dsl` name) or is display-only keeps its callers' v1
+/// names. The same holds for the pythonic-artifact rewrite (KFP116).
+pub fn index(
     source: &SourceFile,
     selection: &RuleSelection,
     read: &dyn Fn(&std::path::Path) -> Option<String>,
-) -> Result<(ModuleComponents, OwnCheck), SyntaxError> {
+    check: bool,
+) -> Result<(ModuleComponents, Option<OwnCheck>), SyntaxError> {
     let module = parse::parse_module(&source.text)?;
     // Computed once: finding the module's package looks for `__init__.py` files on disk.
     let module_path = ModulePath::of(&source.path);
@@ -131,6 +113,9 @@ pub fn index_and_check(
         read,
         Some(INDEX_RULES),
     );
+    if !check {
+        return Ok((components, None));
+    }
     let mut own = Project::recording();
     own.add(components);
     let ctx = Context {
@@ -147,10 +132,10 @@ pub fn index_and_check(
         .expect("the project holds the one module added");
     Ok((
         components,
-        OwnCheck {
+        Some(OwnCheck {
             diagnostics,
             queried,
-        },
+        }),
     ))
 }
 
@@ -272,10 +257,10 @@ pub fn check_alone(
     selection: &RuleSelection,
 ) -> Result<(Project, OwnCheck), SyntaxError> {
     let read = |path: &std::path::Path| std::fs::read_to_string(path).ok();
-    let (components, own) = index_and_check(source, selection, &read)?;
+    let (components, own) = index(source, selection, &read, true)?;
     let mut project = Project::default();
     project.add(components);
-    Ok((project, own))
+    Ok((project, own.expect("the check was asked for")))
 }
 
 /// Checks a Python source on its own: the diagnostics that survive `# noqa`, in source order.
