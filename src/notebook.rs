@@ -87,6 +87,31 @@ impl<'t> Parser<'t> {
             self.error(&format!("expected `{}`", b as char))
         }
     }
+    /// The members of an object or the items of an array, from after the opening bracket through `close`:
+    /// `item` reads one, then a `,` or `close` follows.
+    fn items(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Result<(), NotebookError>,
+    ) -> Result<(), NotebookError> {
+        self.skip_ws();
+        if self.peek() == Some(close) {
+            self.at += 1;
+            return Ok(());
+        }
+        loop {
+            item(self)?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(c) if c == close => {
+                    self.at += 1;
+                    return Ok(());
+                }
+                _ => return self.error(&format!("expected `,` or `{}`", close as char)),
+            }
+        }
+    }
     fn value(&mut self, depth: usize) -> Result<Node, NotebookError> {
         if depth > 256 {
             return self.error("nested too deeply");
@@ -97,55 +122,27 @@ impl<'t> Parser<'t> {
             Some(b'{') => {
                 self.at += 1;
                 let mut members = Vec::new();
-                self.skip_ws();
-                if self.peek() == Some(b'}') {
-                    self.at += 1;
-                } else {
-                    loop {
-                        self.skip_ws();
-                        let key = match self.value(depth + 1)? {
-                            Node {
-                                value: Json::String(s),
-                                ..
-                            } => s,
-                            _ => return self.error("expected a string key"),
-                        };
-                        self.expect(b':')?;
-                        let v = self.value(depth + 1)?;
-                        members.push((key, v));
-                        self.skip_ws();
-                        match self.peek() {
-                            Some(b',') => self.at += 1,
-                            Some(b'}') => {
-                                self.at += 1;
-                                break;
-                            }
-                            _ => return self.error("expected `,` or `}`"),
-                        }
-                    }
-                }
+                self.items(b'}', |p| {
+                    let key = match p.value(depth + 1)? {
+                        Node {
+                            value: Json::String(s),
+                            ..
+                        } => s,
+                        _ => return p.error("expected a string key"),
+                    };
+                    p.expect(b':')?;
+                    members.push((key, p.value(depth + 1)?));
+                    Ok(())
+                })?;
                 Json::Object(members)
             }
             Some(b'[') => {
                 self.at += 1;
                 let mut items = Vec::new();
-                self.skip_ws();
-                if self.peek() == Some(b']') {
-                    self.at += 1;
-                } else {
-                    loop {
-                        items.push(self.value(depth + 1)?);
-                        self.skip_ws();
-                        match self.peek() {
-                            Some(b',') => self.at += 1,
-                            Some(b']') => {
-                                self.at += 1;
-                                break;
-                            }
-                            _ => return self.error("expected `,` or `]`"),
-                        }
-                    }
-                }
+                self.items(b']', |p| {
+                    items.push(p.value(depth + 1)?);
+                    Ok(())
+                })?;
                 Json::Array(items)
             }
             Some(b'"') => {
