@@ -203,12 +203,7 @@ fn finish_fix(
         && settings.fix_mode == FixMode::Apply
         && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&fixed.text))
     {
-        let error = FileError {
-            path: file.path.clone(),
-            message: e.to_string(),
-            offset: None,
-            source: None,
-        };
+        let error = FileError::whole_file(&file.path, e.to_string());
         let diagnostics = recheck(&source);
         return Outcome::Partly(FileReport::unchanged(source, diagnostics), error);
     }
@@ -347,16 +342,7 @@ fn process_python(
         Ok(o) => o,
         Err(e) => return syntax_error(e, source),
     };
-    let failure = outcome.invalid_fix.map(|(rules, err)| FileError {
-        path: file.path.clone(),
-        message: format!(
-            "fixes by {} would produce invalid Python ({}); they were not applied — please report this",
-            rules.join(", "),
-            err.message
-        ),
-        offset: None,
-        source: None,
-    });
+    let failure = outcome.invalid_fix_error(&file.path);
     let fixed = Fixed {
         text: outcome.text,
         applied: outcome.applied,
@@ -606,12 +592,7 @@ pub fn check_files_in_chunks(
     let walked = RunReport {
         errors: walk_errors
             .into_iter()
-            .map(|w| FileError {
-                path: w.path,
-                message: w.message,
-                offset: None,
-                source: None,
-            })
+            .map(|w| FileError::whole_file(&w.path, w.message))
             .collect(),
         ..RunReport::default()
     };

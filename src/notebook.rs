@@ -635,26 +635,12 @@ pub(crate) fn process(
     };
     let new_json = nb.with_sources(&texts);
     let changed = new_json != source.text;
-    let mut error = outcome.invalid_fix.map(|(rules, err)| FileError {
-        path: file.path.clone(),
-        message: format!(
-            "fixes by {} would produce invalid Python ({}); they were not applied — please report this",
-            rules.join(", "),
-            err.message
-        ),
-        offset: None,
-        source: None,
-    });
+    let mut error = outcome.invalid_fix_error(&file.path);
     if changed
         && settings.fix_mode == FixMode::Apply
         && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&new_json))
     {
-        error = Some(FileError {
-            path: file.path.clone(),
-            message: e.to_string(),
-            offset: None,
-            source: None,
-        });
+        error = Some(FileError::whole_file(&file.path, e.to_string()));
         // Nothing was written: report the cells as they stand.
         return match python::check_in(&module, &settings.selection, &ctx) {
             Ok(d) => Outcome::Cells(

@@ -325,6 +325,23 @@ pub struct FixOutcome {
     pub invalid_fix: Option<(Vec<&'static str>, SyntaxError)>,
 }
 
+impl FixOutcome {
+    /// The error reported for the file at `path` when a round of fixes was dropped because its result did not
+    /// parse.
+    pub fn invalid_fix_error(&self, path: &std::path::Path) -> Option<crate::report::FileError> {
+        self.invalid_fix.as_ref().map(|(rules, err)| {
+            crate::report::FileError::whole_file(
+                path,
+                format!(
+                    "fixes by {} would produce invalid Python ({}); they were not applied — please report this",
+                    rules.join(", "),
+                    err.message
+                ),
+            )
+        })
+    }
+}
+
 /// Fixes a Python source on its own (see `fix_in`).
 pub fn fix(
     source: &SourceFile,

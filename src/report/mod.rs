@@ -28,6 +28,16 @@ pub struct FileError {
 }
 
 impl FileError {
+    /// An error about a file as a whole, without a position.
+    pub fn whole_file(path: &std::path::Path, message: String) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            message,
+            offset: None,
+            source: None,
+        }
+    }
+
     pub fn line_col(&self) -> Option<(usize, usize)> {
         match (&self.source, self.offset) {
             (Some(s), Some(o)) => Some(s.line_col(o)),
