@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 
+use super::components::str_literal;
 use super::names::{SemanticModel, range};
 use super::parse::ast::{self, Constant, Expr, Stmt};
 
@@ -91,16 +92,6 @@ impl<'a> OpCall<'a> {
             }
         }
         Ok(outputs)
-    }
-}
-
-pub fn str_literal(e: &Expr) -> Option<String> {
-    match e {
-        Expr::Constant(ast::ExprConstant {
-            value: Constant::Str(s),
-            ..
-        }) => Some(s.clone()),
-        _ => None,
     }
 }
 

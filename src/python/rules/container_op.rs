@@ -17,10 +17,9 @@ use std::ops::Range;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
-use crate::python::components::{ComponentDef, Site, parameters};
+use crate::python::components::{ComponentDef, Site, parameters, str_literal};
 use crate::python::container_op::{
     NameUse, OpCall, Param, Translator, copy_outputs_script, identifier_from, python_str,
-    str_literal,
 };
 use crate::python::edits::{indentation, spell_qualified};
 use crate::python::names::{BindingKind, Resolved, range};

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
-use crate::python::container_op::str_literal;
+use crate::python::components::str_literal;
 use crate::python::edits::spell_qualified;
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr, Stmt};

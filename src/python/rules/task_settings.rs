@@ -169,7 +169,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
             if call
                 .args
                 .first()
-                .and_then(crate::python::container_op::str_literal)
+                .and_then(crate::python::components::str_literal)
                 .is_some_and(|r| is_accelerator(&r)) =>
         {
             resource_limit(checker, call, tail, fixable)
@@ -268,7 +268,7 @@ fn gpu_limit(checker: &mut Checker, call: &ast::ExprCall, tail: Range<usize>, fi
     };
     let vendor = match argument(call, 1, "vendor") {
         None => Some("nvidia".to_string()),
-        Some(v) => crate::python::container_op::str_literal(v),
+        Some(v) => crate::python::components::str_literal(v),
     };
     let resource = vendor.map(|v| format!("{v}.com/gpu"));
     let count_text = checker.text(range(count)).to_string();
@@ -539,7 +539,7 @@ pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign, stmt_range:
         return;
     };
     let task = checker.text(range(options.value.as_ref())).to_string();
-    let never = crate::python::container_op::str_literal(&assign.value).as_deref() == Some("P0D");
+    let never = crate::python::components::str_literal(&assign.value).as_deref() == Some("P0D");
     let fix = (never && !checker.module.has_comment_in(stmt_range.clone())).then(|| {
         Fix::new(
             rule.fix.applicability(),

@@ -6,7 +6,8 @@ use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
-use crate::python::container_op::{python_str, str_literal};
+use crate::python::components::str_literal;
+use crate::python::container_op::python_str;
 use crate::python::edits::spell_qualified;
 use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr};
