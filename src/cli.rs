@@ -65,19 +65,8 @@ pub struct CheckArgs {
     /// Print the fixes as unified diffs and write nothing.
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
-    /// Only run rules whose id starts with one of these (comma-separated), e.g. KFP0,KFP101.
-    #[arg(long, value_delimiter = ',')]
-    pub select: Vec<String>,
-    /// Skip rules whose id starts with one of these (comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    pub ignore: Vec<String>,
-    /// Skip files and folders matching these globs (a name anywhere, or a path relative to the checked folder).
-    #[arg(long, value_delimiter = ',')]
-    pub exclude: Vec<String>,
-    /// The kfp 2 release the migrated code will run with (default 2.17): fixes use nothing newer, and
-    /// opt-in modernisation rules for that release are enabled.
-    #[arg(long, value_name = "VERSION")]
-    pub target_version: Option<KfpVersion>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     /// How to print diagnostics.
     #[arg(long, value_enum, default_value = "full")]
     pub output_format: OutputFormat,
@@ -155,16 +144,24 @@ pub struct MigrateArgs {
         requires = "verify"
     )]
     pub python: PathBuf,
-    /// Only run rules whose id starts with one of these (comma-separated).
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+/// Which rules run on which files, for `check` and `migrate` alike.
+#[derive(Debug, Default, Clone, Args)]
+pub struct RuleArgs {
+    /// Only run rules whose id starts with one of these (comma-separated), e.g. KFP0,KFP101.
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
     /// Skip rules whose id starts with one of these (comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// Skip files and folders matching these globs.
+    /// Skip files and folders matching these globs (a name anywhere, or a path relative to the checked folder).
     #[arg(long, value_delimiter = ',')]
     pub exclude: Vec<String>,
-    /// The kfp 2 release the migrated code will run with (default 2.17).
+    /// The kfp 2 release the migrated code will run with (default 2.17): fixes use nothing newer, and
+    /// opt-in modernisation rules for that release are enabled.
     #[arg(long, value_name = "VERSION")]
     pub target_version: Option<KfpVersion>,
 }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, RuleArgs};
 use crate::settings::{CheckSettings, FixMode, KfpVersion, RuleSelection};
 
 pub const FILE_NAME: &str = "kfp-upgrade.toml";
@@ -197,10 +197,7 @@ pub fn upper(values: &[String]) -> Vec<String> {
 /// The command line's say on what the file can also set.
 #[derive(Debug, Default, Clone)]
 pub struct CliOverrides {
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
-    pub exclude: Vec<String>,
-    pub target_version: Option<KfpVersion>,
+    pub rules: RuleArgs,
     pub no_respect_gitignore: bool,
 }
 
@@ -210,7 +207,7 @@ pub fn resolve(settings: &mut CheckSettings, cli: CliOverrides, config: Option<C
         .as_ref()
         .map(|c| c.options.clone())
         .unwrap_or_default();
-    let select = if cli.select.is_empty() {
+    let select = if cli.rules.select.is_empty() {
         let mut s = upper(options.select.as_deref().unwrap_or_default());
         let extend = upper(options.extend_select.as_deref().unwrap_or_default());
         if s.is_empty() && !extend.is_empty() {
@@ -220,24 +217,24 @@ pub fn resolve(settings: &mut CheckSettings, cli: CliOverrides, config: Option<C
         s.extend(extend);
         s
     } else {
-        upper(&cli.select)
+        upper(&cli.rules.select)
     };
     let mut ignore = upper(options.ignore.as_deref().unwrap_or_default());
-    ignore.extend(upper(&cli.ignore));
+    ignore.extend(upper(&cli.rules.ignore));
     settings.selection = RuleSelection {
         select,
         ignore,
-        target: cli.target_version.or_else(|| {
+        target: cli.rules.target_version.or_else(|| {
             options
                 .target_version
                 .as_ref()
                 .and_then(|v| v.get_ref().parse().ok())
         }),
     };
-    settings.exclude = if cli.exclude.is_empty() {
+    settings.exclude = if cli.rules.exclude.is_empty() {
         options.exclude.clone().unwrap_or_default()
     } else {
-        cli.exclude
+        cli.rules.exclude
     };
     settings
         .exclude
@@ -317,10 +314,7 @@ pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, Con
         config_file: None,
     };
     let cli = CliOverrides {
-        select: args.select,
-        ignore: args.ignore,
-        exclude: args.exclude,
-        target_version: args.target_version,
+        rules: args.rules,
         no_respect_gitignore: args.no_respect_gitignore,
     };
     resolve(&mut settings, cli, config);

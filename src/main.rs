@@ -92,10 +92,7 @@ fn main() -> ExitCode {
             let check = kfp_upgrade::cli::CheckArgs {
                 paths: vec![args.src],
                 unsafe_fixes: args.unsafe_fixes,
-                select: args.select,
-                ignore: args.ignore,
-                exclude: args.exclude,
-                target_version: args.target_version,
+                rules: args.rules,
                 ..Default::default()
             };
             match kfp_upgrade::config::check_settings(check, false) {
