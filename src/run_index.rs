@@ -106,12 +106,12 @@ fn index_file(
     if !marked {
         return None;
     }
-    let fingerprint = fingerprint_of(&bytes);
+    let fingerprint = with_check.then(|| fingerprint_of(&bytes));
     let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
     let settings = file_settings(settings, &file.path);
     let read = |path: &Path| std::fs::read_to_string(path).ok();
     let (components, own) = python::index(&source, &settings.selection, &read, with_check).ok()?;
-    Some((components, own.map(|own| (fingerprint, own))))
+    Some((components, fingerprint.zip(own)))
 }
 
 #[cfg(test)]
