@@ -31,7 +31,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use discover::{DiscoveredFile, FileKind};
-use project::{ModulePath, Project};
+use project::Project;
 use report::{FileError, FileReport, RunReport};
 use run_index::RunIndex;
 use settings::{CheckSettings, FixMode, OutputFormat};
@@ -312,12 +312,7 @@ fn process_python(
     project: &Project,
     own_check: Option<python::OwnCheck>,
 ) -> Outcome {
-    let ctx = python::Context {
-        project,
-        module: ModulePath::of(&file.path),
-        indexing: false,
-        only: None,
-    };
+    let ctx = python::Context::checking(project, &file.path);
     let syntax_error = |e: python::SyntaxError, source: SourceFile| {
         Outcome::failed(&file.path, e.message, Some(e.offset), Some(source))
     };

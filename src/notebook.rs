@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::discover::DiscoveredFile;
 use crate::fix::AppliedFix;
-use crate::project::{ModulePath, Project};
+use crate::project::Project;
 use crate::report::{FileError, FileReport};
 use crate::settings::{CheckSettings, FixMode};
 use crate::source::SourceFile;
@@ -563,12 +563,7 @@ pub(crate) fn process(
     }
     let (module_text, starts) = nb.module();
     let module = SourceFile::new(&file.path, module_text, false);
-    let ctx = python::Context {
-        project,
-        module: ModulePath::of(&file.path),
-        indexing: false,
-        only: None,
-    };
+    let ctx = python::Context::checking(project, &file.path);
     // A syntax error is reported in its cell, at its line there.
     let syntax_error = |e: python::SyntaxError| {
         let i = cell_at(&starts, e.offset);

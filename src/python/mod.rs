@@ -37,6 +37,18 @@ pub struct Context<'p> {
     pub only: Option<&'static [&'static str]>,
 }
 
+impl<'p> Context<'p> {
+    /// The context of the check of the file at `path` against `project`.
+    pub fn checking(project: &'p Project, path: &std::path::Path) -> Self {
+        Self {
+            project,
+            module: ModulePath::of(path),
+            indexing: false,
+            only: None,
+        }
+    }
+}
+
 /// The rule whose fix rewrites v1 component definitions; call sites are renamed only together with it.
 const COMPONENT_FACTORY_RULE: &str = "KFP101";
 /// The rule that turns `ContainerOp` factories into container components; their callers follow it.
@@ -271,15 +283,6 @@ pub fn check(
     check_alone(source, selection).map(|(_, own)| own.diagnostics)
 }
 
-fn context<'p>(project: &'p Project, source: &SourceFile) -> Context<'p> {
-    Context {
-        project,
-        module: ModulePath::of(&source.path),
-        indexing: false,
-        only: None,
-    }
-}
-
 /// Checks a Python source of a run whose components are indexed in `ctx.project`.
 pub fn check_in(
     source: &SourceFile,
@@ -353,7 +356,7 @@ pub fn fix(
         source,
         selection,
         unsafe_fixes,
-        &context(&project, source),
+        &Context::checking(&project, &source.path),
         Some(own.diagnostics),
     )
 }
