@@ -313,30 +313,21 @@ fn process_python(
     own_check: Option<python::OwnCheck>,
 ) -> Outcome {
     let ctx = python::Context::checking(project, &file.path);
-    let syntax_error = |e: python::SyntaxError, source: SourceFile| {
-        Outcome::failed(&file.path, e.message, Some(e.offset), Some(source))
-    };
     let checked = own_check.map(|own| own.diagnostics);
     if settings.fix_mode == FixMode::None {
         let diagnostics = match checked {
-            Some(d) => Ok(d),
+            Some(d) => d,
             None => python::check_in(&source, &settings.selection, &ctx),
         };
-        return match diagnostics {
-            Ok(diagnostics) => Outcome::Checked(FileReport::unchanged(source, diagnostics)),
-            Err(e) => syntax_error(e, source),
-        };
+        return Outcome::Checked(FileReport::unchanged(source, diagnostics));
     }
-    let outcome = match python::fix_in(
+    let outcome = python::fix_in(
         &source,
         &settings.selection,
         settings.unsafe_fixes,
         &ctx,
         checked,
-    ) {
-        Ok(o) => o,
-        Err(e) => return syntax_error(e, source),
-    };
+    );
     let failure = outcome.invalid_fix_error(&file.path);
     let fixed = Fixed {
         text: outcome.text,
@@ -345,7 +336,7 @@ fn process_python(
         failure,
     };
     finish_fix(file, settings, source, bytes, fixed, |original| {
-        python::check_in(original, &settings.selection, &ctx).unwrap_or_default()
+        python::check_in(original, &settings.selection, &ctx)
     })
 }
 

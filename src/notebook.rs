@@ -593,32 +593,27 @@ pub(crate) fn process(
             .collect()
     };
     if settings.fix_mode == FixMode::None {
-        return match python::check_in(&module, &settings.selection, &ctx) {
-            Ok(d) => Outcome::Cells(
-                report(distribute(
-                    &file.path,
-                    &nb.cells,
-                    &original,
-                    &starts,
-                    d,
-                    &[],
-                    &module,
-                )),
-                None,
-            ),
-            Err(e) => syntax_error(e),
-        };
+        let d = python::check_in(&module, &settings.selection, &ctx);
+        return Outcome::Cells(
+            report(distribute(
+                &file.path,
+                &nb.cells,
+                &original,
+                &starts,
+                d,
+                &[],
+                &module,
+            )),
+            None,
+        );
     }
-    let outcome = match python::fix_in(
+    let outcome = python::fix_in(
         &module,
         &settings.selection,
         settings.unsafe_fixes,
         &ctx,
         None,
-    ) {
-        Ok(o) => o,
-        Err(e) => return syntax_error(e),
-    };
+    );
     let fixed_module = SourceFile::new(&file.path, outcome.text.clone(), false);
     let Some((texts, fixed_starts)) = nb.split(&outcome.text) else {
         return Outcome::failed(
@@ -637,21 +632,19 @@ pub(crate) fn process(
     {
         error = Some(FileError::whole_file(&file.path, e.to_string()));
         // Nothing was written: report the cells as they stand.
-        return match python::check_in(&module, &settings.selection, &ctx) {
-            Ok(d) => Outcome::Cells(
-                report(distribute(
-                    &file.path,
-                    &nb.cells,
-                    &original,
-                    &starts,
-                    d,
-                    &[],
-                    &module,
-                )),
-                error,
-            ),
-            Err(e) => syntax_error(e),
-        };
+        let d = python::check_in(&module, &settings.selection, &ctx);
+        return Outcome::Cells(
+            report(distribute(
+                &file.path,
+                &nb.cells,
+                &original,
+                &starts,
+                d,
+                &[],
+                &module,
+            )),
+            error,
+        );
     }
     let mut cells = report(distribute(
         &file.path,

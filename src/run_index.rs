@@ -110,7 +110,7 @@ fn index_file(
     let source = SourceFile::from_bytes(&file.path, bytes).ok()?;
     let settings = file_settings(settings, &file.path);
     let read = |path: &Path| std::fs::read_to_string(path).ok();
-    let (components, own) = python::index(&source, &settings.selection, &read, with_check).ok()?;
+    let (components, own) = python::index(&source, &settings.selection, &read, with_check);
     Some((components, fingerprint.zip(own)))
 }
 

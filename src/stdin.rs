@@ -38,10 +38,8 @@ pub(crate) fn run(
     // buffer's check against them is made from the same parse.
     let (project, own_check) = match SourceFile::from_bytes(name, bytes.clone()) {
         Ok(source) if file.kind == FileKind::Python => {
-            match python::check_alone(&source, &compute.selection) {
-                Ok((project, own)) => (project, Some(own)),
-                Err(_) => (Project::default(), None),
-            }
+            let (project, own) = python::check_alone(&source, &compute.selection);
+            (project, Some(own))
         }
         _ => (Project::default(), None),
     };

@@ -193,11 +193,16 @@ fn bad_files_are_reported_with_position_and_the_run_goes_on() {
     p.write("good.py", V1);
     p.write("no_kfp_at_all.py", "this is not python (\n");
     let o = p.run(&["check", "--fix"]);
+    // The undecodable file is an error (exit 2); syntax errors are findings.
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("bad_syntax.py:"), "{err}");
-    assert!(err.contains("newer.py:2:"), "{err}");
-    assert!(err.contains("3.12"), "{err}");
+    let out = stdout(&o);
+    assert!(out.contains("error[KFP000]"), "{out}");
+    assert!(out.contains("bad_syntax.py:2:7"), "{out}");
+    assert!(
+        !out.contains("newer.py") && !err.contains("newer.py"),
+        "PEP 701 f-strings parse: {out}{err}"
+    );
     assert!(
         err.contains("latin1.py: invalid UTF-8 at line 2, column 6"),
         "{err}"
@@ -212,6 +217,28 @@ fn bad_files_are_reported_with_position_and_the_run_goes_on() {
         "the good file was still fixed"
     );
     assert_eq!(p.read("latin1.py"), b"import kfp\nx = '\xe9'\n");
+}
+
+/// Syntax errors are findings, as in ruff: every one at its position, the v1 findings on the recovered tree
+/// still reported, no fix applied to the file, exit 1 (0 with `--exit-zero`).
+#[test]
+fn syntax_errors_are_findings_and_block_fixes_of_their_file() {
+    let p = Project::new();
+    let broken = "from kfp.v2 import dsl\n\nx = (1,\n\n\ndef f():\n    pass\n";
+    p.write("broken.py", broken);
+    let o = p.run(&["check", "--fix", "--output-format", "concise"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    // The unclosed bracket is reported on its own line, not at the end of the file.
+    assert!(out.contains("broken.py:3:8: KFP000"), "{out}");
+    assert!(out.contains("broken.py:1:6: KFP001"), "{out}");
+    assert_eq!(
+        p.read("broken.py"),
+        broken.as_bytes(),
+        "no fix in a file with a syntax error"
+    );
+    let o = p.run(&["check", "--exit-zero"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]

@@ -37,6 +37,7 @@ fn github_format_prints_workflow_annotations() {
     let p = Project::new();
     p.write("dir, with comma/a.py", V1);
     p.write("bad.py", "import kfp\ndef (:\n");
+    p.write("latin1.py", b"import kfp\nx = '\xe9'\n");
     let o = p.run(&["check", "--output-format", "github"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let out = stdout(&o);
@@ -46,7 +47,11 @@ fn github_format_prints_workflow_annotations() {
     );
     assert!(out.contains("(help: Use `kfp.dsl`)"), "{out}");
     assert!(
-        out.contains("::error file=bad.py,line=3,col=1,title=kfp-upgrade::syntax error"),
+        out.contains("::error file=bad.py,line=2,col=5,endLine=2,endColumn=6,title=KFP000::syntax error: Expected an identifier"),
+        "{out}"
+    );
+    assert!(
+        out.contains("::error file=latin1.py,title=kfp-upgrade::invalid UTF-8 at line 2"),
         "{out}"
     );
     assert!(
@@ -84,7 +89,7 @@ fn junit_lists_a_failing_testcase_per_diagnostic() {
 fn sarif_is_valid_against_the_official_schema_and_carries_rule_metadata() {
     let p = Project::new();
     p.write("pipelines/a b.py", V1_TWO);
-    p.write("bad.py", "import kfp\ndef (:\n");
+    p.write("bad.json", "{\"implementation\": [\n");
     let o = p.run(&[
         "check",
         "--output-format",
@@ -127,7 +132,7 @@ fn sarif_is_valid_against_the_official_schema_and_carries_rule_metadata() {
     assert_eq!(
         run["invocations"][0]["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]
             ["region"]["startLine"],
-        3
+        2
     );
 
     let Some(python) = common::tools::python() else {
@@ -215,7 +220,7 @@ fn runs_larger_than_a_chunk_print_everything_in_order_with_one_summary() {
         };
         p.write(&format!("m{i:05}.py"), text);
     }
-    p.write("m02100.py", "import kfp\ndef (:\n");
+    p.write("m02100.py", b"import kfp\n\nx = '\xe9'\n");
     let o = p.run(&["check", "--output-format", "concise"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let out = stdout(&o);
@@ -229,11 +234,15 @@ fn runs_larger_than_a_chunk_print_everything_in_order_with_one_summary() {
         assert!(line.starts_with(want.as_str()), "{line} vs {want}");
     }
     assert_eq!(out.matches("Found 4 problems").count(), 1, "{out}");
-    assert!(stderr(&o).contains("m02100.py:3:1"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("m02100.py: invalid UTF-8 at line 3"),
+        "{}",
+        stderr(&o)
+    );
     let json = p.run(&["check", "--output-format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert_eq!(v["summary"]["problems"], 4, "{v}");
-    // The file with a syntax error is an error, not a checked file.
+    // The file that cannot be read is an error, not a checked file.
     assert_eq!(v["summary"]["files_checked"], 4199, "{v}");
     assert_eq!(v["summary"]["errors"], 1, "{v}");
 }

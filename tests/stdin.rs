@@ -95,13 +95,15 @@ fn check_reports_under_the_given_name_and_bad_input_is_an_error() {
         &["check", "--stdin-filename", "x.py", "--fix"],
         b"import kfp\ndef (:\n",
     );
-    assert_eq!(o.status.code(), Some(2));
+    // A syntax error is a finding (exit 1), reported on stderr while the buffer goes back unchanged.
+    assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stdout(&o),
         "import kfp\ndef (:\n",
         "the buffer is never lost"
     );
-    assert!(stderr(&o).contains("x.py:3:1"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("x.py:2:5"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("KFP000"), "{}", stderr(&o));
 }
 
 #[test]

@@ -162,7 +162,7 @@ impl<'a> Checker<'a> {
                         .qualified_name(callee)
                         .is_some_and(|q| q.starts_with("kfp.kubernetes.")) =>
                 {
-                    call.args.first().is_some_and(|t| self.is_task(t))
+                    call.arguments.args.first().is_some_and(|t| self.is_task(t))
                 }
                 callee => self.is_task_constructor(callee),
             },
@@ -318,13 +318,6 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 orelse,
                 finalbody,
                 ..
-            })
-            | Stmt::TryStar(ast::StmtTryStar {
-                body,
-                handlers,
-                orelse,
-                finalbody,
-                ..
             }) => {
                 let guard = catches_import_error(handlers);
                 self.guard_depth += usize::from(guard);
@@ -376,12 +369,15 @@ impl<'a> Visitor<'a> for Checker<'a> {
             Expr::Call(call) => {
                 rules::check_call(self, call, range(expr));
                 // A zero-argument call of a name (`Integer()`) is recorded so a fix can replace the whole call.
-                let bare = call.args.is_empty() && call.keywords.is_empty();
+                let bare = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
                 match call.func.as_ref() {
                     Expr::Name(_) | Expr::Attribute(_) => {
                         self.visit_chain(&call.func, bare.then(|| range(expr)), true);
-                        call.args.iter().for_each(|a| self.visit_expr(a));
-                        call.keywords.iter().for_each(|k| self.visit_keyword(k));
+                        call.arguments.args.iter().for_each(|a| self.visit_expr(a));
+                        call.arguments
+                            .keywords
+                            .iter()
+                            .for_each(|k| self.visit_keyword(k));
                     }
                     _ => visit::walk_expr(self, expr),
                 }
@@ -447,6 +443,7 @@ impl<'a> Checker<'a> {
                 Expr::Attribute(a) if is_task_method(a.attr.as_str()) => {
                     if a.attr.as_str() == "add_pvolumes"
                         && let Some(found) = c
+                            .arguments
                             .args
                             .first()
                             .and_then(|p| rules::volumes::pvolume_claims(self, p))
@@ -457,13 +454,13 @@ impl<'a> Checker<'a> {
                 }
                 // kfp-kubernetes helpers wrap the task (a fix of an earlier round may have made them).
                 callee => match self.qualified_name(callee).as_deref() {
-                    Some(q) if q.starts_with("kfp.kubernetes.") && !c.args.is_empty() => {
+                    Some(q) if q.starts_with("kfp.kubernetes.") && !c.arguments.args.is_empty() => {
                         if q == "kfp.kubernetes.mount_pvc"
                             && let Some(found) = rules::volumes::mounted_claim(self, c)
                         {
                             claims.push(found);
                         }
-                        root = &c.args[0];
+                        root = &c.arguments.args[0];
                     }
                     _ => break,
                 },
@@ -472,6 +469,7 @@ impl<'a> Checker<'a> {
         if let Expr::Call(c) = root
             && self.qualified_name(&c.func).as_deref() == Some("kfp.dsl.ContainerOp")
             && let Some(p) = c
+                .arguments
                 .keywords
                 .iter()
                 .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "pvolumes"))

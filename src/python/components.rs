@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use super::names::{BindingKind, Resolved, ScopeId, SemanticModel, range};
-use super::parse::ast::{self, Constant, Expr, Stmt};
+use super::parse::ast::{self, Expr, Stmt};
 use super::parse::{ParsedModule, TokenKind};
 use crate::components::{Component, Input, InputKind, Output, RenameReason, ValueType};
 use crate::diagnostic::Applicability;
@@ -123,9 +123,10 @@ pub enum Naming {
 }
 
 /// A function's named parameters in order: positional-only, ordinary, keyword-only.
-pub fn parameters(function: &ast::StmtFunctionDef) -> impl Iterator<Item = &ast::ArgWithDefault> {
-    let a = &function.args;
-    a.posonlyargs.iter().chain(&a.args).chain(&a.kwonlyargs)
+pub fn parameters(
+    function: &ast::StmtFunctionDef,
+) -> impl Iterator<Item = &ast::ParameterWithDefault> {
+    function.parameters.iter_non_variadic_params()
 }
 
 /// The qualified name a decorator or annotation applies, called or not (`@dsl.component(...)` →
@@ -155,7 +156,7 @@ pub fn container_op_factory<'a>(
     let mut body = function.body.iter();
     let mut stmt = body.next()?;
     if let Stmt::Expr(ast::StmtExpr { value, .. }) = stmt
-        && matches!(value.as_ref(), Expr::Constant(c) if c.value.is_str())
+        && value.is_string_literal_expr()
     {
         stmt = body.next()?;
     }
@@ -183,11 +184,11 @@ fn container_op_signature(
 ) -> Component {
     let inputs = parameters(function)
         .map(|arg| {
-            let kind = match classify_annotation(model, arg.def.annotation.as_deref()) {
+            let kind = match classify_annotation(model, arg.parameter.annotation.as_deref()) {
                 Annotation::Value(t) => InputKind::Value(t),
                 _ => InputKind::Value(ValueType::Str),
             };
-            let name = arg.def.arg.to_string();
+            let name = arg.parameter.name.to_string();
             Input {
                 v1_name: name.clone(),
                 v2_name: name,
@@ -242,7 +243,7 @@ pub fn partial_of_factory(model: &SemanticModel, call: &ast::ExprCall) -> Option
     if model.qualified_name(scope, &call.func).as_deref() != Some("functools.partial") {
         return None;
     }
-    Factory::of(&model.qualified_name(scope, call.args.first()?)?)
+    Factory::of(&model.qualified_name(scope, call.arguments.args.first()?)?)
 }
 
 /// Whether a factory call (or `partial(factory, ...)`) carries an option kfp 2 cannot express (its value is
@@ -259,6 +260,7 @@ pub fn uses_unsupported_option(text: &str, call: &ast::ExprCall, factory: Factor
 pub fn factory_options(call: &ast::ExprCall, factory: Factory) -> Vec<(&str, &Expr)> {
     let params = factory.positional_parameters();
     let mut options: Vec<(&str, &Expr)> = call
+        .arguments
         .args
         .iter()
         .skip(1)
@@ -266,7 +268,8 @@ pub fn factory_options(call: &ast::ExprCall, factory: Factory) -> Vec<(&str, &Ex
         .filter_map(|(i, a)| params.get(i).map(|p| (*p, a)))
         .collect();
     options.extend(
-        call.keywords
+        call.arguments
+            .keywords
             .iter()
             .filter_map(|k| k.arg.as_ref().map(|a| (a.as_str(), &k.value))),
     );
@@ -325,7 +328,7 @@ pub fn find<'a>(
                     });
                     continue;
                 }
-                for decorator in &f.decorator_list {
+                for decorator in f.decorator_list.iter().map(|d| &d.expression) {
                     let applied = applied_name(model, decorator);
                     let (site, component) =
                         if applied.as_deref().is_some_and(is_v2_component_decorator) {
@@ -354,7 +357,7 @@ pub fn find<'a>(
                 }
             }
             Stmt::ClassDef(class)
-                if class.bases.iter().any(|b| {
+                if class.bases().iter().any(|b| {
                     model.qualified_name(0, b).as_deref() == Some("kfp.dsl.ContainerOp")
                 }) =>
             {
@@ -375,7 +378,12 @@ pub fn find<'a>(
                 else {
                     continue;
                 };
-                let Some(function) = call.args.first().and_then(|a| function_named(body, a)) else {
+                let Some(function) = call
+                    .arguments
+                    .args
+                    .first()
+                    .and_then(|a| function_named(body, a))
+                else {
                     continue;
                 };
                 let name = target.id.as_str();
@@ -415,7 +423,7 @@ impl ComponentDef<'_> {
         match &self.site {
             Site::Decorator { expr, .. } => Some(range(*expr)),
             Site::Call { call, .. } => Some(range(call.func.as_ref())),
-            Site::AliasDecorator { partial } => partial.args.first().map(range),
+            Site::AliasDecorator { partial } => partial.arguments.args.first().map(range),
             Site::ContainerOpFactory { op } | Site::ContainerOpSubclass { op } => {
                 Some(range(op.func.as_ref()))
             }
@@ -486,10 +494,7 @@ pub fn classify_annotation(model: &SemanticModel, annotation: Option<&Expr>) -> 
         }
     }
     match annotation {
-        Expr::Constant(ast::ExprConstant {
-            value: Constant::Str(s),
-            ..
-        }) => Annotation::Value(ValueType::from_type_name(s)),
+        Expr::StringLiteral(s) => Annotation::Value(ValueType::from_type_name(s.value.to_str())),
         Expr::Name(n) => Annotation::Value(ValueType::from_type_name(n.id.as_str())),
         _ => Annotation::Value(ValueType::Other),
     }
@@ -534,8 +539,8 @@ pub fn signature(
     let mut inputs = Vec::new();
     let mut outputs = Vec::new();
     for arg in parameters(function) {
-        let param = arg.def.arg.as_str();
-        let annotation = classify_annotation(model, arg.def.annotation.as_deref());
+        let param = arg.parameter.name.as_str();
+        let annotation = classify_annotation(model, arg.parameter.annotation.as_deref());
         let v1_name = port_name(param, annotation, naming);
         match annotation {
             Annotation::Path { output: true }
@@ -579,16 +584,10 @@ fn return_outputs(model: &SemanticModel, returns: Option<&Expr>) -> (Vec<String>
         return (vec![], true);
     };
     match returns {
-        Expr::Constant(ast::ExprConstant {
-            value: Constant::None,
-            ..
-        }) => (vec![], true),
+        Expr::NoneLiteral(_) => (vec![], true),
         Expr::Dict(d) => {
-            let names: Option<Vec<String>> = d
-                .keys
-                .iter()
-                .map(|k| k.as_ref().and_then(str_literal))
-                .collect();
+            let names: Option<Vec<String>> =
+                d.iter_keys().map(|k| k.and_then(str_literal)).collect();
             match names {
                 Some(n) => (n, true),
                 None => (vec![], false),
@@ -624,7 +623,7 @@ pub fn named_tuple_fields<'a>(
     }
     let mut fields = Vec::new();
     if let Some(Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. })) =
-        call.args.get(1)
+        call.arguments.args.get(1)
     {
         for e in elts {
             match e {
@@ -635,36 +634,20 @@ pub fn named_tuple_fields<'a>(
             }
         }
     }
-    for k in &call.keywords {
+    for k in &call.arguments.keywords {
         fields.push((k.arg.as_ref()?.to_string(), Some(&k.value)));
     }
     Some(fields)
 }
 
 pub fn str_literal(e: &Expr) -> Option<String> {
-    match e {
-        Expr::Constant(ast::ExprConstant {
-            value: Constant::Str(s),
-            ..
-        }) => Some(s.clone()),
-        _ => None,
-    }
+    super::literals::str_value(e).map(str::to_string)
 }
 
-/// The range of a function's `def` line up to the colon is not in the AST; the name is found after `def`.
+/// The range of a function's name.
 pub fn def_name_range(text: &str, function: &ast::StmtFunctionDef) -> Range<usize> {
-    let name = function.name.as_str();
-    // Decorators come first in the statement's range; the name follows `def ` after them.
-    let start = function
-        .decorator_list
-        .last()
-        .map_or(range(function).start, |d| range(d).end);
-    let body_start = function.body.first().map_or(text.len(), |s| range(s).start);
-    let head = &text[start..body_start.max(start)];
-    match head.find(&format!("def {name}")) {
-        Some(i) => start + i + 4..start + i + 4 + name.len(),
-        None => start..start,
-    }
+    let _ = text;
+    range(&function.name)
 }
 
 /// A kfp 2 component that declares its only output as an `Output[Metrics]` (or `ClassificationMetrics`)
@@ -672,7 +655,7 @@ pub fn def_name_range(text: &str, function: &ast::StmtFunctionDef) -> Range<usiz
 #[derive(Debug, Clone)]
 pub struct PythonicOutput<'a> {
     pub param: String,
-    pub arg: &'a ast::ArgWithDefault,
+    pub arg: &'a ast::ParameterWithDefault,
     /// `Metrics` or `ClassificationMetrics`.
     pub class: &'static str,
 }
@@ -690,22 +673,17 @@ pub fn pythonic_output<'a>(
     function: &'a ast::StmtFunctionDef,
 ) -> Option<PythonicOutput<'a>> {
     let (candidate, class) = pythonic_candidate(model, function)?;
-    let param = candidate.def.arg.to_string();
+    let param = candidate.parameter.name.to_string();
     // Only output, no return value, no `return` anywhere in the body.
-    let returns_none = function.returns.as_deref().is_none_or(|r| {
-        matches!(
-            r,
-            Expr::Constant(ast::ExprConstant {
-                value: Constant::None,
-                ..
-            })
-        )
-    });
+    let returns_none = function
+        .returns
+        .as_deref()
+        .is_none_or(|r| matches!(r, Expr::NoneLiteral(_)));
     let others = parameters(function)
         .filter(|a| !std::ptr::eq(*a, candidate))
         .any(|a| {
             matches!(
-                classify_annotation(model, a.def.annotation.as_deref()),
+                classify_annotation(model, a.parameter.annotation.as_deref()),
                 Annotation::Path { output: true }
                     | Annotation::FileLike { output: true }
                     | Annotation::Artifact { output: true }
@@ -715,7 +693,7 @@ pub fn pythonic_output<'a>(
         || others
         || has_return(&function.body)
         || function
-            .args
+            .parameters
             .kwonlyargs
             .iter()
             .any(|a| std::ptr::eq(a, candidate))
@@ -758,11 +736,11 @@ pub fn pythonic_output<'a>(
 pub fn pythonic_candidate<'a>(
     model: &SemanticModel,
     function: &'a ast::StmtFunctionDef,
-) -> Option<(&'a ast::ArgWithDefault, &'static str)> {
+) -> Option<(&'a ast::ParameterWithDefault, &'static str)> {
     let mut found = None;
     for arg in parameters(function) {
-        if let Some(Expr::Subscript(sub)) = arg.def.annotation.as_deref()
-            && classify_annotation(model, arg.def.annotation.as_deref())
+        if let Some(Expr::Subscript(sub)) = arg.parameter.annotation.as_deref()
+            && classify_annotation(model, arg.parameter.annotation.as_deref())
                 == (Annotation::Artifact { output: true })
         {
             let class = model.qualified_name(0, &sub.slice)?;
@@ -780,8 +758,12 @@ pub fn pythonic_candidate<'a>(
 fn has_return(body: &[Stmt]) -> bool {
     body.iter().any(|s| match s {
         Stmt::Return(_) => true,
-        Stmt::If(ast::StmtIf { body, orelse, .. })
-        | Stmt::For(ast::StmtFor { body, orelse, .. })
+        Stmt::If(ast::StmtIf {
+            body,
+            elif_else_clauses,
+            ..
+        }) => has_return(body) || elif_else_clauses.iter().any(|c| has_return(&c.body)),
+        Stmt::For(ast::StmtFor { body, orelse, .. })
         | Stmt::While(ast::StmtWhile { body, orelse, .. }) => {
             has_return(body) || has_return(orelse)
         }

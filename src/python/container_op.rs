@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use super::components::str_literal;
 use super::names::{SemanticModel, range};
-use super::parse::ast::{self, Constant, Expr, Stmt};
+use super::parse::ast::{self, Expr, Stmt};
 
 /// The v1 constructor's parameters in positional order (I1).
 const POSITIONAL: &[&str] = &[
@@ -45,13 +45,13 @@ impl<'a> OpCall<'a> {
     /// Reads a constructor call whose first `skip` positional arguments are not the op's (`self`).
     pub fn read_skipping(call: &'a ast::ExprCall, skip: usize) -> Self {
         let mut op = OpCall::default();
-        for (i, a) in call.args.iter().skip(skip).enumerate() {
+        for (i, a) in call.arguments.args.iter().skip(skip).enumerate() {
             match (POSITIONAL.get(i), a) {
                 (_, Expr::Starred(_)) | (None, _) => op.unknown.push("*args".into()),
                 (Some(p), _) => op.args.push((p, a)),
             }
         }
-        for k in &call.keywords {
+        for k in &call.arguments.keywords {
             match k
                 .arg
                 .as_ref()
@@ -80,8 +80,11 @@ impl<'a> OpCall<'a> {
             let Expr::Dict(d) = e else {
                 return Err(format!("`{key}` is not a dict literal"));
             };
-            for (k, v) in d.keys.iter().zip(&d.values) {
-                match (k.as_ref().and_then(str_literal), str_literal(v)) {
+            for item in &d.items {
+                match (
+                    item.key.as_ref().and_then(str_literal),
+                    str_literal(&item.value),
+                ) {
                     (Some(k), Some(v)) => outputs.push((k, v)),
                     _ => {
                         return Err(format!(
@@ -161,15 +164,18 @@ where
     /// One command/argument item.
     pub fn item(&mut self, e: &Expr) -> Result<String, String> {
         match e {
-            Expr::Constant(ast::ExprConstant { value, .. }) => match value {
-                Constant::Str(_) => Ok(self.source(e).to_string()),
-                // kfp 2 container specs take strings only; v1 turned numbers into strings.
-                Constant::Int(_) | Constant::Float(_) | Constant::Bool(_) => {
-                    Ok(format!("'{}'", self.source(e)))
-                }
-                _ => Err(format!("`{}` is not a string", self.source(e))),
-            },
-            Expr::JoinedStr(j) => self.concat_fstring(j),
+            Expr::StringLiteral(_) => Ok(self.source(e).to_string()),
+            // kfp 2 container specs take strings only; v1 turned numbers into strings.
+            Expr::NumberLiteral(ast::ExprNumberLiteral {
+                value: ast::Number::Int(_) | ast::Number::Float(_),
+                ..
+            })
+            | Expr::BooleanLiteral(_) => Ok(format!("'{}'", self.source(e))),
+            Expr::NoneLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::EllipsisLiteral(_) => Err(format!("`{}` is not a string", self.source(e))),
+            Expr::FString(j) => self.concat_fstring(j),
             Expr::BinOp(b) if matches!(b.op, ast::Operator::Mod) => self.concat_percent(b),
             Expr::BinOp(b) if matches!(b.op, ast::Operator::Add) => {
                 let l = self.part(&b.left)?;
@@ -185,11 +191,11 @@ where
                 }
                 if let Expr::Name(n) = c.func.as_ref()
                     && n.id.as_str() == "str"
-                    && c.args.len() == 1
-                    && c.keywords.is_empty()
+                    && c.arguments.args.len() == 1
+                    && c.arguments.keywords.is_empty()
                 {
                     // v1's `str(param)` was the placeholder string; kfp 2 takes the value itself.
-                    return self.item(&c.args[0]);
+                    return self.item(&c.arguments.args[0]);
                 }
                 Err(format!("`{}` is computed in the pipeline", self.source(e)))
             }
@@ -263,10 +269,7 @@ where
     /// A piece of a concatenation: a string literal's text or a value.
     fn part(&mut self, e: &Expr) -> Result<String, String> {
         match e {
-            Expr::Constant(ast::ExprConstant {
-                value: Constant::Str(_),
-                ..
-            }) => Ok(self.source(e).to_string()),
+            Expr::StringLiteral(_) => Ok(self.source(e).to_string()),
             other => self.item(other),
         }
     }
@@ -279,24 +282,37 @@ where
         }
     }
 
-    fn concat_fstring(&mut self, j: &ast::ExprJoinedStr) -> Result<String, String> {
+    fn concat_fstring(&mut self, j: &ast::ExprFString) -> Result<String, String> {
         let mut parts = Vec::new();
-        for v in &j.values {
-            match v {
-                Expr::Constant(ast::ExprConstant {
-                    value: Constant::Str(s),
-                    ..
-                }) => parts.push(python_str(s)),
-                Expr::FormattedValue(f) => {
-                    if f.format_spec.is_some() || !matches!(f.conversion, ast::ConversionFlag::None)
-                    {
-                        return Err("an f-string with a format spec or conversion".into());
-                    }
-                    parts.push(self.item(&f.value)?);
+        // Adjacent literal pieces (`'a' f'b{x}'`, or the text around an interpolation) make one string.
+        let mut literal: Option<String> = None;
+        for part in j.value.iter() {
+            let elements = match part {
+                ast::FStringPart::Literal(s) => {
+                    literal.get_or_insert_default().push_str(&s.value);
+                    continue;
                 }
-                _ => return Err("an f-string part kfp-upgrade cannot read".into()),
+                ast::FStringPart::FString(f) => &f.elements,
+            };
+            for element in elements.iter() {
+                match element {
+                    ast::InterpolatedStringElement::Literal(l) => {
+                        literal.get_or_insert_default().push_str(&l.value)
+                    }
+                    ast::InterpolatedStringElement::Interpolation(i) => {
+                        if i.format_spec.is_some()
+                            || i.debug_text.is_some()
+                            || !matches!(i.conversion, ast::ConversionFlag::None)
+                        {
+                            return Err("an f-string with a format spec or conversion".into());
+                        }
+                        parts.extend(literal.take().map(|l| python_str(&l)));
+                        parts.push(self.item(&i.expression)?);
+                    }
+                }
             }
         }
+        parts.extend(literal.take().map(|l| python_str(&l)));
         Ok(self.concat_parts(parts))
     }
 
@@ -312,12 +328,12 @@ where
     }
 
     fn concat_format(&mut self, template: &str, c: &ast::ExprCall) -> Result<String, String> {
-        if !c.keywords.is_empty() {
+        if !c.arguments.keywords.is_empty() {
             return Err("a `.format()` with keywords".into());
         }
         let pieces =
             split_template(template, "{}").ok_or("a `.format()` template other than `{}`")?;
-        self.interleave(pieces, c.args.iter().collect())
+        self.interleave(pieces, c.arguments.args.iter().collect())
     }
 
     fn interleave(&mut self, pieces: Vec<String>, values: Vec<&Expr>) -> Result<String, String> {
@@ -379,13 +395,14 @@ pub fn simple_subclass<'a>(
     }
     // `dsl.ContainerOp.__init__(self, ...)` passes `self` first.
     let via_class = model.qualified_name(0, &a.value).as_deref() == Some("kfp.dsl.ContainerOp");
-    let self_first = matches!(call.args.first(), Some(Expr::Name(n)) if n.id.as_str() == "self");
+    let self_first =
+        matches!(call.arguments.args.first(), Some(Expr::Name(n)) if n.id.as_str() == "self");
     (via_class && self_first).then_some((init, call, 1))
 }
 
 pub fn is_docstring(stmt: &Stmt) -> bool {
     matches!(stmt, Stmt::Expr(ast::StmtExpr { value, .. })
-        if matches!(value.as_ref(), Expr::Constant(c) if c.value.is_str()))
+        if value.is_string_literal_expr())
 }
 
 /// A Python string literal for `s` (single quotes, escapes as needed).
@@ -439,7 +456,8 @@ pub fn copy_outputs_script(fixed_paths: &[String]) -> String {
 
 /// The range of a keyword argument or positional argument whose value is `value`.
 pub fn argument_range(call: &ast::ExprCall, value: &Expr) -> Range<usize> {
-    call.keywords
+    call.arguments
+        .keywords
         .iter()
         .find(|k| std::ptr::eq(&k.value, value))
         .map_or_else(|| range(value), range)

@@ -133,7 +133,7 @@ pub fn ensure_imported(checker: &Checker, qualified: &str) -> Option<(String, Op
             ..
         }) = stmt
             && m.as_str() == module
-            && level.as_ref().is_none_or(|l| l.to_u32() == 0)
+            && *level == 0
             && names.iter().all(|a| a.name.as_str() != "*")
             && let Some(last) = names.last()
         {
@@ -150,7 +150,7 @@ pub fn ensure_imported(checker: &Checker, qualified: &str) -> Option<(String, Op
     for (i, stmt) in body.iter().enumerate() {
         let is_docstring = i == 0
             && matches!(stmt, Stmt::Expr(ast::StmtExpr { value, .. })
-                if matches!(value.as_ref(), ast::Expr::Constant(c) if c.value.is_str()));
+                if value.is_string_literal_expr());
         let is_future = matches!(stmt, Stmt::ImportFrom(ast::StmtImportFrom { module: Some(m), .. }) if m.as_str() == "__future__");
         if !(is_docstring || is_future) {
             insert_at = Some(source.line_range(range(stmt).start).start);
@@ -220,10 +220,11 @@ pub fn spell_qualified(checker: &Checker, qualified: &str) -> Option<(String, Op
 /// The ranges of a call's arguments (positional and keyword) in source order.
 pub fn argument_ranges(call: &ast::ExprCall) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = call
+        .arguments
         .args
         .iter()
         .map(range)
-        .chain(call.keywords.iter().map(range))
+        .chain(call.arguments.keywords.iter().map(range))
         .collect();
     ranges.sort_by_key(|r| r.start);
     ranges

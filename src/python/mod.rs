@@ -4,10 +4,12 @@ pub mod checker;
 pub mod components;
 pub mod container_op;
 pub mod edits;
+pub mod literals;
 pub mod names;
 pub mod parse;
 pub mod pipelines;
 pub mod rules;
+pub mod syntax_errors;
 pub mod visit;
 pub mod yaml_loads;
 
@@ -20,6 +22,7 @@ use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
 pub use parse::SyntaxError;
+pub use syntax_errors::SYNTAX_ERROR_RULE;
 
 /// Upper bound on fix iterations: each one re-parses and re-checks. Most files settle in two or three, but
 /// fixes that insert at the same place (one module-level container component per inline `ContainerOp` of a
@@ -98,9 +101,10 @@ pub struct OwnCheck {
     pub queried: Vec<String>,
 }
 
-/// The components a source defines, for the project index, and with `check` its own check, from one parse;
-/// an error when it does not parse (the check pass reports that). YAML component specs loaded with a literal
-/// path are read with `read`.
+/// The components a source defines, for the project index, and with `check` its own check, from one parse.
+/// A source with syntax errors defines no components: its definitions are not rewritten (a file with syntax
+/// errors gets no fix), so their callers keep their v1 names. YAML component specs loaded with a literal path
+/// are read with `read`.
 ///
 /// Call sites are renamed with the applicability of the definition's own fix, so each entry is confirmed
 /// against the diagnostics the file really gets: a definition whose rewrite is suppressed (`# noqa`), has no
@@ -111,8 +115,8 @@ pub fn index(
     selection: &RuleSelection,
     read: &dyn Fn(&std::path::Path) -> Option<String>,
     check: bool,
-) -> Result<(ModuleComponents, Option<OwnCheck>), SyntaxError> {
-    let module = parse::parse_module(&source.text)?;
+) -> (ModuleComponents, Option<OwnCheck>) {
+    let module = parse::parse_module(&source.text);
     // Computed once: finding the module's package looks for `__init__.py` files on disk.
     let module_path = ModulePath::of(&source.path);
     let analysis = analyse(&module_path, &module);
@@ -126,7 +130,7 @@ pub fn index(
         Some(INDEX_RULES),
     );
     if !check {
-        return Ok((components, None));
+        return (components, None);
     }
     let mut own = Project::recording();
     own.add(components);
@@ -142,13 +146,13 @@ pub fn index(
         .into_modules()
         .next()
         .expect("the project holds the one module added");
-    Ok((
+    (
         components,
         Some(OwnCheck {
             diagnostics,
             queried,
         }),
-    ))
+    )
 }
 
 /// What the index and the checks of one parse share: the semantic model as built (each check works on its own
@@ -174,6 +178,15 @@ fn index_parsed(
     only: Option<&'static [&'static str]>,
 ) -> ModuleComponents {
     let model = &analysis.model;
+    if !module.is_valid() {
+        return ModuleComponents {
+            path: source.path.clone(),
+            module: Some(module_path.clone()),
+            components: std::collections::HashMap::new(),
+            component_objects: Default::default(),
+            compile_outputs: Vec::new(),
+        };
+    }
     let defs = components::find(module, &source.text, model, migration(selection));
     let empty = Project::default();
     let ctx = Context {
@@ -207,7 +220,7 @@ fn index_parsed(
             component.migration = fix_at(rule, &site);
         }
         for arg in components::parameters(def.function) {
-            let Some(applicability) = fix_at(PYTHONIC_ARTIFACT_RULE, &names::range(&arg.def))
+            let Some(applicability) = fix_at(PYTHONIC_ARTIFACT_RULE, &names::range(&arg.parameter))
             else {
                 continue;
             };
@@ -215,7 +228,7 @@ fn index_parsed(
             if let Some(o) = component
                 .outputs
                 .iter_mut()
-                .find(|o| o.v2_name == arg.def.arg.as_str())
+                .find(|o| o.v2_name == arg.parameter.name.as_str())
             {
                 o.v2_name = "Output".into();
                 component.migration = Some(applicability);
@@ -244,54 +257,51 @@ fn index_parsed(
 
 /// `(package path, pipeline)` of each `compile(pipeline, 'literal path')` call of the module.
 fn compile_outputs(source: &SourceFile, facts: &pipelines::PipelineFacts) -> Vec<(String, String)> {
-    use rustpython_parser::ast::{Constant, Expr};
     facts
         .submissions
         .iter()
         .filter(|s| s.kind == pipelines::Submission::Compile)
         .filter_map(|s| {
-            let Expr::Constant(c) = pipelines::argument(s.call, 1, "package_path")? else {
-                return None;
-            };
-            let Constant::Str(path) = &c.value else {
-                return None;
-            };
+            let path = literals::str_value(pipelines::argument(s.call, 1, "package_path")?)?;
             let pipeline = &source.text[names::range(s.pipeline_arg()?)];
-            Some((path.clone(), pipeline.to_string()))
+            Some((path.to_string(), pipeline.to_string()))
         })
         .collect()
 }
 
 /// A source on its own (the rule examples, `--stdin-filename`): the project made of its components, and its
 /// check against that project, from one parse.
-pub fn check_alone(
-    source: &SourceFile,
-    selection: &RuleSelection,
-) -> Result<(Project, OwnCheck), SyntaxError> {
+pub fn check_alone(source: &SourceFile, selection: &RuleSelection) -> (Project, OwnCheck) {
     let read = |path: &std::path::Path| std::fs::read_to_string(path).ok();
-    let (components, own) = index(source, selection, &read, true)?;
+    let (components, own) = index(source, selection, &read, true);
     let mut project = Project::default();
     project.add(components);
-    Ok((project, own.expect("the check was asked for")))
+    (project, own.expect("the check was asked for"))
 }
 
 /// Checks a Python source on its own: the diagnostics that survive `# noqa`, in source order.
-pub fn check(
-    source: &SourceFile,
-    selection: &RuleSelection,
-) -> Result<Vec<Diagnostic>, SyntaxError> {
-    check_alone(source, selection).map(|(_, own)| own.diagnostics)
+pub fn check(source: &SourceFile, selection: &RuleSelection) -> Vec<Diagnostic> {
+    check_alone(source, selection).1.diagnostics
 }
 
 /// Checks a Python source of a run whose components are indexed in `ctx.project`.
-pub fn check_in(
-    source: &SourceFile,
-    selection: &RuleSelection,
-    ctx: &Context,
-) -> Result<Vec<Diagnostic>, SyntaxError> {
-    let module = parse::parse_module(&source.text)?;
+pub fn check_in(source: &SourceFile, selection: &RuleSelection, ctx: &Context) -> Vec<Diagnostic> {
+    check_checked(source, selection, ctx).diagnostics
+}
+
+/// A check's diagnostics, and the syntax errors among them (also reported as `KFP000` diagnostics).
+struct Checked {
+    diagnostics: Vec<Diagnostic>,
+    syntax_errors: Vec<SyntaxError>,
+}
+
+fn check_checked(source: &SourceFile, selection: &RuleSelection, ctx: &Context) -> Checked {
+    let module = parse::parse_module(&source.text);
     let analysis = analyse(&ctx.module, &module);
-    Ok(check_parsed(source, &module, &analysis, selection, ctx))
+    Checked {
+        diagnostics: check_parsed(source, &module, &analysis, selection, ctx),
+        syntax_errors: module.errors,
+    }
 }
 
 fn check_parsed<'m>(
@@ -302,8 +312,9 @@ fn check_parsed<'m>(
     ctx: &Context,
 ) -> Vec<Diagnostic> {
     let comments: Vec<_> = module.comments().collect();
+    let syntax = syntax_errors::diagnostics(source, &module.errors);
     if noqa::file_is_exempt(source, comments.iter().cloned()) {
-        return Vec::new();
+        return syntax;
     }
     let diagnostics = checker::check_module(
         source,
@@ -313,7 +324,14 @@ fn check_parsed<'m>(
         selection,
         ctx,
     );
-    noqa::filter(source, &comments, diagnostics)
+    let diagnostics = syntax_errors::without_doubtful(source, &module.errors, diagnostics);
+    let mut diagnostics = noqa::filter(source, &comments, diagnostics);
+    if !syntax.is_empty() {
+        // Syntax errors cannot be suppressed, as in ruff; they take their place in source order.
+        diagnostics.extend(syntax);
+        diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    }
+    diagnostics
 }
 
 /// The outcome of fixing one file.
@@ -326,6 +344,8 @@ pub struct FixOutcome {
     pub remaining: Vec<Diagnostic>,
     /// Set when an iteration produced text that does not parse; its fixes were dropped.
     pub invalid_fix: Option<(Vec<&'static str>, SyntaxError)>,
+    /// Whether the source itself has syntax errors (reported as `KFP000`): such a file gets no fix.
+    pub has_syntax_errors: bool,
 }
 
 impl FixOutcome {
@@ -346,12 +366,8 @@ impl FixOutcome {
 }
 
 /// Fixes a Python source on its own (see `fix_in`).
-pub fn fix(
-    source: &SourceFile,
-    selection: &RuleSelection,
-    unsafe_fixes: bool,
-) -> Result<FixOutcome, SyntaxError> {
-    let (project, own) = check_alone(source, selection)?;
+pub fn fix(source: &SourceFile, selection: &RuleSelection, unsafe_fixes: bool) -> FixOutcome {
+    let (project, own) = check_alone(source, selection);
     fix_in(
         source,
         selection,
@@ -361,8 +377,8 @@ pub fn fix(
     )
 }
 
-/// Applies fixes until nothing changes (bounded). A round whose result does not parse is discarded, and the
-/// rules involved are reported. The component index stays the one built from the original texts: call sites
+/// Applies fixes until nothing changes (bounded). A source with syntax errors is left as it is. A round whose
+/// result does not parse is discarded, and the rules involved are reported. The component index stays the one built from the original texts: call sites
 /// are renamed by what their components were in v1. `checked` is the source's check when already known (an
 /// `OwnCheck` that stands for the run's).
 pub fn fix_in(
@@ -371,22 +387,27 @@ pub fn fix_in(
     unsafe_fixes: bool,
     ctx: &Context,
     checked: Option<Vec<Diagnostic>>,
-) -> Result<FixOutcome, SyntaxError> {
-    let check = |s: &SourceFile, sel: &RuleSelection| check_in(s, sel, ctx);
+) -> FixOutcome {
     let mut current = source.clone();
     let mut diagnostics = match checked {
         Some(d) => d,
-        None => check(&current, selection)?,
+        None => check_in(&current, selection, ctx),
     };
+    let has_syntax_errors = diagnostics.iter().any(|d| d.rule == SYNTAX_ERROR_RULE);
     let mut applied = Vec::new();
     let mut invalid_fix = None;
     for _ in 0..MAX_FIX_ITERATIONS {
+        if has_syntax_errors {
+            break;
+        }
         let Some((text, taken)) = apply_fixes(&current.text, &diagnostics, unsafe_fixes) else {
             break;
         };
         let candidate = SourceFile::new(&source.path, text, source.bom);
-        match check(&candidate, selection) {
-            Ok(next) => {
+        let checked = check_checked(&candidate, selection, ctx);
+        match checked.syntax_errors.into_iter().next() {
+            None => {
+                let next = checked.diagnostics;
                 applied.extend(taken.iter().map(|(offset, d)| {
                     AppliedFix {
                         rule: d.rule,
@@ -400,7 +421,7 @@ pub fn fix_in(
                 current = candidate;
                 diagnostics = next;
             }
-            Err(err) => {
+            Some(err) => {
                 let mut rules: Vec<&'static str> = taken.iter().map(|(_, d)| d.rule).collect();
                 rules.sort_unstable();
                 rules.dedup();
@@ -409,12 +430,13 @@ pub fn fix_in(
             }
         }
     }
-    Ok(FixOutcome {
+    FixOutcome {
         text: current.text,
         applied,
         remaining: diagnostics,
         invalid_fix,
-    })
+        has_syntax_errors,
+    }
 }
 
 #[cfg(test)]
@@ -450,9 +472,10 @@ mod tests {
         let read = |_: &std::path::Path| None;
         for (name, text) in &texts {
             let source = SourceFile::new(std::path::Path::new("m.py"), text.clone(), false);
-            let Ok(module) = parse::parse_module(text) else {
+            let module = parse::parse_module(text);
+            if !module.is_valid() {
                 continue;
-            };
+            }
             let shown = |m: ModuleComponents| {
                 let mut entries: Vec<String> = m
                     .components

@@ -10,7 +10,8 @@
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
-use super::parse::ast::{self, Expr, Ranged, Stmt};
+use super::parse::ast::{self, Expr, Stmt};
+pub use super::parse::range;
 use super::visit::{self, ScopeBody, Visitor};
 use crate::project::ModulePath;
 
@@ -257,34 +258,24 @@ impl Builder {
         self.current = saved;
     }
 
-    fn bind_parameters(&mut self, args: &ast::Arguments) {
-        for arg in args
-            .posonlyargs
-            .iter()
-            .chain(&args.args)
-            .chain(&args.kwonlyargs)
-        {
+    fn bind_parameters(&mut self, args: &ast::Parameters) {
+        for arg in args.iter_non_variadic_params() {
             self.bind(
-                arg.def.arg.as_str(),
+                arg.parameter.name.as_str(),
                 None,
                 BindingKind::Local,
-                range(&arg.def),
+                range(&arg.parameter),
             );
         }
         for arg in args.vararg.iter().chain(&args.kwarg) {
             self.bind(
-                arg.arg.as_str(),
+                arg.name.as_str(),
                 None,
                 BindingKind::Local,
                 range(arg.as_ref()),
             );
         }
     }
-}
-
-pub fn range<T: Ranged>(node: &T) -> Range<usize> {
-    let r = node.range();
-    usize::from(r.start())..usize::from(r.end())
 }
 
 impl<'a> Visitor<'a> for Builder {
@@ -318,13 +309,13 @@ impl<'a> Visitor<'a> for Builder {
                 level,
                 ..
             }) => {
-                let relative = level.as_ref().is_some_and(|l| l.to_u32() > 0);
+                let relative = *level > 0;
                 for alias in names {
                     let name = alias.name.as_str();
                     let qualified = match (module, relative) {
                         (Some(m), false) => Some(format!("{}.{}", m.as_str(), name)),
                         (m, true) => self.module.as_ref().and_then(|this| {
-                            let level = level.as_ref().map_or(0, |l| l.to_u32());
+                            let level = *level;
                             let base =
                                 this.resolve_relative(level, m.as_ref().map(|m| m.as_str()))?;
                             Some(format!("{base}.{name}"))
@@ -350,7 +341,6 @@ impl<'a> Visitor<'a> for Builder {
                 }
             }
             Stmt::FunctionDef(ast::StmtFunctionDef { name, .. })
-            | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef { name, .. })
             | Stmt::ClassDef(ast::StmtClassDef { name, .. }) => {
                 self.bind(name.as_str(), None, BindingKind::Local, range(stmt));
                 visit::walk_stmt(self, stmt);
@@ -366,8 +356,12 @@ impl<'a> Visitor<'a> for Builder {
             ScopeKind::Function
         };
         self.with_scope(kind, scope.start(), |b| {
-            if let ScopeBody::Function { args, .. } | ScopeBody::Lambda { args, .. } = scope {
-                b.bind_parameters(args);
+            match scope {
+                ScopeBody::Function { args, .. } => b.bind_parameters(args),
+                ScopeBody::Lambda {
+                    args: Some(args), ..
+                } => b.bind_parameters(args),
+                _ => {}
             }
             visit::walk_scope_body(b, scope);
         });
@@ -404,7 +398,7 @@ mod tests {
     use crate::python::parse::parse_module;
 
     fn qualified_at(src: &str, name: &str, marker: &str) -> Option<String> {
-        let module = parse_module(src).unwrap();
+        let module = parse_module(src);
         let model = SemanticModel::build(&module.body);
         let offset = src.find(marker).unwrap();
         // Find the innermost scope containing the marker by scanning function starts.

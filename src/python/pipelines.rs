@@ -122,12 +122,14 @@ const PACKAGE_READERS: &[(&str, usize, &str)] = &[
 
 /// A call's argument by position or keyword.
 pub fn argument<'a>(call: &'a ast::ExprCall, position: usize, keyword: &str) -> Option<&'a Expr> {
-    call.keywords
+    call.arguments
+        .keywords
         .iter()
         .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == keyword))
         .map(|k| &k.value)
         .or_else(|| {
-            call.args
+            call.arguments
+                .args
                 .iter()
                 .take_while(|a| !matches!(a, Expr::Starred(_)))
                 .nth(position)
@@ -136,7 +138,8 @@ pub fn argument<'a>(call: &'a ast::ExprCall, position: usize, keyword: &str) -> 
 
 /// The keyword argument named `name`.
 pub fn keyword<'a>(call: &'a ast::ExprCall, name: &str) -> Option<&'a ast::Keyword> {
-    call.keywords
+    call.arguments
+        .keywords
         .iter()
         .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
 }
@@ -176,7 +179,7 @@ impl<'a> PipelineFacts<'a> {
             let Stmt::FunctionDef(def) = stmt else {
                 continue;
             };
-            let decorator = def.decorator_list.iter().find(|d| {
+            let decorator = def.decorator_list.iter().map(|d| &d.expression).find(|d| {
                 applied_name(model, d).is_some_and(|q| PIPELINE_DECORATORS.contains(&q.as_str()))
             });
             let submitted = facts.submissions.iter().any(|s| {
@@ -327,7 +330,7 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
                 Expr::ListComp(c) => &c.generators,
                 Expr::SetComp(c) => &c.generators,
                 Expr::DictComp(c) => &c.generators,
-                Expr::GeneratorExp(c) => &c.generators,
+                Expr::Generator(c) => &c.generators,
                 _ => &[],
             };
             for generator in generators {
@@ -388,7 +391,7 @@ impl<'a> Visitor<'a> for Walker<'a, '_> {
             };
             if let Some((_, position, keyword)) =
                 PACKAGE_READERS.iter().find(|(m, _, _)| Some(*m) == method)
-                && let Some(path @ Expr::Constant(_)) = argument(call, *position, keyword)
+                && let Some(path @ Expr::StringLiteral(_)) = argument(call, *position, keyword)
             {
                 self.facts.package_paths.push(path);
             }
@@ -432,7 +435,11 @@ pub fn component_objects(body: &[Stmt], model: &SemanticModel) -> HashSet<String
                     names.insert(n.id.to_string());
                 }
             }
-            Stmt::FunctionDef(f) if f.decorator_list.iter().any(makes_component) => {
+            Stmt::FunctionDef(f)
+                if f.decorator_list
+                    .iter()
+                    .any(|d| makes_component(&d.expression)) =>
+            {
                 names.insert(f.name.to_string());
             }
             _ => {}

@@ -1,12 +1,13 @@
 //! A borrowed AST visitor: `visit_*` hooks with `walk_*` defaults that descend into every child.
 //!
-//! rustpython-ast's own visitor consumes the tree; the checker needs to look at nodes and their parents
-//! without giving them up, so this one borrows.
+//! The checker needs to look at nodes and their parents, and to know where each scope's own body starts (after
+//! the decorators, defaults, annotations and bases, which run in the enclosing scope), so it has a visitor of
+//! its own rather than Ruff's `SourceOrderVisitor`.
 
-use super::names::range;
-use super::parse::ast::{self, Expr, Ranged, Stmt};
+use super::parse::ast::{self, Expr, Stmt};
+use super::parse::range;
 
-fn start_of<T: Ranged>(node: &T) -> usize {
+fn start_of<T: super::parse::Ranged>(node: &T) -> usize {
     range(node).start
 }
 
@@ -15,12 +16,12 @@ fn start_of<T: Ranged>(node: &T) -> usize {
 pub enum ScopeBody<'a> {
     Function {
         start: usize,
-        args: &'a ast::Arguments,
+        args: &'a ast::Parameters,
         body: &'a [Stmt],
     },
     Lambda {
         start: usize,
-        args: &'a ast::Arguments,
+        args: Option<&'a ast::Parameters>,
         body: &'a Expr,
     },
     Class {
@@ -57,8 +58,8 @@ pub trait Visitor<'a> {
             self.visit_stmt(stmt);
         }
     }
-    fn visit_arguments(&mut self, args: &'a ast::Arguments) {
-        walk_arguments(self, args);
+    fn visit_parameters(&mut self, args: &'a ast::Parameters) {
+        walk_parameters(self, args);
     }
     fn visit_keyword(&mut self, keyword: &'a ast::Keyword) {
         self.visit_expr(&keyword.value);
@@ -79,14 +80,9 @@ pub fn walk_scope_body<'a, V: Visitor<'a> + ?Sized>(v: &mut V, scope: ScopeBody<
     }
 }
 
-pub fn walk_arguments<'a, V: Visitor<'a> + ?Sized>(v: &mut V, args: &'a ast::Arguments) {
-    for arg in args
-        .posonlyargs
-        .iter()
-        .chain(&args.args)
-        .chain(&args.kwonlyargs)
-    {
-        if let Some(a) = &arg.def.annotation {
+pub fn walk_parameters<'a, V: Visitor<'a> + ?Sized>(v: &mut V, args: &'a ast::Parameters) {
+    for arg in args.iter_non_variadic_params() {
+        if let Some(a) = &arg.parameter.annotation {
             v.visit_expr(a);
         }
         if let Some(d) = &arg.default {
@@ -103,23 +99,16 @@ pub fn walk_arguments<'a, V: Visitor<'a> + ?Sized>(v: &mut V, args: &'a ast::Arg
 pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
     match stmt {
         Stmt::FunctionDef(ast::StmtFunctionDef {
-            args,
-            body,
-            decorator_list,
-            returns,
-            ..
-        })
-        | Stmt::AsyncFunctionDef(ast::StmtAsyncFunctionDef {
-            args,
+            parameters: args,
             body,
             decorator_list,
             returns,
             ..
         }) => {
             for d in decorator_list {
-                v.visit_expr(d);
+                v.visit_expr(&d.expression);
             }
-            v.visit_arguments(args);
+            v.visit_parameters(args);
             if let Some(r) = returns {
                 v.visit_expr(r);
             }
@@ -130,20 +119,21 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
             });
         }
         Stmt::ClassDef(ast::StmtClassDef {
-            bases,
-            keywords,
+            arguments,
             body,
             decorator_list,
             ..
         }) => {
             for d in decorator_list {
-                v.visit_expr(d);
+                v.visit_expr(&d.expression);
             }
-            for b in bases {
-                v.visit_expr(b);
-            }
-            for k in keywords {
-                v.visit_keyword(k);
+            if let Some(arguments) = arguments {
+                for b in arguments.args.iter() {
+                    v.visit_expr(b);
+                }
+                for k in arguments.keywords.iter() {
+                    v.visit_keyword(k);
+                }
             }
             v.visit_scope_body(ScopeBody::Class {
                 start: start_of(stmt),
@@ -188,13 +178,6 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
             body,
             orelse,
             ..
-        })
-        | Stmt::AsyncFor(ast::StmtAsyncFor {
-            target,
-            iter,
-            body,
-            orelse,
-            ..
         }) => {
             v.visit_expr(iter);
             v.visit_expr(target);
@@ -203,16 +186,27 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
         }
         Stmt::While(ast::StmtWhile {
             test, body, orelse, ..
-        })
-        | Stmt::If(ast::StmtIf {
-            test, body, orelse, ..
         }) => {
             v.visit_expr(test);
             v.visit_body(body);
             v.visit_body(orelse);
         }
-        Stmt::With(ast::StmtWith { items, body, .. })
-        | Stmt::AsyncWith(ast::StmtAsyncWith { items, body, .. }) => {
+        Stmt::If(ast::StmtIf {
+            test,
+            body,
+            elif_else_clauses,
+            ..
+        }) => {
+            v.visit_expr(test);
+            v.visit_body(body);
+            for clause in elif_else_clauses {
+                if let Some(t) = &clause.test {
+                    v.visit_expr(t);
+                }
+                v.visit_body(&clause.body);
+            }
+        }
+        Stmt::With(ast::StmtWith { items, body, .. }) => {
             for item in items {
                 v.visit_expr(&item.context_expr);
                 if let Some(o) = &item.optional_vars {
@@ -239,13 +233,6 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
             orelse,
             finalbody,
             ..
-        })
-        | Stmt::TryStar(ast::StmtTryStar {
-            body,
-            handlers,
-            orelse,
-            finalbody,
-            ..
         }) => {
             v.visit_body(body);
             handlers.iter().for_each(|h| v.visit_except_handler(h));
@@ -265,14 +252,15 @@ pub fn walk_stmt<'a, V: Visitor<'a> + ?Sized>(v: &mut V, stmt: &'a Stmt) {
         | Stmt::Nonlocal(_)
         | Stmt::Pass(_)
         | Stmt::Break(_)
-        | Stmt::Continue(_) => {}
+        | Stmt::Continue(_)
+        | Stmt::IpyEscapeCommand(_) => {}
     }
 }
 
 pub fn walk_expr<'a, V: Visitor<'a> + ?Sized>(v: &mut V, expr: &'a Expr) {
     match expr {
         Expr::BoolOp(ast::ExprBoolOp { values, .. }) => values.iter().for_each(|e| v.visit_expr(e)),
-        Expr::NamedExpr(ast::ExprNamedExpr { target, value, .. }) => {
+        Expr::Named(ast::ExprNamed { target, value, .. }) => {
             v.visit_expr(value);
             v.visit_expr(target);
         }
@@ -281,24 +269,32 @@ pub fn walk_expr<'a, V: Visitor<'a> + ?Sized>(v: &mut V, expr: &'a Expr) {
             v.visit_expr(right);
         }
         Expr::UnaryOp(ast::ExprUnaryOp { operand, .. }) => v.visit_expr(operand),
-        Expr::Lambda(ast::ExprLambda { args, body, .. }) => {
-            v.visit_arguments(args);
+        Expr::Lambda(ast::ExprLambda {
+            parameters, body, ..
+        }) => {
+            if let Some(p) = parameters {
+                v.visit_parameters(p);
+            }
             v.visit_scope_body(ScopeBody::Lambda {
                 start: start_of(expr),
-                args,
+                args: parameters.as_deref(),
                 body,
             });
         }
-        Expr::IfExp(ast::ExprIfExp {
+        Expr::If(ast::ExprIf {
             test, body, orelse, ..
         }) => {
             v.visit_expr(test);
             v.visit_expr(body);
             v.visit_expr(orelse);
         }
-        Expr::Dict(ast::ExprDict { keys, values, .. }) => {
-            keys.iter().flatten().for_each(|e| v.visit_expr(e));
-            values.iter().for_each(|e| v.visit_expr(e));
+        Expr::Dict(ast::ExprDict { items, .. }) => {
+            for item in items {
+                if let Some(k) = &item.key {
+                    v.visit_expr(k);
+                }
+                v.visit_expr(&item.value);
+            }
         }
         Expr::Set(ast::ExprSet { elts, .. })
         | Expr::List(ast::ExprList { elts, .. })
@@ -309,7 +305,7 @@ pub fn walk_expr<'a, V: Visitor<'a> + ?Sized>(v: &mut V, expr: &'a Expr) {
         | Expr::SetComp(ast::ExprSetComp {
             elt, generators, ..
         })
-        | Expr::GeneratorExp(ast::ExprGeneratorExp {
+        | Expr::Generator(ast::ExprGenerator {
             elt, generators, ..
         }) => {
             walk_comprehensions(v, generators);
@@ -322,14 +318,15 @@ pub fn walk_expr<'a, V: Visitor<'a> + ?Sized>(v: &mut V, expr: &'a Expr) {
             ..
         }) => {
             walk_comprehensions(v, generators);
-            v.visit_expr(key);
+            if let Some(k) = key {
+                v.visit_expr(k);
+            }
             v.visit_expr(value);
         }
         Expr::Await(ast::ExprAwait { value, .. })
         | Expr::YieldFrom(ast::ExprYieldFrom { value, .. })
         | Expr::Attribute(ast::ExprAttribute { value, .. })
-        | Expr::Starred(ast::ExprStarred { value, .. })
-        | Expr::FormattedValue(ast::ExprFormattedValue { value, .. }) => v.visit_expr(value),
+        | Expr::Starred(ast::ExprStarred { value, .. }) => v.visit_expr(value),
         Expr::Yield(ast::ExprYield { value, .. }) => {
             if let Some(e) = value {
                 v.visit_expr(e);
@@ -342,17 +339,17 @@ pub fn walk_expr<'a, V: Visitor<'a> + ?Sized>(v: &mut V, expr: &'a Expr) {
             comparators.iter().for_each(|e| v.visit_expr(e));
         }
         Expr::Call(ast::ExprCall {
-            func,
-            args,
-            keywords,
-            ..
+            func, arguments, ..
         }) => {
             v.visit_expr(func);
-            args.iter().for_each(|e| v.visit_expr(e));
-            keywords.iter().for_each(|k| v.visit_keyword(k));
+            arguments.args.iter().for_each(|e| v.visit_expr(e));
+            arguments.keywords.iter().for_each(|k| v.visit_keyword(k));
         }
-        Expr::JoinedStr(ast::ExprJoinedStr { values, .. }) => {
-            values.iter().for_each(|e| v.visit_expr(e))
+        Expr::FString(ast::ExprFString { value, .. }) => {
+            walk_interpolations(v, value.elements());
+        }
+        Expr::TString(ast::ExprTString { value, .. }) => {
+            walk_interpolations(v, value.elements());
         }
         Expr::Subscript(ast::ExprSubscript { value, slice, .. }) => {
             v.visit_expr(value);
@@ -367,7 +364,14 @@ pub fn walk_expr<'a, V: Visitor<'a> + ?Sized>(v: &mut V, expr: &'a Expr) {
                 .chain(step)
                 .for_each(|e| v.visit_expr(e));
         }
-        Expr::Constant(_) | Expr::Name(_) => {}
+        Expr::StringLiteral(_)
+        | Expr::BytesLiteral(_)
+        | Expr::NumberLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_)
+        | Expr::EllipsisLiteral(_)
+        | Expr::Name(_)
+        | Expr::IpyEscapeCommand(_) => {}
     }
 }
 
@@ -380,4 +384,24 @@ fn walk_comprehensions<'a, V: Visitor<'a> + ?Sized>(
         v.visit_expr(&g.target);
         g.ifs.iter().for_each(|e| v.visit_expr(e));
     }
+}
+
+/// The expressions interpolated into an f-string or t-string, format specs included.
+fn walk_interpolations<'a, V: Visitor<'a> + ?Sized>(
+    v: &mut V,
+    elements: impl Iterator<Item = &'a ast::InterpolatedStringElement>,
+) {
+    for element in elements {
+        if let ast::InterpolatedStringElement::Interpolation(i) = element {
+            v.visit_expr(&i.expression);
+            if let Some(spec) = &i.format_spec {
+                walk_interpolations(v, spec.elements.iter());
+            }
+        }
+    }
+}
+
+/// The bodies of an `if` statement: its own, then each `elif`'s and the `else`'s.
+pub fn if_branches(s: &ast::StmtIf) -> impl Iterator<Item = &[Stmt]> {
+    std::iter::once(&s.body[..]).chain(s.elif_else_clauses.iter().map(|c| &c.body[..]))
 }

@@ -3,7 +3,7 @@
 //! `op = components.load_component(filename='…')`, `op = load_component_from_text("""…""")`.
 //! The index reads the named files (never a rule) and registers each spec's interface under the binding.
 
-use rustpython_parser::ast::{self, Constant, Expr, Stmt};
+use super::parse::ast::{self, Expr, Stmt};
 
 use super::names::SemanticModel;
 
@@ -17,13 +17,7 @@ pub enum Spec {
 }
 
 fn literal(e: &Expr) -> Option<&str> {
-    match e {
-        Expr::Constant(ast::ExprConstant {
-            value: Constant::Str(s),
-            ..
-        }) => Some(s.as_str()),
-        _ => None,
-    }
+    super::literals::str_value(e)
 }
 
 /// A path argument: a literal, or `os.path.join(os.path.dirname(__file__), 'literal', ...)` (relative to the
@@ -33,16 +27,17 @@ fn path_literal(model: &SemanticModel, e: &Expr) -> Option<String> {
         return Some(s.to_string());
     }
     let Expr::Call(join) = e else { return None };
-    if model.qualified_name(0, &join.func)?.as_str() != "os.path.join" || !join.keywords.is_empty()
+    if model.qualified_name(0, &join.func)?.as_str() != "os.path.join"
+        || !join.arguments.keywords.is_empty()
     {
         return None;
     }
-    let (first, rest) = join.args.split_first()?;
+    let (first, rest) = join.arguments.args.split_first()?;
     let Expr::Call(dirname) = first else {
         return None;
     };
     let is_here = model.qualified_name(0, &dirname.func).as_deref() == Some("os.path.dirname")
-        && matches!(dirname.args.as_slice(), [Expr::Name(n)] if n.id.as_str() == "__file__");
+        && matches!(&dirname.arguments.args[..], [Expr::Name(n)] if n.id.as_str() == "__file__");
     if !is_here {
         return None;
     }
@@ -53,12 +48,13 @@ fn path_literal(model: &SemanticModel, e: &Expr) -> Option<String> {
 /// The spec a loader call reads, when its argument is a literal.
 fn loaded_spec(model: &SemanticModel, call: &ast::ExprCall) -> Option<Spec> {
     let keyword = |name: &str| {
-        call.keywords
+        call.arguments
+            .keywords
             .iter()
             .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
             .map(|k| &k.value)
     };
-    let first = call.args.first();
+    let first = call.arguments.args.first();
     let qualified = model.qualified_name(0, &call.func)?;
     let qualified = qualified.replace("kfp.v2.components", "kfp.components");
     match qualified.as_str() {

@@ -69,13 +69,13 @@ fn bind(
     params: Params,
 ) -> Option<HashMap<&'static str, String>> {
     let mut out = HashMap::new();
-    for (i, a) in call.args.iter().enumerate() {
+    for (i, a) in call.arguments.args.iter().enumerate() {
         if matches!(a, Expr::Starred(_)) {
             return None;
         }
         out.insert(params.get(i)?.0, checker.text(range(a)).to_string());
     }
-    for k in &call.keywords {
+    for k in &call.arguments.keywords {
         let name = k.arg.as_ref()?.as_str();
         let p = params.iter().find(|(p, _)| *p == name)?;
         out.insert(p.0, checker.text(range(&k.value)).to_string());
@@ -243,10 +243,10 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     let Some(rule) = checker.enabled(RULE) else {
         return;
     };
-    let [argument] = call.args.as_slice() else {
+    let [argument] = &call.arguments.args[..] else {
         return;
     };
-    if !call.keywords.is_empty() {
+    if !call.arguments.keywords.is_empty() {
         return;
     }
     let task = checker.text(range(attr.value.as_ref())).to_string();

@@ -11,7 +11,7 @@ use std::ops::Range;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::names::{Resolved, range};
-use crate::python::parse::ast::{self, Constant, Expr};
+use crate::python::parse::ast::{self, Expr};
 use crate::python::pipelines::KfpObject;
 
 const RULE: &str = "KFP421";
@@ -260,18 +260,19 @@ fn status_literals(checker: &Checker, a: &ast::ExprAttribute) -> Vec<Edit> {
     let mut edits = Vec::new();
     for operand in operands {
         let literals: Vec<&Expr> = match operand {
-            Expr::Constant(_) => vec![operand],
+            e if crate::python::literals::is_constant(e) => vec![operand],
             Expr::List(l) => l.elts.iter().collect(),
             Expr::Tuple(t) => t.elts.iter().collect(),
             Expr::Set(s) => s.elts.iter().collect(),
             _ => continue,
         };
         for literal in literals {
-            let Expr::Constant(c) = literal else { continue };
-            let Constant::Str(s) = &c.value else { continue };
-            if let Some((_, v2)) = STATUS_VALUES.iter().find(|(v1, _)| v1 == s) {
+            let Some(s) = crate::python::literals::str_value(literal) else {
+                continue;
+            };
+            if let Some((_, v2)) = STATUS_VALUES.iter().find(|(v1, _)| *v1 == s) {
                 let text = checker.text(range(literal));
-                edits.push(Edit::replace(range(literal), text.replace(s.as_str(), v2)));
+                edits.push(Edit::replace(range(literal), text.replace(s, v2)));
             }
         }
     }

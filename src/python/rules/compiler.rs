@@ -9,8 +9,9 @@ use std::ops::Range;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::edits::delete_argument;
+use crate::python::literals::str_value;
 use crate::python::names::range;
-use crate::python::parse::ast::{self, Constant, Expr};
+use crate::python::parse::ast::{self, Expr};
 use crate::python::pipelines::{KfpObject, argument, keyword};
 
 const COMPILER_MODE_RULE: &str = "KFP401";
@@ -47,14 +48,14 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
 
 /// KFP401: kfp 2's `Compiler()` takes no arguments.
 fn compiler_mode(checker: &mut Checker, call: &ast::ExprCall) {
-    if call.args.is_empty() && call.keywords.is_empty() {
+    if call.arguments.args.is_empty() && call.arguments.keywords.is_empty() {
         return;
     }
     let Some(rule) = checker.enabled(COMPILER_MODE_RULE) else {
         return;
     };
-    let mut all: Vec<Range<usize>> = call.args.iter().map(range).collect();
-    all.extend(call.keywords.iter().map(range));
+    let mut all: Vec<Range<usize>> = call.arguments.args.iter().map(range).collect();
+    all.extend(call.arguments.keywords.iter().map(range));
     all.sort_by_key(|r| r.start);
     let span = all[0].start..all[all.len() - 1].end;
     let fix = (!checker.module.has_comment_in(span.clone()))
@@ -68,14 +69,13 @@ fn compiler_mode(checker: &mut Checker, call: &ast::ExprCall) {
 /// The range of a string literal's old suffix (`.tar.gz` in `'pipeline.tar.gz'`), and the suffix.
 fn old_suffix(checker: &Checker, literal: &Expr) -> Option<(Range<usize>, &'static str)> {
     let is_text = match literal {
-        Expr::Constant(c) => matches!(c.value, Constant::Str(_)),
-        Expr::JoinedStr(_) => true,
+        Expr::StringLiteral(_) | Expr::FString(_) => true,
         // `os.path.join(out_dir, 'pipeline.tar.gz')`: the last part names the file.
         Expr::Call(c)
             if checker.qualified_name(&c.func).as_deref() == Some("os.path.join")
-                && c.keywords.is_empty() =>
+                && c.arguments.keywords.is_empty() =>
         {
-            return old_suffix(checker, c.args.last()?);
+            return old_suffix(checker, c.arguments.args.last()?);
         }
         _ => false,
     };
@@ -112,12 +112,9 @@ fn package_path(checker: &mut Checker, call: &ast::ExprCall) {
     let mut edits = vec![Edit::replace(suffix_range, ".yaml")];
     // The same file read back by an upload or submit call of this module (`upload_pipeline('p.tar.gz')`) is
     // renamed with it.
-    if let Expr::Constant(c) = path
-        && let Constant::Str(written) = &c.value
-    {
+    if let Some(written) = str_value(path) {
         for reader in checker.pipelines.package_paths.clone() {
-            if let Expr::Constant(r) = reader
-                && matches!(&r.value, Constant::Str(read) if read == written)
+            if str_value(reader) == Some(written)
                 && let Some((read_range, _)) = old_suffix(checker, reader)
             {
                 edits.push(Edit::replace(read_range, ".yaml"));
@@ -142,7 +139,7 @@ fn compile_arguments(checker: &mut Checker, call: &ast::ExprCall) {
     };
     let mut findings: Vec<(Range<usize>, &str, &str)> = Vec::new();
     if let Some(k) = keyword(call, "type_check")
-        && matches!(&k.value, Expr::Constant(c) if matches!(c.value, Constant::Bool(false)))
+        && matches!(&k.value, Expr::BooleanLiteral(b) if !b.value)
     {
         findings.push((
             range(k),
@@ -160,17 +157,17 @@ fn compile_arguments(checker: &mut Checker, call: &ast::ExprCall) {
     // kfp 1: compile(pipeline_func, package_path, type_check, pipeline_conf); kfp 2: compile(pipeline_func,
     // package_path, pipeline_name, pipeline_display_name, ...). A bool third argument or a non-string fourth one
     // is kfp 1's; strings are kfp 2's names.
-    let is_str = |e: &Expr| {
-        matches!(e, Expr::Constant(c) if matches!(c.value, Constant::Str(_)))
-            || matches!(e, Expr::JoinedStr(_))
-    };
-    let v1_positional =
-        call.args.get(2).is_some_and(
-            |a| matches!(a, Expr::Constant(c) if matches!(c.value, Constant::Bool(_))),
-        ) || call.args.get(3).is_some_and(|a| !is_str(a));
+    let is_str = |e: &Expr| matches!(e, Expr::StringLiteral(_) | Expr::FString(_));
+    let v1_positional = call
+        .arguments
+        .args
+        .get(2)
+        .is_some_and(|a| matches!(a, Expr::BooleanLiteral(_)))
+        || call.arguments.args.get(3).is_some_and(|a| !is_str(a));
     if v1_positional {
         findings.push((
-            range(&call.args[2]).start..range(&call.args[call.args.len() - 1]).end,
+            range(&call.arguments.args[2]).start
+                ..range(&call.arguments.args[call.arguments.args.len() - 1]).end,
             "positional `type_check`/`pipeline_conf`",
             "kfp 2's third parameter is `pipeline_name`: pass them by keyword",
         ));
@@ -194,7 +191,7 @@ fn client_arguments(checker: &mut Checker, call: &ast::ExprCall, call_range: Ran
     let Some(rule) = checker.enabled(CLIENT_ARGUMENT_RULE) else {
         return;
     };
-    for k in &call.keywords {
+    for k in &call.arguments.keywords {
         let Some(name) = k.arg.as_ref().map(|a| a.as_str()) else {
             continue;
         };
@@ -211,8 +208,9 @@ fn client_arguments(checker: &mut Checker, call: &ast::ExprCall, call_range: Ran
         checker.report(d);
     }
     // v1 order: pipeline_func, arguments, run_name, experiment_name, pipeline_conf, namespace, mode, …
-    if call.args.len() > 4 {
-        let r = range(&call.args[4]).start..range(&call.args[call.args.len() - 1]).end;
+    if call.arguments.args.len() > 4 {
+        let r = range(&call.arguments.args[4]).start
+            ..range(&call.arguments.args[call.arguments.args.len() - 1]).end;
         let d = Diagnostic::new(
             rule.code,
             r.start..r.end.min(call_range.end),

@@ -15,7 +15,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::edits::delete_argument;
 use crate::python::names::range;
-use crate::python::parse::ast::{self, Constant, Expr};
+use crate::python::parse::ast::{self, Expr};
 
 const IO_NAMES_RULE: &str = "KFP102";
 const POSITIONAL_RULE: &str = "KFP103";
@@ -27,7 +27,7 @@ const DOT_OUTPUT_RULE: &str = "KFP114";
 /// A call of a known v1 component.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<Component>) {
     positional_arguments(checker, call, component);
-    for keyword in &call.keywords {
+    for keyword in &call.arguments.keywords {
         let Some(arg) = keyword.arg.as_ref() else {
             continue;
         };
@@ -67,7 +67,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<C
             );
         }
     }
-    for (i, arg) in call.args.iter().enumerate() {
+    for (i, arg) in call.arguments.args.iter().enumerate() {
         if let Some(input) = component.inputs.get(i) {
             check_argument_value(
                 checker,
@@ -85,26 +85,32 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<C
 /// KFP103: `op(a, b)` → `op(x=a, y=b)` with the v1 keywords (right under kfp 1 as well; KFP102 then renames
 /// them with the definition).
 fn positional_arguments(checker: &mut Checker, call: &ast::ExprCall, component: &Component) {
-    if call.args.is_empty() {
+    if call.arguments.args.is_empty() {
         return;
     }
     let Some(rule) = checker.enabled(POSITIONAL_RULE) else {
         return;
     };
-    let starred = call.args.iter().any(|a| matches!(a, Expr::Starred(_)));
-    let fits = call.args.len() <= component.inputs.len();
+    let starred = call
+        .arguments
+        .args
+        .iter()
+        .any(|a| matches!(a, Expr::Starred(_)));
+    let fits = call.arguments.args.len() <= component.inputs.len();
     let edits: Vec<Edit> = call
+        .arguments
         .args
         .iter()
         .zip(&component.inputs)
         .map(|(arg, input)| Edit::insert(range(arg).start, format!("{}=", input.v1_name)))
         .collect();
     let fix = (!starred && fits).then(|| Fix::new(rule.fix.applicability(), edits));
-    let span = range(&call.args[0]).start..range(&call.args[call.args.len() - 1]).end;
+    let span = range(&call.arguments.args[0]).start
+        ..range(&call.arguments.args[call.arguments.args.len() - 1]).end;
     let names: Vec<&str> = component
         .inputs
         .iter()
-        .take(call.args.len())
+        .take(call.arguments.args.len())
         .map(|i| i.v1_name.as_str())
         .collect();
     let d = Diagnostic::new(
@@ -129,10 +135,7 @@ fn check_argument_value(
 ) {
     let is_keyword = arg_range != range(value);
     match value {
-        Expr::Constant(ast::ExprConstant {
-            value: Constant::None,
-            ..
-        }) => {
+        Expr::NoneLiteral(_) => {
             let Some(rule) = checker.enabled(NONE_ARGUMENT_RULE) else {
                 return;
             };
@@ -151,15 +154,12 @@ fn check_argument_value(
             .with_fix(fix);
             checker.report(d);
         }
-        Expr::Constant(ast::ExprConstant {
-            value: Constant::Str(s),
-            ..
-        }) => match kind {
+        Expr::StringLiteral(ast::ExprStringLiteral { value: s, .. }) => match kind {
             InputKind::Value(t @ (ValueType::Int | ValueType::Float | ValueType::Bool)) => {
                 let Some(rule) = checker.enabled(NUMERIC_STRING_RULE) else {
                     return;
                 };
-                let Some(literal) = numeric_literal(s, t) else {
+                let Some(literal) = numeric_literal(s.to_str(), t) else {
                     return;
                 };
                 let type_name = match t {
@@ -182,7 +182,7 @@ fn check_argument_value(
             InputKind::File => report_string_into_file(checker, value, input),
             InputKind::Value(_) => {}
         },
-        Expr::JoinedStr(_) if kind == InputKind::File => {
+        Expr::FString(_) if kind == InputKind::File => {
             report_string_into_file(checker, value, input)
         }
         _ => {}
@@ -234,11 +234,7 @@ pub fn check_outputs_subscript(
     if !component.outputs_known {
         return;
     }
-    let Expr::Constant(ast::ExprConstant {
-        value: Constant::Str(key),
-        ..
-    }) = subscript.slice.as_ref()
-    else {
+    let Some(key) = crate::python::literals::str_value(&subscript.slice) else {
         return;
     };
     let Some(output) = component.output_by_v1_key(key) else {

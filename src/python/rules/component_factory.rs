@@ -97,12 +97,16 @@ const PYTHON_COMPONENT_GUIDANCE: &str = "the function carries kfp 1 `@dsl.python
 /// Whether kfp 1's `@dsl.python_component(...)` decorates the function: the v1 factory took the base image
 /// and the component name from it.
 fn has_python_component_metadata(checker: &Checker, function: &ast::StmtFunctionDef) -> bool {
-    function.decorator_list.iter().any(|d| {
-        matches!(
-            applied_name(&checker.model, d).as_deref(),
-            Some("kfp.dsl.python_component" | "kfp.dsl._component.python_component")
-        )
-    })
+    function
+        .decorator_list
+        .iter()
+        .map(|d| &d.expression)
+        .any(|d| {
+            matches!(
+                applied_name(&checker.model, d).as_deref(),
+                Some("kfp.dsl.python_component" | "kfp.dsl._component.python_component")
+            )
+        })
 }
 
 /// A call of a factory (`factory(func, ...)`) or `partial(factory, ...)`, anywhere in the module.
@@ -118,7 +122,7 @@ pub fn check_call(
     let (factory, replaced) = match Factory::of(callee) {
         Some(f) => (f, range(call.func.as_ref())),
         None => match partial_of_factory(&checker.model, call) {
-            Some(f) if callee == "functools.partial" => (f, range(&call.args[0])),
+            Some(f) if callee == "functools.partial" => (f, range(&call.arguments.args[0])),
             _ => return,
         },
     };
@@ -140,8 +144,12 @@ pub fn check_call(
             "the call contains comments, which an automatic rewrite would lose: rewrite it by hand",
         );
     }
-    let mut fixable = !call.args.iter().any(|a| matches!(a, Expr::Starred(_)))
-        && call.keywords.iter().all(|k| k.arg.is_some())
+    let mut fixable = !call
+        .arguments
+        .args
+        .iter()
+        .any(|a| matches!(a, Expr::Starred(_)))
+        && call.arguments.keywords.iter().all(|k| k.arg.is_some())
         && !has_comments;
     for (name, value) in &options {
         let value_range = range(*value);
@@ -167,7 +175,7 @@ pub fn check_call(
             }
             continue;
         }
-        if call.args.iter().any(|a| std::ptr::eq(a, *value)) {
+        if call.arguments.args.iter().any(|a| std::ptr::eq(a, *value)) {
             // A positional option: v2 options are keyword-only.
             edits.push(Edit::insert(value_range.start, format!("{name}=")));
         }
@@ -196,6 +204,7 @@ pub fn check_call(
         renames_note(component.as_ref())
     };
     let function = call
+        .arguments
         .args
         .first()
         .filter(|_| !is_partial)
@@ -236,7 +245,8 @@ pub fn check_call(
 
 /// The whole argument (`name=value` for keywords) whose value is `value`.
 fn argument_range(call: &ast::ExprCall, value: &Expr) -> Range<usize> {
-    call.keywords
+    call.arguments
+        .keywords
         .iter()
         .find(|k| std::ptr::eq(&k.value, value))
         .map_or_else(|| range(value), range)
@@ -245,12 +255,17 @@ fn argument_range(call: &ast::ExprCall, value: &Expr) -> Range<usize> {
 /// KFP113: kfp 1's `@dsl.component` type-checking wrapper around a function that returns a `ContainerOp`.
 /// The same spelling means a lightweight Python component in kfp 2, whose body would run in a container.
 pub fn check_container_op_component(checker: &mut Checker, function: &ast::StmtFunctionDef) {
-    let Some(decorator) = function.decorator_list.iter().find(|d| {
-        matches!(
-            applied_name(&checker.model, d).as_deref(),
-            Some("kfp.dsl.component" | "kfp.dsl._component.component")
-        )
-    }) else {
+    let Some(decorator) = function
+        .decorator_list
+        .iter()
+        .map(|d| &d.expression)
+        .find(|d| {
+            matches!(
+                applied_name(&checker.model, d).as_deref(),
+                Some("kfp.dsl.component" | "kfp.dsl._component.component")
+            )
+        })
+    else {
         return;
     };
     if !returns_container_op(checker, &function.body) {
@@ -274,8 +289,15 @@ fn returns_container_op(checker: &Checker, body: &[Stmt]) -> bool {
             value: Some(value), ..
         }) => matches!(value.as_ref(), Expr::Call(c)
             if checker.model.qualified_name(0, &c.func).as_deref() == Some("kfp.dsl.ContainerOp")),
-        Stmt::If(ast::StmtIf { body, orelse, .. }) => {
-            returns_container_op(checker, body) || returns_container_op(checker, orelse)
+        Stmt::If(ast::StmtIf {
+            body,
+            elif_else_clauses,
+            ..
+        }) => {
+            returns_container_op(checker, body)
+                || elif_else_clauses
+                    .iter()
+                    .any(|c| returns_container_op(checker, &c.body))
         }
         Stmt::With(ast::StmtWith { body, .. }) | Stmt::For(ast::StmtFor { body, .. }) => {
             returns_container_op(checker, body)

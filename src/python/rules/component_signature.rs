@@ -14,7 +14,7 @@ use crate::python::components::{
 };
 use crate::python::edits::{indentation, merge_inserts, spell_qualified};
 use crate::python::names::range;
-use crate::python::parse::ast::{self, Constant, Expr, Stmt};
+use crate::python::parse::ast::{self, Expr, Stmt};
 
 const TYPE_STRING_RULE: &str = "KFP107";
 const UNANNOTATED_RULE: &str = "KFP108";
@@ -39,9 +39,9 @@ pub fn builtin_for_type_name(name: &str) -> &'static str {
 pub fn check_function(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     let mut file_objects = Vec::new();
     for arg in parameters(function) {
-        let annotation_expr = arg.def.annotation.as_deref();
+        let annotation_expr = arg.parameter.annotation.as_deref();
         let annotation = classify_annotation(&checker.model, annotation_expr);
-        let name = arg.def.arg.as_str();
+        let name = arg.parameter.name.as_str();
         match (annotation, annotation_expr) {
             (Annotation::Missing, _) => unannotated(checker, arg),
             (Annotation::Value(_), Some(e)) => {
@@ -50,7 +50,7 @@ pub fn check_function(checker: &mut Checker, function: &ast::StmtFunctionDef) {
                 }
             }
             (Annotation::Path { output: false }, Some(Expr::Call(c))) => {
-                if let Some(t) = c.args.first().filter(|t| is_parameter_type(t)) {
+                if let Some(t) = c.arguments.args.first().filter(|t| is_parameter_type(t)) {
                     parameter_path(checker, e_range(annotation_expr), name, t);
                 }
             }
@@ -85,12 +85,12 @@ fn e_range(e: Option<&Expr>) -> std::ops::Range<usize> {
 }
 
 /// KFP108: `def f(x)` → `def f(x: str)`.
-fn unannotated(checker: &mut Checker, arg: &ast::ArgWithDefault) {
+fn unannotated(checker: &mut Checker, arg: &ast::ParameterWithDefault) {
     let Some(rule) = checker.enabled(UNANNOTATED_RULE) else {
         return;
     };
-    let name_range = range(&arg.def);
-    let name = arg.def.arg.as_str();
+    let name_range = range(&arg.parameter);
+    let name = arg.parameter.name.as_str();
     let mut edits = vec![Edit::insert(name_range.end, ": str")];
     if let Some(default) = arg.default.as_deref() {
         // `x=1` → `x: str = 1` (PEP 8 spacing for annotated defaults).
@@ -160,7 +160,7 @@ fn parameter_path(
 }
 
 /// KFP112 on the definition: the special outputs become ordinary ones.
-fn special_output(checker: &mut Checker, arg: &ast::ArgWithDefault, v1_name: &str) {
+fn special_output(checker: &mut Checker, arg: &ast::ParameterWithDefault, v1_name: &str) {
     let Some(rule) = checker.enabled(SPECIAL_OUTPUT_RULE) else {
         return;
     };
@@ -171,8 +171,11 @@ fn special_output(checker: &mut Checker, arg: &ast::ArgWithDefault, v1_name: &st
     };
     let d = Diagnostic::new(
         rule.code,
-        range(&arg.def),
-        rule.message_with(&[("name", arg.def.arg.as_str()), ("replacement", replacement)]),
+        range(&arg.parameter),
+        rule.message_with(&[
+            ("name", arg.parameter.name.as_str()),
+            ("replacement", replacement),
+        ]),
     )
     .with_fix_title(rule.fix_title.clone());
     checker.report(d);
@@ -185,17 +188,14 @@ fn dict_return(checker: &mut Checker, returns: &Expr, d: &ast::ExprDict) {
         return;
     };
     let fields: Option<Vec<String>> = d
-        .keys
+        .items
         .iter()
-        .zip(&d.values)
-        .map(|(k, v)| {
+        .map(|item| {
+            let (k, v) = (&item.key, &item.value);
             let key = k.as_ref()?;
             str_literal(key)?;
             let value = match v {
-                Expr::Constant(ast::ExprConstant {
-                    value: Constant::Str(s),
-                    ..
-                }) => builtin_for_type_name(s).to_string(),
+                Expr::StringLiteral(s) => builtin_for_type_name(s.value.to_str()).to_string(),
                 other => checker.text(range(other)).to_string(),
             };
             Some(format!("({}, {value})", checker.text(range(key))))
@@ -230,7 +230,7 @@ fn file_object_mode(checker: &Checker, annotation: &Expr) -> Option<&'static str
     })
 }
 
-type FileObject<'a> = (&'a ast::ArgWithDefault, &'a Expr, &'static str, bool);
+type FileObject<'a> = (&'a ast::ParameterWithDefault, &'a Expr, &'static str, bool);
 
 /// KFP111: v1 passed open files; kfp 2 passes paths. The annotation becomes `InputPath(...)` /
 /// `OutputPath(...)` and the body opens each file under the parameter's own name first, so the body keeps
@@ -258,7 +258,7 @@ fn file_object_parameters(
         (_, at) => at,
     };
     for (arg, annotation, mode, output) in params {
-        let name = arg.def.arg.as_str();
+        let name = arg.parameter.name.as_str();
         let path_type = if *output { "OutputPath" } else { "InputPath" };
         let fix = insert_at.and_then(|at| {
             let (spelled, import) = spell_qualified(checker, &format!("kfp.dsl.{path_type}"))?;
@@ -266,6 +266,7 @@ fn file_object_parameters(
             // file: keep only artifact type names.
             let type_arg = match annotation {
                 Expr::Call(c) => c
+                    .arguments
                     .args
                     .first()
                     .filter(|t| {
@@ -312,7 +313,7 @@ fn artifact_parameter(checker: &mut Checker, name: &str, annotation: &Expr, outp
         return;
     };
     let type_name = match annotation {
-        Expr::Call(c) => c.args.first().and_then(str_literal),
+        Expr::Call(c) => c.arguments.args.first().and_then(str_literal),
         _ => None,
     };
     let class = type_name
@@ -345,5 +346,5 @@ fn artifact_parameter(checker: &mut Checker, name: &str, annotation: &Expr, outp
 
 pub fn is_docstring(stmt: &Stmt) -> bool {
     matches!(stmt, Stmt::Expr(ast::StmtExpr { value, .. })
-        if matches!(value.as_ref(), Expr::Constant(c) if c.value.is_str()))
+        if value.is_string_literal_expr())
 }

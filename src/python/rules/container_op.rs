@@ -77,7 +77,7 @@ pub fn check_factories(checker: &mut Checker) {
             continue;
         };
         let function = def.function;
-        let params: Vec<&ast::ArgWithDefault> = parameters(function).collect();
+        let params: Vec<&ast::ParameterWithDefault> = parameters(function).collect();
         let spec = translate_definition(checker, function.name.as_str(), &params, op, 0);
         let fix = spec
             .as_ref()
@@ -105,7 +105,7 @@ pub fn check_subclasses(checker: &mut Checker) {
             continue;
         };
         let Some(base) = class
-            .bases
+            .bases()
             .iter()
             .find(|b| checker.model.qualified_name(0, b).as_deref() == Some("kfp.dsl.ContainerOp"))
         else {
@@ -129,7 +129,7 @@ pub fn check_subclasses(checker: &mut Checker) {
             checker.diagnostics.push(d);
             continue;
         };
-        let params: Vec<&ast::ArgWithDefault> = parameters(init).skip(1).collect();
+        let params: Vec<&ast::ParameterWithDefault> = parameters(init).skip(1).collect();
         let spec = translate_definition(checker, class.name.as_str(), &params, op, skip);
         let fix = spec
             .as_ref()
@@ -155,14 +155,15 @@ fn subclass_fix(
     checker: &Checker,
     stmt: &Stmt,
     class: &ast::StmtClassDef,
-    params: &[&ast::ArgWithDefault],
+    params: &[&ast::ParameterWithDefault],
     spec: &Spec,
 ) -> Option<Fix> {
     if !spec.env.is_empty() || spec.pvolumes.is_some() || checker.module.has_comment_in(range(stmt))
     {
         return None;
     }
-    if !class.decorator_list.is_empty() || !class.keywords.is_empty() || class.bases.len() != 1 {
+    if !class.decorator_list.is_empty() || !class.keywords().is_empty() || class.bases().len() != 1
+    {
         return None;
     }
     let (decorator, import) = spell_qualified(checker, "kfp.dsl.container_component")?;
@@ -174,10 +175,10 @@ fn subclass_fix(
         match arg.default.as_deref() {
             Some(d) => with_defaults.push(format!(
                 "{}: {annotation} = {}",
-                arg.def.arg,
+                arg.parameter.name,
                 checker.text(range(d))
             )),
-            None => declared.push(format!("{}: {annotation}", arg.def.arg)),
+            None => declared.push(format!("{}: {annotation}", arg.parameter.name)),
         }
     }
     declared.extend(output_params(checker, spec, &OutputKinds::default())?);
@@ -291,7 +292,7 @@ fn report(
 fn translate_definition<'a>(
     checker: &Checker,
     name: &str,
-    params: &[&ast::ArgWithDefault],
+    params: &[&ast::ParameterWithDefault],
     op: &'a ast::ExprCall,
     skip: usize,
 ) -> Result<Spec<'a>, String> {
@@ -299,7 +300,10 @@ fn translate_definition<'a>(
         return Err(why);
     }
     translate_op(checker, op, skip, |n| {
-        if params.iter().any(|p| p.def.arg.as_str() == n.id.as_str()) {
+        if params
+            .iter()
+            .any(|p| p.parameter.name.as_str() == n.id.as_str())
+        {
             NameUse::Param("str".into())
         } else {
             module_level(checker, n)
@@ -337,8 +341,8 @@ fn pipeline_name(checker: &Checker, pipeline: &ast::StmtFunctionDef, n: &ast::Ex
         }
         _ => {
             let annotation = parameters(pipeline)
-                .find(|a| a.def.arg.as_str() == n.id.as_str())
-                .and_then(|a| a.def.annotation.as_deref())
+                .find(|a| a.parameter.name.as_str() == n.id.as_str())
+                .and_then(|a| a.parameter.annotation.as_deref())
                 .map(|a| builtin_annotation(checker.text(range(a))))
                 .unwrap_or("str");
             NameUse::Param(annotation.to_string())
@@ -447,8 +451,9 @@ fn translate_op<'a>(
 fn is_empty_value(e: &Expr) -> bool {
     match e {
         Expr::List(l) => l.elts.is_empty(),
-        Expr::Dict(d) => d.keys.is_empty(),
-        Expr::Constant(c) => matches!(c.value, ast::Constant::None | ast::Constant::Bool(false)),
+        Expr::Dict(d) => d.items.is_empty(),
+        Expr::NoneLiteral(_) => true,
+        Expr::BooleanLiteral(b) => !b.value,
         _ => false,
     }
 }
@@ -464,7 +469,8 @@ fn container_env(
         todos.push("`container_kwargs` is not a dict literal".into());
         return env;
     };
-    for (k, v) in d.keys.iter().zip(&d.values) {
+    for item in &d.items {
+        let (k, v) = (&item.key, &item.value);
         let key = k.as_ref().and_then(str_literal);
         let items = match (key.as_deref(), v) {
             (Some("env"), Expr::List(l)) => &l.elts,
@@ -496,9 +502,9 @@ fn env_var(checker: &Checker, e: &Expr) -> Option<(String, String)> {
     if !callee.ends_with("V1EnvVar") {
         return None;
     }
-    let mut name = c.args.first();
-    let mut value = c.args.get(1);
-    for k in &c.keywords {
+    let mut name = c.arguments.args.first();
+    let mut value = c.arguments.args.get(1);
+    for k in &c.arguments.keywords {
         match k.arg.as_ref().map(|a| a.as_str()) {
             Some("name") => name = Some(&k.value),
             Some("value") => value = Some(&k.value),
@@ -656,8 +662,9 @@ fn output_kinds(checker: &Checker, var: &str, spec: &Spec) -> OutputKinds {
         fn visit_expr(&mut self, expr: &'e Expr) {
             if let Expr::Call(c) = expr {
                 if self.checker.qualified_name(&c.func).as_deref() == Some("kfp.dsl.ParallelFor") {
-                    let items = c.args.first().or_else(|| {
-                        c.keywords
+                    let items = c.arguments.args.first().or_else(|| {
+                        c.arguments
+                            .keywords
                             .iter()
                             .find(|k| {
                                 k.arg.as_ref().is_some_and(|a| {
@@ -669,8 +676,8 @@ fn output_kinds(checker: &Checker, var: &str, spec: &Spec) -> OutputKinds {
                     let key = items.and_then(|i| self.key(i));
                     self.kinds.lists.extend(key);
                 } else if let Some(component) = self.checker.component_named(&c.func) {
-                    let positional = c.args.iter().zip(component.inputs.iter());
-                    let keywords = c.keywords.iter().filter_map(|k| {
+                    let positional = c.arguments.args.iter().zip(component.inputs.iter());
+                    let keywords = c.arguments.keywords.iter().filter_map(|k| {
                         let name = k.arg.as_ref()?.as_str();
                         Some((&k.value, component.input_by_name(name)?))
                     });
@@ -725,10 +732,14 @@ fn factory_fix(
     let (decorator, import) = spell_qualified(checker, "kfp.dsl.container_component")?;
     let mut edits: Vec<Edit> = Vec::new();
     // kfp 1's `@dsl.component` wrapper is replaced; otherwise the decorator goes on the `def` line.
-    let v1_wrapper = function.decorator_list.iter().find(|d| {
-        crate::python::components::applied_name(&checker.model, d).as_deref()
-            == Some("kfp.dsl.component")
-    });
+    let v1_wrapper = function
+        .decorator_list
+        .iter()
+        .map(|d| &d.expression)
+        .find(|d| {
+            crate::python::components::applied_name(&checker.model, d).as_deref()
+                == Some("kfp.dsl.component")
+        });
     match v1_wrapper {
         Some(d) => edits.push(Edit::replace(range(d), decorator)),
         None => {
@@ -744,11 +755,11 @@ fn factory_fix(
     }
     // Unannotated parameters get the type every caller in this module agrees on (kfp 2 checks argument
     // types), else `str`, which is what kfp 1 passed.
-    let params: Vec<&ast::ArgWithDefault> = parameters(function).collect();
+    let params: Vec<&ast::ParameterWithDefault> = parameters(function).collect();
     let inferred = infer_parameter_types(checker, function.name.as_str(), &params);
     for (i, arg) in parameters(function).enumerate() {
-        if arg.def.annotation.is_none() {
-            let name_end = range(&arg.def).end;
+        if arg.parameter.annotation.is_none() {
+            let name_end = range(&arg.parameter).end;
             let t = match inferred.get(i) {
                 Some(Inferred::Known(t)) => *t,
                 Some(Inferred::Conflict) => return None,
@@ -765,24 +776,24 @@ fn factory_fix(
     // Output parameters go before the first parameter with a default (they have none).
     let outputs = output_params(checker, spec, &OutputKinds::default())?;
     if !outputs.is_empty() {
-        let params: Vec<&ast::ArgWithDefault> = parameters(function).collect();
-        if function.args.vararg.is_some()
-            || function.args.kwarg.is_some()
-            || !function.args.kwonlyargs.is_empty()
+        let params: Vec<&ast::ParameterWithDefault> = parameters(function).collect();
+        if function.parameters.vararg.is_some()
+            || function.parameters.kwarg.is_some()
+            || !function.parameters.kwonlyargs.is_empty()
         {
             return None;
         }
         let text = outputs.join(", ");
         let edit = match params.iter().find(|a| a.default.is_some()) {
             Some(first_default) => {
-                Edit::insert(range(&first_default.def).start, format!("{text}, "))
+                Edit::insert(range(&first_default.parameter).start, format!("{text}, "))
             }
             None => match params.last() {
                 Some(last) => {
                     let end = last
                         .default
                         .as_deref()
-                        .map_or(range(&last.def).end, |d| range(d).end);
+                        .map_or(range(&last.parameter).end, |d| range(d).end);
                     Edit::insert(end, format!(", {text}"))
                 }
                 None => {
@@ -817,7 +828,7 @@ fn factory_fix(
 fn infer_parameter_types(
     checker: &Checker,
     name: &str,
-    params: &[&ast::ArgWithDefault],
+    params: &[&ast::ParameterWithDefault],
 ) -> Vec<Inferred> {
     let mut finder = CallFinder {
         name,
@@ -836,12 +847,19 @@ fn infer_parameter_types(
         })
         .collect();
     for (call, enclosing) in finder.calls {
-        let args = call.args.iter().enumerate().map(|(i, a)| (Some(i), a));
-        let keywords = call.keywords.iter().map(|k| {
+        let args = call
+            .arguments
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (Some(i), a));
+        let keywords = call.arguments.keywords.iter().map(|k| {
             (
-                k.arg
-                    .as_ref()
-                    .and_then(|a| params.iter().position(|p| p.def.arg.as_str() == a.as_str())),
+                k.arg.as_ref().and_then(|a| {
+                    params
+                        .iter()
+                        .position(|p| p.parameter.name.as_str() == a.as_str())
+                }),
                 &k.value,
             )
         });
@@ -863,23 +881,31 @@ fn infer_parameter_types(
 }
 
 /// Why a factory cannot be typed: a parameter its callers pass different types to.
-fn type_conflict(checker: &Checker, name: &str, params: &[&ast::ArgWithDefault]) -> Option<String> {
+fn type_conflict(
+    checker: &Checker,
+    name: &str,
+    params: &[&ast::ParameterWithDefault],
+) -> Option<String> {
     infer_parameter_types(checker, name, params)
         .iter()
         .zip(params)
-        .find(|(t, a)| a.def.annotation.is_none() && **t == Inferred::Conflict)
+        .find(|(t, a)| a.parameter.annotation.is_none() && **t == Inferred::Conflict)
         .map(|(_, a)| {
             format!(
                 "callers pass `{}` values of different types, and kfp 2 checks them: annotate it and make the callers agree",
-                a.def.arg
+                a.parameter.name
             )
         })
 }
 
 /// A parameter's annotation for the container component: its own, else the type the callers agree on,
 /// else `str` (what kfp 1 passed).
-fn annotation_text(checker: &Checker, arg: &ast::ArgWithDefault, inferred: Inferred) -> String {
-    match arg.def.annotation.as_deref() {
+fn annotation_text(
+    checker: &Checker,
+    arg: &ast::ParameterWithDefault,
+    inferred: Inferred,
+) -> String {
+    match arg.parameter.annotation.as_deref() {
         Some(a) => checker.text(range(a)).to_string(),
         None => match inferred {
             Inferred::Known(t) => t.to_string(),
@@ -904,26 +930,22 @@ fn argument_type(
     enclosing: Option<&ast::StmtFunctionDef>,
 ) -> Option<&'static str> {
     match e {
-        Expr::Constant(c) => match &c.value {
-            ast::Constant::Int(_) => Some("int"),
-            ast::Constant::Float(_) => Some("float"),
-            ast::Constant::Bool(_) => Some("bool"),
-            ast::Constant::Str(_) => Some("str"),
-            _ => None,
-        },
-        Expr::UnaryOp(u) if matches!(u.operand.as_ref(), Expr::Constant(_)) => {
+        Expr::StringLiteral(_) | Expr::NumberLiteral(_) | Expr::BooleanLiteral(_) => {
+            crate::python::literals::scalar_type(e)
+        }
+        Expr::UnaryOp(u) if crate::python::literals::is_constant(&u.operand) => {
             argument_type(checker, &u.operand, enclosing)
         }
         Expr::Name(n) => {
             let f = enclosing?;
             let annotation = parameters(f)
-                .find(|a| a.def.arg.as_str() == n.id.as_str())?
-                .def
+                .find(|a| a.parameter.name.as_str() == n.id.as_str())?
+                .parameter
                 .annotation
                 .as_deref()?;
             Some(builtin_annotation(checker.text(range(annotation))))
         }
-        Expr::JoinedStr(_) => Some("str"),
+        Expr::FString(_) => Some("str"),
         _ => None,
     }
 }

@@ -252,9 +252,10 @@ fn shared_arguments(
     loop_vars: &[String],
 ) -> Vec<(String, Range<usize>)> {
     let values = call
+        .arguments
         .args
         .iter()
-        .chain(call.keywords.iter().map(|k| &k.value));
+        .chain(call.arguments.keywords.iter().map(|k| &k.value));
     values
         .filter(|v| !matches!(v, Expr::Name(n) if loop_vars.iter().any(|l| l == n.id.as_str())))
         .map(|v| (checker.text(range(v)).to_string(), range(v)))
@@ -262,7 +263,8 @@ fn shared_arguments(
 }
 
 fn has_volume(call: &ast::ExprCall) -> bool {
-    call.keywords
+    call.arguments
+        .keywords
         .iter()
         .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "pvolumes"))
 }
@@ -289,7 +291,7 @@ fn find_after_calls(
         other => root_call(other),
     };
     let Some(waiting) = waiting else { return };
-    for arg in &c.args {
+    for arg in &c.arguments.args {
         let Expr::Name(n) = arg else { continue };
         let Some(Resolved::Binding(b)) =
             checker

@@ -40,7 +40,7 @@ pub fn keyword_renames(checker: &mut Checker, call: &ast::ExprCall, callee: &str
         if checker.enabled(&rule.id).is_none() {
             continue;
         }
-        for keyword in &call.keywords {
+        for keyword in &call.arguments.keywords {
             if keyword
                 .arg
                 .as_ref()
@@ -84,23 +84,25 @@ pub fn load_component(
     };
     // v1 signature: load_component(filename=None, url=None, text=None, component_spec=None)
     let keyword = |name: &str| {
-        call.keywords
+        call.arguments
+            .keywords
             .iter()
             .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
     };
-    let (kind, value_range, keyword_range) = if call.keywords.is_empty() && call.args.len() == 1 {
-        ("file", range(&call.args[0]), None)
-    } else if call.args.is_empty() && call.keywords.len() == 1 {
-        let Some((kind, k)) = [("file", "filename"), ("url", "url"), ("text", "text")]
-            .into_iter()
-            .find_map(|(kind, name)| keyword(name).map(|k| (kind, k)))
-        else {
+    let (kind, value_range, keyword_range) =
+        if call.arguments.keywords.is_empty() && call.arguments.args.len() == 1 {
+            ("file", range(&call.arguments.args[0]), None)
+        } else if call.arguments.args.is_empty() && call.arguments.keywords.len() == 1 {
+            let Some((kind, k)) = [("file", "filename"), ("url", "url"), ("text", "text")]
+                .into_iter()
+                .find_map(|(kind, name)| keyword(name).map(|k| (kind, k)))
+            else {
+                return report_load_component(checker, rule, call_range, None);
+            };
+            (kind, range(&k.value), Some(range(k)))
+        } else {
             return report_load_component(checker, rule, call_range, None);
         };
-        (kind, range(&k.value), Some(range(k)))
-    } else {
-        return report_load_component(checker, rule, call_range, None);
-    };
     let new_name = format!("load_component_from_{kind}");
     let mut edits = Vec::new();
     match call.func.as_ref() {

@@ -30,10 +30,10 @@ pub fn model_fields<'a>(
         return None;
     }
     let mut out = Vec::new();
-    for (i, a) in c.args.iter().enumerate() {
+    for (i, a) in c.arguments.args.iter().enumerate() {
         out.push((positional.get(i)?.to_string(), a));
     }
-    for k in &c.keywords {
+    for k in &c.arguments.keywords {
         out.push((k.arg.as_ref()?.to_string(), &k.value));
     }
     Some(out)
@@ -206,7 +206,7 @@ pub fn affinity_setters(checker: &Checker, task: &str) -> usize {
                 && self.checker.text(range(a.value.as_ref())) == self.task
             {
                 let preemptible = a.attr.as_str() == "apply"
-                    && matches!(c.args.first(), Some(Expr::Call(h))
+                    && matches!(c.arguments.args.first(), Some(Expr::Call(h))
                         if self.checker.qualified_name(&h.func).as_deref() == Some("kfp.gcp.use_preemptible_nodepool"));
                 if a.attr.as_str() == "add_affinity" || preemptible {
                     self.count += 1;
@@ -237,8 +237,9 @@ pub fn affinity(
 ) {
     // Several affinity settings on one task: kfp 1 kept the last, kfp-kubernetes would add them all.
     let fixable = fixable && affinity_setters(checker, task) <= 1;
-    let value = call.args.first().or_else(|| {
-        call.keywords
+    let value = call.arguments.args.first().or_else(|| {
+        call.arguments
+            .keywords
             .iter()
             .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "affinity"))
             .map(|k| &k.value)
@@ -264,7 +265,7 @@ pub fn security_context(
     fixable: bool,
 ) {
     const KEPT: &[&str] = &["run_as_user", "run_as_group", "run_as_non_root"];
-    let rewrite = call.args.first().and_then(|v| {
+    let rewrite = call.arguments.args.first().and_then(|v| {
         let f = model_fields(checker, v, "V1SecurityContext", &[])?;
         if f.iter().any(|(k, _)| !KEPT.contains(&k.as_str())) {
             return None;
@@ -395,7 +396,7 @@ impl<'a> Visitor<'a> for MountFinder<'a, '_> {
             && let Expr::Call(c) = value.as_ref()
             && let Expr::Attribute(a) = c.func.as_ref()
             && a.attr.as_str() == "add_volume_mount"
-            && let [mount] = c.args.as_slice()
+            && let [mount] = &c.arguments.args[..]
         {
             let receiver = match a.value.as_ref() {
                 Expr::Attribute(inner) if inner.attr.as_str() == "container" => {
@@ -420,7 +421,7 @@ pub fn volume(
     task: &str,
     fixable: bool,
 ) {
-    let Some(volume) = call.args.first() else {
+    let Some(volume) = call.arguments.args.first() else {
         return;
     };
     let mut mounts: Vec<(&Expr, Range<usize>)> = Vec::new();
@@ -485,7 +486,10 @@ pub fn chained_volume_mount(
     if av.attr.as_str() != "add_volume" || !checker.is_task(&av.value) {
         return false;
     }
-    let (Some(volume), Some(mount)) = (add_volume.args.first(), call.args.first()) else {
+    let (Some(volume), Some(mount)) = (
+        add_volume.arguments.args.first(),
+        call.arguments.args.first(),
+    ) else {
         return false;
     };
     let task = checker.text(range(av.value.as_ref())).to_string();

@@ -268,7 +268,7 @@ pub fn check_import(checker: &mut Checker, site: &ImportSite) {
             }
         }
         Stmt::ImportFrom(import) => {
-            let relative = import.level.as_ref().is_some_and(|l| l.to_u32() > 0);
+            let relative = import.level > 0;
             if let (Some(module), false) = (&import.module, relative) {
                 check_from_import(checker, site, module.as_str(), &import.names);
             }

@@ -163,7 +163,7 @@ fn statement_of<'a>(body: &'a [Stmt], target: &Range<usize>) -> Option<(&'a Stmt
 fn nested_bodies(stmt: &Stmt) -> Vec<&[Stmt]> {
     match stmt {
         Stmt::FunctionDef(f) => vec![&f.body],
-        Stmt::If(s) => vec![&s.body, &s.orelse],
+        Stmt::If(s) => crate::python::visit::if_branches(s).collect(),
         Stmt::For(s) => vec![&s.body, &s.orelse],
         Stmt::While(s) => vec![&s.body, &s.orelse],
         Stmt::With(s) => vec![&s.body],
@@ -217,7 +217,7 @@ fn pipeline_of<'c>(checker: &'c Checker, conf: &Conf, at: usize) -> Option<&'c P
 /// binds.
 fn movable(checker: &Checker, value: &Expr) -> bool {
     match value {
-        Expr::Constant(_) => true,
+        e if crate::python::literals::is_constant(e) => true,
         Expr::UnaryOp(u) => movable(checker, &u.operand),
         Expr::BinOp(b) => movable(checker, &b.left) && movable(checker, &b.right),
         Expr::List(l) => l.elts.iter().all(|e| movable(checker, e)),
@@ -291,10 +291,10 @@ fn config_fix(
     conf: &Conf,
     key: &str,
 ) -> Option<Vec<Edit>> {
-    let [value] = call.args.as_slice() else {
+    let [value] = &call.arguments.args[..] else {
         return None;
     };
-    if !call.keywords.is_empty() || !movable(checker, value) {
+    if !call.arguments.keywords.is_empty() || !movable(checker, value) {
         return None;
     }
     let pipeline = pipeline_of(checker, conf, call_range.start)?;
@@ -345,11 +345,17 @@ fn kubernetes_module(checker: &Checker) -> Option<(String, Option<Edit>)> {
 
 /// The arguments after the task of the kfp-kubernetes call a per-task method becomes.
 fn per_task_arguments(checker: &Checker, call: &ast::ExprCall, method: &str) -> Option<String> {
-    if !call.keywords.is_empty() || !call.args.iter().all(|a| movable_or_secret(checker, a)) {
+    if !call.arguments.keywords.is_empty()
+        || !call
+            .arguments
+            .args
+            .iter()
+            .all(|a| movable_or_secret(checker, a))
+    {
         return None;
     }
     let text = |e: &Expr| checker.text(range(e)).to_string();
-    match (method, call.args.as_slice()) {
+    match (method, &call.arguments.args[..]) {
         ("set_image_pull_policy", [policy]) => Some(text(policy)),
         ("set_default_pod_node_selector", [label, value]) => Some(format!(
             "label_key={}, label_value={}",
@@ -369,7 +375,9 @@ fn per_task_arguments(checker: &Checker, call: &ast::ExprCall, method: &str) -> 
                     {
                         return None;
                     }
-                    let name = keyword(c, "name").map(|k| &k.value).or(c.args.first())?;
+                    let name = keyword(c, "name")
+                        .map(|k| &k.value)
+                        .or(c.arguments.args.first())?;
                     movable(checker, name).then(|| text(name))
                 })
                 .collect();
@@ -462,8 +470,9 @@ fn collect_tasks<'a>(
             }
             Stmt::With(w) => collect_tasks(checker, &w.body, out, unknown),
             Stmt::If(s) => {
-                collect_tasks(checker, &s.body, out, unknown);
-                collect_tasks(checker, &s.orelse, out, unknown);
+                for branch in crate::python::visit::if_branches(s) {
+                    collect_tasks(checker, branch, out, unknown);
+                }
             }
             Stmt::For(s) => collect_tasks(checker, &s.body, out, unknown),
             _ => {}
@@ -514,7 +523,11 @@ fn is_task(checker: &Checker, expr: &Expr) -> bool {
     if let Some(q) = checker.qualified_name(&call.func)
         && q.starts_with("kfp.kubernetes.")
     {
-        return call.args.first().is_some_and(|t| is_task(checker, t));
+        return call
+            .arguments
+            .args
+            .first()
+            .is_some_and(|t| is_task(checker, t));
     }
     if checker.component_named(&call.func).is_some() {
         return true;
@@ -552,8 +565,8 @@ fn conf_argument(checker: &mut Checker, call: &ast::ExprCall, k: &ast::Keyword) 
     // have all been moved (read only here).
     let empty = match &k.value {
         Expr::Call(c) => {
-            c.args.is_empty()
-                && c.keywords.is_empty()
+            c.arguments.args.is_empty()
+                && c.arguments.keywords.is_empty()
                 && checker
                     .qualified_name(&c.func)
                     .is_some_and(|q| PIPELINE_CONF.contains(&q.as_str()))
@@ -565,7 +578,7 @@ fn conf_argument(checker: &mut Checker, call: &ast::ExprCall, k: &ast::Keyword) 
                     .loads_of(&checker.model, checker.scope, &k.value)
                     == Some(1)
         }
-        Expr::Constant(c) => c.value.is_none(),
+        Expr::NoneLiteral(_) => true,
         _ => false,
     };
     let fix = empty

@@ -13,7 +13,7 @@ use crate::python::checker::Checker;
 use crate::python::components::{parameters, str_literal};
 use crate::python::edits::{indentation, spell_qualified};
 use crate::python::names::{Resolved, range};
-use crate::python::parse::ast::{self, Constant, Expr};
+use crate::python::parse::ast::{self, Expr};
 use crate::python::pipelines::PipelineFn;
 
 use super::component_signature::builtin_for_type_name;
@@ -42,7 +42,7 @@ pub fn check_module(checker: &mut Checker) {
             }
         }
         for arg in parameters(pipeline.def) {
-            match arg.def.annotation.as_deref() {
+            match arg.parameter.annotation.as_deref() {
                 None => unannotated(checker, arg),
                 Some(annotation) => type_name(checker, annotation),
             }
@@ -107,13 +107,14 @@ fn positional_options(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(rule) = checker.enabled(POSITIONAL_RULE) else {
         return;
     };
-    if call.args.is_empty() {
+    if call.arguments.args.is_empty() {
         return;
     }
     let mut edits = Vec::new();
-    let mut fixable = call.args.len() <= V1_DECORATOR_PARAMETERS.len();
-    for (arg, parameter) in call.args.iter().zip(V1_DECORATOR_PARAMETERS) {
+    let mut fixable = call.arguments.args.len() <= V1_DECORATOR_PARAMETERS.len();
+    for (arg, parameter) in call.arguments.args.iter().zip(V1_DECORATOR_PARAMETERS) {
         let given_twice = call
+            .arguments
             .keywords
             .iter()
             .any(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == *parameter));
@@ -122,7 +123,8 @@ fn positional_options(checker: &mut Checker, call: &ast::ExprCall) {
         }
         edits.push(Edit::insert(range(arg).start, format!("{parameter}=")));
     }
-    let r = range(&call.args[0]).start..range(&call.args[call.args.len() - 1]).end;
+    let r = range(&call.arguments.args[0]).start
+        ..range(&call.arguments.args[call.arguments.args.len() - 1]).end;
     let fix = fixable.then(|| Fix::new(rule.fix.applicability(), edits));
     let d = Diagnostic::new(rule.code, r, rule.message.clone())
         .with_fix_title(rule.fix_title.clone())
@@ -150,7 +152,8 @@ fn display_name(checker: &mut Checker, call: &ast::ExprCall) {
         return;
     };
     let keyword = |name: &str| {
-        call.keywords
+        call.arguments
+            .keywords
             .iter()
             .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
     };
@@ -190,13 +193,9 @@ fn display_name(checker: &mut Checker, call: &ast::ExprCall) {
 /// The builtin type of a literal default, when it is unambiguous.
 fn type_of_default(default: &Expr) -> Option<&'static str> {
     Some(match default {
-        Expr::Constant(c) => match &c.value {
-            Constant::Str(_) => "str",
-            Constant::Bool(_) => "bool",
-            Constant::Int(_) => "int",
-            Constant::Float(_) => "float",
-            _ => return None,
-        },
+        Expr::StringLiteral(_) | Expr::BooleanLiteral(_) | Expr::NumberLiteral(_) => {
+            crate::python::literals::scalar_type(default)?
+        }
         Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) => {
             match type_of_default(&u.operand)? {
                 t @ ("int" | "float") => t,
@@ -210,12 +209,12 @@ fn type_of_default(default: &Expr) -> Option<&'static str> {
 }
 
 /// KFP304: `def p(a='x')` → `def p(a: str = 'x')`.
-fn unannotated(checker: &mut Checker, arg: &ast::ArgWithDefault) {
+fn unannotated(checker: &mut Checker, arg: &ast::ParameterWithDefault) {
     let Some(rule) = checker.enabled(UNANNOTATED_RULE) else {
         return;
     };
-    let name_range = range(&arg.def);
-    let name = arg.def.arg.as_str();
+    let name_range = range(&arg.parameter);
+    let name = arg.parameter.name.as_str();
     let inferred = arg.default.as_deref().and_then(type_of_default);
     let fix = inferred.and_then(|t| {
         let default = arg.default.as_deref()?;
@@ -297,7 +296,10 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     let Expr::Attribute(a) = call.func.as_ref() else {
         return;
     };
-    if a.attr.as_str() != "ignore_type" || !call.args.is_empty() || !call.keywords.is_empty() {
+    if a.attr.as_str() != "ignore_type"
+        || !call.arguments.args.is_empty()
+        || !call.arguments.keywords.is_empty()
+    {
         return;
     }
     let Some(rule) = checker.enabled(IGNORE_TYPE_RULE) else {
@@ -339,12 +341,12 @@ fn is_pipeline_value(checker: &Checker, expr: &Expr, at: usize) -> bool {
                 return false;
             };
             let is_parameter =
-                parameters(pipeline.def).any(|p| p.def.arg.as_str() == n.id.as_str());
+                parameters(pipeline.def).any(|p| p.parameter.name.as_str() == n.id.as_str());
             // The name must still be the parameter here (not rebound by the body).
             is_parameter
                 && matches!(checker.resolve(n.id.as_str(), range(expr).start),
                     Some(Resolved::Binding(b)) if parameters(pipeline.def)
-                        .any(|p| range(&p.def) == checker.model.bindings[b].range))
+                        .any(|p| range(&p.parameter) == checker.model.bindings[b].range))
         }
         _ => false,
     }

@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::edits::spell_qualified;
 use crate::python::names::{Resolved, range};
-use crate::python::parse::ast::{self, Constant, Expr, Stmt};
+use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::python::visit::{self, Visitor};
 
 const RULE: &str = "KFP321";
@@ -131,11 +131,8 @@ struct Finder<'c, 'a> {
 impl<'a> Visitor<'a> for Finder<'_, 'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
-            Expr::Constant(ast::ExprConstant {
-                value: Constant::Str(_),
-                ..
-            }) => self.literals.push(expr),
-            Expr::JoinedStr(_) => {
+            Expr::StringLiteral(_) => self.literals.push(expr),
+            Expr::FString(_) => {
                 self.literals.push(expr);
                 visit::walk_expr(self, expr);
             }
@@ -162,19 +159,17 @@ fn check_literal(checker: &mut Checker, literal: &Expr) {
     let literal_range = range(literal);
     let text = checker.text(literal_range.clone()).to_string();
     let (value, is_fstring) = match literal {
-        Expr::Constant(ast::ExprConstant {
-            value: Constant::Str(s),
-            ..
-        }) => (s.clone(), false),
-        Expr::JoinedStr(j) => (
-            j.values
+        Expr::StringLiteral(s) => (s.value.to_str().to_string(), false),
+        Expr::FString(j) => (
+            j.value
                 .iter()
-                .filter_map(|v| match v {
-                    Expr::Constant(ast::ExprConstant {
-                        value: Constant::Str(s),
-                        ..
-                    }) => Some(s.as_str()),
-                    _ => None,
+                .flat_map(|part| match part {
+                    ast::FStringPart::Literal(s) => vec![&*s.value],
+                    ast::FStringPart::FString(f) => f
+                        .elements
+                        .iter()
+                        .filter_map(|e| e.as_literal().map(|l| &*l.value))
+                        .collect(),
                 })
                 .collect::<String>(),
             true,

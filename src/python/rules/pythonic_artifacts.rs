@@ -45,7 +45,7 @@ pub fn check_definition(checker: &mut Checker, def: &ComponentDef) {
             .and_then(|m| m.components.get(&def.component.name))
             .is_some_and(|c| c.reason == RenameReason::Pythonic);
     for arg in parameters(function) {
-        let annotation = arg.def.annotation.as_deref();
+        let annotation = arg.parameter.annotation.as_deref();
         if classify_annotation(&checker.model, annotation)
             != (Annotation::Artifact { output: true })
         {
@@ -70,10 +70,10 @@ pub fn check_definition(checker: &mut Checker, def: &ComponentDef) {
             .filter(|_| indexed_as_pythonic)
             .and_then(|s| rewrite(checker, function, s))
             .map(|edits| Fix::new(rule.fix.applicability(), edits));
-        let name = arg.def.arg.as_str();
+        let name = arg.parameter.name.as_str();
         let d = Diagnostic::new(
             rule.code,
-            range(&arg.def),
+            range(&arg.parameter),
             rule.message_with(&[("name", name), ("class", &class), ("note", note)]),
         )
         .with_fix_title(rule.fix_title_with(&[("name", name), ("class", &class)]))
@@ -88,7 +88,7 @@ fn rewrite(
     function: &ast::StmtFunctionDef,
     shape: &PythonicOutput,
 ) -> Option<Vec<Edit>> {
-    if !function.args.posonlyargs.is_empty() {
+    if !function.parameters.posonlyargs.is_empty() {
         return None;
     }
     let text = &checker.source.text;
@@ -98,22 +98,22 @@ fn rewrite(
 
     // The parameter, with the comma that separates it from a neighbour.
     let params: Vec<std::ops::Range<usize>> = function
-        .args
+        .parameters
         .args
         .iter()
-        .chain(&function.args.kwonlyargs)
+        .chain(&function.parameters.kwonlyargs)
         .map(|a| {
-            let start = range(&a.def).start;
+            let start = range(&a.parameter).start;
             let end = a
                 .default
                 .as_deref()
-                .map_or(range(&a.def).end, |d| range(d).end);
+                .map_or(range(&a.parameter).end, |d| range(d).end);
             start..end
         })
         .collect();
-    let target = range(&shape.arg.def).start;
+    let target = range(&shape.arg.parameter).start;
     let i = params.iter().position(|r| r.start == target)?;
-    let vararg = function.args.vararg.is_some() || function.args.kwarg.is_some();
+    let vararg = function.parameters.vararg.is_some() || function.parameters.kwarg.is_some();
     edits.push(if i > 0 {
         Edit::delete(params[i - 1].end..params[i].end)
     } else if let Some(next) = params.get(1) {

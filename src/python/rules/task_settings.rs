@@ -107,13 +107,17 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     };
     let task_text = checker.text(range(task)).to_string();
     let fixable = !checker.module.has_comment_in(call_range.clone())
-        && !call.args.iter().any(|a| matches!(a, Expr::Starred(_)))
-        && call.keywords.iter().all(|k| k.arg.is_some());
+        && !call
+            .arguments
+            .args
+            .iter()
+            .any(|a| matches!(a, Expr::Starred(_)))
+        && call.arguments.keywords.iter().all(|k| k.arg.is_some());
     if let Some(moves) = moves_by_method().get(method) {
         for (rule, m) in moves {
             if checker.enabled(&rule.id).is_none()
                 || m.arity
-                    .is_some_and(|n| n != call.args.len() + call.keywords.len())
+                    .is_some_and(|n| n != call.arguments.args.len() + call.arguments.keywords.len())
             {
                 continue;
             }
@@ -167,6 +171,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
         "set_gpu_limit" => gpu_limit(checker, call, tail, fixable),
         "add_resource_limit"
             if call
+                .arguments
                 .args
                 .first()
                 .and_then(crate::python::components::str_literal)
@@ -205,10 +210,10 @@ fn moved_call(
 ) -> Option<(String, Option<Edit>)> {
     let (function, import) = spell_qualified(checker, &m.to)?;
     let mut arguments = vec![task_text.to_string()];
-    for (i, a) in call.args.iter().enumerate() {
+    for (i, a) in call.arguments.args.iter().enumerate() {
         arguments.push(format!("{}={}", m.keywords.get(i)?, checker.text(range(a))));
     }
-    for k in &call.keywords {
+    for k in &call.arguments.keywords {
         let name = k.arg.as_ref()?.as_str();
         let i = m.params.iter().position(|p| p == name)?;
         arguments.push(format!(
@@ -222,11 +227,12 @@ fn moved_call(
 
 /// The value of a call argument by v1 position or keyword.
 fn argument<'a>(call: &'a ast::ExprCall, position: usize, name: &str) -> Option<&'a Expr> {
-    call.keywords
+    call.arguments
+        .keywords
         .iter()
         .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
         .map(|k| &k.value)
-        .or_else(|| call.args.get(position))
+        .or_else(|| call.arguments.args.get(position))
 }
 
 const RESOURCE_LIMIT_RULE: &str = "KFP203";
@@ -242,7 +248,7 @@ fn resource_limit(checker: &mut Checker, call: &ast::ExprCall, tail: Range<usize
     let Some(rule) = checker.enabled(RESOURCE_LIMIT_RULE) else {
         return;
     };
-    let [resource, value] = call.args.as_slice() else {
+    let [resource, value] = &call.arguments.args[..] else {
         return;
     };
     let text = format!(
@@ -250,7 +256,7 @@ fn resource_limit(checker: &mut Checker, call: &ast::ExprCall, tail: Range<usize
         checker.text(range(resource)),
         checker.text(range(value))
     );
-    let fix = (fixable && call.keywords.is_empty())
+    let fix = (fixable && call.arguments.keywords.is_empty())
         .then(|| Fix::new(rule.fix.applicability(), vec![Edit::replace(tail, text)]));
     let d = Diagnostic::new(rule.code, range(call.func.as_ref()), rule.message_with(&[]))
         .with_fix_title(rule.fix_title.clone())
@@ -303,6 +309,7 @@ fn toleration(
     };
     const FIELDS: &[&str] = &["effect", "key", "operator", "toleration_seconds", "value"];
     let fields = call
+        .arguments
         .args
         .first()
         .and_then(|a| kubernetes_objects::model_fields(checker, a, "V1Toleration", FIELDS))
@@ -341,7 +348,7 @@ fn env_variable(
     let Some(rule) = checker.enabled(ENV_RULE) else {
         return;
     };
-    let fields = call.args.first().and_then(|a| {
+    let fields = call.arguments.args.first().and_then(|a| {
         kubernetes_objects::model_fields(checker, a, "V1EnvVar", &["name", "value", "value_from"])
     });
     let get = |fields: &[(String, &Expr)], n: &str| {
@@ -465,11 +472,12 @@ fn retry(checker: &mut Checker, call: &ast::ExprCall, fixable: bool) {
         return;
     };
     let policy = call
+        .arguments
         .keywords
         .iter()
         .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "policy"))
         .map(range)
-        .or_else(|| call.args.get(1).map(range));
+        .or_else(|| call.arguments.args.get(1).map(range));
     let Some(policy) = policy else { return };
     let fix = fixable
         .then(|| crate::python::edits::delete_argument(call, &policy))
@@ -479,7 +487,9 @@ fn retry(checker: &mut Checker, call: &ast::ExprCall, fixable: bool) {
     let trailing = crate::python::edits::argument_ranges(call).last() == Some(&policy);
     let d = Diagnostic::new(rule.code, policy.clone(), rule.message_with(&[]))
         .with_fix_title(rule.fix_title.clone())
-        .with_fix(fix.filter(|_| trailing || call.keywords.iter().any(|k| range(k) == policy)));
+        .with_fix(
+            fix.filter(|_| trailing || call.arguments.keywords.iter().any(|k| range(k) == policy)),
+        );
     checker.report(d);
 }
 

@@ -103,7 +103,7 @@ fn constructor<'a>(checker: &Checker<'a>, receiver: &'a Expr) -> Option<(&'a Exp
 /// name that resolves to the same binding from both places (checked by the caller through the scope).
 fn portable(checker: &Checker, e: &Expr) -> bool {
     match e {
-        Expr::Constant(_) => true,
+        e if crate::python::literals::is_constant(e) => true,
         Expr::Name(n) => checker.resolve(n.id.as_str(), range(e).start).is_some(),
         Expr::Attribute(a) => portable(checker, &a.value),
         _ => false,
@@ -123,8 +123,12 @@ fn run_fix(
     if !is_expression_statement(&checker.module.body, call_range) {
         return None;
     }
-    if call.args.iter().any(|a| matches!(a, Expr::Starred(_)))
-        || call.keywords.iter().any(|k| k.arg.is_none())
+    if call
+        .arguments
+        .args
+        .iter()
+        .any(|a| matches!(a, Expr::Starred(_)))
+        || call.arguments.keywords.iter().any(|k| k.arg.is_none())
         || checker.module.has_comment_in(call_range.clone())
     {
         return None;
@@ -150,12 +154,12 @@ fn run_fix(
         }
     }
     // Every argument must have been placed (no unknown keywords).
-    let known = call.keywords.iter().all(|k| {
+    let known = call.arguments.keywords.iter().all(|k| {
         k.arg
             .as_ref()
             .is_some_and(|a| RUN_PARAMETERS.iter().any(|(n, _)| *n == a.as_str()))
     });
-    if !known || call.args.len() > RUN_PARAMETERS.len() || job.is_empty() {
+    if !known || call.arguments.args.len() > RUN_PARAMETERS.len() || job.is_empty() {
         return None;
     }
     // kfp 1 named the job after its id; without one, Vertex generates a name either way.
@@ -188,8 +192,7 @@ fn is_expression_statement(body: &[Stmt], target: &Range<usize>) -> bool {
             Stmt::Expr(e) => range(e.value.as_ref()) == *target,
             Stmt::FunctionDef(f) => is_expression_statement(&f.body, target),
             Stmt::If(s) => {
-                is_expression_statement(&s.body, target)
-                    || is_expression_statement(&s.orelse, target)
+                crate::python::visit::if_branches(s).any(|b| is_expression_statement(b, target))
             }
             Stmt::With(s) => is_expression_statement(&s.body, target),
             Stmt::For(s) => is_expression_statement(&s.body, target),

@@ -68,14 +68,18 @@ pub fn check_volume_op(
         return;
     };
     let mut args: Vec<(&str, &Expr)> = Vec::new();
-    let mut readable = !call.args.iter().any(|a| matches!(a, Expr::Starred(_)))
-        && call.args.len() <= VOLUME_OP_PARAMS.len();
-    for (i, a) in call.args.iter().enumerate() {
+    let mut readable = !call
+        .arguments
+        .args
+        .iter()
+        .any(|a| matches!(a, Expr::Starred(_)))
+        && call.arguments.args.len() <= VOLUME_OP_PARAMS.len();
+    for (i, a) in call.arguments.args.iter().enumerate() {
         if let Some(p) = VOLUME_OP_PARAMS.get(i) {
             args.push((p, a));
         }
     }
-    for k in &call.keywords {
+    for k in &call.arguments.keywords {
         match k.arg.as_ref() {
             Some(a) => args.push((a.as_str(), &k.value)),
             None => readable = false,
@@ -209,10 +213,11 @@ fn own_pvc_name(checker: &Checker, e: &Expr) -> Option<String> {
             if checker.qualified_name(&c.func).as_deref() == Some("kfp.dsl.PipelineVolume") =>
         {
             let pvc = c
+                .arguments
                 .keywords
                 .iter()
                 .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "pvc"))?;
-            if c.keywords.len() != 1 || !c.args.is_empty() {
+            if c.arguments.keywords.len() != 1 || !c.arguments.args.is_empty() {
                 return None;
             }
             Some(checker.text(range(&pvc.value)).to_string())
@@ -231,7 +236,8 @@ pub fn mount_pvolumes(
     let (mount, import) = spell_qualified(checker, "kfp.kubernetes.mount_pvc")?;
     let mut out = task.to_string();
     let mut after: Vec<String> = Vec::new();
-    for (k, v) in d.keys.iter().zip(&d.values) {
+    for item in &d.items {
+        let (k, v) = (&item.key, &item.value);
         let path = checker.text(range(k.as_ref()?));
         let (pvc, wait_for) = pvc_name(checker, v)?;
         after.extend(wait_for.filter(|w| !after.contains(w)));
@@ -257,8 +263,8 @@ pub fn check_method(checker: &mut Checker, call: &ast::ExprCall, call_range: Ran
                 return;
             };
             let task = checker.text(range(attr.value.as_ref())).to_string();
-            let fix = match (call.args.as_slice(), fixable) {
-                ([pvolumes], true) if call.keywords.is_empty() => {
+            let fix = match (&call.arguments.args[..], fixable) {
+                ([pvolumes], true) if call.arguments.keywords.is_empty() => {
                     mount_pvolumes(checker, &task, pvolumes)
                 }
                 _ => None,
@@ -278,17 +284,18 @@ pub fn check_method(checker: &mut Checker, call: &ast::ExprCall, call_range: Ran
                 return;
             };
             let vop = checker.text(range(attr.value.as_ref())).to_string();
-            let fix = (fixable && call.args.is_empty() && call.keywords.is_empty())
-                .then(|| spell_qualified(checker, "kfp.kubernetes.DeletePVC"))
-                .flatten()
-                .map(|(delete, import)| {
-                    let mut edits = vec![Edit::replace(
-                        call_range.clone(),
-                        format!("{delete}(pvc_name={vop}.outputs['name'])"),
-                    )];
-                    edits.extend(import);
-                    Fix::new(rule.fix.applicability(), edits)
-                });
+            let fix =
+                (fixable && call.arguments.args.is_empty() && call.arguments.keywords.is_empty())
+                    .then(|| spell_qualified(checker, "kfp.kubernetes.DeletePVC"))
+                    .flatten()
+                    .map(|(delete, import)| {
+                        let mut edits = vec![Edit::replace(
+                            call_range.clone(),
+                            format!("{delete}(pvc_name={vop}.outputs['name'])"),
+                        )];
+                        edits.extend(import);
+                        Fix::new(rule.fix.applicability(), edits)
+                    });
             let d = Diagnostic::new(
                 rule.code,
                 range(call.func.as_ref()),
@@ -305,17 +312,22 @@ pub fn check_method(checker: &mut Checker, call: &ast::ExprCall, call_range: Ran
 /// The claims a v1 `pvolumes` dict mounts, as (mount path, PVC name expression), when every entry is known.
 pub fn pvolume_claims(checker: &Checker, pvolumes: &Expr) -> Option<Vec<(String, String)>> {
     let Expr::Dict(d) = pvolumes else { return None };
-    d.keys
+    d.items
         .iter()
-        .zip(&d.values)
-        .map(|(k, v)| Some((str_literal(k.as_ref()?)?, pvc_name(checker, v)?.0)))
+        .map(|item| {
+            Some((
+                str_literal(item.key.as_ref()?)?,
+                pvc_name(checker, &item.value)?.0,
+            ))
+        })
         .collect()
 }
 
 /// The (mount path, PVC name expression) of a `kubernetes.mount_pvc(task, pvc_name=..., mount_path='...')`.
 pub fn mounted_claim(checker: &Checker, call: &ast::ExprCall) -> Option<(String, String)> {
     let keyword = |name: &str| {
-        call.keywords
+        call.arguments
+            .keywords
             .iter()
             .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
             .map(|k| &k.value)
