@@ -212,6 +212,7 @@ fn finish_fix(
         diagnostics: fixed.remaining,
         applied: fixed.applied,
         change: changed.then(|| (source.text.clone(), fixed.text)),
+        cell_change: None,
     };
     match fixed.failure {
         Some(f) => Outcome::Partly(report, f),

@@ -2,11 +2,16 @@
 //! the first cell serves the others), and the notebook is rewritten by replacing only the `source` strings of
 //! the cells that changed — everything else (layout, metadata, outputs, other cells) stays byte-for-byte.
 //!
-//! IPython syntax is handled per line, not per cell: a line magic or shell escape (`%pip install kfp`,
-//! `!ls`, `files = !ls`) becomes a same-length `...` placeholder while the cell is checked and is put back
-//! afterwards; a cell magic (`%%bash` on the first line) makes the whole cell opaque. Placeholders keep byte
-//! offsets, so a diagnostic's position in the cell is its position in the module minus the cell's start.
-//! Diagnostics name the cell: `analysis.ipynb:cell 3:2:6` (cells are numbered from 1 in notebook order).
+//! Each cell is parsed on its own in IPython's dialect (Ruff's notebook mode), so shell escapes and magics
+//! parse as IPython runs them: `!pip install a \` continued on the next line, `!`/`%` lines inside indented
+//! blocks, `files = !ls`, `x = %time f()`, `obj?` and `obj??`. Two things the parser does not know are masked
+//! with same-length placeholders while the cell is checked, and put back afterwards: a cell magic (`%%bash` on
+//! the first line) makes the whole cell opaque, and an automagic line (`pip install x`, `cd dir`, `ls`, run by
+//! IPython as `%pip …`) becomes `...`. Placeholders keep byte offsets, so a diagnostic's position in the cell
+//! is its position in the module minus the cell's start. A cell that still does not parse is reported
+//! (`KFP000`) and left alone; the other cells are checked and fixed, and the names the broken cell binds still
+//! count as bound. Diagnostics name the cell: `analysis.ipynb:cell 3:2:6` (cells are numbered from 1 in
+//! notebook order).
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -218,22 +223,100 @@ pub struct Notebook {
     pub cells: Vec<Cell>,
 }
 
-fn is_ipython_line(line: &str) -> bool {
-    let t = line.trim_start();
-    if t.starts_with('%') || t.starts_with('!') {
+/// Line magics IPython runs without their `%` (automagic, on by default), as commonly typed in notebooks.
+const AUTOMAGICS: &[&str] = &[
+    "pip",
+    "conda",
+    "cd",
+    "ls",
+    "pwd",
+    "env",
+    "mkdir",
+    "rmdir",
+    "rm",
+    "cp",
+    "mv",
+    "cat",
+    "less",
+    "man",
+    "alias",
+    "history",
+    "load_ext",
+    "reload_ext",
+    "matplotlib",
+    "pylab",
+    "who",
+    "whos",
+    "reset",
+    "run",
+    "time",
+    "timeit",
+    "set_env",
+    "store",
+    "bookmark",
+    "pinfo",
+    "psearch",
+    "mamba",
+    "micromamba",
+    "uv",
+];
+
+/// Whether a line is an automagic command: a magic's name at the start of a top-level line, followed by
+/// something that cannot continue a Python expression (`pip install x`, `cd ..`, a bare `ls`). `ls = [1]`,
+/// `time.sleep(1)` and `pwd()` are Python.
+fn is_automagic_line(line: &str) -> bool {
+    if line.starts_with([' ', '\t']) {
+        return false;
+    }
+    let content = line.trim_end_matches(['\n', '\r']);
+    let word_end = content
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(content.len());
+    let (word, rest) = content.split_at(word_end);
+    if !AUTOMAGICS.contains(&word) {
+        return false;
+    }
+    let rest = rest.trim_start();
+    if rest.is_empty() {
+        // A bare name is an expression statement in Python, and IPython runs the magic only for a few.
+        return matches!(word, "ls" | "pwd" | "env" | "who" | "whos" | "history");
+    }
+    let gap = content.len() - word.len() - rest.len() > 0;
+    // `cd ..`, `cd /tmp`: nobody names a variable `cd`.
+    if gap && (word == "cd" || rest.starts_with("..")) {
         return true;
     }
-    // `files = !ls`, `out = %time f()`
-    if let Some((lhs, rhs)) = t.split_once('=') {
-        let rhs = rhs.trim_start();
-        let lhs = lhs.trim();
-        return !lhs.is_empty()
-            && lhs
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == ',' || c == ' ')
-            && (rhs.starts_with('!') || rhs.starts_with('%'));
-    }
-    false
+    let next = rest.chars().next().unwrap_or(' ');
+    // `pip install x`, `cd ..`, `ls -la`, `cat 'file'`: a space, then anything but an operator.
+    gap && !(rest.starts_with("==")
+        || rest.starts_with("!=")
+        || matches!(
+            next,
+            '=' | '('
+                | '['
+                | '.'
+                | ','
+                | ':'
+                | '+'
+                | '*'
+                | '/'
+                | '%'
+                | '&'
+                | '|'
+                | '^'
+                | '<'
+                | '>'
+                | '@'
+                | ';'
+                | '#'
+        )
+        || rest.starts_with("if ")
+        || rest.starts_with("for ")
+        || rest.starts_with("and ")
+        || rest.starts_with("or ")
+        || rest.starts_with("in ")
+        || rest.starts_with("is ")
+        || rest.starts_with("not "))
 }
 
 /// A placeholder of the same byte length: `...` keeps a block that holds only the magic valid.
@@ -259,7 +342,7 @@ fn mask(text: &str) -> (String, Vec<(String, String)>) {
     let mut out = String::with_capacity(text.len());
     let mut masked = Vec::new();
     for line in text.split_inclusive('\n') {
-        if whole_cell || is_ipython_line(line) {
+        if whole_cell || is_automagic_line(line) {
             let p = placeholder(line, whole_cell);
             masked.push((p.clone(), line.to_string()));
             out.push_str(&p);
@@ -348,11 +431,7 @@ pub fn parse(text: &str) -> Result<Notebook, NotebookError> {
     })
 }
 
-/// A comment line between cells in the combined module: fixes never edit comments, so the fixed module splits
-/// back into the same cells.
-fn boundary(number: usize) -> String {
-    format!("# kfp-upgrade: cell boundary {number}\n")
-}
+use python::cells::boundary;
 
 impl Notebook {
     /// The code cells as one Python module, and each cell's start offset in it.
@@ -563,23 +642,7 @@ pub(crate) fn process(
     }
     let (module_text, starts) = nb.module();
     let module = SourceFile::new(&file.path, module_text, false);
-    let ctx = python::Context::checking(project, &file.path);
-    // A syntax error is reported in its cell, at its line there.
-    let syntax_error = |e: python::SyntaxError| {
-        let i = cell_at(&starts, e.offset);
-        let cell = &nb.cells[i];
-        let cell_source = SourceFile::new(
-            &cell_path(&file.path, cell.number),
-            cell.text.clone(),
-            false,
-        );
-        Outcome::failed(
-            &cell_path(&file.path, cell.number),
-            e.message,
-            Some(e.offset - starts[i]),
-            Some(cell_source),
-        )
-    };
+    let ctx = python::Context::notebook(project, &file.path);
     let original: Vec<String> = nb.cells.iter().map(|c| c.text.clone()).collect();
     let report = |cells: Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)>| -> Vec<FileReport> {
         cells
@@ -589,6 +652,7 @@ pub(crate) fn process(
                 diagnostics,
                 applied,
                 change: None,
+                cell_change: None,
             })
             .collect()
     };
@@ -655,7 +719,13 @@ pub(crate) fn process(
         &outcome.applied,
         &fixed_module,
     ));
-    // The notebook changes as a whole: its JSON before and after, for `--diff` and the summary.
+    // The notebook changes as a whole (its JSON before and after, for writing and the summary); `--diff`
+    // shows each changed cell's source under the cell's own name.
+    for ((cell, before), after) in cells.iter_mut().zip(&original).zip(&texts) {
+        if before != after {
+            cell.cell_change = Some((before.clone(), after.clone()));
+        }
+    }
     if changed && let Some(first) = cells.first_mut() {
         first.change = Some((source.text.clone(), new_json));
     }
@@ -697,13 +767,13 @@ mod tests {
 "##;
 
     #[test]
-    fn magics_are_masked_per_line_and_restored() {
+    fn cell_magics_are_masked_and_line_magics_kept_for_the_parser() {
         let nb = parse(NB).unwrap();
         assert_eq!(nb.cells.len(), 2);
         assert_eq!(nb.cells[0].number, 2);
         assert_eq!(
             nb.cells[0].python,
-            "...             \nfrom kfp.v2 import dsl\nx = \"café\""
+            "%pip install kfp\nfrom kfp.v2 import dsl\nx = \"café\""
         );
         assert_eq!(nb.cells[1].python.trim(), "");
         let (module, _) = nb.module();
@@ -733,5 +803,33 @@ mod tests {
             out.contains(r#""x = \"caf\u00e9\"""#),
             "untouched lines keep their escapes"
         );
+    }
+
+    #[test]
+    fn automagic_lines_are_masked_and_python_that_looks_alike_is_not() {
+        for line in [
+            "pip install kfp==1.8.22\n",
+            "cd ..\n",
+            "ls -la\n",
+            "ls\n",
+            "conda install -y x\n",
+        ] {
+            assert!(is_automagic_line(line), "{line}");
+        }
+        for line in [
+            "ls = [1]\n",
+            "time.sleep(1)\n",
+            "pwd()\n",
+            "run\n",
+            "    pip install x\n",
+            "pip == 3\n",
+            "cd\n",
+            "x = pip\n",
+        ] {
+            assert!(!is_automagic_line(line), "{line}");
+        }
+        let (masked, kept) = mask("import kfp\npip install kfp\n");
+        assert_eq!(masked, "import kfp\n...            \n");
+        assert_eq!(unmask(&masked, &kept), "import kfp\npip install kfp\n");
     }
 }

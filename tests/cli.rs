@@ -162,7 +162,7 @@ fn json_output_is_the_documented_schema() {
     let o = p.run(&["check", "--output-format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     let d = &doc["diagnostics"][0];
     assert_eq!(d["file"], "a.py");
     assert_eq!(d["rule"], "KFP001");
@@ -411,5 +411,61 @@ fn read_only_file_under_fix_is_reported_not_written() {
         p.read("b.py"),
         V2.as_bytes(),
         "the other file is still fixed"
+    );
+}
+
+/// A v1 pipeline written with Python 3.12 syntax (PEP 701 f-strings with nested quotes, a `type` alias, PEP 695
+/// type parameters) is checked and fixed like any other, and the result still parses under CPython 3.12.
+#[test]
+fn python_3_12_syntax_is_checked_and_fixed_and_the_result_parses_under_cpython_3_12() {
+    let p = Project::new();
+    let src = r#"from kfp.v2 import dsl
+from kfp.v2 import compiler
+
+type Names = dict[str, str]
+labels: Names = {"team": "ml"}
+
+
+def first[T](items: list[T]) -> T:
+    return items[0]
+
+
+@dsl.pipeline(name=f"train-{labels["team"]}")
+def train(message: str = f"{labels["team"]!r}"):
+    pass
+
+
+if __name__ == "__main__":
+    compiler.Compiler().compile(train, "train.yaml")
+"#;
+    p.write("train.py", src);
+    let o = p.run(&["check", "--output-format", "concise"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(!out.contains("KFP000"), "{out}");
+    assert!(out.contains("train.py:1:6: KFP001"), "{out}");
+    let o = p.run(&["check", "--fix", "--unsafe-fixes"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let fixed = p.read_string("train.py");
+    assert!(
+        fixed.starts_with("from kfp import dsl\nfrom kfp import compiler\n"),
+        "{fixed}"
+    );
+    assert!(fixed.contains(r#"f"train-{labels["team"]}""#), "{fixed}");
+    let Some(python) = common::tools::python_312_or_newer() else {
+        return;
+    };
+    let parsed = std::process::Command::new(&python)
+        .args([
+            "-c",
+            "import ast, sys; ast.parse(open(sys.argv[1]).read(), feature_version=(3, 12))",
+        ])
+        .arg(p.path("train.py"))
+        .output()
+        .unwrap();
+    assert!(
+        parsed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&parsed.stderr)
     );
 }

@@ -1,5 +1,6 @@
 //! Python sources: parse, resolve names, check, fix.
 
+pub mod cells;
 pub mod checker;
 pub mod components;
 pub mod container_op;
@@ -38,6 +39,9 @@ pub struct Context<'p> {
     pub indexing: bool,
     /// When set, only these rules run (the index needs the diagnostics of three rules, not of all).
     pub only: Option<&'static [&'static str]>,
+    /// The source is a notebook's cells joined by `cells::boundary` lines: each cell is parsed on its own, in
+    /// IPython's dialect, and a cell with a syntax error is left alone while the others are fixed.
+    pub notebook: bool,
 }
 
 impl<'p> Context<'p> {
@@ -48,7 +52,43 @@ impl<'p> Context<'p> {
             module: ModulePath::of(path),
             indexing: false,
             only: None,
+            notebook: false,
         }
+    }
+
+    /// The context of the check of a notebook's joined cells.
+    pub fn notebook(project: &'p Project, path: &std::path::Path) -> Self {
+        Self {
+            notebook: true,
+            ..Self::checking(project, path)
+        }
+    }
+
+    fn parse(&self, text: &str) -> parse::ParsedModule {
+        if self.notebook {
+            parse::parse_cells(text, &cells::ranges(text))
+        } else {
+            parse::parse_module(text)
+        }
+    }
+
+    /// The parts of `text` a syntax error in `errors` freezes: the whole file, or in a notebook its cell.
+    fn broken_regions(&self, text: &str, errors: &[SyntaxError]) -> Vec<std::ops::Range<usize>> {
+        if errors.is_empty() {
+            return Vec::new();
+        }
+        if !self.notebook {
+            #[allow(clippy::single_range_in_vec_init)]
+            return vec![0..text.len()];
+        }
+        cells::ranges(text)
+            .into_iter()
+            .filter(|cell| {
+                errors
+                    .iter()
+                    .any(|e| cell.start <= e.offset && e.offset <= cell.end)
+            })
+            .collect()
     }
 }
 
@@ -139,6 +179,7 @@ pub fn index(
         module: module_path,
         indexing: false,
         only: None,
+        notebook: false,
     };
     let diagnostics = check_parsed(source, &module, &analysis, selection, &ctx);
     let queried = own.queried();
@@ -194,6 +235,7 @@ fn index_parsed(
         module: module_path.clone(),
         indexing: true,
         only,
+        notebook: false,
     };
     // The definitions' own diagnostics confirm their entries; a module defining none needs no check.
     let diagnostics = if defs.components.is_empty() {
@@ -289,18 +331,21 @@ pub fn check_in(source: &SourceFile, selection: &RuleSelection, ctx: &Context) -
     check_checked(source, selection, ctx).diagnostics
 }
 
-/// A check's diagnostics, and the syntax errors among them (also reported as `KFP000` diagnostics).
+/// A check's diagnostics, and the first syntax error and number of broken regions (the file, or notebook
+/// cells) that come with them.
 struct Checked {
     diagnostics: Vec<Diagnostic>,
-    syntax_errors: Vec<SyntaxError>,
+    first_error: Option<SyntaxError>,
+    broken: usize,
 }
 
 fn check_checked(source: &SourceFile, selection: &RuleSelection, ctx: &Context) -> Checked {
-    let module = parse::parse_module(&source.text);
+    let module = ctx.parse(&source.text);
     let analysis = analyse(&ctx.module, &module);
     Checked {
         diagnostics: check_parsed(source, &module, &analysis, selection, ctx),
-        syntax_errors: module.errors,
+        broken: ctx.broken_regions(&source.text, &module.errors).len(),
+        first_error: module.errors.into_iter().next(),
     }
 }
 
@@ -325,6 +370,8 @@ fn check_parsed<'m>(
         ctx,
     );
     let diagnostics = syntax_errors::without_doubtful(source, &module.errors, diagnostics);
+    let frozen = ctx.broken_regions(&source.text, &module.errors);
+    let diagnostics = syntax_errors::without_fixes_in(&frozen, diagnostics);
     let mut diagnostics = noqa::filter(source, &comments, diagnostics);
     if !syntax.is_empty() {
         // Syntax errors cannot be suppressed, as in ruff; they take their place in source order.
@@ -393,19 +440,26 @@ pub fn fix_in(
         Some(d) => d,
         None => check_in(&current, selection, ctx),
     };
+    // Broken parts of the source (the file, or notebook cells, with a syntax error) get no fix; a round is
+    // dropped when it breaks a part that parsed.
     let has_syntax_errors = diagnostics.iter().any(|d| d.rule == SYNTAX_ERROR_RULE);
+    let mut broken = if ctx.notebook {
+        ctx.broken_regions(&current.text, &ctx.parse(&current.text).errors)
+            .len()
+    } else {
+        usize::from(has_syntax_errors)
+    };
     let mut applied = Vec::new();
     let mut invalid_fix = None;
     for _ in 0..MAX_FIX_ITERATIONS {
-        if has_syntax_errors {
-            break;
-        }
         let Some((text, taken)) = apply_fixes(&current.text, &diagnostics, unsafe_fixes) else {
             break;
         };
         let candidate = SourceFile::new(&source.path, text, source.bom);
         let checked = check_checked(&candidate, selection, ctx);
-        match checked.syntax_errors.into_iter().next() {
+        let newly_broken = checked.broken > broken;
+        broken = checked.broken;
+        match checked.first_error.filter(|_| newly_broken) {
             None => {
                 let next = checked.diagnostics;
                 applied.extend(taken.iter().map(|(offset, d)| {

@@ -60,3 +60,27 @@ pub fn without_doubtful(
         })
         .collect()
 }
+
+/// Takes the fixes off the diagnostics whose edits touch a frozen region (a part with a syntax error): the
+/// finding stays, the rewrite waits until the error is fixed.
+pub fn without_fixes_in(
+    frozen: &[std::ops::Range<usize>],
+    mut diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    if frozen.is_empty() {
+        return diagnostics;
+    }
+    for d in &mut diagnostics {
+        let touches = d.fix.as_ref().is_some_and(|f| {
+            f.edits.iter().any(|e| {
+                frozen
+                    .iter()
+                    .any(|r| e.range.start <= r.end && r.start <= e.range.end)
+            })
+        });
+        if touches {
+            d.fix = None;
+        }
+    }
+    diagnostics
+}

@@ -53,15 +53,29 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         }
     }
     for e in &report.errors {
-        let path = escape_property(&e.path.display().to_string());
-        let position = e
-            .line_col()
-            .map(|(l, c)| format!(",line={l},col={c}"))
-            .unwrap_or_default();
+        let cell = crate::notebook::split_cell_path(&e.path);
+        let (path, position, message) = match &cell {
+            Some((notebook, n)) => (
+                notebook.display().to_string(),
+                String::new(),
+                match e.line_col() {
+                    Some((l, c)) => format!("cell {n}, line {l}, column {c}: {}", e.message),
+                    None => format!("cell {n}: {}", e.message),
+                },
+            ),
+            None => (
+                e.path.display().to_string(),
+                e.line_col()
+                    .map(|(l, c)| format!(",line={l},col={c}"))
+                    .unwrap_or_default(),
+                e.message.clone(),
+            ),
+        };
         writeln!(
             out,
-            "::error file={path}{position},title=kfp-upgrade::{}",
-            escape_data(&e.message)
+            "::error file={}{position},title=kfp-upgrade::{}",
+            escape_property(&path),
+            escape_data(&message)
         )?;
     }
     Ok(())

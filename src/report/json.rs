@@ -1,5 +1,6 @@
 //! The JSON output (`--output-format json`), a stable schema documented in the README:
-//! `{"version": 1, "diagnostics": [...], "errors": [...], "summary": {...}}`.
+//! `{"version": 2, "diagnostics": [...], "errors": [...], "summary": {...}}`. Version 2: `file` is always a
+//! real path; a notebook finding names its cell in `cell` (1-based), with `start`/`end` in that cell.
 
 use std::io::Write;
 
@@ -9,7 +10,7 @@ use super::{RunReport, Summary};
 use crate::rules::registry;
 use crate::source::SourceFile;
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Position {
@@ -43,6 +44,8 @@ struct JsonFix {
 #[derive(Serialize)]
 pub(crate) struct JsonDiagnostic {
     file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<usize>,
     rule: &'static str,
     name: String,
     severity: &'static str,
@@ -56,6 +59,8 @@ pub(crate) struct JsonDiagnostic {
 #[derive(Serialize)]
 struct JsonError {
     file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<usize>,
     message: String,
     line: Option<usize>,
     column: Option<usize>,
@@ -75,10 +80,12 @@ pub(crate) fn diagnostics(report: &RunReport) -> Vec<JsonDiagnostic> {
     let mut diagnostics = Vec::new();
     for file in &report.files {
         let s = &file.source;
+        let (path, cell) = super::location(&s.path);
         for d in &file.diagnostics {
             let rule = registry().get(d.rule);
             diagnostics.push(JsonDiagnostic {
-                file: s.path.display().to_string(),
+                file: path.clone(),
+                cell,
                 rule: d.rule,
                 name: rule.map(|r| r.name.clone()).unwrap_or_default(),
                 severity: rule.map_or("error", |r| r.severity.as_str()),
@@ -111,8 +118,10 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         .iter()
         .map(|e| {
             let lc = e.line_col();
+            let (file, cell) = super::location(&e.path);
             JsonError {
-                file: e.path.display().to_string(),
+                file,
+                cell,
                 message: e.message.clone(),
                 line: lc.map(|x| x.0),
                 column: lc.map(|x| x.1),

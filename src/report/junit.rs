@@ -38,7 +38,12 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         r#"<testsuites name="kfp-upgrade" tests="{tests}" failures="{failures}" errors="{errors}">"#
     )?;
     for file in &files {
+        // The suite is named as the human formats name the file (`nb.ipynb:cell 3`); `file` and `classname`
+        // are the real path, and a notebook cell goes into the test case's name.
         let path = escape(&file.source.path.display().to_string());
+        let (real, cell) = super::location(&file.source.path);
+        let real = escape(&real);
+        let at_cell = cell.map(|c| format!("cell {c}, ")).unwrap_or_default();
         writeln!(
             out,
             r#"  <testsuite name="{path}" tests="{n}" failures="{n}" errors="0">"#,
@@ -48,7 +53,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             let (line, col) = file.source.line_col(d.range.start);
             writeln!(
                 out,
-                r#"    <testcase name="{} at line {line}, column {col}" classname="{path}" file="{path}" line="{line}">"#,
+                r#"    <testcase name="{} at {at_cell}line {line}, column {col}" classname="{real}" file="{real}" line="{line}">"#,
                 d.rule
             )?;
             let help = d
@@ -87,10 +92,11 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             r#"  <testsuite name="files that could not be checked" tests="{errors}" failures="0" errors="{errors}">"#
         )?;
         for e in &report.errors {
-            let path = escape(&e.path.display().to_string());
+            let name = escape(&e.path.display().to_string());
+            let path = escape(&super::location(&e.path).0);
             writeln!(
                 out,
-                r#"    <testcase name="{path}" classname="{path}"><error message="{}"/></testcase>"#,
+                r#"    <testcase name="{name}" classname="{path}" file="{path}"><error message="{}"/></testcase>"#,
                 escape(&e.one_line())
             )?;
         }

@@ -60,8 +60,11 @@ pub struct FileReport {
     pub source: SourceFile,
     pub diagnostics: Vec<Diagnostic>,
     pub applied: Vec<AppliedFix>,
-    /// Original and fixed text, when fixing changed something.
+    /// Original and fixed text, when fixing changed something (for a notebook: its whole JSON, on the report
+    /// of its first cell).
     pub change: Option<(String, String)>,
+    /// A notebook cell's original and fixed source, when the fix changed that cell (what `--diff` shows).
+    pub cell_change: Option<(String, String)>,
 }
 
 impl FileReport {
@@ -72,6 +75,7 @@ impl FileReport {
             diagnostics,
             applied: vec![],
             change: None,
+            cell_change: None,
         }
     }
 }
@@ -191,5 +195,14 @@ pub fn fix_state(d: &Diagnostic) -> &'static str {
         Some(Applicability::Unsafe) => "fixable with --unsafe-fixes",
         Some(Applicability::DisplayOnly) => "suggested fix (not applied automatically)",
         None => "needs a manual change",
+    }
+}
+
+/// The real file a report path names, and the notebook cell when it names one (`nb.ipynb:cell 3` →
+/// (`nb.ipynb`, 3)): machine-readable formats put the path where a path belongs and the cell beside it.
+pub(crate) fn location(path: &std::path::Path) -> (String, Option<usize>) {
+    match crate::notebook::split_cell_path(path) {
+        Some((file, cell)) => (file.display().to_string(), Some(cell)),
+        None => (path.display().to_string(), None),
     }
 }

@@ -115,6 +115,10 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             if let Some(i) = index(d.rule) {
                 result["ruleIndex"] = json!(i);
             }
+            if let Some((_, n)) = &cell {
+                let (line, column) = s.line_col(d.range.start);
+                result["properties"] = json!({"cell": n, "cellLine": line, "cellColumn": column});
+            }
             if let Some(fix) = d.fix.as_ref().filter(|_| cell.is_none()) {
                 result["fixes"] = json!([{
                     "description": {"text": format!("{} ({} fix)",
@@ -135,8 +139,19 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         .errors
         .iter()
         .map(|e| {
+            // A cell's position is not the notebook file's: its line goes into the message.
+            let cell = crate::notebook::split_cell_path(&e.path);
+            let file = cell.as_ref().map_or(e.path.as_path(), |(nb, _)| nb.as_path());
             let mut location =
-                json!({"physicalLocation": {"artifactLocation": {"uri": uri(&e.path)}}});
+                json!({"physicalLocation": {"artifactLocation": {"uri": uri(file)}}});
+            if cell.is_some() {
+                let message = match (&cell, e.line_col()) {
+                    (Some((_, n)), Some((l, c))) => format!("cell {n}, line {l}, column {c}: {}", e.message),
+                    (Some((_, n)), None) => format!("cell {n}: {}", e.message),
+                    _ => e.message.clone(),
+                };
+                return json!({"level": "error", "message": {"text": message}, "locations": [location]});
+            }
             if let Some((line, column)) = e.line_col() {
                 location["physicalLocation"]["region"] =
                     json!({"startLine": line, "startColumn": column});
