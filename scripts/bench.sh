@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark: the release binary against ruff (`ruff check --no-cache --select AIR,UP`, the linter a user already
+# Benchmark: the release binary against ruff (`ruff check --no-cache --select AIR`, the linter a user already
 # runs) on deterministic generated corpora, in the same run on the same machine. Prints a Markdown table with
-# wall times (best of N runs), the ratio kfp-upgrade / ruff, and peak RSS on the 100,000-file tree.
+# wall times (best of N runs), the ratio kfp-upgrade / ruff, and peak RSS on the 100,000-file tree and on 30,000
+# dense kfp files.
 #
 # Usage: scripts/bench.sh [RUNS]   (default 3; corpora and a ruff venv are cached under target/bench)
 set -euo pipefail
@@ -20,7 +21,7 @@ if [[ ! -x $bench/ruff-venv/bin/ruff ]]; then
 fi
 ruff=$bench/ruff-venv/bin/ruff
 
-for kind in mixed dense hook huge; do
+for kind in mixed dense hook huge dense30k; do
     if [[ ! -f $bench/$kind/.done ]]; then
         rm -rf "${bench:?}/$kind"
         "$python" "$root/scripts/bench_corpus.py" "$kind" "$bench/$kind"
@@ -50,10 +51,10 @@ for kind in mixed dense hook; do
         # Process start to exit on 10 explicit files, as pre-commit runs it.
         mapfile -t list < <(find "$bench/$kind" -name '*.py' | sort)
         ours=$(best_of "$bin" check --output-format concise "${list[@]}")
-        theirs=$(best_of "$ruff" check --no-cache --select AIR,UP "${list[@]}")
+        theirs=$(best_of "$ruff" check --no-cache --select AIR "${list[@]}")
     else
         ours=$(best_of "$bin" check --output-format concise "$bench/$kind")
-        theirs=$(best_of "$ruff" check --no-cache --select AIR,UP "$bench/$kind")
+        theirs=$(best_of "$ruff" check --no-cache --select AIR "$bench/$kind")
     fi
     ratio=$(echo "$ours / $theirs" | bc -l)
     printf '| %s | %s | %s | %s | %.2f |\n' "$kind" "$files" "$ours" "$theirs" "$ratio"
@@ -61,7 +62,10 @@ done
 
 rss() { { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null || true; } | tail -1; }
 ours_rss=$(rss "$bin" check --output-format concise "$bench/huge")
-theirs_rss=$(rss "$ruff" check --no-cache --select AIR,UP "$bench/huge")
+theirs_rss=$(rss "$ruff" check --no-cache --select AIR "$bench/huge")
+dense_rss=$(rss "$bin" check --output-format concise "$bench/dense30k")
+dense_ruff_rss=$(rss "$ruff" check --no-cache --select AIR "$bench/dense30k")
 echo
 echo "Peak RSS on the 100,000-file tree: kfp-upgrade $((ours_rss / 1024)) MB, ruff $((theirs_rss / 1024)) MB."
+echo "Peak RSS on 30,000 dense kfp files: kfp-upgrade $((dense_rss / 1024)) MB, ruff $((dense_ruff_rss / 1024)) MB."
 echo "Machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)."

@@ -6,6 +6,7 @@ Usage: bench_corpus.py KIND DIR
   dense   ~2,000 kfp v1 pipeline and component files
   hook    10 files (5 kfp v1, 5 ordinary), the shape of a pre-commit run
   huge    100,000 files (5% kfp v1), for peak memory
+  dense30k 30,000 kfp v1 pipeline and component files, for peak memory
 The kfp templates are the repository's own v1 examples, so the corpus exercises every rule family.
 """
 import os
@@ -83,7 +84,7 @@ def templates():
 
 def generate(kind, dest):
     rng = random.Random(20261129)
-    counts = {'mixed': (10_000, 0.05), 'dense': (2_000, 1.0), 'hook': (10, 0.5), 'huge': (100_000, 0.05)}
+    counts = {'mixed': (10_000, 0.05), 'dense': (2_000, 1.0), 'hook': (10, 0.5), 'huge': (100_000, 0.05), 'dense30k': (30_000, 1.0)}
     total, share = counts[kind]
     kfp = templates()
     for i in range(total):
@@ -99,7 +100,7 @@ def generate(kind, dest):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 3 or sys.argv[1] not in ('mixed', 'dense', 'hook', 'huge'):
+    if len(sys.argv) != 3 or sys.argv[1] not in ('mixed', 'dense', 'hook', 'huge', 'dense30k'):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     generate(sys.argv[1], sys.argv[2])

@@ -1,34 +1,12 @@
-//! Building blocks for fixes on Python text: locating names the AST has no ranges for, deleting statements,
-//! adding imports. Every helper returns byte-range edits; nothing here re-prints code it did not write.
+//! Building blocks for fixes on Python text: indentation, deleting statements, adding imports. Every helper returns byte-range edits; nothing here re-prints code it did not write.
 
 use std::ops::Range;
 
 use super::checker::Checker;
 use super::names::range;
 use super::parse::ast::{self, Stmt};
-use super::parse::{ParsedModule, TokenKind};
 use crate::diagnostic::Edit;
 use crate::source::SourceFile;
-
-/// The range of the first dotted name (`a.b.c`) that starts at or after `from` and before `to`, skipping a
-/// leading keyword such as `from` or `import`.
-pub fn dotted_name_range(module: &ParsedModule, from: usize, to: usize) -> Option<Range<usize>> {
-    let tokens = module.tokens_in(from..to);
-    let first = tokens.iter().position(|t| t.kind == TokenKind::Name)?;
-    let mut end = tokens[first].range.end;
-    let mut expect_dot = true;
-    for t in &tokens[first + 1..] {
-        match (&t.kind, expect_dot) {
-            (TokenKind::Dot, true) => expect_dot = false,
-            (TokenKind::Name, false) => {
-                end = t.range.end;
-                expect_dot = true;
-            }
-            _ => break,
-        }
-    }
-    Some(tokens[first].range.start..end)
-}
 
 /// The leading whitespace of the line `offset` is on.
 pub fn indentation(source: &SourceFile, offset: usize) -> &str {

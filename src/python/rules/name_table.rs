@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::{Checker, ImportSite};
 use crate::python::edits::{
-    delete_statement, dotted_name_range, from_import_text, join_statements, spell_qualified,
+    delete_statement, from_import_text, join_statements, spell_qualified,
 };
 use crate::python::names::{BindingKind, Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
@@ -297,11 +297,8 @@ fn check_plain_import(checker: &mut Checker, site: &ImportSite, alias: &ast::Ali
     if checker.enabled(&hit.rule.id).is_none() {
         return;
     }
-    let alias_range = range(alias);
-    let Some(name_range) = dotted_name_range(checker.module, alias_range.start, alias_range.end)
-    else {
-        return;
-    };
+    // Ruff's AST gives the dotted name its own range.
+    let name_range = range(&alias.name);
     let matched = &module[..module.len() - hit.rest.len()];
     let diagnostic = Diagnostic::new(
         hit.rule.code,
@@ -361,11 +358,14 @@ fn check_from_import(
     module: &str,
     aliases: &[ast::Alias],
 ) {
-    let stmt_range = range(site.stmt);
-    let Some(module_range) = dotted_name_range(checker.module, stmt_range.start, stmt_range.end)
+    let Stmt::ImportFrom(ast::StmtImportFrom {
+        module: Some(module_name),
+        ..
+    }) = site.stmt
     else {
         return;
     };
+    let module_range = range(module_name);
     if aliases.len() == 1 && aliases[0].name.as_str() == "*" {
         let Some(hit) = lookup(module) else { return };
         if checker.enabled(&hit.rule.id).is_none() {
