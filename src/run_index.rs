@@ -47,9 +47,11 @@ impl RunIndex {
 
 /// A file's bytes, as far as reuse is concerned: a file edited between the two passes is checked again.
 fn fingerprint_of(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
+    // Change detection between the two passes of one run, not a security boundary: a fast hash will do.
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
     hasher.finish()
 }
 

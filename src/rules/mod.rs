@@ -4,7 +4,7 @@
 //! Pure data migrations (module and name moves, removals, keyword renames) live entirely in the file's
 //! `table` and `keyword_renames`; rules with logic name a Rust handler by their id.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -294,7 +294,7 @@ impl Registry {
             rules.push(rule);
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut by_id = HashMap::new();
+        let mut by_id = HashMap::default();
         for (i, rule) in rules.iter_mut().enumerate() {
             if by_id.insert(rule.id.clone(), i).is_some() {
                 return Err(RegistryError::Invalid {

@@ -1,6 +1,6 @@
 //! Imports and namespaces (KFP0xx) rules with logic beyond the name table.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -19,7 +19,7 @@ type RenamesByCallee = HashMap<&'static str, Vec<(&'static Rule, &'static Keywor
 fn renames_by_callee() -> &'static RenamesByCallee {
     static RENAMES: OnceLock<RenamesByCallee> = OnceLock::new();
     RENAMES.get_or_init(|| {
-        let mut map: RenamesByCallee = HashMap::new();
+        let mut map: RenamesByCallee = HashMap::default();
         for rule in &registry().rules {
             for rename in &rule.keyword_renames {
                 map.entry(rename.callee.as_str())

@@ -6,7 +6,7 @@
 //! (`kfp.v2.dsl.component` after `import kfp`) are rewritten where they are spelled; references through a
 //! name bound by a rewritten import need no edit of their own.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -43,7 +43,7 @@ fn table() -> &'static HashMap<&'static str, (&'static Rule, &'static TableEntry
     static TABLE: OnceLock<HashMap<&'static str, (&'static Rule, &'static TableEntry)>> =
         OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         for rule in &registry().rules {
             for entry in &rule.table {
                 map.insert(entry.from.as_str(), (rule, entry));
