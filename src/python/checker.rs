@@ -67,6 +67,9 @@ pub struct Checker<'a> {
     pub expression_statement: Option<Range<usize>>,
     /// The module-level statement being walked (where new module-level code goes before).
     pub top_level: Option<&'a Stmt>,
+    /// Where a name the current fix writes must already be bound, when a rule checking after the walk knows
+    /// it better than `top_level` (the `def` a decorator goes on).
+    pub fix_point: Option<usize>,
     /// The functions enclosing the current node, innermost last.
     pub functions: Vec<&'a ast::StmtFunctionDef>,
     /// The module's pipeline functions, the calls that compile or submit them, and assigned values.
@@ -97,6 +100,14 @@ impl<'a> Checker<'a> {
 
     pub fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// The binding an assignment or loop target at `start` makes in the current scope (targets are bound
+    /// only once their statement has run, so resolving at the target would find the previous binding).
+    pub fn target_binding(&self, name: &str, start: usize) -> Option<Resolved> {
+        self.model
+            .binding_at(self.scope, name, start)
+            .map(Resolved::Binding)
     }
 
     /// Resolves a name at an offset in the current scope.
@@ -244,6 +255,7 @@ pub fn check_module<'a>(
         volume_ops: Default::default(),
         op_pvolumes: Default::default(),
         top_level: None,
+        fix_point: None,
         functions: Vec::new(),
         pipelines,
         guard_depth: 0,
@@ -332,7 +344,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 collect_names(target, &mut names);
                 for n in names {
                     if let Some(Resolved::Binding(b)) =
-                        self.resolve(n.id.as_str(), range(n).start + 1)
+                        self.target_binding(n.id.as_str(), range(n).start)
                     {
                         self.loop_variables.insert(b);
                     }
@@ -417,7 +429,8 @@ impl<'a> Checker<'a> {
         let [Expr::Name(target)] = assign.targets.as_slice() else {
             return;
         };
-        let Some(Resolved::Binding(b)) = self.resolve(target.id.as_str(), range(target).start + 1)
+        let Some(Resolved::Binding(b)) =
+            self.target_binding(target.id.as_str(), range(target).start)
         else {
             return;
         };

@@ -94,12 +94,27 @@ pub fn from_import_text(module: &str, names: &[(String, Option<String>)]) -> Str
 /// returns the local name and, when no import binds it yet, the edit adding one. The edit is merged into an
 /// existing unaliased `from module import …` when there is one, and otherwise inserted as a new line after the
 /// module docstring and `from __future__` imports. `None` when the name is taken by something else.
+///
+/// A module-level import is reused only when it runs before the statement being fixed: an import further
+/// down the module (or in a later notebook cell, or under `if __name__ == '__main__':` after a function
+/// whose decorator is being written) is not bound yet where the fix writes the name.
 pub fn ensure_imported(checker: &Checker, qualified: &str) -> Option<(String, Option<Edit>)> {
-    if let Some(b) = checker.model.module_bindings_of(qualified).next() {
+    let point = point_of_use(checker);
+    if let Some(b) = checker
+        .model
+        .module_bindings_of(qualified)
+        .find(|b| b.range.start < point)
+    {
         return Some((b.name.clone(), None));
     }
     let (module, name) = qualified.rsplit_once('.')?;
-    if checker.model.is_bound_anywhere(name) {
+    // The name may be taken only by a later import of the very same thing, which the new import agrees with.
+    let taken = checker
+        .model
+        .bindings
+        .iter()
+        .any(|b| b.name == name && b.qualified.as_deref() != Some(qualified));
+    if taken {
         return None;
     }
     let body = &checker.module.body;
@@ -112,6 +127,7 @@ pub fn ensure_imported(checker: &Checker, qualified: &str) -> Option<(String, Op
         }) = stmt
             && m.as_str() == module
             && *level == 0
+            && range(stmt).start < point
             && names.iter().all(|a| a.name.as_str() != "*")
             && let Some(last) = names.last()
         {
@@ -152,13 +168,29 @@ pub fn ensure_imported(checker: &Checker, qualified: &str) -> Option<(String, Op
     Some((name.to_string(), Some(edit)))
 }
 
+/// Where a name a fix writes must already be bound: the start of the module-level statement being fixed (the
+/// module runs top to bottom, and kfp 2 runs a pipeline's body when its `def` is decorated).
+fn point_of_use(checker: &Checker) -> usize {
+    checker.fix_point.unwrap_or_else(|| {
+        checker
+            .top_level
+            .map_or(usize::MAX, |stmt| range(stmt).start)
+    })
+}
+
 /// A spelling of `qualified` (`kfp.dsl.component`) usable in module code, and the import edit it needs.
 /// An existing module-level import is reused (`import kfp` → `kfp.dsl.component`, `from kfp import dsl` →
 /// `dsl.component`; a `kfp.v2.dsl` import counts as `kfp.dsl`, which the namespace rule rewrites it to);
 /// otherwise the parent module is imported (`from kfp import dsl`), or the name itself when that is taken.
 pub fn spell_qualified(checker: &Checker, qualified: &str) -> Option<(String, Option<Edit>)> {
     let mut best: Option<(usize, String)> = None;
-    for b in checker.model.bindings.iter().filter(|b| b.scope == 0) {
+    let point = point_of_use(checker);
+    for b in checker
+        .model
+        .bindings
+        .iter()
+        .filter(|b| b.scope == 0 && b.range.start < point)
+    {
         let Some(q) = b.qualified.as_deref() else {
             continue;
         };

@@ -11,6 +11,7 @@ pub mod parse;
 pub mod pipelines;
 pub mod rules;
 pub mod syntax_errors;
+pub mod unbound;
 pub mod visit;
 pub mod yaml_loads;
 
@@ -328,24 +329,36 @@ pub fn check(source: &SourceFile, selection: &RuleSelection) -> Vec<Diagnostic> 
 
 /// Checks a Python source of a run whose components are indexed in `ctx.project`.
 pub fn check_in(source: &SourceFile, selection: &RuleSelection, ctx: &Context) -> Vec<Diagnostic> {
-    check_checked(source, selection, ctx).diagnostics
+    check_checked(source, selection, ctx, false).diagnostics
 }
 
 /// A check's diagnostics, and the first syntax error and number of broken regions (the file, or notebook
-/// cells) that come with them.
+/// cells) that come with them; in the fix loop also the names the source reads unbound.
 struct Checked {
     diagnostics: Vec<Diagnostic>,
     first_error: Option<SyntaxError>,
     broken: usize,
+    unbound: rustc_hash::FxHashMap<String, usize>,
 }
 
-fn check_checked(source: &SourceFile, selection: &RuleSelection, ctx: &Context) -> Checked {
+fn check_checked(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    ctx: &Context,
+    with_unbound: bool,
+) -> Checked {
     let module = ctx.parse(&source.text);
     let analysis = analyse(&ctx.module, &module);
+    let unbound = if with_unbound {
+        unbound::unbound_reads(&module, &analysis.model)
+    } else {
+        Default::default()
+    };
     Checked {
         diagnostics: check_parsed(source, &module, &analysis, selection, ctx),
         broken: ctx.broken_regions(&source.text, &module.errors).len(),
         first_error: module.errors.into_iter().next(),
+        unbound,
     }
 }
 
@@ -393,19 +406,33 @@ pub struct FixOutcome {
     pub invalid_fix: Option<(Vec<&'static str>, SyntaxError)>,
     /// Whether the source itself has syntax errors (reported as `KFP000`): such a file gets no fix.
     pub has_syntax_errors: bool,
+    /// Fixes the loop's guards held back, each with why: a fix that would leave a name unbound, or one that
+    /// did not converge. Their diagnostics stay, without the fix.
+    pub held_back: Vec<String>,
 }
 
 impl FixOutcome {
-    /// The error reported for the file at `path` when a round of fixes was dropped because its result did not
-    /// parse.
+    /// The error reported for the file at `path` when fixes were not applied because of a rule bug: a round
+    /// whose result did not parse, a fix that would leave a name unbound, a fix that did not converge.
     pub fn invalid_fix_error(&self, path: &std::path::Path) -> Option<crate::report::FileError> {
-        self.invalid_fix.as_ref().map(|(rules, err)| {
+        let mut problems: Vec<String> = self
+            .invalid_fix
+            .iter()
+            .map(|(rules, err)| {
+                format!(
+                    "fixes by {} would produce invalid Python ({})",
+                    rules.join(", "),
+                    err.message
+                )
+            })
+            .collect();
+        problems.extend(self.held_back.iter().cloned());
+        (!problems.is_empty()).then(|| {
             crate::report::FileError::whole_file(
                 path,
                 format!(
-                    "fixes by {} would produce invalid Python ({}); they were not applied — please report this",
-                    rules.join(", "),
-                    err.message
+                    "{}; they were not applied — please report this",
+                    problems.join("; ")
                 ),
             )
         })
@@ -424,10 +451,18 @@ pub fn fix(source: &SourceFile, selection: &RuleSelection, unsafe_fixes: bool) -
     )
 }
 
-/// Applies fixes until nothing changes (bounded). A source with syntax errors is left as it is. A round whose
-/// result does not parse is discarded, and the rules involved are reported. The component index stays the one built from the original texts: call sites
-/// are renamed by what their components were in v1. `checked` is the source's check when already known (an
-/// `OwnCheck` that stands for the run's).
+/// Applies fixes until nothing changes (bounded). A source with syntax errors is left as it is. The component
+/// index stays the one built from the original texts: call sites are renamed by what their components were in
+/// v1. `checked` is the source's check when already known (an `OwnCheck` that stands for the run's).
+///
+/// Three guards keep a fix from making the file worse, whatever rule made it:
+/// - a round whose result does not parse (or, in a notebook, breaks a cell that parsed) is dropped and its
+///   rules reported;
+/// - names stay bound: a round after which the module reads a name where nothing binds it (at module level
+///   before its binding, or nowhere) is dropped, the fixes that introduced it are held back and reported, and
+///   the loop goes on without them;
+/// - converge or stop: a fix applied while the same rule's finding with the same message comes back as often
+///   as before is held back and reported, and the text keeps the last good round.
 pub fn fix_in(
     source: &SourceFile,
     selection: &RuleSelection,
@@ -435,62 +470,234 @@ pub fn fix_in(
     ctx: &Context,
     checked: Option<Vec<Diagnostic>>,
 ) -> FixOutcome {
-    let mut current = source.clone();
-    let mut diagnostics = match checked {
+    let diagnostics = match checked {
         Some(d) => d,
-        None => check_in(&current, selection, ctx),
+        None => check_in(source, selection, ctx),
     };
-    // Broken parts of the source (the file, or notebook cells, with a syntax error) get no fix; a round is
-    // dropped when it breaks a part that parsed.
+    fix_loop(source, diagnostics, unsafe_fixes, |s| {
+        check_checked(s, selection, ctx, true)
+    })
+}
+
+/// The loop of `fix_in`, over any check (a test can give it a faulty rule).
+fn fix_loop(
+    source: &SourceFile,
+    mut diagnostics: Vec<Diagnostic>,
+    unsafe_fixes: bool,
+    check: impl Fn(&SourceFile) -> Checked,
+) -> FixOutcome {
+    let mut current = source.clone();
     let has_syntax_errors = diagnostics.iter().any(|d| d.rule == SYNTAX_ERROR_RULE);
-    let mut broken = if ctx.notebook {
-        ctx.broken_regions(&current.text, &ctx.parse(&current.text).errors)
-            .len()
-    } else {
-        usize::from(has_syntax_errors)
-    };
     let mut applied = Vec::new();
     let mut invalid_fix = None;
+    let mut held_back: Vec<String> = Vec::new();
+    if diagnostics.iter().all(|d| d.fix.is_none()) {
+        return FixOutcome {
+            text: current.text,
+            applied,
+            remaining: diagnostics,
+            invalid_fix,
+            has_syntax_errors,
+            held_back,
+        };
+    }
+    let start = check(&current);
+    let mut broken = start.broken;
+    let mut unbound = start.unbound;
+    // Findings whose fix is held back, by (rule, message).
+    let mut blocked: Vec<(&'static str, String)> = Vec::new();
+    let mut converged = false;
     for _ in 0..MAX_FIX_ITERATIONS {
+        hold_back(&mut diagnostics, &blocked);
         let Some((text, taken)) = apply_fixes(&current.text, &diagnostics, unsafe_fixes) else {
+            converged = true;
             break;
         };
         let candidate = SourceFile::new(&source.path, text, source.bom);
-        let checked = check_checked(&candidate, selection, ctx);
-        let newly_broken = checked.broken > broken;
-        broken = checked.broken;
-        match checked.first_error.filter(|_| newly_broken) {
-            None => {
-                let next = checked.diagnostics;
-                applied.extend(taken.iter().map(|(offset, d)| {
-                    AppliedFix {
-                        rule: d.rule,
-                        applicability: d
-                            .applicability()
-                            .unwrap_or(crate::diagnostic::Applicability::Safe),
-                        line: current.line_col(*offset).0,
-                        message: d.message.clone(),
-                    }
-                }));
-                current = candidate;
-                diagnostics = next;
-            }
-            Some(err) => {
-                let mut rules: Vec<&'static str> = taken.iter().map(|(_, d)| d.rule).collect();
-                rules.sort_unstable();
-                rules.dedup();
-                invalid_fix = Some((rules, err));
-                break;
-            }
+        let checked = check(&candidate);
+        if checked.broken > broken
+            && let Some(err) = checked.first_error
+        {
+            let mut rules: Vec<&'static str> = taken.iter().map(|(_, d)| d.rule).collect();
+            rules.sort_unstable();
+            rules.dedup();
+            invalid_fix = Some((rules, err));
+            break;
         }
+        // Names stay bound.
+        let lost = unbound::newly_unbound(&unbound, &checked.unbound);
+        if !lost.is_empty() {
+            let culprits = introducing(&current.text, &taken, &lost);
+            for (rule, message) in culprits {
+                let names = lost
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let why = format!("the fix for {rule} would leave {names} undefined");
+                if !held_back.contains(&why) {
+                    held_back.push(why);
+                }
+                blocked.push((rule, message));
+            }
+            continue;
+        }
+        // Converge or stop: a finding that was fixed must not come back where it was.
+        let shift = Shift::of(&taken);
+        let stuck: Vec<(&'static str, String)> = taken
+            .iter()
+            .filter(|(_, d)| {
+                let at = shift.map(d.range.start);
+                checked
+                    .diagnostics
+                    .iter()
+                    .any(|n| n.rule == d.rule && n.message == d.message && n.range.start == at)
+            })
+            .map(|(_, d)| (d.rule, d.message.clone()))
+            .collect();
+        if !stuck.is_empty() {
+            for (rule, message) in stuck {
+                let why = format!("the fix for {rule} did not converge");
+                if !held_back.contains(&why) {
+                    held_back.push(why);
+                }
+                blocked.push((rule, message));
+            }
+            continue;
+        }
+        applied.extend(taken.iter().map(|(offset, d)| {
+            AppliedFix {
+                rule: d.rule,
+                applicability: d
+                    .applicability()
+                    .unwrap_or(crate::diagnostic::Applicability::Safe),
+                line: current.line_col(*offset).0,
+                message: d.message.clone(),
+            }
+        }));
+        current = candidate;
+        diagnostics = checked.diagnostics;
+        broken = checked.broken;
+        unbound = checked.unbound;
     }
+    if !converged && diagnostics.iter().any(|d| d.fix.is_some()) {
+        let mut rules: Vec<&'static str> = diagnostics
+            .iter()
+            .filter(|d| d.fix.is_some())
+            .map(|d| d.rule)
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        held_back.push(format!(
+            "fixes by {} were still pending after {MAX_FIX_ITERATIONS} rounds",
+            rules.join(", ")
+        ));
+    }
+    hold_back(&mut diagnostics, &blocked);
     FixOutcome {
         text: current.text,
         applied,
         remaining: diagnostics,
         invalid_fix,
         has_syntax_errors,
+        held_back,
     }
+}
+
+/// Where an offset of the text before a round lies in the text after it.
+struct Shift {
+    /// The round's distinct edits: (start, end, inserted length), sorted.
+    edits: Vec<(usize, usize, usize)>,
+}
+
+impl Shift {
+    fn of(taken: &[(usize, &Diagnostic)]) -> Self {
+        let mut edits: Vec<(usize, usize, usize)> = Vec::new();
+        let mut seen: Vec<&crate::diagnostic::Edit> = Vec::new();
+        for (_, d) in taken {
+            for e in d.fix.iter().flat_map(|f| &f.edits) {
+                // The same edit made by two fixes is applied once.
+                if seen.contains(&e) {
+                    continue;
+                }
+                seen.push(e);
+                edits.push((e.range.start, e.range.end, e.content.len()));
+            }
+        }
+        edits.sort_unstable();
+        Self { edits }
+    }
+
+    /// An offset outside every edit moves by the size change of the edits before it; one inside an edit goes
+    /// to the edit's start.
+    fn map(&self, offset: usize) -> usize {
+        let mut delta: isize = 0;
+        for &(start, end, inserted) in &self.edits {
+            if end <= offset {
+                // Before the offset (an insertion at the offset itself pushes what follows).
+                delta += inserted as isize - (end - start) as isize;
+            } else if start < offset {
+                return (start as isize + delta) as usize;
+            } else {
+                break;
+            }
+        }
+        (offset as isize + delta) as usize
+    }
+}
+
+/// Takes the fix off every diagnostic a guard blocked.
+fn hold_back(diagnostics: &mut [Diagnostic], blocked: &[(&'static str, String)]) {
+    if blocked.is_empty() {
+        return;
+    }
+    for d in diagnostics {
+        if blocked
+            .iter()
+            .any(|(rule, message)| d.rule == *rule && d.message == *message)
+        {
+            d.fix = None;
+        }
+    }
+}
+
+/// The fixes of a round that made `names` unbound: those whose edits write one of the names, or delete text
+/// that holds one (an import). When none does, every fix of the round is to blame.
+fn introducing(
+    text: &str,
+    taken: &[(usize, &Diagnostic)],
+    names: &[String],
+) -> Vec<(&'static str, String)> {
+    let mentions = |s: &str| names.iter().any(|n| has_word(s, n));
+    let blamed: Vec<(&'static str, String)> = taken
+        .iter()
+        .filter(|(_, d)| {
+            d.fix.as_ref().is_some_and(|f| {
+                f.edits.iter().any(|e| {
+                    mentions(&e.content) || text.get(e.range.clone()).is_some_and(mentions)
+                })
+            })
+        })
+        .map(|(_, d)| (d.rule, d.message.clone()))
+        .collect();
+    if blamed.is_empty() {
+        taken
+            .iter()
+            .map(|(_, d)| (d.rule, d.message.clone()))
+            .collect()
+    } else {
+        blamed
+    }
+}
+
+/// Whether `word` occurs in `text` as a whole identifier.
+fn has_word(text: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
 }
 
 #[cfg(test)]
@@ -548,5 +755,71 @@ mod tests {
             compared += usize::from(!full.is_empty());
         }
         assert!(compared > 40, "only {compared} examples define components");
+    }
+
+    /// A check with one faulty rule: `KFP999` flags the `def` line and its fix inserts a decorator above it,
+    /// which the rule does not see, as KFP301 once did. `unbound` makes the decorator read `kfp`, which the
+    /// module binds nowhere.
+    fn faulty_check(text: &SourceFile, reads_unbound: bool) -> Checked {
+        use crate::diagnostic::{Applicability, Edit, Fix};
+        let at = text.text.find("def ").unwrap();
+        let decorator = if reads_unbound {
+            "@kfp.dsl.pipeline\n"
+        } else {
+            "@pipeline\n"
+        };
+        let fix = Fix::new(Applicability::Safe, vec![Edit::insert(at, decorator)]);
+        let d =
+            Diagnostic::new("KFP999", at + 4..at + 5, "`p` is not decorated").with_fix(Some(fix));
+        let module = parse::parse_module(&text.text);
+        let model = names::SemanticModel::build(&module.body);
+        Checked {
+            diagnostics: vec![d],
+            first_error: None,
+            broken: 0,
+            unbound: unbound::unbound_reads(&module, &model),
+        }
+    }
+
+    #[test]
+    fn a_fix_that_does_not_converge_is_stopped_and_reported() {
+        let source = SourceFile::new(
+            std::path::Path::new("m.py"),
+            "from x import pipeline\n\ndef p():\n    pass\n".into(),
+            false,
+        );
+        let first = faulty_check(&source, false).diagnostics;
+        let outcome = fix_loop(&source, first, false, |s| faulty_check(s, false));
+        assert_eq!(
+            outcome.text, source.text,
+            "the runaway result is never kept"
+        );
+        assert_eq!(outcome.held_back, ["the fix for KFP999 did not converge"]);
+        assert!(outcome.remaining.iter().all(|d| d.fix.is_none()));
+        let error = outcome
+            .invalid_fix_error(std::path::Path::new("m.py"))
+            .unwrap();
+        assert!(
+            error.message.contains("KFP999 did not converge"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn a_fix_that_would_leave_a_name_unbound_is_reverted_and_reported() {
+        let source = SourceFile::new(
+            std::path::Path::new("m.py"),
+            "def p():\n    pass\n\nif __name__ == '__main__':\n    import kfp\n".into(),
+            false,
+        );
+        let first = faulty_check(&source, true).diagnostics;
+        let outcome = fix_loop(&source, first, false, |s| faulty_check(s, true));
+        assert_eq!(outcome.text, source.text);
+        assert_eq!(
+            outcome.held_back,
+            ["the fix for KFP999 would leave `kfp` undefined"]
+        );
+        assert!(outcome.applied.is_empty());
     }
 }

@@ -54,6 +54,9 @@ pub struct Binding {
     pub scope: ScopeId,
     /// Where the binding happens (the alias for imports).
     pub range: Range<usize>,
+    /// The offset from which module code sees the binding: the end of its statement for an assignment
+    /// target (`x = x.append(1)` reads the old `x`), otherwise where the binding is.
+    pub visible_from: usize,
 }
 
 /// What a name or attribute chain resolves to.
@@ -107,6 +110,7 @@ impl SemanticModel {
                 references: vec![],
             },
             current: 0,
+            assignment_end: None,
         };
         builder.visit_body(body);
         let mut model = builder.model;
@@ -133,7 +137,7 @@ impl SemanticModel {
                 } else {
                     ids.iter()
                         .rev()
-                        .find(|b| self.bindings[**b].range.start < offset)
+                        .find(|b| self.bindings[**b].visible_from < offset)
                         .copied()
                         .or_else(|| {
                             // A function may use a local bound later in its body (Python would raise), and module
@@ -164,6 +168,16 @@ impl SemanticModel {
             current = s.parent;
         }
         None
+    }
+
+    /// The binding a target name makes (the `x` of `x = …` or `for x in …`), by where the target starts.
+    pub fn binding_at(&self, scope: ScopeId, name: &str, start: usize) -> Option<BindingId> {
+        self.scopes[scope]
+            .bindings
+            .get(name)?
+            .iter()
+            .copied()
+            .find(|b| self.bindings[*b].range.start == start)
     }
 
     /// The qualified name a resolved name stands for, if it is an import.
@@ -219,6 +233,8 @@ struct Builder {
     module: Option<ModulePath>,
     model: SemanticModel,
     current: ScopeId,
+    /// The end of the assignment statement being walked: its targets are bound from there on.
+    assignment_end: Option<usize>,
 }
 
 impl Builder {
@@ -230,12 +246,14 @@ impl Builder {
         range: Range<usize>,
     ) {
         let id = self.model.bindings.len();
+        let visible_from = self.assignment_end.unwrap_or(range.start);
         self.model.bindings.push(Binding {
             name: name.to_string(),
             qualified,
             kind,
             scope: self.current,
             range,
+            visible_from,
         });
         self.model.scopes[self.current]
             .bindings
@@ -345,6 +363,11 @@ impl<'a> Visitor<'a> for Builder {
                 self.bind(name.as_str(), None, BindingKind::Local, range(stmt));
                 visit::walk_stmt(self, stmt);
             }
+            Stmt::Assign(_) | Stmt::AugAssign(_) | Stmt::AnnAssign(_) => {
+                let saved = self.assignment_end.replace(range(stmt).end);
+                visit::walk_stmt(self, stmt);
+                self.assignment_end = saved;
+            }
             _ => visit::walk_stmt(self, stmt),
         }
     }
@@ -355,6 +378,8 @@ impl<'a> Visitor<'a> for Builder {
         } else {
             ScopeKind::Function
         };
+        // A lambda in an assignment's value binds its parameters where they are.
+        let saved = self.assignment_end.take();
         self.with_scope(kind, scope.start(), |b| {
             match scope {
                 ScopeBody::Function { args, .. } => b.bind_parameters(args),
@@ -365,6 +390,7 @@ impl<'a> Visitor<'a> for Builder {
             }
             visit::walk_scope_body(b, scope);
         });
+        self.assignment_end = saved;
     }
 
     fn visit_except_handler(&mut self, handler: &'a ast::ExceptHandler) {

@@ -617,7 +617,7 @@ pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign) {
     }
     let target_expr = &assign.targets[0];
     let unused = matches!(
-        checker.resolve(target.id.as_str(), range(target_expr).start + 1),
+        checker.target_binding(target.id.as_str(), range(target_expr).start),
         Some(Resolved::Binding(b)) if checker.pipelines.loads.get(&b).copied().unwrap_or(0) == 0
     );
     let value_range = range(assign.value.as_ref());

@@ -58,6 +58,8 @@ fn undecorated(checker: &mut Checker, pipeline: &PipelineFn) {
     let def = pipeline.def;
     let name = def.name.as_str();
     let def_range = range(def);
+    // The decorator runs when the `def` does: it needs an import bound before it.
+    checker.fix_point = Some(def_range.start);
     // The decorator goes above the first existing decorator, or the `def` line.
     let first = def
         .decorator_list
@@ -82,6 +84,7 @@ fn undecorated(checker: &mut Checker, pipeline: &PipelineFn) {
         edits.extend(import);
         Fix::new(applicability, edits)
     });
+    checker.fix_point = None;
     let details = if called {
         "; it is also called directly, which kfp 2 turns into a nested pipeline task"
     } else {

@@ -222,7 +222,7 @@ pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign) {
         return;
     }
     let unused = matches!(
-        checker.resolve(target.id.as_str(), range(&assign.targets[0]).start + 1),
+        checker.target_binding(target.id.as_str(), range(&assign.targets[0]).start),
         Some(Resolved::Binding(b)) if checker.pipelines.loads.get(&b).copied().unwrap_or(0) == 0
     );
     if !unused {

@@ -1,0 +1,286 @@
+//! Names a module reads but does not bind where it reads them (at module level: before that point, as Python
+//! runs a module top to bottom; in a function: anywhere in the module). The fix loop compares these before and
+//! after each round, so a fix that uses a name before it is bound, or deletes an import something still reads,
+//! is caught whatever rule made it.
+
+use rustc_hash::FxHashMap;
+
+use super::names::{ScopeId, SemanticModel};
+use super::parse::ast::{self, Expr};
+use super::parse::{ParsedModule, range};
+use super::visit::{self, ScopeBody, Visitor};
+
+/// How often each name is read where nothing binds it (builtins and module dunders excepted).
+pub fn unbound_reads(module: &ParsedModule, model: &SemanticModel) -> FxHashMap<String, usize> {
+    let mut finder = Finder {
+        model,
+        scope: 0,
+        found: FxHashMap::default(),
+    };
+    finder.visit_body(&module.body);
+    finder.found
+}
+
+/// The names a round made unbound: read more often without a binding after it than before.
+pub fn newly_unbound(
+    before: &FxHashMap<String, usize>,
+    after: &FxHashMap<String, usize>,
+) -> Vec<String> {
+    let mut names: Vec<String> = after
+        .iter()
+        .filter(|(name, n)| before.get(*name).is_none_or(|b| *n > b))
+        .map(|(name, _)| name.clone())
+        .collect();
+    names.sort();
+    names
+}
+
+struct Finder<'m> {
+    model: &'m SemanticModel,
+    scope: ScopeId,
+    found: FxHashMap<String, usize>,
+}
+
+impl<'a> Visitor<'a> for Finder<'_> {
+    fn visit_scope_body(&mut self, scope: ScopeBody<'a>) {
+        let saved = self.scope;
+        if let Some(id) = self.model.scope_opened_at(scope.start()) {
+            self.scope = id;
+        }
+        visit::walk_scope_body(self, scope);
+        self.scope = saved;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Name(ast::ExprName {
+            id,
+            ctx: ast::ExprContext::Load,
+            ..
+        }) = expr
+        {
+            let name = id.as_str();
+            if !is_builtin(name)
+                && self
+                    .model
+                    .resolve_name(self.scope, name, range(expr).start)
+                    .is_none()
+            {
+                *self.found.entry(name.to_string()).or_default() += 1;
+            }
+            return;
+        }
+        visit::walk_expr(self, expr);
+    }
+}
+
+/// Python's builtins, the names every module has, and the ones IPython gives a notebook.
+fn is_builtin(name: &str) -> bool {
+    BUILTINS.binary_search(&name).is_ok()
+}
+
+/// Sorted for `binary_search`.
+const BUILTINS: &[&str] = &[
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "BaseExceptionGroup",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "BufferError",
+    "BytesWarning",
+    "ChildProcessError",
+    "ConnectionAbortedError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "DeprecationWarning",
+    "EOFError",
+    "Ellipsis",
+    "EncodingWarning",
+    "EnvironmentError",
+    "Exception",
+    "ExceptionGroup",
+    "False",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "FutureWarning",
+    "GeneratorExit",
+    "IOError",
+    "ImportError",
+    "ImportWarning",
+    "In",
+    "IndentationError",
+    "IndexError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "None",
+    "NotADirectoryError",
+    "NotImplemented",
+    "NotImplementedError",
+    "OSError",
+    "Out",
+    "OverflowError",
+    "PendingDeprecationWarning",
+    "PermissionError",
+    "ProcessLookupError",
+    "RecursionError",
+    "ReferenceError",
+    "ResourceWarning",
+    "RuntimeError",
+    "RuntimeWarning",
+    "StopAsyncIteration",
+    "StopIteration",
+    "SyntaxError",
+    "SyntaxWarning",
+    "SystemError",
+    "SystemExit",
+    "TabError",
+    "TimeoutError",
+    "True",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UnicodeTranslateError",
+    "UnicodeWarning",
+    "UserWarning",
+    "ValueError",
+    "Warning",
+    "ZeroDivisionError",
+    "_",
+    "__",
+    "___",
+    "__annotations__",
+    "__builtins__",
+    "__debug__",
+    "__doc__",
+    "__file__",
+    "__import__",
+    "__loader__",
+    "__name__",
+    "__package__",
+    "__path__",
+    "__spec__",
+    "abs",
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "compile",
+    "complex",
+    "copyright",
+    "credits",
+    "delattr",
+    "dict",
+    "dir",
+    "display",
+    "divmod",
+    "enumerate",
+    "eval",
+    "exec",
+    "exit",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "get_ipython",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "license",
+    "list",
+    "locals",
+    "map",
+    "max",
+    "memoryview",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "print",
+    "property",
+    "quit",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::python::parse::parse_module;
+
+    fn unbound(src: &str) -> Vec<String> {
+        let module = parse_module(src);
+        let model = SemanticModel::build(&module.body);
+        let mut names: Vec<String> = unbound_reads(&module, &model).into_keys().collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn builtins_are_sorted() {
+        assert!(BUILTINS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn module_level_reads_before_the_binding_are_unbound_function_bodies_are_not() {
+        assert_eq!(
+            unbound("f = 1\nx = dsl.component(f)\nimport kfp.dsl as dsl\n"),
+            ["dsl"]
+        );
+        assert_eq!(
+            unbound(
+                "@kfp.dsl.pipeline\ndef p():\n    pass\nif __name__ == '__main__':\n    import kfp\n"
+            ),
+            ["kfp"]
+        );
+        assert!(unbound("def f():\n    return dsl.x\nimport kfp.dsl as dsl\n").is_empty());
+        assert!(unbound("from kfp import dsl\nprint(len(dsl.x), __file__)\n").is_empty());
+        assert!(unbound("from m import *\nanything\n").is_empty());
+    }
+}
