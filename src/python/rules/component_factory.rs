@@ -151,9 +151,24 @@ pub fn check_call(
         .any(|a| matches!(a, Expr::Starred(_)))
         && call.arguments.keywords.iter().all(|k| k.arg.is_some())
         && !has_comments;
+    let mut kept_annotations = false;
     for (name, value) in &options {
         let value_range = range(*value);
         if let Some((advice, unused)) = unsupported_option(name) {
+            if *name == "annotations" && !unused.contains(&text[value_range.clone()].trim()) {
+                // kfp 2 components have no annotations: the option goes, its text stays as a comment above
+                // the statement, so nothing the author wrote is lost.
+                let arg_range = argument_range(call, value);
+                match delete_argument(call, &arg_range) {
+                    Some(e) => {
+                        edits.push(e);
+                        edits.push(annotations_comment(checker, &call_range, &arg_range));
+                        kept_annotations = true;
+                    }
+                    None => fixable = false,
+                }
+                continue;
+            }
             if unused.contains(&text[value_range.clone()].trim()) {
                 // The v1 default, spelled out: nothing is lost by dropping it.
                 let arg_range = argument_range(call, value);
@@ -207,6 +222,13 @@ pub fn check_call(
         .arguments
         .args
         .first()
+        .or_else(|| {
+            call.arguments
+                .keywords
+                .iter()
+                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "func"))
+                .map(|k| &k.value)
+        })
         .filter(|_| !is_partial)
         .and_then(|a| function_named(&checker.module.body, a));
     if function.is_some_and(|f| has_python_component_metadata(checker, f)) {
@@ -215,9 +237,14 @@ pub fn check_call(
     }
     if component.is_none() && !is_partial {
         // Call sites are tracked for module-level components only. Elsewhere the rewrite is shown, not
-        // applied, when callers' keywords or output keys would have to change with it.
+        // applied, when callers' keywords or output keys would have to change with it — unless nothing calls
+        // the component (`op = create_component_from_func(f, output_component_file='component.yaml')` under
+        // `if __name__ == '__main__':`, which only writes the spec).
+        let no_callers = has_no_callers(checker, &call_range);
         let untracked = match function {
-            Some(f) => signature(&checker.model, f, "", Naming::V1, None).renames_anything(),
+            Some(f) => {
+                !no_callers && signature(&checker.model, f, "", Naming::V1, None).renames_anything()
+            }
             None => true,
         };
         if untracked {
@@ -233,14 +260,65 @@ pub fn check_call(
         details.push_str("; ");
         details.push_str(g);
     }
+    let mut title = rule.fix_title_with(&[("name", factory.name())]);
+    if kept_annotations {
+        title.push_str(
+            " (its `annotations` become a comment above the call: kfp 2 components have none)",
+        );
+    }
     let d = Diagnostic::new(
         rule.code,
         replaced,
         rule.message_with(&[("name", factory.name()), ("details", &details)]),
     )
-    .with_fix_title(rule.fix_title_with(&[("name", factory.name())]))
+    .with_fix_title(title)
     .with_fix(fix);
     checker.report(d);
+}
+
+/// Whether the factory call at `call_range` makes a component nothing calls: an expression statement, or the
+/// value of an assignment whose name is never read.
+fn has_no_callers(checker: &Checker, call_range: &Range<usize>) -> bool {
+    if checker.expression_statement.as_ref() == Some(call_range) {
+        return true;
+    }
+    let Some((name, value)) = &checker.assign_target else {
+        return false;
+    };
+    if value != call_range {
+        return false;
+    }
+    let binding = checker
+        .model
+        .bindings
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.name == *name && b.scope == checker.scope && b.range.end <= value.start)
+        .max_by_key(|(_, b)| b.range.start)
+        .map(|(i, _)| i);
+    binding.is_some_and(|b| checker.pipelines.loads.get(&b).copied().unwrap_or(0) == 0)
+}
+
+/// The comment that keeps a v1 factory's `annotations=` (which kfp 2 components lack), above the statement.
+fn annotations_comment(
+    checker: &Checker,
+    call_range: &Range<usize>,
+    arg_range: &Range<usize>,
+) -> Edit {
+    let argument = &checker.source.text[arg_range.clone()];
+    let line = checker.source.line_range(call_range.start);
+    let indent = crate::python::edits::indentation(checker.source, call_range.start);
+    let eol = checker.source.line_ending();
+    let mut comment = format!(
+        "{indent}# kfp-upgrade: kfp 2 components have no annotations; the v1 factory had:{eol}"
+    );
+    // Continuation lines lose the indentation of the line the argument starts on.
+    let arg_indent = crate::python::edits::indentation(checker.source, arg_range.start);
+    for l in argument.lines() {
+        let l = l.strip_prefix(arg_indent).unwrap_or(l);
+        comment.push_str(&format!("{indent}# {}{eol}", l.trim_end()));
+    }
+    Edit::insert(line.start, comment)
 }
 
 /// The whole argument (`name=value` for keywords) whose value is `value`.
