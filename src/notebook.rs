@@ -209,6 +209,9 @@ pub struct Cell {
     /// Spans of the line strings (one span for a string `source`).
     line_spans: Vec<Range<usize>>,
     is_array: bool,
+    /// Whether each string of the `source` list is one line of the text (as Jupyter writes it). Only then do
+    /// line spans stand for lines; otherwise a changed cell's list is written anew, one string per line.
+    lines_aligned: bool,
     pub text: String,
     /// The text with IPython lines replaced by same-length placeholders.
     python: String,
@@ -390,10 +393,12 @@ pub fn parse(text: &str) -> Result<Notebook, NotebookError> {
         let Some(source) = cell.get("source") else {
             continue;
         };
+        let mut lines_aligned = true;
         let (line_spans, is_array, text) = match &source.value {
             Json::Array(items) => {
                 let mut text = String::new();
                 let mut spans = Vec::new();
+                let mut strings: Vec<&str> = Vec::new();
                 for item in items {
                     let Json::String(s) = &item.value else {
                         return Err(not_a_notebook(
@@ -402,8 +407,10 @@ pub fn parse(text: &str) -> Result<Notebook, NotebookError> {
                         ));
                     };
                     text.push_str(s);
+                    strings.push(s);
                     spans.push(item.span.clone());
                 }
+                lines_aligned = strings.iter().copied().eq(text.split_inclusive('\n'));
                 (spans, true, text)
             }
             Json::String(s) => (vec![source.span.clone()], false, s.clone()),
@@ -420,6 +427,7 @@ pub fn parse(text: &str) -> Result<Notebook, NotebookError> {
             source_span: source.span.clone(),
             line_spans,
             is_array,
+            lines_aligned,
             text,
             python,
             masked,
@@ -516,7 +524,9 @@ impl Notebook {
             for op in diff.ops() {
                 for change in diff.iter_changes(op) {
                     match (change.tag(), change.old_index()) {
-                        (similar::ChangeTag::Equal, Some(i)) if i < cell.line_spans.len() => {
+                        (similar::ChangeTag::Equal, Some(i))
+                            if cell.lines_aligned && i < cell.line_spans.len() =>
+                        {
                             tokens.push(raw(i).to_string())
                         }
                         (similar::ChangeTag::Delete, _) => {}

@@ -346,3 +346,27 @@ fn machine_formats_name_the_notebook_file_and_the_cell_apart() {
         "{github}"
     );
 }
+
+/// Regression (real notebook): a `source` list whose strings are not one line each (`"a\nb"` in one string).
+/// Rewriting the changed cell must not lose the lines that share a string with others.
+#[test]
+fn a_cell_whose_source_strings_hold_several_lines_keeps_every_line() {
+    let p = Project::new();
+    let nb = r##"{"cells": [{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+ "source": ["import kfp\n", "# Compile.\nimport kfp.compiler as compiler\n", "from kfp.v2 import dsl"]}],
+ "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"##;
+    p.write("nb.ipynb", nb);
+    let o = p.run(&["check", "--fix"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&p.read_string("nb.ipynb")).unwrap();
+    let source: String = doc["cells"][0]["source"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        source,
+        "import kfp\n# Compile.\nimport kfp.compiler as compiler\nfrom kfp import dsl"
+    );
+}

@@ -16,6 +16,7 @@ pub fn unbound_reads(module: &ParsedModule, model: &SemanticModel) -> FxHashMap<
         model,
         scope: 0,
         found: FxHashMap::default(),
+        annotation: false,
     };
     finder.visit_body(&module.body);
     finder.found
@@ -39,6 +40,26 @@ struct Finder<'m> {
     model: &'m SemanticModel,
     scope: ScopeId,
     found: FxHashMap<String, usize>,
+    /// Inside an annotation, where a string naming a type (`'Integer'`, `{'GCSPath': …}`) is a forward
+    /// reference that type checkers and kfp 1 resolve: it reads the name.
+    annotation: bool,
+}
+
+impl Finder<'_> {
+    fn read(&mut self, name: &str, at: usize) {
+        if !is_builtin(name) && self.model.resolve_name(self.scope, name, at).is_none() {
+            *self.found.entry(name.to_string()).or_default() += 1;
+        }
+    }
+
+    fn visit_annotation<'a>(&mut self, annotation: &'a Expr)
+    where
+        Self: Visitor<'a>,
+    {
+        let saved = std::mem::replace(&mut self.annotation, true);
+        self.visit_expr(annotation);
+        self.annotation = saved;
+    }
 }
 
 impl<'a> Visitor<'a> for Finder<'_> {
@@ -51,25 +72,69 @@ impl<'a> Visitor<'a> for Finder<'_> {
         self.scope = saved;
     }
 
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Name(ast::ExprName {
-            id,
-            ctx: ast::ExprContext::Load,
-            ..
-        }) = expr
-        {
-            let name = id.as_str();
-            if !is_builtin(name)
-                && self
-                    .model
-                    .resolve_name(self.scope, name, range(expr).start)
-                    .is_none()
-            {
-                *self.found.entry(name.to_string()).or_default() += 1;
+    fn visit_parameters(&mut self, args: &'a ast::Parameters) {
+        for arg in args.iter_non_variadic_params() {
+            if let Some(a) = &arg.parameter.annotation {
+                self.visit_annotation(a);
             }
-            return;
+            if let Some(d) = &arg.default {
+                self.visit_expr(d);
+            }
         }
-        visit::walk_expr(self, expr);
+        for arg in args.vararg.iter().chain(&args.kwarg) {
+            if let Some(a) = &arg.annotation {
+                self.visit_annotation(a);
+            }
+        }
+    }
+
+    fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
+        match stmt {
+            ast::Stmt::FunctionDef(f) => {
+                for d in &f.decorator_list {
+                    self.visit_expr(&d.expression);
+                }
+                self.visit_parameters(&f.parameters);
+                if let Some(r) = &f.returns {
+                    self.visit_annotation(r);
+                }
+                self.visit_scope_body(ScopeBody::Function {
+                    start: range(stmt).start,
+                    args: &f.parameters,
+                    body: &f.body,
+                });
+            }
+            ast::Stmt::AnnAssign(a) => {
+                self.visit_annotation(&a.annotation);
+                if let Some(v) = &a.value {
+                    self.visit_expr(v);
+                }
+                self.visit_expr(&a.target);
+            }
+            _ => visit::walk_stmt(self, stmt),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Name(ast::ExprName {
+                id,
+                ctx: ast::ExprContext::Load,
+                ..
+            }) => self.read(id.as_str(), range(expr).start),
+            Expr::StringLiteral(s) if self.annotation => {
+                let text = s.value.to_str();
+                let head = text.split('.').next().unwrap_or(text);
+                let is_name = !head.is_empty()
+                    && !head.starts_with(|c: char| c.is_ascii_digit())
+                    && head.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    && text.split('.').all(|p| !p.is_empty());
+                if is_name {
+                    self.read(head, range(expr).start);
+                }
+            }
+            _ => visit::walk_expr(self, expr),
+        }
     }
 }
 
@@ -282,5 +347,11 @@ mod tests {
         assert!(unbound("def f():\n    return dsl.x\nimport kfp.dsl as dsl\n").is_empty());
         assert!(unbound("from kfp import dsl\nprint(len(dsl.x), __file__)\n").is_empty());
         assert!(unbound("from m import *\nanything\n").is_empty());
+        // A string naming a type in an annotation reads the name, as type checkers and kfp 1 read it.
+        assert_eq!(
+            unbound("def f(x: 'Integer', y: {'GCSPath': 1}) -> 'a b':\n    pass\n"),
+            ["GCSPath", "Integer"]
+        );
+        assert!(unbound("x = 'Integer'\n").is_empty());
     }
 }
