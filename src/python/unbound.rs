@@ -122,6 +122,18 @@ impl<'a> Visitor<'a> for Finder<'_> {
                 ctx: ast::ExprContext::Load,
                 ..
             }) => self.read(id.as_str(), range(expr).start),
+            // `NamedTuple('Outputs', [('mean', float)])`: the call's strings are names of its own, not types.
+            Expr::Call(call) if self.annotation => {
+                self.visit_expr(&call.func);
+                let saved = std::mem::replace(&mut self.annotation, false);
+                for a in call.arguments.args.iter() {
+                    self.visit_expr(a);
+                }
+                for k in call.arguments.keywords.iter() {
+                    self.visit_expr(&k.value);
+                }
+                self.annotation = saved;
+            }
             Expr::StringLiteral(s) if self.annotation => {
                 let text = s.value.to_str();
                 let head = text.split('.').next().unwrap_or(text);

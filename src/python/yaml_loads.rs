@@ -45,8 +45,44 @@ fn path_literal(model: &SemanticModel, e: &Expr) -> Option<String> {
     Some(parts?.join("/"))
 }
 
-/// The spec a loader call reads, when its argument is a literal.
-fn loaded_spec(model: &SemanticModel, call: &ast::ExprCall) -> Option<Spec> {
+/// Module-level string constants bound once (`ECHO = '''name: Echo …'''`): a loader given the name reads the
+/// text as surely as if it were written in the call.
+fn constants<'a>(body: &'a [Stmt], model: &SemanticModel) -> Vec<(&'a str, &'a str)> {
+    body.iter()
+        .filter_map(|stmt| {
+            let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = stmt else {
+                return None;
+            };
+            let [Expr::Name(n)] = targets.as_slice() else {
+                return None;
+            };
+            let text = literal(value)?;
+            let bound_once = model
+                .bindings
+                .iter()
+                .filter(|b| b.name == n.id.as_str())
+                .count()
+                == 1;
+            bound_once.then_some((n.id.as_str(), text))
+        })
+        .collect()
+}
+
+/// The spec a loader call reads, when its argument is a literal or a module-level string constant.
+fn loaded_spec<'a>(
+    model: &SemanticModel,
+    call: &'a ast::ExprCall,
+    constants: &[(&'a str, &'a str)],
+) -> Option<Spec> {
+    let text = |e: &'a Expr| -> Option<&'a str> {
+        literal(e).or_else(|| match e {
+            Expr::Name(n) => constants
+                .iter()
+                .find(|(name, _)| *name == n.id.as_str())
+                .map(|(_, t)| *t),
+            _ => None,
+        })
+    };
     let keyword = |name: &str| {
         call.arguments
             .keywords
@@ -63,13 +99,13 @@ fn loaded_spec(model: &SemanticModel, call: &ast::ExprCall) -> Option<Spec> {
             first.or(keyword("filename"))?,
         )?)),
         "kfp.components.load_component_from_text" => {
-            Some(Spec::Text(literal(first.or(keyword("text"))?)?.to_string()))
+            Some(Spec::Text(text(first.or(keyword("text"))?)?.to_string()))
         }
         "kfp.components.load_component" => {
             if let Some(f) = first.or(keyword("filename")) {
                 Some(Spec::File(path_literal(model, f)?))
             } else {
-                Some(Spec::Text(literal(keyword("text")?)?.to_string()))
+                Some(Spec::Text(text(keyword("text")?)?.to_string()))
             }
         }
         _ => None,
@@ -78,6 +114,7 @@ fn loaded_spec(model: &SemanticModel, call: &ast::ExprCall) -> Option<Spec> {
 
 /// `(binding, spec)` for every module-level `name = <loader>(<literal>)`.
 pub fn find(body: &[Stmt], model: &SemanticModel) -> Vec<(String, Spec)> {
+    let constants = constants(body, model);
     body.iter()
         .filter_map(|stmt| {
             let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = stmt else {
@@ -86,7 +123,7 @@ pub fn find(body: &[Stmt], model: &SemanticModel) -> Vec<(String, Spec)> {
             let ([Expr::Name(n)], Expr::Call(call)) = (targets.as_slice(), value.as_ref()) else {
                 return None;
             };
-            Some((n.id.to_string(), loaded_spec(model, call)?))
+            Some((n.id.to_string(), loaded_spec(model, call, &constants)?))
         })
         .collect()
 }

@@ -43,7 +43,7 @@ pub fn check_module(checker: &mut Checker) {
         }
         for arg in parameters(pipeline.def) {
             match arg.parameter.annotation.as_deref() {
-                None => unannotated(checker, arg),
+                None => unannotated(checker, pipeline.def, arg),
                 Some(annotation) => type_name(checker, annotation),
             }
         }
@@ -212,37 +212,170 @@ fn type_of_default(default: &Expr) -> Option<&'static str> {
 }
 
 /// KFP304: `def p(a='x')` → `def p(a: str = 'x')`.
-fn unannotated(checker: &mut Checker, arg: &ast::ParameterWithDefault) {
+fn unannotated(checker: &mut Checker, def: &ast::StmtFunctionDef, arg: &ast::ParameterWithDefault) {
     let Some(rule) = checker.enabled(UNANNOTATED_RULE) else {
         return;
     };
     let name_range = range(&arg.parameter);
     let name = arg.parameter.name.as_str();
-    let inferred = arg.default.as_deref().and_then(type_of_default);
-    let fix = inferred.and_then(|t| {
-        let default = arg.default.as_deref()?;
-        let between = name_range.end..range(default).start;
-        (checker.text(between.clone()).trim() == "=").then(|| {
-            Fix::new(
-                rule.fix.applicability(),
-                vec![Edit::replace(between, format!(": {t} = "))],
-            )
-        })
-    });
-    let details = match inferred {
-        Some(t) => format!("; its default says `{t}`"),
-        None => "; annotate it with the type its arguments have (`str`, `int`, `float`, `bool`, `list`, `dict`)".to_string(),
+    let default = arg.default.as_deref();
+    let from_default = default.and_then(type_of_default);
+    let consumers = consumer_types(checker, def, name);
+    // A type is chosen only when every known consumer agrees with it: kfp 2 checks each argument against its
+    // input's type (`InconsistentTypeException`), where kfp 1 passed a string and converted it at run time.
+    let agreed = match consumers.as_slice() {
+        [] => None,
+        [first, rest @ ..] => rest.iter().all(|t| t == first).then_some(*first),
     };
+    let (choice, details): (Option<(&str, Option<String>)>, String) = match (from_default, agreed) {
+        (_, None) if !consumers.is_empty() => (
+            None,
+            format!(
+                "; the components it is passed to disagree on its type ({}): annotate it by hand",
+                consumers.join(", ")
+            ),
+        ),
+        (Some(t), Some(c)) if t == c => (Some((t, None)), format!("; its default says `{t}`")),
+        (Some(_), Some(c)) => match default.and_then(|d| converted_default(checker, d, c)) {
+            // `a='10'` fed into a `float` input: kfp 1 passed the string on; kfp 2 needs the number.
+            Some(literal) => (
+                Some((c, Some(literal))),
+                format!("; the components it is passed to take `{c}`"),
+            ),
+            None => (
+                None,
+                format!(
+                    "; its default is not a `{c}`, which the components it is passed to take: annotate it by hand"
+                ),
+            ),
+        },
+        (Some(t), None) => (Some((t, None)), format!("; its default says `{t}`")),
+        (None, Some(c)) if default.is_none() => (
+            Some((c, None)),
+            format!("; the components it is passed to take `{c}`"),
+        ),
+        // No default and no known consumer: kfp 1 passed every such argument as a string.
+        (None, None) if default.is_none() => (
+            Some(("str", None)),
+            "; kfp 1 passed it as a string".to_string(),
+        ),
+        (None, _) => (
+            None,
+            "; annotate it with the type its arguments have (`str`, `int`, `float`, `bool`, `list`, `dict`)"
+                .to_string(),
+        ),
+    };
+    let chosen_type = choice.as_ref().map(|(t, _)| *t);
+    let fix = choice.and_then(|(t, literal)| {
+        let edits = match default {
+            Some(default) => {
+                let between = name_range.end..range(default).start;
+                if checker.text(between.clone()).trim() != "=" {
+                    return None;
+                }
+                let mut edits = vec![Edit::replace(between, format!(": {t} = "))];
+                if let Some(literal) = literal {
+                    edits.push(Edit::replace(range(default), literal));
+                }
+                edits
+            }
+            None => vec![Edit::insert(name_range.end, format!(": {t}"))],
+        };
+        Some(Fix::new(rule.fix.applicability(), edits))
+    });
     let d = Diagnostic::new(
         rule.code,
         name_range,
         rule.message_with(&[("name", name), ("details", &details)]),
     )
     .with_fix_title(
-        rule.fix_title_with(&[("name", name), ("type", inferred.unwrap_or("its type"))]),
+        rule.fix_title_with(&[("name", name), ("type", chosen_type.unwrap_or("its type"))]),
     )
     .with_fix(fix);
     checker.report(d);
+}
+
+/// The builtin types of the known component inputs the pipeline passes `param` to (as the bare name), in
+/// the order met; artifact inputs count as `artifact`.
+fn consumer_types(checker: &Checker, def: &ast::StmtFunctionDef, param: &str) -> Vec<&'static str> {
+    use crate::components::{InputKind, ValueType};
+    use crate::python::visit::{self, Visitor};
+    struct Calls<'a>(Vec<&'a ast::ExprCall>);
+    impl<'a> Visitor<'a> for Calls<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(c) = expr {
+                self.0.push(c);
+            }
+            visit::walk_expr(self, expr);
+        }
+    }
+    let mut calls = Calls(Vec::new());
+    calls.visit_body(&def.body);
+    let is_param = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == param);
+    let mut types = Vec::new();
+    for call in calls.0 {
+        let Some(component) = checker.component_named(&call.func) else {
+            continue;
+        };
+        let kinds = call
+            .arguments
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| is_param(a))
+            .filter_map(|(i, _)| component.inputs.get(i).map(|input| input.kind))
+            .chain(
+                call.arguments
+                    .keywords
+                    .iter()
+                    .filter(|k| is_param(&k.value))
+                    .filter_map(|k| {
+                        component
+                            .input_by_name(k.arg.as_ref()?.as_str())
+                            .map(|input| input.kind)
+                    }),
+            );
+        for kind in kinds {
+            let t = match kind {
+                InputKind::Value(ValueType::Str) => "str",
+                InputKind::Value(ValueType::Int) => "int",
+                InputKind::Value(ValueType::Float) => "float",
+                InputKind::Value(ValueType::Bool) => "bool",
+                InputKind::Value(ValueType::Other) => continue,
+                InputKind::File => "artifact",
+            };
+            if !types.contains(&t) {
+                types.push(t);
+            }
+        }
+    }
+    if types == ["artifact"] {
+        // A parameter fed into an artifact input is another rule's finding (KFP106); its type here is moot.
+        types.clear();
+    }
+    types
+}
+
+/// A default written as the type the consumers take: `'10'` → `10.0` for `float`, `'3'` → `3` for `int`.
+fn converted_default(checker: &Checker, default: &Expr, to: &str) -> Option<String> {
+    let text = checker.text(range(default)).trim();
+    let value = str_literal(default);
+    let number = value.as_deref().unwrap_or(text).trim();
+    match to {
+        "float" => {
+            let f: f64 = number.parse().ok()?;
+            f.is_finite().then(|| {
+                if number.contains(['.', 'e', 'E']) {
+                    number.to_string()
+                } else {
+                    format!("{number}.0")
+                }
+            })
+        }
+        "int" => number.parse::<i64>().ok().map(|i| i.to_string()),
+        "str" => value.is_none().then(|| format!("'{number}'")),
+        _ => None,
+    }
 }
 
 /// String annotations kfp 2 reads as parameter types (checked by compiling each with kfp 2.17.3); every other
