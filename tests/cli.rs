@@ -469,3 +469,45 @@ if __name__ == "__main__":
         String::from_utf8_lossy(&parsed.stderr)
     );
 }
+
+/// A run that finds nothing to check warns on stderr, whatever the reason: an empty folder, everything
+/// excluded, everything ignored by git. It is not an error (exit 0), but it is never silent.
+#[test]
+fn a_run_that_finds_no_file_warns() {
+    let warning = "warning: No Python, notebook or component YAML files found under";
+    let empty = Project::new();
+    std::fs::create_dir_all(empty.path("src")).unwrap();
+    let o = empty.run(&["check", "src"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains(&format!("{warning} src")),
+        "{}",
+        stderr(&o)
+    );
+
+    let excluded = Project::new();
+    excluded.write("gen/a.py", V1);
+    let o = excluded.run(&["check", ".", "--exclude", "gen"]);
+    assert!(
+        stderr(&o).contains(&format!("{warning} .")),
+        "{}",
+        stderr(&o)
+    );
+    // Structured formats warn too (stderr), and keep stdout valid.
+    let o = excluded.run(&["check", ".", "--exclude", "gen", "--output-format", "json"]);
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["files_checked"], 0);
+
+    let ignored = Project::new();
+    ignored.write(".gitignore", "*.py\n");
+    ignored.write("a.py", V1);
+    let o = ignored.run(&["check", "."]);
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+
+    // A tree with a file to check (even a clean one) does not warn.
+    let clean = Project::new();
+    clean.write("a.py", V2);
+    let o = clean.run(&["check", "."]);
+    assert!(!stderr(&o).contains(warning), "{}", stderr(&o));
+}

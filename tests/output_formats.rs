@@ -42,7 +42,7 @@ fn github_format_prints_workflow_annotations() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("::error file=dir%2C with comma/a.py,line=1,col=6,endLine=1,endColumn=12,title=KFP001::`kfp.v2.dsl` is the deprecated `kfp.v2` namespace"),
+        out.contains("::warning file=dir%2C with comma/a.py,line=1,col=6,endLine=1,endColumn=12,title=KFP001::`kfp.v2.dsl` is the deprecated `kfp.v2` namespace"),
         "{out}"
     );
     assert!(out.contains("(help: Use `kfp.dsl`)"), "{out}");
@@ -58,6 +58,57 @@ fn github_format_prints_workflow_annotations() {
         !out.contains("Found"),
         "no summary in a machine format: {out}"
     );
+}
+
+/// The annotation level is the rule's severity: error → `::error`, warning → `::warning`, info → `::notice`;
+/// the exit code still fails the gate on any finding.
+#[test]
+fn github_annotation_levels_follow_rule_severity() {
+    let p = Project::new();
+    // KFP001 is a warning, KFP000 an error, KFP116 (opt-in) info; every line is checked against its rule.
+    p.write("a.py", V1_TWO);
+    p.write("broken.py", "import kfp\ndef (:\n");
+    p.write(
+        "m.py",
+        "from kfp import dsl\nfrom kfp.dsl import Metrics, Output\n\n\n@dsl.component\ndef evaluate(threshold: float, metrics: Output[Metrics]):\n    metrics.log_metric('threshold', threshold)\n",
+    );
+    let o = p.run(&[
+        "check",
+        "--output-format",
+        "github",
+        "--extend-select",
+        "KFP116",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let level = |rule: &str| -> Vec<String> {
+        let mut levels: Vec<String> = out
+            .lines()
+            .filter(|l| l.contains(&format!(",title={rule}::")))
+            .map(|l| l.split(' ').next().unwrap().to_string())
+            .collect();
+        levels.dedup();
+        levels
+    };
+    assert_eq!(level("KFP000"), ["::error"], "{out}");
+    assert_eq!(level("KFP001"), ["::warning"], "{out}");
+    assert_eq!(level("KFP116"), ["::notice"], "{out}");
+    for line in out.lines() {
+        let rule = line
+            .split(",title=")
+            .nth(1)
+            .unwrap()
+            .split("::")
+            .next()
+            .unwrap();
+        let severity = kfp_upgrade::rules::registry().get(rule).unwrap().severity;
+        let expected = match severity {
+            kfp_upgrade::rules::Severity::Error => "::error",
+            kfp_upgrade::rules::Severity::Warning => "::warning",
+            kfp_upgrade::rules::Severity::Info => "::notice",
+        };
+        assert!(line.starts_with(expected), "{line}");
+    }
 }
 
 #[test]

@@ -12,9 +12,7 @@ use std::sync::OnceLock;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::{Checker, ImportSite};
-use crate::python::edits::{
-    delete_statement, from_import_text, join_statements, spell_qualified,
-};
+use crate::python::edits::{delete_statement, from_import_text, join_statements, spell_qualified};
 use crate::python::names::{BindingKind, Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::rules::{FixAvailability, Match, Rule, TableEntry, registry};
