@@ -699,6 +699,8 @@ pub(crate) fn render(
         OutputFormat::Json => return report::json::write(out, report),
         OutputFormat::Sarif => return report::sarif::write(out, report),
         OutputFormat::Junit => return report::junit::write(out, report),
+        OutputFormat::Gitlab => return report::gitlab::write(out, report),
+        OutputFormat::Rdjson => return report::rdjson::write(out, report),
         _ => {}
     }
     render_findings(settings, report, out, err)?;
