@@ -526,3 +526,60 @@ fn runs_larger_than_a_chunk_print_everything_in_order_with_one_summary() {
     assert_eq!(v["summary"]["files_checked"], 4199, "{v}");
     assert_eq!(v["summary"]["errors"], 1, "{v}");
 }
+
+/// KFP403 is a warning — kfp 2.17 compiles to `.json` with a DeprecationWarning — but an archive output, which
+/// kfp 2 rejects with a ValueError, is reported as an error in every format.
+#[test]
+fn kfp403_json_output_is_a_warning_and_archive_output_an_error() {
+    assert_eq!(
+        kfp_upgrade::rules::registry()
+            .get("KFP403")
+            .unwrap()
+            .severity,
+        kfp_upgrade::rules::Severity::Warning
+    );
+    let p = Project::new();
+    let module = |path: &str| {
+        format!(
+            "import kfp\nfrom kfp import dsl\n\n\n@dsl.pipeline(name='p')\ndef p():\n    pass\n\n\nkfp.compiler.Compiler().compile(p, '{path}')\n"
+        )
+    };
+    p.write("a.py", module("p.json"));
+    p.write("b.py", module("p.tar.gz"));
+    let o = p.run(&["check", "--select", "KFP403"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("warning[KFP403]: `compile` writes `.json` here"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error[KFP403]: `compile` writes `.tar.gz` here"),
+        "{out}"
+    );
+    let o = p.run(&["check", "--select", "KFP403", "--output-format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let severity = |file: &str| {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["file"] == file)
+            .unwrap()["severity"]
+            .clone()
+    };
+    assert_eq!(severity("a.py"), "warning");
+    assert_eq!(severity("b.py"), "error");
+    let o = p.run(&["check", "--select", "KFP403", "--output-format", "github"]);
+    let out = stdout(&o);
+    assert!(out.contains("::warning file=a.py,"), "{out}");
+    assert!(out.contains("::error file=b.py,"), "{out}");
+    let o = p.run(&["check", "--select", "KFP403", "--output-format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let levels: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["warning", "error"], "{log}");
+}

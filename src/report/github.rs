@@ -46,10 +46,10 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
                     format!(",line={line},col={col},endLine={end_line},endColumn={end_col}")
                 }
             };
-            let level = match crate::rules::registry().get(d.rule).map(|r| r.severity) {
-                Some(Severity::Warning) => "warning",
-                Some(Severity::Info) => "notice",
-                Some(Severity::Error) | None => "error",
+            let level = match d.severity() {
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+                Severity::Error => "error",
             };
             writeln!(
                 out,

@@ -15,7 +15,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::RunReport;
-use crate::rules::{Severity, registry};
+use crate::rules::Severity;
 
 fn severity(severity: Option<Severity>) -> &'static str {
     match severity {
@@ -46,7 +46,6 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         let (path, cell) = super::location(&s.path);
         let path = path_text(&path);
         for d in &file.diagnostics {
-            let rule = registry().get(d.rule);
             let (line, column) = s.line_col(d.range.start);
             let (end_line, end_column) = s.line_col(d.range.end);
             let mut description = d.message.clone();
@@ -74,7 +73,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
                 "description": description,
                 "check_name": d.rule,
                 "fingerprint": fingerprint(&format!("{path}\0{}\0{}\0{key}", cell.unwrap_or(0), d.rule), &mut seen),
-                "severity": severity(rule.map(|r| r.severity)),
+                "severity": severity(Some(d.severity())),
                 "categories": ["Compatibility"],
                 "location": location,
             }));

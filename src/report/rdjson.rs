@@ -51,7 +51,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             let mut diagnostic = json!({
                 "message": message,
                 "location": {"path": path},
-                "severity": severity(rule.map(|r| r.severity)),
+                "severity": severity(Some(d.severity())),
                 "code": {
                     "value": d.rule,
                     "url": rule.map(|r| format!("{REPOSITORY}/blob/main/{}", r.path)).unwrap_or_default(),
