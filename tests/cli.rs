@@ -584,3 +584,31 @@ fn unused_noqa_is_reported_and_fixed() {
         stdout(&o)
     );
 }
+
+/// kfp 2.17 still runs a plain `dsl-compile --py … --output x.yaml` (its `kfp.cli.compile_` entry point), so
+/// KFP405 reports that form as info; the forms kfp 2 rejects (`--mode`, an archive output) stay errors.
+#[test]
+fn kfp405_plain_dsl_compile_is_info_and_rejected_forms_are_errors() {
+    let p = Project::new();
+    p.write(
+        "build.sh",
+        "dsl-compile --py p.py --function pipe --output p.yaml\ndsl-compile --py p.py --output p.tar.gz --mode V2_COMPATIBLE\n",
+    );
+    let o = p.run(&["check", "--output-format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let severities: Vec<(u64, &str)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["start"]["line"].as_u64().unwrap(),
+                d["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(severities, [(1, "info"), (2, "error")], "{v}");
+    let out = stdout(&p.run(&["check"]));
+    assert!(out.contains("kfp 2.17 still runs it unchanged"), "{out}");
+}
