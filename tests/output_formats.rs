@@ -101,6 +101,11 @@ fn github_annotation_levels_follow_rule_severity() {
             .split("::")
             .next()
             .unwrap();
+        // KFP403's archive output is graver than its rule (an error; the rule is a warning).
+        if rule == "KFP403" {
+            assert!(line.starts_with("::error"), "{line}");
+            continue;
+        }
         let severity = kfp_upgrade::rules::registry().get(rule).unwrap().severity;
         let expected = match severity {
             kfp_upgrade::rules::Severity::Error => "::error",
@@ -304,6 +309,11 @@ fn gitlab_code_quality_report_is_valid_and_maps_severity() {
     assert_eq!(unreadable[0]["location"]["lines"]["begin"], 1);
     // Every error-severity rule is `major`.
     for i in &issues {
+        // KFP403's archive output is an error although the rule is a warning.
+        if i["check_name"] == "KFP403" {
+            assert_eq!(i["severity"], "major", "{i}");
+            continue;
+        }
         if let Some(rule) = kfp_upgrade::rules::registry().get(i["check_name"].as_str().unwrap()) {
             let expected = match rule.severity {
                 kfp_upgrade::rules::Severity::Error => "major",
