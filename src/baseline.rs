@@ -78,7 +78,9 @@ pub struct Applied {
     pub stale: Vec<(Entry, usize)>,
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
+/// FNV-1a, 64 bits: a published, stable hash (baseline keys and report fingerprints must not change between
+/// releases or platforms, which `std`'s hashers do not promise).
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in bytes {
         hash ^= u64::from(*b);
@@ -110,6 +112,11 @@ fn key_of(source: &SourceFile, d: &Diagnostic) -> (String, String) {
         format!("{:016x}", fnv1a(material.as_bytes())),
         line.trim().to_string(),
     )
+}
+
+/// A finding's position-independent key (as recorded in a baseline): stable while code moves around.
+pub(crate) fn finding_key(source: &SourceFile, d: &Diagnostic) -> String {
+    key_of(source, d).0
 }
 
 /// `path` relative to `base` with `/` separators; the path as given when it is not below `base`.

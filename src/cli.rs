@@ -154,6 +154,9 @@ pub struct RuleArgs {
     /// Only run rules whose id starts with one of these (comma-separated), e.g. KFP0,KFP101.
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
+    /// Also run these rules (comma-separated prefixes), on top of --select or the configured selection.
+    #[arg(long, value_delimiter = ',', value_name = "PREFIXES")]
+    pub extend_select: Vec<String>,
     /// Skip rules whose id starts with one of these (comma-separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,

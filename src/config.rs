@@ -22,15 +22,27 @@ use crate::settings::{CheckSettings, FixMode, KfpVersion, RuleSelection};
 pub const FILE_NAME: &str = "kfp-upgrade.toml";
 pub const PYPROJECT: &str = "pyproject.toml";
 
+/// A rule selector as written in a configuration file, with its position (for "unknown selector" errors).
+pub type Selector = toml::Spanned<String>;
+
+/// The selectors' texts.
+fn texts(selectors: Option<&Vec<Selector>>) -> Vec<String> {
+    selectors
+        .into_iter()
+        .flatten()
+        .map(|s| s.get_ref().clone())
+        .collect()
+}
+
 /// The options a configuration file may set (kebab-case keys).
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Options {
-    pub select: Option<Vec<String>>,
-    pub ignore: Option<Vec<String>>,
-    pub extend_select: Option<Vec<String>>,
+    pub select: Option<Vec<Selector>>,
+    pub ignore: Option<Vec<Selector>>,
+    pub extend_select: Option<Vec<Selector>>,
     /// Glob (relative to the configuration file's folder, or a file name anywhere) → rule prefixes.
-    pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
+    pub per_file_ignores: Option<BTreeMap<String, Vec<Selector>>>,
     pub exclude: Option<Vec<String>>,
     pub extend_exclude: Option<Vec<String>>,
     pub target_version: Option<toml::Spanned<String>>,
@@ -69,6 +81,9 @@ pub enum ConfigError {
         column: usize,
         message: String,
     },
+    /// A bad value on the command line.
+    #[error("{0}")]
+    Argument(String),
 }
 
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -120,6 +135,34 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
             )
         })?;
     }
+    // A selector that matches no rule is an error: it would silently select (or ignore) nothing.
+    let lists = [
+        ("`select`".to_string(), options.select.as_ref()),
+        ("`ignore`".to_string(), options.ignore.as_ref()),
+        (
+            "`extend-select`".to_string(),
+            options.extend_select.as_ref(),
+        ),
+    ];
+    let per_file = options
+        .per_file_ignores
+        .iter()
+        .flatten()
+        .map(|(pattern, rules)| (format!("per-file-ignores `{pattern}`"), Some(rules)));
+    for (place, list) in lists.into_iter().chain(per_file) {
+        if let Some(selector) = list
+            .into_iter()
+            .flatten()
+            .find(|s| !crate::selector::is_known(s.get_ref()))
+        {
+            return Err(invalid(
+                path,
+                &text,
+                Some(selector.span()),
+                crate::selector::unknown_message(selector.get_ref(), &place),
+            ));
+        }
+    }
     if let Some(map) = &options.per_file_ignores {
         for pattern in map.keys() {
             Glob::new(pattern).map_err(|e| {
@@ -170,7 +213,7 @@ pub struct PerFileIgnore {
 }
 
 impl PerFileIgnore {
-    fn new(pattern: &str, rules: &[String]) -> Option<Self> {
+    fn new(pattern: &str, rules: &[Selector]) -> Option<Self> {
         // A pattern without a slash is a file name anywhere, as for `exclude`.
         let glob = if pattern.contains('/') {
             pattern.to_string()
@@ -180,7 +223,12 @@ impl PerFileIgnore {
         Some(Self {
             pattern: pattern.to_string(),
             matcher: Glob::new(&glob).ok()?.compile_matcher(),
-            rules: upper(rules),
+            rules: upper(
+                &rules
+                    .iter()
+                    .map(|r| r.get_ref().clone())
+                    .collect::<Vec<_>>(),
+            ),
         })
     }
 }
@@ -208,8 +256,8 @@ pub fn resolve(settings: &mut CheckSettings, cli: CliOverrides, config: Option<C
         .map(|c| c.options.clone())
         .unwrap_or_default();
     let select = if cli.rules.select.is_empty() {
-        let mut s = upper(options.select.as_deref().unwrap_or_default());
-        let extend = upper(options.extend_select.as_deref().unwrap_or_default());
+        let mut s = upper(&texts(options.select.as_ref()));
+        let extend = upper(&texts(options.extend_select.as_ref()));
         if s.is_empty() && !extend.is_empty() {
             // `extend-select` alone adds to the default selection: every rule that is not opt-in.
             s.push("KFP".into());
@@ -219,7 +267,16 @@ pub fn resolve(settings: &mut CheckSettings, cli: CliOverrides, config: Option<C
     } else {
         upper(&cli.rules.select)
     };
-    let mut ignore = upper(options.ignore.as_deref().unwrap_or_default());
+    let mut select = select;
+    let extend = upper(&cli.rules.extend_select);
+    if !extend.is_empty() {
+        if select.is_empty() {
+            // Added to the default selection: every rule that is not opt-in.
+            select.push("KFP".into());
+        }
+        select.extend(extend);
+    }
+    let mut ignore = upper(&texts(options.ignore.as_ref()));
     ignore.extend(upper(&cli.rules.ignore));
     settings.selection = RuleSelection {
         select,
@@ -274,6 +331,27 @@ impl CheckSettings {
     }
 }
 
+/// `--select`, `--extend-select` and `--ignore` name only selectors that match a rule.
+pub fn validate_cli_selectors(rules: &RuleArgs) -> Result<(), ConfigError> {
+    let lists = [
+        ("--select", &rules.select),
+        ("--extend-select", &rules.extend_select),
+        ("--ignore", &rules.ignore),
+    ];
+    for (flag, list) in lists {
+        if let Some(bad) = list
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .find(|s| !crate::selector::is_known(s))
+        {
+            return Err(ConfigError::Argument(crate::selector::unknown_message(
+                bad, flag,
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The settings of a `check` run: its command line over the configuration file found from its first path.
 pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, ConfigError> {
     let paths = if args.paths.is_empty() {
@@ -286,6 +364,7 @@ pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, Con
         .stdin_filename
         .clone()
         .unwrap_or_else(|| paths[0].clone());
+    validate_cli_selectors(&args.rules)?;
     let config = find(&start)?;
     let mut settings = CheckSettings {
         paths,

@@ -114,6 +114,9 @@ pub struct Diagnostic {
     /// The fix title (shown as `help:`), present even when no automatic fix exists.
     pub fix_title: Option<String>,
     pub fix: Option<Fix>,
+    /// This finding's severity when it differs from its rule's (one rule, cases of unequal weight: a `.json`
+    /// output only warns under kfp 2, an archive output raises).
+    pub severity: Option<crate::rules::Severity>,
 }
 
 impl Diagnostic {
@@ -124,7 +127,19 @@ impl Diagnostic {
             message: message.into(),
             fix_title: None,
             fix: None,
+            severity: None,
         }
+    }
+    /// Overrides the rule's severity for this finding.
+    pub fn with_severity(mut self, severity: crate::rules::Severity) -> Self {
+        self.severity = Some(severity);
+        self
+    }
+    /// The finding's severity: its own, else its rule's (error for an unknown rule).
+    pub fn severity(&self) -> crate::rules::Severity {
+        self.severity
+            .or_else(|| crate::rules::registry().get(self.rule).map(|r| r.severity))
+            .unwrap_or(crate::rules::Severity::Error)
     }
     pub fn with_fix_title(mut self, title: impl Into<String>) -> Self {
         self.fix_title = Some(title.into());

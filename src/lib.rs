@@ -18,6 +18,7 @@ pub mod report;
 pub mod rule_docs;
 pub mod rules;
 mod run_index;
+pub mod selector;
 pub mod settings;
 pub mod shell;
 pub mod source;
@@ -427,6 +428,7 @@ pub fn run_check(
             return Ok(ExitStatus::Error);
         }
     };
+    warn_if_nothing_found(settings, &report.summary(), err)?;
     if let Some(path) = &settings.write_baseline {
         let written = baseline::from_report(&report, path);
         if let Err(e) = baseline::write(&written, path) {
@@ -491,7 +493,30 @@ fn stream_check(
         }
     }
     render_summary(settings, &summary, out, err)?;
+    warn_if_nothing_found(settings, &summary, err)?;
     Ok(exit_status(settings, &summary))
+}
+
+/// A run that found no file to check says so on stderr: an empty or fully excluded tree (or a mistyped path
+/// filter) must not look like a clean one.
+pub(crate) fn warn_if_nothing_found(
+    settings: &CheckSettings,
+    summary: &report::Summary,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    if summary.files_checked > 0 || summary.errors > 0 {
+        return Ok(());
+    }
+    let paths: Vec<String> = settings
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    writeln!(
+        err,
+        "warning: No Python, notebook or component YAML files found under {} (excluded, ignored by git, or none there)",
+        paths.join(", ")
+    )
 }
 
 /// What the baseline hid, and its stale entries (their code was migrated), on stderr.
@@ -674,6 +699,8 @@ pub(crate) fn render(
         OutputFormat::Json => return report::json::write(out, report),
         OutputFormat::Sarif => return report::sarif::write(out, report),
         OutputFormat::Junit => return report::junit::write(out, report),
+        OutputFormat::Gitlab => return report::gitlab::write(out, report),
+        OutputFormat::Rdjson => return report::rdjson::write(out, report),
         _ => {}
     }
     render_findings(settings, report, out, err)?;

@@ -2,8 +2,12 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::settings::RuleSelection;
 use crate::source::SourceFile;
+
+/// The rule that reports `# noqa: KFPnnn` codes that suppress nothing (as ruff's RUF100).
+pub const UNUSED_NOQA_RULE: &str = "KFP900";
 
 /// Codes a `# noqa` comment names; empty means every rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +79,167 @@ pub fn filter(
                 })
         })
         .collect()
+}
+
+/// Where a `# noqa: …` directive sits in its comment, and its codes (each with its byte range).
+struct Directive {
+    /// From the directive's `#` (or the `noqa` word) to the end of its last code.
+    span: Range<usize>,
+    /// The code list (`KFP001, E501`), for rewriting it.
+    list: Range<usize>,
+    codes: Vec<String>,
+}
+
+/// The `# noqa: codes` directive of a comment at `comment` (byte range in `text`), if it has a code list.
+fn directive(text: &str, comment: &Range<usize>) -> Option<Directive> {
+    let body = &text[comment.clone()];
+    let lower = body.to_ascii_lowercase();
+    let at = lower.find("noqa")?;
+    if lower[..at].trim_end().ends_with("kfp-upgrade:") {
+        return None;
+    }
+    let after = &body[at + 4..];
+    let colon = after.len() - after.trim_start().len();
+    if !after[colon..].starts_with(':') {
+        return None;
+    }
+    let list_start = at + 4 + colon + 1;
+    // The codes: words of letters then digits, separated by commas and blanks (as `parse_noqa` reads them).
+    let mut end = list_start;
+    let mut codes = Vec::new();
+    let bytes = body.as_bytes();
+    let mut i = list_start;
+    while i < body.len() {
+        let c = bytes[i];
+        if c == b',' || c == b' ' || c == b'\t' {
+            i += 1;
+            continue;
+        }
+        let word_end = body[i..]
+            .find([',', ' ', '\t'])
+            .map_or(body.len(), |n| i + n);
+        let word = &body[i..word_end];
+        let is_code = word.starts_with(|ch: char| ch.is_ascii_alphabetic())
+            && word.contains(|ch: char| ch.is_ascii_digit());
+        if !is_code {
+            break;
+        }
+        codes.push(word.to_ascii_uppercase());
+        end = word_end;
+        i = word_end;
+    }
+    if codes.is_empty() {
+        return None;
+    }
+    // The directive starts at its own `#` (`# type: ignore  # noqa: X`) or at the comment's.
+    let hash = body[..at].rfind('#').unwrap_or(0);
+    Some(Directive {
+        span: comment.start + hash..comment.start + end,
+        list: comment.start + list_start..comment.start + end,
+        codes,
+    })
+}
+
+/// Reports the `# noqa: KFPnnn` codes that suppressed nothing: no finding of an enabled rule they match started
+/// on their line (`diagnostics` are the findings before suppression), or no rule matches them at all. Codes of
+/// other tools (`E501`), blanket `# noqa` and codes of rules this run does not enable are left alone: they may
+/// be used elsewhere. The fix (safe: a comment changes no behaviour) drops the unused codes, or the whole
+/// directive when nothing else is left in it.
+pub fn unused(
+    source: &SourceFile,
+    comments: &[Range<usize>],
+    diagnostics: &[Diagnostic],
+    selection: &RuleSelection,
+) -> Vec<Diagnostic> {
+    let Some(rule) = crate::rules::registry().get(UNUSED_NOQA_RULE) else {
+        return vec![];
+    };
+    if !selection.is_enabled(rule) {
+        return vec![];
+    }
+    let registry = crate::rules::registry();
+    let mut found = Vec::new();
+    for comment in comments {
+        let Some(d) = directive(&source.text, comment) else {
+            continue;
+        };
+        let line = source.line_range(comment.start);
+        let on_line: Vec<&str> = diagnostics
+            .iter()
+            .filter(|x| x.range.start >= line.start && x.range.start <= line.end)
+            .map(|x| x.rule)
+            .collect();
+        let mut unknown = Vec::new();
+        let mut unused = Vec::new();
+        let mut kept = Vec::new();
+        for code in &d.codes {
+            if !code.starts_with("KFP") {
+                kept.push(code.clone());
+            } else if !crate::selector::is_known(code) {
+                unknown.push(code.clone());
+            } else if on_line.iter().any(|r| r.starts_with(code.as_str())) {
+                kept.push(code.clone());
+            } else if registry
+                .rules
+                .iter()
+                .any(|r| r.id.starts_with(code.as_str()) && selection.is_enabled(r))
+            {
+                unused.push(code.clone());
+            } else {
+                // Its rules are off in this run: it may suppress something in another.
+                kept.push(code.clone());
+            }
+        }
+        if unknown.is_empty() && unused.is_empty() {
+            continue;
+        }
+        let mut details = Vec::new();
+        if !unused.is_empty() {
+            details.push(format!(
+                "no finding of {} on this line",
+                unused
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !unknown.is_empty() {
+            details.push(format!(
+                "{} match{} no rule",
+                unknown
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if unknown.len() == 1 { "es" } else { "" }
+            ));
+        }
+        let edit = if !kept.is_empty() {
+            Edit::replace(d.list.clone(), format!(" {}", kept.join(", ")))
+        } else {
+            let rest = &source.text[d.span.end..comment.end];
+            if !rest.trim().is_empty() {
+                // `# noqa: KFP001 because …` keeps its explanation as a plain comment.
+                let blank = rest.len() - rest.trim_start().len();
+                Edit::replace(d.span.start..d.span.end + blank, "# ")
+            } else {
+                // The directive and the blanks before it; the comment's own text before it stays.
+                let before = &source.text[line.start..d.span.start];
+                Edit::delete(line.start + before.trim_end().len()..comment.end)
+            }
+        };
+        found.push(
+            Diagnostic::new(
+                UNUSED_NOQA_RULE,
+                d.span.clone(),
+                rule.message_with(&[("details", &details.join("; "))]),
+            )
+            .with_fix_title(rule.fix_title.clone())
+            .with_fix(Some(Fix::new(Applicability::Safe, vec![edit]))),
+        );
+    }
+    found
 }
 
 #[cfg(test)]

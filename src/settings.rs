@@ -125,6 +125,10 @@ pub enum OutputFormat {
     Sarif,
     /// JUnit XML for CI test reports.
     Junit,
+    /// GitLab Code Quality JSON (merge request widget and diff).
+    Gitlab,
+    /// reviewdog's Diagnostic Format (rdjson), for review comments with suggested fixes.
+    Rdjson,
 }
 
 impl OutputFormat {

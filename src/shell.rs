@@ -235,7 +235,18 @@ pub fn check(source: &SourceFile, selection: &RuleSelection) -> Vec<Diagnostic> 
             continue;
         }
         let translated = translate(&invocation);
+        // kfp 2.17 still ships `dsl-compile` (`kfp.cli.compile_`): a plain `--py`/`--output FILE.yaml` command
+        // works unchanged, so it is a modernisation (info), not an error.
+        let plain = invocation.command == "dsl-compile"
+            && translated
+                .as_ref()
+                .is_some_and(|(_, notes)| notes.is_empty());
         let (title, details) = match &translated {
+            Some((form, _)) if plain => (
+                format!("Use `{form}`"),
+                " (kfp 2.17 still runs it unchanged; `kfp dsl compile` is its documented form)"
+                    .to_string(),
+            ),
             Some((form, notes)) if notes.is_empty() => (format!("Use `{form}`"), String::new()),
             Some((form, notes)) => (format!("Use `{form}`"), format!(" ({})", notes.join("; "))),
             None => (
@@ -260,6 +271,9 @@ pub fn check(source: &SourceFile, selection: &RuleSelection) -> Vec<Diagnostic> 
             .with_fix_title(title)
             .with_fix(fix),
         );
+        if plain && let Some(d) = diagnostics.last_mut() {
+            d.severity = Some(crate::rules::Severity::Info);
+        }
     }
     diagnostics
 }

@@ -138,8 +138,13 @@ fn noqa_suppresses_per_line_and_per_file() {
     let p = Project::new();
     p.write("a.py", "from kfp.v2 import dsl  # noqa: KFP001\nimport kfp.v2.compiler as c  # noqa\nfrom kfp.v2 import compiler  # noqa: KFP999\n");
     let out = stdout(&p.run(&["check", "--output-format", "concise", "--quiet"]));
-    assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.starts_with("a.py:3:"), "{out}");
+    // Line 3's finding is not suppressed, and its misspelt code is reported as an unused `noqa` (KFP900).
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.lines().all(|l| l.starts_with("a.py:3:")), "{out}");
+    assert!(
+        out.contains("KFP900 Unused `noqa` directive: `KFP999` matches no rule"),
+        "{out}"
+    );
     p.write("a.py", "# kfp-upgrade: noqa\nfrom kfp.v2 import dsl\n");
     assert_eq!(p.run(&["check"]).status.code(), Some(0));
 }
@@ -468,4 +473,142 @@ if __name__ == "__main__":
         "{}",
         String::from_utf8_lossy(&parsed.stderr)
     );
+}
+
+/// A run that finds nothing to check warns on stderr, whatever the reason: an empty folder, everything
+/// excluded, everything ignored by git. It is not an error (exit 0), but it is never silent.
+#[test]
+fn a_run_that_finds_no_file_warns() {
+    let warning = "warning: No Python, notebook or component YAML files found under";
+    let empty = Project::new();
+    std::fs::create_dir_all(empty.path("src")).unwrap();
+    let o = empty.run(&["check", "src"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains(&format!("{warning} src")),
+        "{}",
+        stderr(&o)
+    );
+
+    let excluded = Project::new();
+    excluded.write("gen/a.py", V1);
+    let o = excluded.run(&["check", ".", "--exclude", "gen"]);
+    assert!(
+        stderr(&o).contains(&format!("{warning} .")),
+        "{}",
+        stderr(&o)
+    );
+    // Structured formats warn too (stderr), and keep stdout valid.
+    let o = excluded.run(&["check", ".", "--exclude", "gen", "--output-format", "json"]);
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["files_checked"], 0);
+
+    let ignored = Project::new();
+    ignored.write(".gitignore", "*.py\n");
+    ignored.write("a.py", V1);
+    let o = ignored.run(&["check", "."]);
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+
+    // A tree with a file to check (even a clean one) does not warn.
+    let clean = Project::new();
+    clean.write("a.py", V2);
+    let o = clean.run(&["check", "."]);
+    assert!(!stderr(&o).contains(warning), "{}", stderr(&o));
+}
+
+/// `# noqa: KFPnnn` that suppresses nothing is KFP900, with a safe fix; codes of rules that are off in the run
+/// and codes of other tools are left alone.
+#[test]
+fn unused_noqa_is_reported_and_fixed() {
+    let p = Project::new();
+    let text = "from kfp import dsl  # noqa: KFP001\nfrom kfp.v2 import compiler  # noqa: KFP001\nimport kfp  # noqa: F401\nimport kfp.dsl  # noqa: KFP201 reason\n";
+    p.write("a.py", text);
+    let o = p.run(&["check", "--output-format", "concise", "a.py"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let kfp900: Vec<&str> = out.lines().filter(|l| l.contains("KFP900")).collect();
+    assert_eq!(kfp900.len(), 2, "{out}");
+    assert!(
+        kfp900[0].starts_with(
+            "a.py:1:22: KFP900 Unused `noqa` directive: no finding of `KFP001` on this line"
+        ),
+        "{out}"
+    );
+    assert!(kfp900[1].starts_with("a.py:4:17: KFP900"), "{out}");
+    // A rule that is off in this run: its code may be used in another configuration.
+    let o = p.run(&[
+        "check",
+        "--output-format",
+        "concise",
+        "--select",
+        "KFP0,KFP9",
+        "a.py",
+    ]);
+    assert_eq!(stdout(&o).matches("KFP900").count(), 1, "{}", stdout(&o));
+    let o = p.run(&[
+        "check",
+        "--output-format",
+        "concise",
+        "--ignore",
+        "KFP900",
+        "a.py",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // The fix is safe: --fix removes the unused directives and keeps the used one and the explanation.
+    let o = p.run(&["check", "--fix", "a.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        p.read_string("a.py"),
+        "from kfp import dsl\nfrom kfp.v2 import compiler  # noqa: KFP001\nimport kfp  # noqa: F401\nimport kfp.dsl  # reason\n"
+    );
+    // Per-file ignores turn the rule off like any other.
+    let q = Project::new();
+    q.write(
+        "kfp-upgrade.toml",
+        "[per-file-ignores]\n\"a.py\" = [\"KFP900\"]\n",
+    );
+    q.write("a.py", text);
+    let o = q.run(&["check", "--output-format", "concise", "a.py"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // A notebook cell's unused code is reported in that cell.
+    let nb = Project::new();
+    nb.write(
+        "n.ipynb",
+        r#"{"cells": [{"cell_type": "code", "metadata": {}, "source": ["import kfp  # noqa: KFP001\n"], "outputs": [], "execution_count": null}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"#,
+    );
+    let o = nb.run(&["check", "--output-format", "concise"]);
+    assert!(
+        stdout(&o).contains("n.ipynb:cell 1:1:13: KFP900"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// kfp 2.17 still runs a plain `dsl-compile --py … --output x.yaml` (its `kfp.cli.compile_` entry point), so
+/// KFP405 reports that form as info; the forms kfp 2 rejects (`--mode`, an archive output) stay errors.
+#[test]
+fn kfp405_plain_dsl_compile_is_info_and_rejected_forms_are_errors() {
+    let p = Project::new();
+    p.write(
+        "build.sh",
+        "dsl-compile --py p.py --function pipe --output p.yaml\ndsl-compile --py p.py --output p.tar.gz --mode V2_COMPATIBLE\n",
+    );
+    let o = p.run(&["check", "--output-format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let severities: Vec<(u64, &str)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["start"]["line"].as_u64().unwrap(),
+                d["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(severities, [(1, "info"), (2, "error")], "{v}");
+    let out = stdout(&p.run(&["check"]));
+    assert!(out.contains("kfp 2.17 still runs it unchanged"), "{out}");
 }

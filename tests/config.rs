@@ -170,3 +170,114 @@ fn excludes_and_gitignore_shape_discovery() {
         ["build/a.py", "gen/a.py", "src/a.py", "vendored/a.py"]
     );
 }
+
+#[test]
+fn unknown_selectors_on_the_command_line_are_errors_with_a_suggestion() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    for (flag, value, suggestion) in [
+        ("--select", "KPF", "KFP"),
+        ("--ignore", "KFP0011", "KFP001"),
+        ("--extend-select", "KFO116", "KFP116"),
+    ] {
+        let o = p.run(&["check", flag, value, "."]);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {}", stdout(&o));
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!(
+                "error: unknown rule selector `{value}` in {flag}: no rule id starts with it; did you mean `{suggestion}`?"
+            )),
+            "{err}"
+        );
+        assert!(!stdout(&o).contains("All checks passed"), "{}", stdout(&o));
+    }
+    // One bad selector in a list is enough; a lower-case known one is fine.
+    let o = p.run(&["check", "--select", "kfp0,KFP8", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`KFP8` in --select"), "{}", stderr(&o));
+    let o = p.run(&["check", "--select", "kfp0", "."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // `migrate` resolves its rules the same way.
+    let o = p.run(&["migrate", ".", "--out", "out", "--select", "KPF"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `KFP`?"), "{}", stderr(&o));
+    assert!(!p.path("out").exists());
+}
+
+#[test]
+fn unknown_selectors_in_the_configuration_are_errors_at_their_position() {
+    let p = Project::new();
+    p.write("a.py", V1);
+    let cases = [
+        (
+            "select = [\"KFP0\", \"KPF1\"]\n",
+            "1:19",
+            "`KPF1` in `select`",
+            "KFP1",
+        ),
+        (
+            "ignore = [\"KFP00\"]\nextend-select = [\"KFP1166\"]\n",
+            "2:18",
+            "`KFP1166` in `extend-select`",
+            "KFP116",
+        ),
+        (
+            "[per-file-ignores]\n\"tests/*.py\" = [\"KFP\", \"KPF0\"]\n",
+            "2:24",
+            "`KPF0` in per-file-ignores `tests/*.py`",
+            "KFP0",
+        ),
+    ];
+    for (toml, at, what, suggestion) in cases {
+        p.write("kfp-upgrade.toml", toml);
+        let o = p.run(&["check", "."]);
+        assert_eq!(o.status.code(), Some(2), "{toml}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!(
+                "kfp-upgrade.toml:{at}: unknown rule selector {what}"
+            )),
+            "{toml}: {err}"
+        );
+        assert!(
+            err.contains(&format!("did you mean `{suggestion}`?")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn extend_select_on_the_command_line_adds_to_the_selection() {
+    let p = Project::new();
+    // KFP116 is opt-in: off by default, on when named.
+    p.write(
+        "a.py",
+        "from kfp import dsl\nfrom kfp.dsl import Metrics, Output\n\n\n@dsl.component\ndef evaluate(threshold: float, metrics: Output[Metrics]):\n    metrics.log_metric('threshold', threshold)\n",
+    );
+    p.write("b.py", V1);
+    let concise = ["--output-format", "concise"];
+    let o = p.run(&[&["check", "."][..], &concise].concat());
+    assert_eq!(rules_reported(&o), ["KFP001"], "{}", stdout(&o));
+    let o = p.run(&[&["check", ".", "--extend-select", "KFP116"][..], &concise].concat());
+    assert_eq!(rules_reported(&o), ["KFP001", "KFP116"], "{}", stdout(&o));
+    // On top of --select, not instead of it.
+    let o = p.run(
+        &[
+            &[
+                "check",
+                ".",
+                "--select",
+                "KFP4",
+                "--extend-select",
+                "KFP116",
+            ][..],
+            &concise,
+        ]
+        .concat(),
+    );
+    assert_eq!(rules_reported(&o), ["KFP116"], "{}", stdout(&o));
+    // And on top of the configuration's selection.
+    p.write("kfp-upgrade.toml", "select = [\"KFP001\"]\n");
+    let o = p.run(&[&["check", ".", "--extend-select", "KFP116"][..], &concise].concat());
+    assert_eq!(rules_reported(&o), ["KFP001", "KFP116"], "{}", stdout(&o));
+}

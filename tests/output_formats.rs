@@ -42,7 +42,7 @@ fn github_format_prints_workflow_annotations() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("::error file=dir%2C with comma/a.py,line=1,col=6,endLine=1,endColumn=12,title=KFP001::`kfp.v2.dsl` is the deprecated `kfp.v2` namespace"),
+        out.contains("::warning file=dir%2C with comma/a.py,line=1,col=6,endLine=1,endColumn=12,title=KFP001::`kfp.v2.dsl` is the deprecated `kfp.v2` namespace"),
         "{out}"
     );
     assert!(out.contains("(help: Use `kfp.dsl`)"), "{out}");
@@ -58,6 +58,62 @@ fn github_format_prints_workflow_annotations() {
         !out.contains("Found"),
         "no summary in a machine format: {out}"
     );
+}
+
+/// The annotation level is the rule's severity: error → `::error`, warning → `::warning`, info → `::notice`;
+/// the exit code still fails the gate on any finding.
+#[test]
+fn github_annotation_levels_follow_rule_severity() {
+    let p = Project::new();
+    // KFP001 is a warning, KFP000 an error, KFP116 (opt-in) info; every line is checked against its rule.
+    p.write("a.py", V1_TWO);
+    p.write("broken.py", "import kfp\ndef (:\n");
+    p.write(
+        "m.py",
+        "from kfp import dsl\nfrom kfp.dsl import Metrics, Output\n\n\n@dsl.component\ndef evaluate(threshold: float, metrics: Output[Metrics]):\n    metrics.log_metric('threshold', threshold)\n",
+    );
+    let o = p.run(&[
+        "check",
+        "--output-format",
+        "github",
+        "--extend-select",
+        "KFP116",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let level = |rule: &str| -> Vec<String> {
+        let mut levels: Vec<String> = out
+            .lines()
+            .filter(|l| l.contains(&format!(",title={rule}::")))
+            .map(|l| l.split(' ').next().unwrap().to_string())
+            .collect();
+        levels.dedup();
+        levels
+    };
+    assert_eq!(level("KFP000"), ["::error"], "{out}");
+    assert_eq!(level("KFP001"), ["::warning"], "{out}");
+    assert_eq!(level("KFP116"), ["::notice"], "{out}");
+    for line in out.lines() {
+        let rule = line
+            .split(",title=")
+            .nth(1)
+            .unwrap()
+            .split("::")
+            .next()
+            .unwrap();
+        // KFP403's archive output is graver than its rule (an error; the rule is a warning).
+        if rule == "KFP403" {
+            assert!(line.starts_with("::error"), "{line}");
+            continue;
+        }
+        let severity = kfp_upgrade::rules::registry().get(rule).unwrap().severity;
+        let expected = match severity {
+            kfp_upgrade::rules::Severity::Error => "::error",
+            kfp_upgrade::rules::Severity::Warning => "::warning",
+            kfp_upgrade::rules::Severity::Info => "::notice",
+        };
+        assert!(line.starts_with(expected), "{line}");
+    }
 }
 
 #[test]
@@ -165,6 +221,240 @@ fn sarif_is_valid_against_the_official_schema_and_carries_rule_metadata() {
     assert!(!validate(&p.path("broken.sarif")).status.success());
 }
 
+/// Validates the JSON file at `path` against the JSON schema at `schema` (relative to the crate) with python
+/// `jsonschema`; `None` when the tool venv is skipped (outside CI only).
+fn validate_against(schema: &str, path: &std::path::Path) -> Option<std::process::Output> {
+    let python = common::tools::python()?;
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(schema);
+    Some(
+        Command::new(python)
+            .arg("-c")
+            .arg(
+                "import json, sys, jsonschema\n\
+                 schema = json.load(open(sys.argv[1]))\n\
+                 cls = jsonschema.validators.validator_for(schema)\n\
+                 cls.check_schema(schema)\n\
+                 errors = list(cls(schema).iter_errors(json.load(open(sys.argv[2]))))\n\
+                 for e in errors: print(list(e.absolute_path), e.message)\n\
+                 sys.exit(1 if errors else 0)",
+            )
+            .arg(&schema)
+            .arg(path)
+            .output()
+            .unwrap(),
+    )
+}
+
+/// A project with findings of every severity, a fix, a notebook cell and a file that cannot be read.
+fn mixed_project() -> Project {
+    let p = Project::new();
+    p.write("pipelines/a.py", V1_TWO);
+    // The same finding twice in one file: fingerprints must still differ.
+    p.write("b.py", "from kfp.v2 import dsl\nfrom kfp.v2 import dsl\n");
+    p.write(
+        "m.py",
+        "from kfp import dsl\nfrom kfp.dsl import Metrics, Output\n\n\n@dsl.component\ndef evaluate(threshold: float, metrics: Output[Metrics]):\n    metrics.log_metric('threshold', threshold)\n",
+    );
+    p.write(
+        "nb.ipynb",
+        r#"{"cells": [{"cell_type": "code", "metadata": {}, "source": ["from kfp.v2 import dsl\n"], "outputs": [], "execution_count": null}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"#,
+    );
+    p.write("latin1.py", b"import kfp\nx = '\xe9'\n");
+    p
+}
+
+#[test]
+fn gitlab_code_quality_report_is_valid_and_maps_severity() {
+    let p = mixed_project();
+    let o = p.run(&[
+        "check",
+        "--output-format",
+        "gitlab",
+        "--extend-select",
+        "KFP116",
+        "-o",
+        "gl-code-quality-report.json",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let text = p.read_string("gl-code-quality-report.json");
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let find = |path: &str, rule: &str| -> Vec<&serde_json::Value> {
+        issues
+            .iter()
+            .filter(|i| i["location"]["path"] == path && i["check_name"] == rule)
+            .collect()
+    };
+    let kfp001 = find("pipelines/a.py", "KFP001");
+    assert_eq!(kfp001.len(), 1, "{text}");
+    assert_eq!(kfp001[0]["severity"], "minor", "warning → minor");
+    assert_eq!(kfp001[0]["location"]["lines"]["begin"], 2);
+    assert_eq!(kfp001[0]["location"]["positions"]["begin"]["column"], 6);
+    assert!(
+        kfp001[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("(help: Use `kfp.dsl`)")
+    );
+    assert_eq!(find("m.py", "KFP116")[0]["severity"], "info");
+    let cell = &find("nb.ipynb", "KFP001")[0];
+    assert!(
+        cell["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("cell 1, line 1, column 6: "),
+        "{cell}"
+    );
+    let unreadable = find("latin1.py", "kfp-upgrade");
+    assert_eq!(unreadable[0]["severity"], "critical");
+    assert_eq!(unreadable[0]["location"]["lines"]["begin"], 1);
+    // Every error-severity rule is `major`.
+    for i in &issues {
+        // KFP403's archive output is an error although the rule is a warning.
+        if i["check_name"] == "KFP403" {
+            assert_eq!(i["severity"], "major", "{i}");
+            continue;
+        }
+        if let Some(rule) = kfp_upgrade::rules::registry().get(i["check_name"].as_str().unwrap()) {
+            let expected = match rule.severity {
+                kfp_upgrade::rules::Severity::Error => "major",
+                kfp_upgrade::rules::Severity::Warning => "minor",
+                kfp_upgrade::rules::Severity::Info => "info",
+            };
+            assert_eq!(i["severity"], expected, "{i}");
+        }
+    }
+    // Fingerprints are unique (GitLab drops duplicates) and stable across runs.
+    let mut prints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(find("b.py", "KFP001").len(), 2);
+    prints.sort();
+    let total = prints.len();
+    prints.dedup();
+    assert_eq!(prints.len(), total, "{text}");
+    let again = p.run(&[
+        "check",
+        "--output-format",
+        "gitlab",
+        "--extend-select",
+        "KFP116",
+    ]);
+    assert_eq!(stdout(&again), text, "same input, same report");
+
+    let Some(v) = validate_against(
+        "tests/fixtures/gitlab/code-quality-report.schema.json",
+        &p.path("gl-code-quality-report.json"),
+    ) else {
+        return;
+    };
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+    // The schema really rejects a report GitLab would not read.
+    let mut broken = issues.clone();
+    broken[0]["severity"] = "error".into();
+    broken[1].as_object_mut().unwrap().remove("fingerprint");
+    p.write("broken.json", serde_json::to_string(&broken).unwrap());
+    let v = validate_against(
+        "tests/fixtures/gitlab/code-quality-report.schema.json",
+        &p.path("broken.json"),
+    )
+    .unwrap();
+    assert!(!v.status.success());
+    let complaints = stdout(&v);
+    assert!(complaints.contains("'error' is not one of"), "{complaints}");
+    assert!(
+        complaints.contains("'fingerprint' is a required property"),
+        "{complaints}"
+    );
+
+    // A clean tree is an empty array, still valid.
+    let clean = Project::new();
+    clean.write("a.py", "import kfp\n");
+    let o = clean.run(&["check", "--output-format", "gitlab"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).trim(), "[]");
+}
+
+#[test]
+fn rdjson_is_valid_against_reviewdogs_schema_and_carries_suggestions() {
+    let p = mixed_project();
+    // A non-ASCII character before the finding: rdjson columns count UTF-8 bytes.
+    p.write("u.py", "x = 'é'; from kfp.v2 import dsl\n");
+    let o = p.run(&[
+        "check",
+        "--output-format",
+        "rdjson",
+        "--extend-select",
+        "KFP116",
+        "-o",
+        "out.rdjson",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&p.read_string("out.rdjson")).unwrap();
+    assert_eq!(doc["source"]["name"], "kfp-upgrade");
+    let diagnostics = doc["diagnostics"].as_array().unwrap();
+    let find = |path: &str, code: &str| -> Vec<&serde_json::Value> {
+        diagnostics
+            .iter()
+            .filter(|d| d["location"]["path"] == path && d["code"]["value"] == code)
+            .collect()
+    };
+    let kfp001 = find("pipelines/a.py", "KFP001")[0];
+    assert_eq!(kfp001["severity"], "WARNING");
+    assert_eq!(
+        kfp001["location"]["range"]["start"],
+        serde_json::json!({"line": 2, "column": 6})
+    );
+    assert_eq!(
+        kfp001["location"]["range"]["end"],
+        serde_json::json!({"line": 2, "column": 12})
+    );
+    assert_eq!(
+        kfp001["code"]["url"],
+        "https://github.com/kfp-upgrade/kfp-upgrade/blob/main/rules/imports/KFP001-kfp-v2-namespace.yaml"
+    );
+    assert_eq!(kfp001["suggestions"][0]["text"], "kfp");
+    assert_eq!(kfp001["suggestions"][0]["range"]["end"]["column"], 12);
+    assert_eq!(kfp001["suggestions"][0]["range"]["start"]["column"], 6);
+    let u = find("u.py", "KFP001")[0];
+    // `x = 'é'; from ` is 14 characters but 15 bytes.
+    assert_eq!(u["location"]["range"]["start"]["column"], 16, "{u}");
+    assert_eq!(find("m.py", "KFP116")[0]["severity"], "INFO");
+    assert_eq!(find("latin1.py", "kfp-upgrade")[0]["severity"], "ERROR");
+    let cell = find("nb.ipynb", "KFP001")[0];
+    assert!(
+        cell["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("cell 1, line 1, column 6: "),
+        "{cell}"
+    );
+    assert!(cell["location"].get("range").is_none(), "{cell}");
+
+    let Some(v) = validate_against(
+        "tests/fixtures/rdjson/DiagnosticResult.json",
+        &p.path("out.rdjson"),
+    ) else {
+        return;
+    };
+    assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
+    let mut broken = doc.clone();
+    broken["diagnostics"][0]["severity"] = "FATAL".into();
+    broken["diagnostics"][1]["location"]["range"]["start"]["line"] = "2".into();
+    p.write("broken.json", serde_json::to_string(&broken).unwrap());
+    let v = validate_against(
+        "tests/fixtures/rdjson/DiagnosticResult.json",
+        &p.path("broken.json"),
+    )
+    .unwrap();
+    assert!(!v.status.success());
+    assert!(
+        stdout(&v).contains("'2' is not of type 'integer'"),
+        "{}",
+        stdout(&v)
+    );
+}
+
 #[test]
 fn statistics_count_per_rule() {
     let p = Project::new();
@@ -245,4 +535,61 @@ fn runs_larger_than_a_chunk_print_everything_in_order_with_one_summary() {
     // The file that cannot be read is an error, not a checked file.
     assert_eq!(v["summary"]["files_checked"], 4199, "{v}");
     assert_eq!(v["summary"]["errors"], 1, "{v}");
+}
+
+/// KFP403 is a warning — kfp 2.17 compiles to `.json` with a DeprecationWarning — but an archive output, which
+/// kfp 2 rejects with a ValueError, is reported as an error in every format.
+#[test]
+fn kfp403_json_output_is_a_warning_and_archive_output_an_error() {
+    assert_eq!(
+        kfp_upgrade::rules::registry()
+            .get("KFP403")
+            .unwrap()
+            .severity,
+        kfp_upgrade::rules::Severity::Warning
+    );
+    let p = Project::new();
+    let module = |path: &str| {
+        format!(
+            "import kfp\nfrom kfp import dsl\n\n\n@dsl.pipeline(name='p')\ndef p():\n    pass\n\n\nkfp.compiler.Compiler().compile(p, '{path}')\n"
+        )
+    };
+    p.write("a.py", module("p.json"));
+    p.write("b.py", module("p.tar.gz"));
+    let o = p.run(&["check", "--select", "KFP403"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("warning[KFP403]: `compile` writes `.json` here"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error[KFP403]: `compile` writes `.tar.gz` here"),
+        "{out}"
+    );
+    let o = p.run(&["check", "--select", "KFP403", "--output-format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let severity = |file: &str| {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["file"] == file)
+            .unwrap()["severity"]
+            .clone()
+    };
+    assert_eq!(severity("a.py"), "warning");
+    assert_eq!(severity("b.py"), "error");
+    let o = p.run(&["check", "--select", "KFP403", "--output-format", "github"]);
+    let out = stdout(&o);
+    assert!(out.contains("::warning file=a.py,"), "{out}");
+    assert!(out.contains("::error file=b.py,"), "{out}");
+    let o = p.run(&["check", "--select", "KFP403", "--output-format", "sarif"]);
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let levels: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["warning", "error"], "{log}");
 }

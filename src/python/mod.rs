@@ -385,7 +385,17 @@ fn check_parsed<'m>(
     let diagnostics = syntax_errors::without_doubtful(source, &module.errors, diagnostics);
     let frozen = ctx.broken_regions(&source.text, &module.errors);
     let diagnostics = syntax_errors::without_fixes_in(&frozen, diagnostics);
+    // Unused `# noqa: KFPnnn` (KFP900), judged on the findings before suppression; not in a file with syntax
+    // errors, whose doubtful findings were dropped.
+    let unused = match syntax.is_empty() {
+        true => noqa::unused(source, &comments, &diagnostics, selection),
+        false => vec![],
+    };
     let mut diagnostics = noqa::filter(source, &comments, diagnostics);
+    if !unused.is_empty() {
+        diagnostics.extend(unused);
+        diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    }
     if !syntax.is_empty() {
         // Syntax errors cannot be suppressed, as in ruff; they take their place in source order.
         diagnostics.extend(syntax);

@@ -7,13 +7,13 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::Buffer};
 
 use super::{FileError, RunReport, fix_state};
-use crate::rules::{Severity, registry};
+use crate::rules::Severity;
 
-fn severity(rule: &str) -> RenderedSeverity {
-    match registry().get(rule).map(|r| r.severity) {
-        Some(Severity::Error) | None => RenderedSeverity::Error,
-        Some(Severity::Warning) => RenderedSeverity::Warning,
-        Some(Severity::Info) => RenderedSeverity::Note,
+fn severity(d: &crate::diagnostic::Diagnostic) -> RenderedSeverity {
+    match d.severity() {
+        Severity::Error => RenderedSeverity::Error,
+        Severity::Warning => RenderedSeverity::Warning,
+        Severity::Info => RenderedSeverity::Note,
     }
 }
 
@@ -41,7 +41,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport, color: bool) -> std::io::R
             if let Some(title) = &d.fix_title {
                 notes.push(format!("help: {title}"));
             }
-            let rendered = Rendered::new(severity(d.rule))
+            let rendered = Rendered::new(severity(d))
                 .with_code(d.rule)
                 .with_message(&d.message)
                 .with_labels(vec![

@@ -1,12 +1,14 @@
 //! `--output-format github`: GitHub Actions workflow commands, which the runner turns into annotations on the
 //! pull request's changed lines: `::error file=a.py,line=1,col=6,endLine=1,endColumn=12,title=KFP001::…`.
 //!
-//! Every diagnostic is an `error` annotation whatever the rule's severity, because each one fails the gate
-//! (exit code 1); a file that could not be checked is an `error` annotation too.
+//! The annotation level follows the rule's severity: `error` (breaks or misbehaves under kfp 2) → `::error`,
+//! `warning` (deprecated, still works) → `::warning`, `info` (modernisation) → `::notice`. The exit code is
+//! unchanged: any finding still fails the gate. A file that could not be checked is an `::error`.
 
 use std::io::Write;
 
 use super::RunReport;
+use crate::rules::Severity;
 
 /// Escaping for the message part (the runner decodes `%25`, `%0D`, `%0A`).
 fn escape_data(s: &str) -> String {
@@ -44,9 +46,14 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
                     format!(",line={line},col={col},endLine={end_line},endColumn={end_col}")
                 }
             };
+            let level = match d.severity() {
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+                Severity::Error => "error",
+            };
             writeln!(
                 out,
-                "::error file={path}{position},title={}::{}",
+                "::{level} file={path}{position},title={}::{}",
                 escape_property(d.rule),
                 escape_data(&message)
             )?;

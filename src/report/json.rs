@@ -88,7 +88,7 @@ pub(crate) fn diagnostics(report: &RunReport) -> Vec<JsonDiagnostic> {
                 cell,
                 rule: d.rule,
                 name: rule.map(|r| r.name.clone()).unwrap_or_default(),
-                severity: rule.map_or("error", |r| r.severity.as_str()),
+                severity: d.severity().as_str(),
                 message: d.message.clone(),
                 fix_title: d.fix_title.clone(),
                 start: position(s, d.range.start),

@@ -4,9 +4,11 @@ pub mod concise;
 pub mod diff;
 pub mod full;
 pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod json_lines;
 pub mod junit;
+pub mod rdjson;
 pub mod sarif;
 pub mod statistics;
 

@@ -97,7 +97,6 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             }}),
         };
         for d in &file.diagnostics {
-            let rule = registry().get(d.rule);
             let where_ = cell.as_ref().map(|(_, n)| {
                 let (line, column) = s.line_col(d.range.start);
                 format!("cell {n}, line {line}, column {column}: ")
@@ -108,7 +107,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             };
             let mut result = json!({
                 "ruleId": d.rule,
-                "level": rule.map_or("error", |r| level(r.severity)),
+                "level": level(d.severity()),
                 "message": {"text": message},
                 "locations": [location(&d.range)],
             });

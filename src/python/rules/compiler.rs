@@ -129,6 +129,12 @@ fn package_path(checker: &mut Checker, call: &ast::ExprCall) {
     )
     .with_fix_title(rule.fix_title.clone())
     .with_fix(Some(fix));
+    // The rule is a warning (`.json` still compiles, with a DeprecationWarning); an archive output raises.
+    let d = if suffix == ".json" {
+        d
+    } else {
+        d.with_severity(crate::rules::Severity::Error)
+    };
     checker.report(d);
 }
 
