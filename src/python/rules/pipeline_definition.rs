@@ -219,7 +219,9 @@ fn unannotated(checker: &mut Checker, def: &ast::StmtFunctionDef, arg: &ast::Par
     let name_range = range(&arg.parameter);
     let name = arg.parameter.name.as_str();
     let default = arg.default.as_deref();
-    let from_default = default.and_then(type_of_default);
+    // A default naming a module-level constant (`project_id=PROJECT_ID`) has that constant's type.
+    let from_default =
+        default.and_then(|d| type_of_default(d).or_else(|| constant_type(checker, d)));
     let consumers = consumer_types(checker, def, name);
     // A type is chosen only when every known consumer agrees with it: kfp 2 checks each argument against its
     // input's type (`InconsistentTypeException`), where kfp 1 passed a string and converted it at run time.
@@ -354,6 +356,29 @@ fn consumer_types(checker: &Checker, def: &ast::StmtFunctionDef, param: &str) ->
         types.clear();
     }
     types
+}
+
+/// The type of a module-level constant a default names: a name bound once, to a literal.
+fn constant_type(checker: &Checker, default: &Expr) -> Option<&'static str> {
+    let Expr::Name(n) = default else { return None };
+    let name = n.id.as_str();
+    if checker
+        .model
+        .bindings
+        .iter()
+        .filter(|b| b.name == name)
+        .count()
+        != 1
+    {
+        return None;
+    }
+    checker.module.body.iter().find_map(|stmt| match stmt {
+        ast::Stmt::Assign(a) => match a.targets.as_slice() {
+            [Expr::Name(t)] if t.id.as_str() == name => type_of_default(&a.value),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 /// A default written as the type the consumers take: `'10'` → `10.0` for `float`, `'3'` → `3` for `int`.
