@@ -75,9 +75,39 @@ pub fn check_function(checker: &mut Checker, function: &ast::StmtFunctionDef) {
     {
         dict_return(checker, returns, d);
     }
+    for field_type in named_tuple_string_types(checker, function.returns.as_deref()) {
+        if let Some(type_name) = str_literal(field_type) {
+            type_string(checker, field_type, &type_name);
+        }
+    }
     if !file_objects.is_empty() {
         file_object_parameters(checker, function, &file_objects);
     }
+}
+
+/// The field types written as strings in a `NamedTuple('Outputs', [('n', 'Integer'), ...])` return
+/// annotation: kfp 2 reads each as an artifact type (`Artifacts must have both a schema_title and a
+/// schema_version`), kfp 1 as a type name.
+fn named_tuple_string_types<'a>(checker: &Checker, returns: Option<&'a Expr>) -> Vec<&'a Expr> {
+    let Some(Expr::Call(call)) = returns else {
+        return Vec::new();
+    };
+    if checker.qualified_name(&call.func).as_deref() != Some("typing.NamedTuple") {
+        return Vec::new();
+    }
+    let elts: &'a [Expr] = match call.arguments.args.get(1) {
+        Some(Expr::List(l)) => &l.elts,
+        Some(Expr::Tuple(t)) => &t.elts,
+        _ => return Vec::new(),
+    };
+    elts.iter()
+        .filter_map(|field| match field {
+            Expr::Tuple(t) if t.elts.len() == 2 && t.elts[1].is_string_literal_expr() => {
+                Some(&t.elts[1])
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn e_range(e: Option<&Expr>) -> std::ops::Range<usize> {
