@@ -443,7 +443,7 @@ impl<'a> Checker<'a> {
         if let Expr::Call(call) = assign.value.as_ref()
             && self
                 .qualified_name(&call.func)
-                .is_some_and(|q| q.starts_with("kfp.components.load_component"))
+                .is_some_and(|q| is_loader(&q))
         {
             self.loaded_components.insert(b);
         }
@@ -532,4 +532,13 @@ impl<'a> Checker<'a> {
             other => self.visit_expr(other),
         }
     }
+}
+
+/// Whether a qualified name is one of kfp 1's component loaders (`load_component_from_file`, `_from_url`,
+/// `_from_text`, `load_component`), under `kfp.components` or the `kfp.v2` namespace.
+pub fn is_loader(qualified: &str) -> bool {
+    qualified
+        .strip_prefix("kfp.components.")
+        .or_else(|| qualified.strip_prefix("kfp.v2.components."))
+        .is_some_and(|rest| rest.starts_with("load_component"))
 }

@@ -123,6 +123,47 @@ fn positional_arguments(checker: &mut Checker, call: &ast::ExprCall, component: 
     checker.report(d);
 }
 
+/// A call with positional arguments of a component whose spec kfp-upgrade cannot read (loaded from a URL, a
+/// computed path, text built at run time): kfp 2 rejects any positional argument to a component, so it is
+/// reported even though the input names, and so a fix, are unknown.
+pub fn check_unknown_call(checker: &mut Checker, call: &ast::ExprCall) {
+    if call.arguments.args.is_empty() {
+        return;
+    }
+    let loaded = match call.func.as_ref() {
+        Expr::Name(n) => matches!(
+            checker.resolve(n.id.as_str(), range(call.func.as_ref()).start),
+            Some(crate::python::names::Resolved::Binding(b)) if checker.loaded_components.contains(&b)
+        ),
+        // `load_component_from_url(url)(a, b)`
+        Expr::Call(inner) => checker
+            .qualified_name(&inner.func)
+            .is_some_and(|q| crate::python::checker::is_loader(&q)),
+        _ => false,
+    };
+    if !loaded {
+        return;
+    }
+    let Some(rule) = checker.enabled(POSITIONAL_RULE) else {
+        return;
+    };
+    let span = range(&call.arguments.args[0]).start
+        ..range(&call.arguments.args[call.arguments.args.len() - 1]).end;
+    let callee = checker.text(range(call.func.as_ref())).to_string();
+    let d = Diagnostic::new(
+        rule.code,
+        span,
+        format!(
+            "{} (its spec is not readable here, so the input names are unknown)",
+            rule.message_with(&[("component", &callee)])
+        ),
+    )
+    .with_fix_title(
+        "Pass each argument as a keyword named after the component's input (see its spec)",
+    );
+    checker.report(d);
+}
+
 /// KFP104, KFP105, KFP106 on one argument.
 fn check_argument_value(
     checker: &mut Checker,

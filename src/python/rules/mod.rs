@@ -105,8 +105,9 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     task_settings::check_call(checker, call, call_range.clone());
     apply_helpers::check_call(checker, call, call_range.clone());
     volumes::check_method(checker, call, call_range.clone());
-    if let Some(component) = checker.component_named(&call.func) {
-        component_calls::check_call(checker, call, &component);
+    match checker.component_named(&call.func) {
+        Some(component) => component_calls::check_call(checker, call, &component),
+        None => component_calls::check_unknown_call(checker, call),
     }
     // Method calls whose receiver is not an import (`param.ignore_type()`, `Compiler().compile(...)`).
     pipeline_definition::check_call(checker, call, call_range.clone());
