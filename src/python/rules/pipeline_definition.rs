@@ -256,10 +256,15 @@ fn unannotated(checker: &mut Checker, def: &ast::StmtFunctionDef, arg: &ast::Par
             Some((c, None)),
             format!("; the components it is passed to take `{c}`"),
         ),
-        // No default and no known consumer: kfp 1 passed every such argument as a string.
-        (None, None) if default.is_none() => (
+        // No default, or a computed one (`json.dumps([...])`), and no known consumer: kfp 1 passed every such
+        // argument as a string.
+        (None, None) if default.is_none_or(|d| !is_none_literal(d)) => (
             Some(("str", None)),
             "; kfp 1 passed it as a string".to_string(),
+        ),
+        (None, Some("str")) if default.is_some_and(|d| !is_none_literal(d)) => (
+            Some(("str", None)),
+            "; the components it is passed to take `str`".to_string(),
         ),
         (None, _) => (
             None,
@@ -356,6 +361,10 @@ fn consumer_types(checker: &Checker, def: &ast::StmtFunctionDef, param: &str) ->
         types.clear();
     }
     types
+}
+
+fn is_none_literal(e: &Expr) -> bool {
+    crate::python::literals::is_none(e)
 }
 
 /// The type of a module-level constant a default names: a name bound once, to a literal.
