@@ -23,6 +23,7 @@ const NONE_ARGUMENT_RULE: &str = "KFP104";
 const NUMERIC_STRING_RULE: &str = "KFP105";
 const FILE_STRING_RULE: &str = "KFP106";
 const DOT_OUTPUT_RULE: &str = "KFP114";
+const INT_INTO_FLOAT_RULE: &str = "KFP117";
 
 /// A call of a known v1 component.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<Component>) {
@@ -176,6 +177,34 @@ fn check_argument_value(
 ) {
     let is_keyword = arg_range != range(value);
     match value {
+        Expr::NumberLiteral(ast::ExprNumberLiteral {
+            value: ast::Number::Int(_),
+            ..
+        }) if kind == InputKind::Value(ValueType::Float) => {
+            let Some(rule) = checker.enabled(INT_INTO_FLOAT_RULE) else {
+                return;
+            };
+            let text = checker.text(range(value));
+            // `4` → `4.0`; hex, octal and binary literals are left to a human.
+            let fix = text
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '_')
+                .then(|| {
+                    Fix::new(
+                        rule.fix.applicability(),
+                        vec![Edit::insert(range(value).end, ".0")],
+                    )
+                });
+            let replacement = format!("{text}.0");
+            let d = Diagnostic::new(
+                rule.code,
+                range(value),
+                rule.message_with(&[("input", input), ("value", text)]),
+            )
+            .with_fix_title(rule.fix_title_with(&[("replacement", &replacement)]))
+            .with_fix(fix);
+            checker.report(d);
+        }
         Expr::NoneLiteral(_) => {
             let Some(rule) = checker.enabled(NONE_ARGUMENT_RULE) else {
                 return;
