@@ -666,9 +666,10 @@ pub(crate) fn process(
             })
             .collect()
     };
-    if settings.fix_mode == FixMode::None {
+    // The cells as they stand, checked (nothing fixed, or nothing written).
+    let as_they_stand = |error: Option<FileError>| {
         let d = python::check_in(&module, &settings.selection, &ctx);
-        return Outcome::Cells(
+        Outcome::Cells(
             report(distribute(
                 &file.path,
                 &nb.cells,
@@ -678,8 +679,11 @@ pub(crate) fn process(
                 &[],
                 &module,
             )),
-            None,
-        );
+            error,
+        )
+    };
+    if settings.fix_mode == FixMode::None {
+        return as_they_stand(None);
     }
     let outcome = python::fix_in(
         &module,
@@ -699,26 +703,13 @@ pub(crate) fn process(
     };
     let new_json = nb.with_sources(&texts);
     let changed = new_json != source.text;
-    let mut error = outcome.invalid_fix_error(&file.path);
+    let error = outcome.invalid_fix_error(&file.path);
     if changed
         && settings.fix_mode == FixMode::Apply
         && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&new_json))
     {
-        error = Some(FileError::whole_file(&file.path, e.to_string()));
         // Nothing was written: report the cells as they stand.
-        let d = python::check_in(&module, &settings.selection, &ctx);
-        return Outcome::Cells(
-            report(distribute(
-                &file.path,
-                &nb.cells,
-                &original,
-                &starts,
-                d,
-                &[],
-                &module,
-            )),
-            error,
-        );
+        return as_they_stand(Some(FileError::whole_file(&file.path, e.to_string())));
     }
     let mut cells = report(distribute(
         &file.path,
