@@ -131,7 +131,7 @@ pub struct MigrateArgs {
     pub report: Option<PathBuf>,
     /// The report's format.
     #[arg(long, value_enum, default_value = "markdown")]
-    pub report_format: crate::migrate::ReportFormat,
+    pub report_format: crate::run::migrate::ReportFormat,
     /// After migrating, import each pipeline module with --python (which must have kfp 2) and compile its
     /// pipelines; failures go into the report. This RUNS THE MODULES' CODE: use it on code you trust.
     #[arg(long)]

@@ -1,7 +1,314 @@
-//! Applying fixes: choose non-overlapping fixes in source order and splice their edits into the text.
-//! The caller loops (re-parse, re-check, apply) until nothing changes.
+//! Applying fixes, for every kind of file: `apply_fixes` chooses non-overlapping fixes in source order and
+//! splices their edits into the text; `fix_loop` repeats that (re-check, apply) until nothing changes, behind
+//! the guards that keep a fix from making a file worse. Python, notebooks, YAML and shell files all go through
+//! this one loop; only their check differs.
+
+use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Applicability, Diagnostic};
+use crate::report::FileError;
+use crate::source::SourceFile;
+
+/// Upper bound on fix rounds: each one re-parses and re-checks. Most files settle in two or three, but fixes
+/// that insert at the same place (one module-level container component per inline `ContainerOp` of a
+/// pipeline) take one round each, and real pipelines have dozens of ops.
+pub(crate) const MAX_FIX_ROUNDS: usize = 64;
+
+/// A check of one text, as the fix loop needs it: the findings, how many regions of the text do not parse
+/// (the file, or notebook cells) with the first error's message, and, where the language has names, how often
+/// each name is read where nothing binds it.
+#[derive(Debug, Default)]
+pub(crate) struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub broken: usize,
+    pub first_error: Option<String>,
+    pub unbound: FxHashMap<String, usize>,
+}
+
+/// The outcome of fixing one text.
+#[derive(Debug)]
+pub struct FixOutcome {
+    /// The fixed text (equal to the input when nothing applied).
+    pub text: String,
+    pub applied: Vec<AppliedFix>,
+    /// Diagnostics left in `text`.
+    pub remaining: Vec<Diagnostic>,
+    /// Set when a round produced text that does not parse: its rules and the parse error. The round was
+    /// dropped.
+    pub invalid_fix: Option<(Vec<&'static str>, String)>,
+    /// Fixes the loop's guards held back, each with why: a fix that would leave a name unbound, one that did
+    /// not converge, or fixes still pending after the last round. Their diagnostics stay, without the fix.
+    pub held_back: Vec<String>,
+}
+
+impl FixOutcome {
+    /// The outcome of a text no fix applies to.
+    pub(crate) fn unchanged(text: String, remaining: Vec<Diagnostic>) -> Self {
+        Self {
+            text,
+            applied: Vec::new(),
+            remaining,
+            invalid_fix: None,
+            held_back: Vec::new(),
+        }
+    }
+
+    /// The error reported for the file at `path` when fixes were not applied because of a rule bug: a round
+    /// whose result did not parse, a fix that would leave a name unbound, a fix that did not converge.
+    pub fn invalid_fix_error(&self, path: &std::path::Path, language: &str) -> Option<FileError> {
+        let mut problems: Vec<String> = self
+            .invalid_fix
+            .iter()
+            .map(|(rules, err)| {
+                format!(
+                    "fixes by {} would produce invalid {language} ({err})",
+                    rules.join(", "),
+                )
+            })
+            .collect();
+        problems.extend(self.held_back.iter().cloned());
+        (!problems.is_empty()).then(|| {
+            FileError::whole_file(
+                path,
+                format!(
+                    "{}; they were not applied — please report this",
+                    problems.join("; ")
+                ),
+            )
+        })
+    }
+}
+
+/// Applies fixes to `source` until nothing changes (at most `MAX_FIX_ROUNDS` rounds). `diagnostics` are the
+/// source's findings; `check` re-checks each round's result.
+///
+/// Three guards keep a fix from making the file worse, whatever rule made it:
+/// - a round whose result does not parse (or, in a notebook, breaks a cell that parsed) is dropped and its
+///   rules reported;
+/// - names stay bound: a round after which the text reads a name where nothing binds it (at module level
+///   before its binding, or nowhere) is dropped, the fixes that introduced it are held back and reported, and
+///   the loop goes on without them;
+/// - converge or stop: a fix applied while the same rule's finding with the same message comes back where it
+///   was is held back and reported, and the text keeps the last good round.
+pub(crate) fn fix_loop(
+    source: &SourceFile,
+    mut diagnostics: Vec<Diagnostic>,
+    unsafe_fixes: bool,
+    check: impl Fn(&SourceFile) -> Checked,
+) -> FixOutcome {
+    if diagnostics.iter().all(|d| d.fix.is_none()) {
+        return FixOutcome::unchanged(source.text.clone(), diagnostics);
+    }
+    let mut current = source.clone();
+    let mut outcome = FixOutcome::unchanged(String::new(), Vec::new());
+    let start = check(&current);
+    let mut broken = start.broken;
+    let mut unbound = start.unbound;
+    // Findings whose fix is held back, by (rule, message).
+    let mut blocked: Vec<(&'static str, String)> = Vec::new();
+    let mut converged = false;
+    for _ in 0..MAX_FIX_ROUNDS {
+        hold_back(&mut diagnostics, &blocked);
+        let Some((text, taken)) = apply_fixes(&current.text, &diagnostics, unsafe_fixes) else {
+            converged = true;
+            break;
+        };
+        let candidate = SourceFile::new(&source.path, text, source.bom);
+        let checked = check(&candidate);
+        if checked.broken > broken
+            && let Some(err) = checked.first_error
+        {
+            let mut rules: Vec<&'static str> = taken.iter().map(|(_, d)| d.rule).collect();
+            rules.sort_unstable();
+            rules.dedup();
+            outcome.invalid_fix = Some((rules, err));
+            break;
+        }
+        // Names stay bound.
+        let lost = newly_unbound(&unbound, &checked.unbound);
+        if !lost.is_empty() {
+            let names = lost
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            for (rule, message) in introducing(&current.text, &taken, &lost) {
+                note(
+                    &mut outcome.held_back,
+                    format!("the fix for {rule} would leave {names} undefined"),
+                );
+                blocked.push((rule, message));
+            }
+            continue;
+        }
+        // Converge or stop: a finding that was fixed must not come back where it was.
+        let shift = Shift::of(&taken);
+        let stuck: Vec<(&'static str, String)> = taken
+            .iter()
+            .filter(|(_, d)| {
+                let at = shift.map(d.range.start);
+                checked
+                    .diagnostics
+                    .iter()
+                    .any(|n| n.rule == d.rule && n.message == d.message && n.range.start == at)
+            })
+            .map(|(_, d)| (d.rule, d.message.clone()))
+            .collect();
+        if !stuck.is_empty() {
+            for (rule, message) in stuck {
+                note(
+                    &mut outcome.held_back,
+                    format!("the fix for {rule} did not converge"),
+                );
+                blocked.push((rule, message));
+            }
+            continue;
+        }
+        outcome.applied.extend(
+            taken
+                .iter()
+                .map(|(offset, d)| AppliedFix::of(&current, *offset, d)),
+        );
+        current = candidate;
+        diagnostics = checked.diagnostics;
+        broken = checked.broken;
+        unbound = checked.unbound;
+    }
+    if !converged && diagnostics.iter().any(|d| d.fix.is_some()) {
+        let mut rules: Vec<&'static str> = diagnostics
+            .iter()
+            .filter(|d| d.fix.is_some())
+            .map(|d| d.rule)
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        outcome.held_back.push(format!(
+            "fixes by {} were still pending after {MAX_FIX_ROUNDS} rounds",
+            rules.join(", ")
+        ));
+    }
+    hold_back(&mut diagnostics, &blocked);
+    outcome.text = current.text;
+    outcome.remaining = diagnostics;
+    outcome
+}
+
+/// Adds a reason to the held-back list once.
+fn note(held_back: &mut Vec<String>, why: String) {
+    if !held_back.contains(&why) {
+        held_back.push(why);
+    }
+}
+
+/// The names a round made unbound: read more often without a binding after it than before.
+fn newly_unbound(
+    before: &FxHashMap<String, usize>,
+    after: &FxHashMap<String, usize>,
+) -> Vec<String> {
+    let mut names: Vec<String> = after
+        .iter()
+        .filter(|(name, n)| before.get(*name).is_none_or(|b| *n > b))
+        .map(|(name, _)| name.clone())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Where an offset of the text before a round lies in the text after it.
+struct Shift {
+    /// The round's distinct edits: (start, end, inserted length), sorted.
+    edits: Vec<(usize, usize, usize)>,
+}
+
+impl Shift {
+    fn of(taken: &[(usize, &Diagnostic)]) -> Self {
+        let mut edits: Vec<(usize, usize, usize)> = Vec::new();
+        let mut seen: Vec<&crate::diagnostic::Edit> = Vec::new();
+        for (_, d) in taken {
+            for e in d.fix.iter().flat_map(|f| &f.edits) {
+                // The same edit made by two fixes is applied once.
+                if seen.contains(&e) {
+                    continue;
+                }
+                seen.push(e);
+                edits.push((e.range.start, e.range.end, e.content.len()));
+            }
+        }
+        edits.sort_unstable();
+        Self { edits }
+    }
+
+    /// An offset outside every edit moves by the size change of the edits before it; one inside an edit goes
+    /// to the edit's start.
+    fn map(&self, offset: usize) -> usize {
+        let mut delta: isize = 0;
+        for &(start, end, inserted) in &self.edits {
+            if end <= offset {
+                // Before the offset (an insertion at the offset itself pushes what follows).
+                delta += inserted as isize - (end - start) as isize;
+            } else if start < offset {
+                return (start as isize + delta) as usize;
+            } else {
+                break;
+            }
+        }
+        (offset as isize + delta) as usize
+    }
+}
+
+/// Takes the fix off every diagnostic a guard blocked.
+fn hold_back(diagnostics: &mut [Diagnostic], blocked: &[(&'static str, String)]) {
+    if blocked.is_empty() {
+        return;
+    }
+    for d in diagnostics {
+        if blocked
+            .iter()
+            .any(|(rule, message)| d.rule == *rule && d.message == *message)
+        {
+            d.fix = None;
+        }
+    }
+}
+
+/// The fixes of a round that made `names` unbound: those whose edits write one of the names, or delete text
+/// that holds one (an import). When none does, every fix of the round is to blame.
+fn introducing(
+    text: &str,
+    taken: &[(usize, &Diagnostic)],
+    names: &[String],
+) -> Vec<(&'static str, String)> {
+    let mentions = |s: &str| names.iter().any(|n| has_word(s, n));
+    let blamed: Vec<(&'static str, String)> = taken
+        .iter()
+        .filter(|(_, d)| {
+            d.fix.as_ref().is_some_and(|f| {
+                f.edits.iter().any(|e| {
+                    mentions(&e.content) || text.get(e.range.clone()).is_some_and(mentions)
+                })
+            })
+        })
+        .map(|(_, d)| (d.rule, d.message.clone()))
+        .collect();
+    if blamed.is_empty() {
+        taken
+            .iter()
+            .map(|(_, d)| (d.rule, d.message.clone()))
+            .collect()
+    } else {
+        blamed
+    }
+}
+
+/// Whether `word` occurs in `text` as a whole identifier.
+fn has_word(text: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
 
 /// A fix that was applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,6 +318,18 @@ pub struct AppliedFix {
     /// 1-based line in the text the fix was applied to.
     pub line: usize,
     pub message: String,
+}
+
+impl AppliedFix {
+    /// The fix of `d`, taken at byte `offset` of `text`.
+    fn of(text: &SourceFile, offset: usize, d: &Diagnostic) -> Self {
+        Self {
+            rule: d.rule,
+            applicability: d.applicability().unwrap_or(Applicability::Safe),
+            line: text.line_col(offset.min(text.text.len())).0,
+            message: d.message.clone(),
+        }
+    }
 }
 
 /// Whether a fix of this applicability may be applied.

@@ -1,4 +1,7 @@
-//! Suppression comments: `# noqa`, `# noqa: KFP001,KFP2` on the reported line, `# kfp-upgrade: noqa` for a file.
+//! Suppression comments, for every kind of file: `# noqa`, `# noqa: KFP001,KFP2` on the reported line,
+//! `# kfp-upgrade: noqa` for a file, and KFP900 for `# noqa` codes that suppress nothing. Python files find
+//! their comments in the token stream; YAML and shell files with `hash_comments`. All apply them with
+//! `suppress`.
 
 use std::ops::Range;
 
@@ -38,6 +41,64 @@ pub fn parse_noqa(comment: &str) -> Option<Noqa> {
         .map(str::to_ascii_uppercase)
         .collect();
     Some(Noqa { codes })
+}
+
+/// The `#` comments of a YAML or shell text: from an unquoted `#` at the start of a line or after a blank,
+/// to the end of the line.
+pub(crate) fn hash_comments(text: &str) -> Vec<Range<usize>> {
+    let mut comments = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let at = code_end(body);
+        if at < body.len() {
+            comments.push(start + at..start + body.len());
+        }
+        start += line.len();
+    }
+    comments
+}
+
+/// The code part of a line: up to an unquoted `#` that starts a comment.
+pub(crate) fn code_end(line: &str) -> usize {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == '#' && previous.is_whitespace() => return i,
+            None => {}
+        }
+        previous = c;
+    }
+    line.len()
+}
+
+/// A file's findings after its suppression comments: none when the file opts out (`# kfp-upgrade: noqa`),
+/// else those no `# noqa` on their line suppresses, plus KFP900 for the codes that suppressed nothing when
+/// `judge_unused` (not in a file whose findings are in doubt, one with syntax errors). In source order.
+pub(crate) fn suppress(
+    source: &SourceFile,
+    comments: &[Range<usize>],
+    diagnostics: Vec<Diagnostic>,
+    selection: &RuleSelection,
+    judge_unused: bool,
+) -> Vec<Diagnostic> {
+    if file_is_exempt(source, comments.iter().cloned()) {
+        return Vec::new();
+    }
+    let unused = match judge_unused {
+        true => unused(source, comments, &diagnostics, selection),
+        false => vec![],
+    };
+    let mut diagnostics = filter(source, comments, diagnostics);
+    if !unused.is_empty() {
+        diagnostics.extend(unused);
+        diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
+    }
+    diagnostics
 }
 
 /// Whether a file opts out entirely with `# kfp-upgrade: noqa` in any comment.

@@ -17,13 +17,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::discover::DiscoveredFile;
 use crate::fix::AppliedFix;
-use crate::project::Project;
-use crate::report::{FileError, FileReport};
-use crate::settings::{CheckSettings, FixMode};
 use crate::source::SourceFile;
-use crate::{Outcome, python, write};
 
 /// A JSON value with the byte span of its text, as much of it as notebooks need.
 #[derive(Debug)]
@@ -439,7 +434,7 @@ pub fn parse(text: &str) -> Result<Notebook, NotebookError> {
     })
 }
 
-use python::cells::boundary;
+use crate::python::cells::boundary;
 
 impl Notebook {
     /// The code cells as one Python module, and each cell's start offset in it.
@@ -633,104 +628,6 @@ pub fn distribute(
         }
     }
     out
-}
-
-/// Checks (and fixes) a notebook's code cells; one report per cell.
-pub(crate) fn process(
-    file: &DiscoveredFile,
-    settings: &CheckSettings,
-    source: SourceFile,
-    bytes: &[u8],
-    project: &Project,
-) -> Outcome {
-    let nb = match parse(&source.text) {
-        Ok(nb) => nb,
-        Err(e) => return Outcome::failed(&file.path, e.message, Some(e.offset), Some(source)),
-    };
-    if nb.cells.is_empty() {
-        return Outcome::Skipped;
-    }
-    let (module_text, starts) = nb.module();
-    let module = SourceFile::new(&file.path, module_text, false);
-    let ctx = python::Context::notebook(project, &file.path);
-    let original: Vec<String> = nb.cells.iter().map(|c| c.text.clone()).collect();
-    let report = |cells: Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)>| -> Vec<FileReport> {
-        cells
-            .into_iter()
-            .map(|(source, diagnostics, applied)| FileReport {
-                source,
-                diagnostics,
-                applied,
-                change: None,
-                cell_change: None,
-            })
-            .collect()
-    };
-    // The cells as they stand, checked (nothing fixed, or nothing written).
-    let as_they_stand = |error: Option<FileError>| {
-        let d = python::check_in(&module, &settings.selection, &ctx);
-        Outcome::Cells(
-            report(distribute(
-                &file.path,
-                &nb.cells,
-                &original,
-                &starts,
-                d,
-                &[],
-                &module,
-            )),
-            error,
-        )
-    };
-    if settings.fix_mode == FixMode::None {
-        return as_they_stand(None);
-    }
-    let outcome = python::fix_in(
-        &module,
-        &settings.selection,
-        settings.unsafe_fixes,
-        &ctx,
-        None,
-    );
-    let fixed_module = SourceFile::new(&file.path, outcome.text.clone(), false);
-    let Some((texts, fixed_starts)) = nb.split(&outcome.text) else {
-        return Outcome::failed(
-            &file.path,
-            "a fix spanned two cells; the notebook was not changed — please report this".into(),
-            None,
-            None,
-        );
-    };
-    let new_json = nb.with_sources(&texts);
-    let changed = new_json != source.text;
-    let error = outcome.invalid_fix_error(&file.path);
-    if changed
-        && settings.fix_mode == FixMode::Apply
-        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&new_json))
-    {
-        // Nothing was written: report the cells as they stand.
-        return as_they_stand(Some(FileError::whole_file(&file.path, e.to_string())));
-    }
-    let mut cells = report(distribute(
-        &file.path,
-        &nb.cells,
-        &texts,
-        &fixed_starts,
-        outcome.remaining,
-        &outcome.applied,
-        &fixed_module,
-    ));
-    // The notebook changes as a whole (its JSON before and after, for writing and the summary); `--diff`
-    // shows each changed cell's source under the cell's own name.
-    for ((cell, before), after) in cells.iter_mut().zip(&original).zip(&texts) {
-        if before != after {
-            cell.cell_change = Some((before.clone(), after.clone()));
-        }
-    }
-    if changed && let Some(first) = cells.first_mut() {
-        first.change = Some((source.text.clone(), new_json));
-    }
-    Outcome::Cells(cells, error)
 }
 
 #[cfg(test)]

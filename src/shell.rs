@@ -30,23 +30,6 @@ struct Invocation {
     words: Vec<String>,
 }
 
-/// The code part of a line: up to an unquoted `#` that starts a comment.
-fn code_end(line: &str) -> usize {
-    let mut quote: Option<char> = None;
-    let mut previous = ' ';
-    for (i, c) in line.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == '\'' || c == '"' => quote = Some(c),
-            None if c == '#' && previous.is_whitespace() => return i,
-            None => {}
-        }
-        previous = c;
-    }
-    line.len()
-}
-
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')
 }
@@ -104,7 +87,7 @@ fn find_invocations(text: &str) -> Vec<Invocation> {
         let start_of_line = line_start;
         line_start += line.len();
         index += 1;
-        let code = &line[..code_end(line)];
+        let code = &line[..noqa::code_end(line)];
         let Some((at, command)) = COMMANDS.iter().find_map(|cmd| {
             code.match_indices(cmd).find_map(|(i, _)| {
                 let before = code[..i].chars().next_back();
@@ -125,7 +108,7 @@ fn find_invocations(text: &str) -> Vec<Invocation> {
             command_text = format!(
                 "{} {}",
                 &trimmed[..trimmed.len() - 1],
-                &next[..code_end(next)]
+                &next[..noqa::code_end(next)]
             );
             line_start += next.len();
             index += 1;
@@ -226,14 +209,6 @@ pub fn check(source: &SourceFile, selection: &RuleSelection) -> Vec<Diagnostic> 
     };
     let mut diagnostics = Vec::new();
     for invocation in find_invocations(&source.text) {
-        let line = source.line_range(invocation.range.start);
-        let line_text = &source.text[line.clone()];
-        let comment = &line_text[code_end(line_text)..];
-        if noqa::parse_noqa(comment).is_some_and(|n| {
-            n.codes.is_empty() || n.codes.iter().any(|c| RULE.starts_with(c.as_str()))
-        }) {
-            continue;
-        }
         let translated = translate(&invocation);
         // kfp 2.17 still ships `dsl-compile` (`kfp.cli.compile_`): a plain `--py`/`--output FILE.yaml` command
         // works unchanged, so it is a modernisation (info), not an error.
@@ -275,7 +250,13 @@ pub fn check(source: &SourceFile, selection: &RuleSelection) -> Vec<Diagnostic> 
             d.severity = Some(crate::rules::Severity::Info);
         }
     }
-    diagnostics
+    noqa::suppress(
+        source,
+        &noqa::hash_comments(&source.text),
+        diagnostics,
+        selection,
+        true,
+    )
 }
 
 /// Whether a file name is one of the shell, Makefile or CI files scanned for `dsl-compile`.

@@ -48,9 +48,12 @@ fn yaml_source(text: &str) -> SourceFile {
 }
 
 fn yaml_fixed(text: &str, selection: &RuleSelection) -> Result<String, String> {
-    kfp_upgrade::yaml::fix(&yaml_source(text), selection, true)
-        .map(|(t, _)| t)
-        .map_err(|e| e.to_string())
+    let outcome =
+        kfp_upgrade::yaml::fix(&yaml_source(text), selection, true).map_err(|e| e.to_string())?;
+    match outcome.invalid_fix {
+        Some((rules, err)) => Err(format!("fixes by {rules:?} produced invalid YAML: {err}")),
+        None => Ok(outcome.text),
+    }
 }
 
 fn count_of(rule: &Rule, text: &str) -> Result<usize, String> {

@@ -107,7 +107,9 @@ fn converted_modules_compile_to_the_loaded_spec_under_kfp2() {
         }
         // kfp 2 loads the fixed spec (what `check --fix --unsafe-fixes` writes).
         let source = SourceFile::new(&spec, text.clone(), false);
-        let (fixed, _) = kfp_upgrade::yaml::fix(&source, &RuleSelection::default(), true).unwrap();
+        let fixed = kfp_upgrade::yaml::fix(&source, &RuleSelection::default(), true)
+            .unwrap()
+            .text;
         let fixed_path = dir.path().join(format!("{name}_fixed.yaml"));
         std::fs::write(&fixed_path, fixed).unwrap();
         let loader = dir.path().join(format!("{name}_loaded.py"));

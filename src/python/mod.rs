@@ -16,7 +16,7 @@ pub mod visit;
 pub mod yaml_loads;
 
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::fix::{AppliedFix, apply_fixes};
+use crate::fix::{Checked, FixOutcome};
 use crate::noqa;
 use crate::project::{ModuleComponents, ModulePath, Project};
 use crate::rules::registry;
@@ -25,11 +25,6 @@ use crate::source::SourceFile;
 
 pub use parse::SyntaxError;
 pub use syntax_errors::SYNTAX_ERROR_RULE;
-
-/// Upper bound on fix iterations: each one re-parses and re-checks. Most files settle in two or three, but
-/// fixes that insert at the same place (one module-level container component per inline `ContainerOp` of a
-/// pipeline) take one round each, and real pipelines have dozens of ops.
-const MAX_FIX_ITERATIONS: usize = 64;
 
 /// What a file is checked against: the run's component index and the file's place in the import system.
 pub struct Context<'p> {
@@ -332,13 +327,13 @@ pub fn check_in(source: &SourceFile, selection: &RuleSelection, ctx: &Context) -
     check_checked(source, selection, ctx, false).diagnostics
 }
 
-/// A check's diagnostics, and the first syntax error and number of broken regions (the file, or notebook
-/// cells) that come with them; in the fix loop also the names the source reads unbound.
-struct Checked {
-    diagnostics: Vec<Diagnostic>,
-    first_error: Option<SyntaxError>,
-    broken: usize,
-    unbound: rustc_hash::FxHashMap<String, usize>,
+/// The check of a fix round's result (`fix::fix_loop`): its findings, syntax errors and unbound names.
+pub(crate) fn check_round(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    ctx: &Context,
+) -> Checked {
+    check_checked(source, selection, ctx, true)
 }
 
 fn check_checked(
@@ -357,7 +352,7 @@ fn check_checked(
     Checked {
         diagnostics: check_parsed(source, &module, &analysis, selection, ctx),
         broken: ctx.broken_regions(&source.text, &module.errors).len(),
-        first_error: module.errors.into_iter().next(),
+        first_error: module.errors.into_iter().next().map(|e| e.message),
         unbound,
     }
 }
@@ -385,68 +380,16 @@ fn check_parsed<'m>(
     let diagnostics = syntax_errors::without_doubtful(source, &module.errors, diagnostics);
     let frozen = ctx.broken_regions(&source.text, &module.errors);
     let diagnostics = syntax_errors::without_fixes_in(&frozen, diagnostics);
-    // Unused `# noqa: KFPnnn` (KFP900), judged on the findings before suppression; not in a file with syntax
-    // errors, whose doubtful findings were dropped.
-    let unused = match syntax.is_empty() {
-        true => noqa::unused(source, &comments, &diagnostics, selection),
-        false => vec![],
-    };
-    let mut diagnostics = noqa::filter(source, &comments, diagnostics);
-    if !unused.is_empty() {
-        diagnostics.extend(unused);
-        diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
-    }
+    // Unused `# noqa: KFPnnn` (KFP900) are not judged in a file with syntax errors, whose doubtful findings
+    // were dropped.
+    let mut diagnostics =
+        noqa::suppress(source, &comments, diagnostics, selection, syntax.is_empty());
     if !syntax.is_empty() {
         // Syntax errors cannot be suppressed, as in ruff; they take their place in source order.
         diagnostics.extend(syntax);
         diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
     }
     diagnostics
-}
-
-/// The outcome of fixing one file.
-#[derive(Debug)]
-pub struct FixOutcome {
-    /// The fixed text (equal to the input when nothing applied).
-    pub text: String,
-    pub applied: Vec<AppliedFix>,
-    /// Diagnostics left in `text`.
-    pub remaining: Vec<Diagnostic>,
-    /// Set when an iteration produced text that does not parse; its fixes were dropped.
-    pub invalid_fix: Option<(Vec<&'static str>, SyntaxError)>,
-    /// Whether the source itself has syntax errors (reported as `KFP000`): such a file gets no fix.
-    pub has_syntax_errors: bool,
-    /// Fixes the loop's guards held back, each with why: a fix that would leave a name unbound, or one that
-    /// did not converge. Their diagnostics stay, without the fix.
-    pub held_back: Vec<String>,
-}
-
-impl FixOutcome {
-    /// The error reported for the file at `path` when fixes were not applied because of a rule bug: a round
-    /// whose result did not parse, a fix that would leave a name unbound, a fix that did not converge.
-    pub fn invalid_fix_error(&self, path: &std::path::Path) -> Option<crate::report::FileError> {
-        let mut problems: Vec<String> = self
-            .invalid_fix
-            .iter()
-            .map(|(rules, err)| {
-                format!(
-                    "fixes by {} would produce invalid Python ({})",
-                    rules.join(", "),
-                    err.message
-                )
-            })
-            .collect();
-        problems.extend(self.held_back.iter().cloned());
-        (!problems.is_empty()).then(|| {
-            crate::report::FileError::whole_file(
-                path,
-                format!(
-                    "{}; they were not applied — please report this",
-                    problems.join("; ")
-                ),
-            )
-        })
-    }
 }
 
 /// Fixes a Python source on its own (see `fix_in`).
@@ -461,18 +404,10 @@ pub fn fix(source: &SourceFile, selection: &RuleSelection, unsafe_fixes: bool) -
     )
 }
 
-/// Applies fixes until nothing changes (bounded). A source with syntax errors is left as it is. The component
-/// index stays the one built from the original texts: call sites are renamed by what their components were in
-/// v1. `checked` is the source's check when already known (an `OwnCheck` that stands for the run's).
-///
-/// Three guards keep a fix from making the file worse, whatever rule made it:
-/// - a round whose result does not parse (or, in a notebook, breaks a cell that parsed) is dropped and its
-///   rules reported;
-/// - names stay bound: a round after which the module reads a name where nothing binds it (at module level
-///   before its binding, or nowhere) is dropped, the fixes that introduced it are held back and reported, and
-///   the loop goes on without them;
-/// - converge or stop: a fix applied while the same rule's finding with the same message comes back as often
-///   as before is held back and reported, and the text keeps the last good round.
+/// Applies fixes until nothing changes, in the one fix loop of every kind of file (`fix::fix_loop`, with its
+/// guards). A source with syntax errors is left as it is. The component index stays the one built from the
+/// original texts: call sites are renamed by what their components were in v1. `checked` is the source's
+/// check when already known (an `OwnCheck` that stands for the run's).
 pub fn fix_in(
     source: &SourceFile,
     selection: &RuleSelection,
@@ -484,229 +419,8 @@ pub fn fix_in(
         Some(d) => d,
         None => check_in(source, selection, ctx),
     };
-    fix_loop(source, diagnostics, unsafe_fixes, |s| {
+    crate::fix::fix_loop(source, diagnostics, unsafe_fixes, |s| {
         check_checked(s, selection, ctx, true)
-    })
-}
-
-/// The loop of `fix_in`, over any check (a test can give it a faulty rule).
-fn fix_loop(
-    source: &SourceFile,
-    mut diagnostics: Vec<Diagnostic>,
-    unsafe_fixes: bool,
-    check: impl Fn(&SourceFile) -> Checked,
-) -> FixOutcome {
-    let mut current = source.clone();
-    let has_syntax_errors = diagnostics.iter().any(|d| d.rule == SYNTAX_ERROR_RULE);
-    let mut applied = Vec::new();
-    let mut invalid_fix = None;
-    let mut held_back: Vec<String> = Vec::new();
-    if diagnostics.iter().all(|d| d.fix.is_none()) {
-        return FixOutcome {
-            text: current.text,
-            applied,
-            remaining: diagnostics,
-            invalid_fix,
-            has_syntax_errors,
-            held_back,
-        };
-    }
-    let start = check(&current);
-    let mut broken = start.broken;
-    let mut unbound = start.unbound;
-    // Findings whose fix is held back, by (rule, message).
-    let mut blocked: Vec<(&'static str, String)> = Vec::new();
-    let mut converged = false;
-    for _ in 0..MAX_FIX_ITERATIONS {
-        hold_back(&mut diagnostics, &blocked);
-        let Some((text, taken)) = apply_fixes(&current.text, &diagnostics, unsafe_fixes) else {
-            converged = true;
-            break;
-        };
-        let candidate = SourceFile::new(&source.path, text, source.bom);
-        let checked = check(&candidate);
-        if checked.broken > broken
-            && let Some(err) = checked.first_error
-        {
-            let mut rules: Vec<&'static str> = taken.iter().map(|(_, d)| d.rule).collect();
-            rules.sort_unstable();
-            rules.dedup();
-            invalid_fix = Some((rules, err));
-            break;
-        }
-        // Names stay bound.
-        let lost = unbound::newly_unbound(&unbound, &checked.unbound);
-        if !lost.is_empty() {
-            let culprits = introducing(&current.text, &taken, &lost);
-            for (rule, message) in culprits {
-                let names = lost
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let why = format!("the fix for {rule} would leave {names} undefined");
-                if !held_back.contains(&why) {
-                    held_back.push(why);
-                }
-                blocked.push((rule, message));
-            }
-            continue;
-        }
-        // Converge or stop: a finding that was fixed must not come back where it was.
-        let shift = Shift::of(&taken);
-        let stuck: Vec<(&'static str, String)> = taken
-            .iter()
-            .filter(|(_, d)| {
-                let at = shift.map(d.range.start);
-                checked
-                    .diagnostics
-                    .iter()
-                    .any(|n| n.rule == d.rule && n.message == d.message && n.range.start == at)
-            })
-            .map(|(_, d)| (d.rule, d.message.clone()))
-            .collect();
-        if !stuck.is_empty() {
-            for (rule, message) in stuck {
-                let why = format!("the fix for {rule} did not converge");
-                if !held_back.contains(&why) {
-                    held_back.push(why);
-                }
-                blocked.push((rule, message));
-            }
-            continue;
-        }
-        applied.extend(taken.iter().map(|(offset, d)| {
-            AppliedFix {
-                rule: d.rule,
-                applicability: d
-                    .applicability()
-                    .unwrap_or(crate::diagnostic::Applicability::Safe),
-                line: current.line_col(*offset).0,
-                message: d.message.clone(),
-            }
-        }));
-        current = candidate;
-        diagnostics = checked.diagnostics;
-        broken = checked.broken;
-        unbound = checked.unbound;
-    }
-    if !converged && diagnostics.iter().any(|d| d.fix.is_some()) {
-        let mut rules: Vec<&'static str> = diagnostics
-            .iter()
-            .filter(|d| d.fix.is_some())
-            .map(|d| d.rule)
-            .collect();
-        rules.sort_unstable();
-        rules.dedup();
-        held_back.push(format!(
-            "fixes by {} were still pending after {MAX_FIX_ITERATIONS} rounds",
-            rules.join(", ")
-        ));
-    }
-    hold_back(&mut diagnostics, &blocked);
-    FixOutcome {
-        text: current.text,
-        applied,
-        remaining: diagnostics,
-        invalid_fix,
-        has_syntax_errors,
-        held_back,
-    }
-}
-
-/// Where an offset of the text before a round lies in the text after it.
-struct Shift {
-    /// The round's distinct edits: (start, end, inserted length), sorted.
-    edits: Vec<(usize, usize, usize)>,
-}
-
-impl Shift {
-    fn of(taken: &[(usize, &Diagnostic)]) -> Self {
-        let mut edits: Vec<(usize, usize, usize)> = Vec::new();
-        let mut seen: Vec<&crate::diagnostic::Edit> = Vec::new();
-        for (_, d) in taken {
-            for e in d.fix.iter().flat_map(|f| &f.edits) {
-                // The same edit made by two fixes is applied once.
-                if seen.contains(&e) {
-                    continue;
-                }
-                seen.push(e);
-                edits.push((e.range.start, e.range.end, e.content.len()));
-            }
-        }
-        edits.sort_unstable();
-        Self { edits }
-    }
-
-    /// An offset outside every edit moves by the size change of the edits before it; one inside an edit goes
-    /// to the edit's start.
-    fn map(&self, offset: usize) -> usize {
-        let mut delta: isize = 0;
-        for &(start, end, inserted) in &self.edits {
-            if end <= offset {
-                // Before the offset (an insertion at the offset itself pushes what follows).
-                delta += inserted as isize - (end - start) as isize;
-            } else if start < offset {
-                return (start as isize + delta) as usize;
-            } else {
-                break;
-            }
-        }
-        (offset as isize + delta) as usize
-    }
-}
-
-/// Takes the fix off every diagnostic a guard blocked.
-fn hold_back(diagnostics: &mut [Diagnostic], blocked: &[(&'static str, String)]) {
-    if blocked.is_empty() {
-        return;
-    }
-    for d in diagnostics {
-        if blocked
-            .iter()
-            .any(|(rule, message)| d.rule == *rule && d.message == *message)
-        {
-            d.fix = None;
-        }
-    }
-}
-
-/// The fixes of a round that made `names` unbound: those whose edits write one of the names, or delete text
-/// that holds one (an import). When none does, every fix of the round is to blame.
-fn introducing(
-    text: &str,
-    taken: &[(usize, &Diagnostic)],
-    names: &[String],
-) -> Vec<(&'static str, String)> {
-    let mentions = |s: &str| names.iter().any(|n| has_word(s, n));
-    let blamed: Vec<(&'static str, String)> = taken
-        .iter()
-        .filter(|(_, d)| {
-            d.fix.as_ref().is_some_and(|f| {
-                f.edits.iter().any(|e| {
-                    mentions(&e.content) || text.get(e.range.clone()).is_some_and(mentions)
-                })
-            })
-        })
-        .map(|(_, d)| (d.rule, d.message.clone()))
-        .collect();
-    if blamed.is_empty() {
-        taken
-            .iter()
-            .map(|(_, d)| (d.rule, d.message.clone()))
-            .collect()
-    } else {
-        blamed
-    }
-}
-
-/// Whether `word` occurs in `text` as a whole identifier.
-fn has_word(text: &str, word: &str) -> bool {
-    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
-    text.match_indices(word).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + word.len()..].chars().next();
-        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
     })
 }
 
@@ -785,9 +499,8 @@ mod tests {
         let model = names::SemanticModel::build(&module.body);
         Checked {
             diagnostics: vec![d],
-            first_error: None,
-            broken: 0,
             unbound: unbound::unbound_reads(&module, &model),
+            ..Checked::default()
         }
     }
 
@@ -799,7 +512,7 @@ mod tests {
             false,
         );
         let first = faulty_check(&source, false).diagnostics;
-        let outcome = fix_loop(&source, first, false, |s| faulty_check(s, false));
+        let outcome = crate::fix::fix_loop(&source, first, false, |s| faulty_check(s, false));
         assert_eq!(
             outcome.text, source.text,
             "the runaway result is never kept"
@@ -807,7 +520,7 @@ mod tests {
         assert_eq!(outcome.held_back, ["the fix for KFP999 did not converge"]);
         assert!(outcome.remaining.iter().all(|d| d.fix.is_none()));
         let error = outcome
-            .invalid_fix_error(std::path::Path::new("m.py"))
+            .invalid_fix_error(std::path::Path::new("m.py"), "Python")
             .unwrap();
         assert!(
             error.message.contains("KFP999 did not converge"),
@@ -824,7 +537,7 @@ mod tests {
             false,
         );
         let first = faulty_check(&source, true).diagnostics;
-        let outcome = fix_loop(&source, first, false, |s| faulty_check(s, true));
+        let outcome = crate::fix::fix_loop(&source, first, false, |s| faulty_check(s, true));
         assert_eq!(outcome.text, source.text);
         assert_eq!(
             outcome.held_back,

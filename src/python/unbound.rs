@@ -22,20 +22,6 @@ pub fn unbound_reads(module: &ParsedModule, model: &SemanticModel) -> FxHashMap<
     finder.found
 }
 
-/// The names a round made unbound: read more often without a binding after it than before.
-pub fn newly_unbound(
-    before: &FxHashMap<String, usize>,
-    after: &FxHashMap<String, usize>,
-) -> Vec<String> {
-    let mut names: Vec<String> = after
-        .iter()
-        .filter(|(name, n)| before.get(*name).is_none_or(|b| *n > b))
-        .map(|(name, _)| name.clone())
-        .collect();
-    names.sort();
-    names
-}
-
 struct Finder<'m> {
     model: &'m SemanticModel,
     scope: ScopeId,

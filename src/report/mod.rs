@@ -9,6 +9,7 @@ pub mod json;
 pub mod json_lines;
 pub mod junit;
 pub mod rdjson;
+pub(crate) mod render;
 pub mod sarif;
 pub mod statistics;
 

@@ -247,7 +247,7 @@ pub fn fixed_spec(text: &str) -> Result<Value, ConvertError> {
         text.to_string(),
         false,
     );
-    let (fixed, _) = super::fix(&source, &RuleSelection::default(), true)?;
+    let fixed = super::fix(&source, &RuleSelection::default(), true)?.text;
     let documents = super::spans::parse(&fixed)?;
     if documents
         .first()
@@ -438,7 +438,7 @@ fn graph_to_python(spec: &Value, graph: &Value) -> Result<String, ConvertError> 
             let text = serde_yaml::to_string(inline)
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
             let source = SourceFile::new(std::path::Path::new("task.yaml"), text, false);
-            let (fixed, _) = super::fix(&source, &RuleSelection::default(), true)?;
+            let fixed = super::fix(&source, &RuleSelection::default(), true)?.text;
             format!(
                 "{op} = components.load_component_from_text({})",
                 py_str(&fixed)

@@ -106,57 +106,58 @@ pub fn check_in(
             Kind::V2Ir | Kind::Other => {}
         }
     }
-    diagnostics.retain(|d| !suppressed(source, d));
+    let mut diagnostics = crate::noqa::suppress(
+        source,
+        &crate::noqa::hash_comments(&source.text),
+        diagnostics,
+        selection,
+        true,
+    );
     diagnostics.sort_by_key(|d| (d.range.start, d.rule));
     Ok(diagnostics)
 }
 
-/// `# noqa` / `# noqa: KFP501` on the line a diagnostic starts on.
-fn suppressed(source: &SourceFile, d: &Diagnostic) -> bool {
-    let line = &source.text[source.line_range(d.range.start)];
-    let Some(at) = line.find("# noqa") else {
-        return false;
-    };
-    crate::noqa::parse_noqa(&line[at..]).is_some_and(|n| {
-        n.codes.is_empty() || n.codes.iter().any(|c| d.rule.starts_with(c.as_str()))
-    })
-}
-
-/// Fixes a YAML file to a fixed point (a few rounds at most); a round whose result is not valid YAML is
-/// dropped. Returns the text and the rules applied.
+/// Fixes a YAML file to a fixed point, in the fix loop every kind of file shares; a round whose result is not
+/// a valid spec is dropped and reported.
 pub fn fix(
     source: &SourceFile,
     selection: &RuleSelection,
     unsafe_fixes: bool,
-) -> Result<(String, Vec<(usize, Diagnostic)>), YamlError> {
-    fix_in(source, selection, unsafe_fixes, &None)
+) -> Result<crate::fix::FixOutcome, YamlError> {
+    let diagnostics = check(source, selection)?;
+    Ok(fix_in(source, diagnostics, selection, unsafe_fixes, &None))
 }
 
-/// `fix`, knowing which compile call of the run writes this file.
+/// `fix`, from the source's `diagnostics`, knowing which compile call of the run writes this file.
 pub fn fix_in(
     source: &SourceFile,
+    diagnostics: Vec<Diagnostic>,
     selection: &RuleSelection,
     unsafe_fixes: bool,
     compiled_by: &CompiledBy,
-) -> Result<(String, Vec<(usize, Diagnostic)>), YamlError> {
-    let mut text = source.text.clone();
-    let mut applied = Vec::new();
-    for _ in 0..8 {
-        let current = SourceFile::new(&source.path, text.clone(), source.bom);
-        let diagnostics = check_in(&current, selection, compiled_by)?;
-        let Some((next, taken)) = crate::fix::apply_fixes(&text, &diagnostics, unsafe_fixes) else {
-            break;
-        };
-        if spans::parse(&next).is_err() {
-            break;
-        }
-        applied.extend(taken.into_iter().map(|(at, d)| (at, d.clone())));
-        if next == text {
-            break;
-        }
-        text = next;
+) -> crate::fix::FixOutcome {
+    crate::fix::fix_loop(source, diagnostics, unsafe_fixes, |s| {
+        check_round(s, selection, compiled_by)
+    })
+}
+
+/// The check of a fix round's result (`fix::fix_loop`): a text that is no longer a valid spec is broken.
+pub(crate) fn check_round(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    compiled_by: &CompiledBy,
+) -> crate::fix::Checked {
+    match check_in(source, selection, compiled_by) {
+        Ok(diagnostics) => crate::fix::Checked {
+            diagnostics,
+            ..Default::default()
+        },
+        Err(e) => crate::fix::Checked {
+            broken: 1,
+            first_error: Some(e.message),
+            ..Default::default()
+        },
     }
-    Ok((text, applied))
 }
 
 /// A file-level diagnostic for a compiled pipeline package (`.tar.gz`, `.tgz`, `.zip`): such files are never
@@ -184,13 +185,17 @@ mod tests {
     #[test]
     fn noqa_on_the_reported_line_suppresses() {
         let text = "name: A\ninputs:\n- {name: x, type: GCSPath}  # noqa: KFP501\n- {name: y, type: GCSPath}  # noqa: KFP502\nimplementation:\n  container: {image: a, command: [echo, {inputValue: x}, {inputValue: y}]}\n";
-        assert_eq!(rules(text), ["KFP501"]);
+        // The `KFP502` on the second line suppresses nothing there: KFP900 says so, as in Python files.
+        assert_eq!(rules(text), ["KFP501", "KFP900"]);
+        let exempt = format!("# kfp-upgrade: noqa\n{text}");
+        assert!(rules(&exempt).is_empty(), "file-level opt-out");
     }
 
     #[test]
     fn crlf_files_keep_their_line_endings_when_fixed() {
         let text = "name: A\r\ninputs:\r\n- name: x\r\n  description: d\r\noutputs:\r\n- {name: o}\r\nimplementation:\r\n  container:\r\n    image: a\r\n    command:\r\n    - echo\r\n    - {inputValue: x}\r\n    fileOutputs:\r\n      o: /tmp/o\r\n";
-        let (fixed, applied) = fix(&source(text), &RuleSelection::default(), true).unwrap();
+        let outcome = fix(&source(text), &RuleSelection::default(), true).unwrap();
+        let (fixed, applied) = (outcome.text, outcome.applied);
         assert_eq!(applied.len(), 2, "{fixed}");
         assert!(!fixed.replace("\r\n", "").contains('\n'), "{fixed:?}");
         assert!(

@@ -15,10 +15,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 
 use crate::diagnostic::Applicability;
+use crate::discover;
 use crate::report::RunReport;
 use crate::rules::registry;
 use crate::settings::{CheckSettings, FixMode};
-use crate::{ExitStatus, check_files, discover};
+
+use super::{ExitStatus, check_files};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
@@ -229,7 +231,7 @@ pub struct VerifyEntry {
 /// The compile harness the test suite's oracle uses (`tests/oracle/compile_kfp.py`), embedded so `--verify`
 /// works anywhere: it imports each file in a forked child with a timeout and compiles every module-level
 /// component and pipeline with kfp 2's compiler.
-const COMPILE_HARNESS: &str = include_str!("../tests/oracle/compile_kfp.py");
+const COMPILE_HARNESS: &str = include_str!("../../tests/oracle/compile_kfp.py");
 
 /// Imports and compiles the migrated pipeline modules with `python`. This runs the user's module code.
 fn verify(python: &Path, root: &Path, run: &RunReport) -> Result<Vec<VerifyEntry>, String> {
@@ -578,7 +580,7 @@ fn migrate(
     let run = check_files(
         &settings,
         if show_progress {
-            Some(&progress as &crate::Progress<'_>)
+            Some(&progress as &super::Progress<'_>)
         } else {
             None
         },

@@ -8,10 +8,13 @@ use std::path::Path;
 
 use crate::discover::{DiscoveredFile, FileKind};
 use crate::project::Project;
+use crate::python;
 use crate::report::RunReport;
+use crate::report::render::render;
 use crate::settings::{CheckSettings, FixMode};
 use crate::source::SourceFile;
-use crate::{ExitStatus, Outcome, exit_status, process_bytes, python, render};
+
+use super::{ExitStatus, Outcome, exit_status, file_settings, process_bytes};
 
 pub(crate) fn run(
     settings: &CheckSettings,
@@ -30,7 +33,7 @@ pub(crate) fn run(
     };
     let fixing = settings.fix_mode == FixMode::Apply;
     // Compute fixes as `--diff` does, which never writes; `per-file-ignores` apply as to a file on disk.
-    let mut compute = crate::file_settings(settings, name).into_owned();
+    let mut compute = file_settings(settings, name).into_owned();
     if fixing {
         compute.fix_mode = FixMode::Diff;
     }
@@ -45,10 +48,7 @@ pub(crate) fn run(
     };
     let outcome = process_bytes(&file, &compute, &project, bytes.clone(), own_check);
     let fixed_text = match &outcome {
-        Outcome::Checked(r) | Outcome::Partly(r, _) => {
-            r.change.as_ref().map(|(_, after)| after.clone())
-        }
-        Outcome::Cells(cells, _) => cells
+        Outcome::Reported(reports, _) => reports
             .iter()
             .find_map(|r| r.change.as_ref().map(|(_, after)| after.clone())),
         Outcome::Skipped | Outcome::Failed(_) => None,

@@ -12,9 +12,11 @@ use rayon::prelude::*;
 
 use crate::discover::{DiscoveredFile, FileKind};
 use crate::project::{self, Project};
+use crate::python;
 use crate::settings::CheckSettings;
 use crate::source::SourceFile;
-use crate::{CHUNK_FILES, PREFILTER, contains, file_settings, python};
+
+use super::{CHUNK_FILES, PREFILTER, contains, file_settings};
 
 /// Bytes a Python file that defines components contains (`create_component_from_func`,
 /// `func_to_container_op`, `dsl.component`, a `ContainerOp` factory) or compiles a pipeline (KFP601 names
@@ -118,12 +120,13 @@ fn index_file(
 
 #[cfg(test)]
 mod tests {
+    use super::super::{Outcome, process_guarded};
     use super::*;
-    use crate::{Outcome, cli, config, discover};
+    use crate::{cli, config, discover};
 
     fn diagnostics_of(outcome: Outcome) -> String {
         match outcome {
-            Outcome::Checked(r) => format!("{:?}", r.diagnostics),
+            Outcome::Reported(r, None) if r.len() == 1 => format!("{:?}", r[0].diagnostics),
             Outcome::Skipped => "skipped".into(),
             _ => "error".into(),
         }
@@ -150,8 +153,8 @@ mod tests {
         assert!(none.own_checks.is_empty());
         let mut compared = 0;
         for file in &files {
-            let reused = diagnostics_of(crate::process_guarded(file, &settings, &all));
-            let checked = diagnostics_of(crate::process_guarded(file, &settings, &none));
+            let reused = diagnostics_of(process_guarded(file, &settings, &all));
+            let checked = diagnostics_of(process_guarded(file, &settings, &none));
             assert_eq!(reused, checked, "{}", file.path.display());
             compared += usize::from(reused.len() > 2);
         }

@@ -1,0 +1,63 @@
+//! `kfp-upgrade convert FILE`: one v1 component spec to a kfp 2 Python module or to kfp 2 IR.
+
+use std::io::Write;
+
+use crate::source::SourceFile;
+
+use super::ExitStatus;
+
+/// `kfp-upgrade convert FILE [-o OUT]`: writes the kfp 2 Python module for a v1 component spec.
+pub(crate) fn convert_file(
+    file: &std::path::Path,
+    output: Option<&std::path::Path>,
+    format: crate::cli::ConvertFormat,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<ExitStatus> {
+    let text = match std::fs::read(file)
+        .map_err(|e| e.to_string())
+        .and_then(|b| SourceFile::from_bytes(file, b).map_err(|e| e.to_string()))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            writeln!(err, "error: {}: {e}", file.display())?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let converted = match format {
+        crate::cli::ConvertFormat::Python => crate::yaml::convert::to_python(&text.text),
+        crate::cli::ConvertFormat::Ir => crate::yaml::ir::to_ir(&text.text),
+    };
+    let module = match converted {
+        Ok(m) => m,
+        Err(e) => {
+            let at = match &e {
+                crate::yaml::convert::ConvertError::Yaml(y) => {
+                    let (line, column) = text.line_col(y.offset.min(text.text.len()));
+                    format!(":{line}:{column}")
+                }
+                _ => String::new(),
+            };
+            writeln!(err, "error: {}{at}: {e}", file.display())?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let extension = match format {
+        crate::cli::ConvertFormat::Python => "py",
+        crate::cli::ConvertFormat::Ir => "ir.yaml",
+    };
+    let target = output.map_or_else(
+        || file.with_extension(extension),
+        std::path::Path::to_path_buf,
+    );
+    if target.as_os_str() == "-" {
+        out.write_all(module.as_bytes())?;
+        return Ok(ExitStatus::Clean);
+    }
+    if let Err(e) = std::fs::write(&target, module) {
+        writeln!(err, "error: {}: {e}", target.display())?;
+        return Ok(ExitStatus::Error);
+    }
+    writeln!(out, "Wrote {}", target.display())?;
+    Ok(ExitStatus::Clean)
+}

@@ -1,0 +1,218 @@
+//! What the pipeline needs of each kind of file. A `Language` checks a text (Python, YAML, shell); a `View`
+//! says which text of the file its rules read and how that text becomes the file again: the file itself, or
+//! for a notebook its code cells joined into one Python module (`notebook::Notebook::module`) and split back.
+
+use crate::diagnostic::Diagnostic;
+use crate::fix::{AppliedFix, Checked, FixOutcome};
+use crate::notebook::{self, distribute};
+use crate::python;
+use crate::report::FileReport;
+use crate::settings::RuleSelection;
+use crate::source::SourceFile;
+use crate::{shell, yaml};
+
+/// A text the language cannot read at all (broken YAML, an invalid component spec), with its position.
+pub(crate) struct Unreadable {
+    pub message: String,
+    pub offset: Option<usize>,
+}
+
+/// The check of one kind of text.
+pub(crate) trait Language {
+    /// The language's name, for "fixes by … would produce invalid {name}".
+    fn name(&self) -> &'static str;
+
+    /// The text's findings, after suppression comments, in source order.
+    fn check(&self, text: &SourceFile) -> Result<Vec<Diagnostic>, Unreadable>;
+
+    /// The check of a fix round's result, with what the fix loop's guards need: whether it still parses and,
+    /// where the language has names, which it reads unbound.
+    fn recheck(&self, text: &SourceFile) -> Checked;
+}
+
+/// Python source, a file's or a notebook's joined cells (`ctx.notebook`).
+pub(crate) struct Python<'a> {
+    selection: &'a RuleSelection,
+    ctx: python::Context<'a>,
+}
+
+impl<'a> Python<'a> {
+    pub(crate) fn new(selection: &'a RuleSelection, ctx: python::Context<'a>) -> Self {
+        Self { selection, ctx }
+    }
+}
+
+impl Language for Python<'_> {
+    fn name(&self) -> &'static str {
+        "Python"
+    }
+
+    fn check(&self, text: &SourceFile) -> Result<Vec<Diagnostic>, Unreadable> {
+        Ok(python::check_in(text, self.selection, &self.ctx))
+    }
+
+    fn recheck(&self, text: &SourceFile) -> Checked {
+        python::check_round(text, self.selection, &self.ctx)
+    }
+}
+
+/// A YAML or JSON file: a v1 component spec or a compiled artefact.
+pub(crate) struct Yaml<'a> {
+    selection: &'a RuleSelection,
+    compiled_by: yaml::CompiledBy,
+}
+
+impl<'a> Yaml<'a> {
+    pub(crate) fn new(selection: &'a RuleSelection, compiled_by: yaml::CompiledBy) -> Self {
+        Self {
+            selection,
+            compiled_by,
+        }
+    }
+}
+
+impl Language for Yaml<'_> {
+    fn name(&self) -> &'static str {
+        "YAML"
+    }
+
+    fn check(&self, text: &SourceFile) -> Result<Vec<Diagnostic>, Unreadable> {
+        yaml::check_in(text, self.selection, &self.compiled_by).map_err(|e| Unreadable {
+            message: e.message,
+            offset: Some(e.offset),
+        })
+    }
+
+    fn recheck(&self, text: &SourceFile) -> Checked {
+        yaml::check_round(text, self.selection, &self.compiled_by)
+    }
+}
+
+/// A shell script, Makefile or CI file, scanned for kfp 1's `dsl-compile`.
+pub(crate) struct Shell<'a>(pub &'a RuleSelection);
+
+impl Language for Shell<'_> {
+    fn name(&self) -> &'static str {
+        "shell"
+    }
+
+    fn check(&self, text: &SourceFile) -> Result<Vec<Diagnostic>, Unreadable> {
+        Ok(shell::check(text, self.0))
+    }
+
+    fn recheck(&self, text: &SourceFile) -> Checked {
+        Checked {
+            diagnostics: shell::check(text, self.0),
+            ..Checked::default()
+        }
+    }
+}
+
+/// The text a file's rules read.
+pub(crate) enum View {
+    /// The file's own text.
+    Whole,
+    /// A notebook's code cells, joined into one module; reported cell by cell.
+    Notebook(notebook::Notebook),
+}
+
+impl View {
+    /// The text the rules read, of the file whose text is `source`.
+    pub(crate) fn text(&self, source: &SourceFile) -> SourceFile {
+        match self {
+            View::Whole => source.clone(),
+            View::Notebook(nb) => SourceFile::new(&source.path, nb.module().0, false),
+        }
+    }
+
+    /// The file's text once the rules' text is `fixed`; `None` when a fix broke the view (spanned two cells).
+    pub(crate) fn file_text(&self, fixed: &str) -> Option<String> {
+        match self {
+            View::Whole => Some(fixed.to_string()),
+            View::Notebook(nb) => nb.split(fixed).map(|(texts, _)| nb.with_sources(&texts)),
+        }
+    }
+
+    /// The reports of a file checked and left as it is (`text` is `self.text(source)`).
+    pub(crate) fn unchanged(
+        &self,
+        source: &SourceFile,
+        text: &SourceFile,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Vec<FileReport> {
+        match self {
+            View::Whole => vec![FileReport::unchanged(source.clone(), diagnostics)],
+            View::Notebook(nb) => {
+                let (_, starts) = nb.module();
+                let original: Vec<String> = nb.cells.iter().map(|c| c.text.clone()).collect();
+                cell_reports(distribute(
+                    &source.path,
+                    &nb.cells,
+                    &original,
+                    &starts,
+                    diagnostics,
+                    &[],
+                    text,
+                ))
+            }
+        }
+    }
+
+    /// The reports of a file fixed to `outcome`, whose file text is now `fixed_file`.
+    pub(crate) fn fixed(
+        &self,
+        source: &SourceFile,
+        outcome: FixOutcome,
+        fixed_file: String,
+    ) -> Vec<FileReport> {
+        let changed = fixed_file != source.text;
+        match self {
+            View::Whole => vec![FileReport {
+                source: SourceFile::new(&source.path, outcome.text, source.bom),
+                diagnostics: outcome.remaining,
+                applied: outcome.applied,
+                change: changed.then(|| (source.text.clone(), fixed_file)),
+                cell_change: None,
+            }],
+            View::Notebook(nb) => {
+                let (texts, starts) = nb
+                    .split(&outcome.text)
+                    .expect("`file_text` split the same text");
+                let module = SourceFile::new(&source.path, outcome.text, false);
+                let mut cells = cell_reports(distribute(
+                    &source.path,
+                    &nb.cells,
+                    &texts,
+                    &starts,
+                    outcome.remaining,
+                    &outcome.applied,
+                    &module,
+                ));
+                // The notebook changes as a whole (its JSON before and after, for writing and the summary);
+                // `--diff` shows each changed cell's source under the cell's own name.
+                for ((cell, before), after) in cells.iter_mut().zip(&nb.cells).zip(&texts) {
+                    if before.text != *after {
+                        cell.cell_change = Some((before.text.clone(), after.clone()));
+                    }
+                }
+                if changed && let Some(first) = cells.first_mut() {
+                    first.change = Some((source.text.clone(), fixed_file));
+                }
+                cells
+            }
+        }
+    }
+}
+
+fn cell_reports(cells: Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)>) -> Vec<FileReport> {
+    cells
+        .into_iter()
+        .map(|(source, diagnostics, applied)| FileReport {
+            source,
+            diagnostics,
+            applied,
+            change: None,
+            cell_change: None,
+        })
+        .collect()
+}
