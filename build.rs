@@ -27,6 +27,7 @@ fn main() {
     let mut files = Vec::new();
     collect(&rules, &mut files);
     files.sort();
+    let mut ids = Vec::new();
     let mut code = String::from("pub static RULE_FILES: &[(&str, &str)] = &[\n");
     let mut json = String::from("pub static RULE_JSON: &[(&str, &str)] = &[\n");
     for file in &files {
@@ -46,6 +47,9 @@ fn main() {
         // strictly when the registry is built (and by the test suite).
         let value: serde_yaml::Value = serde_yaml::from_str(&text)
             .unwrap_or_else(|e| panic!("{}: invalid YAML: {e}", rel.display()));
+        if let Some(id) = value.get("id").and_then(serde_yaml::Value::as_str) {
+            ids.push(id.to_string());
+        }
         let as_json = serde_json::to_string(&value)
             .unwrap_or_else(|e| panic!("{}: not representable as JSON: {e}", rel.display()));
         writeln!(
@@ -59,6 +63,15 @@ fn main() {
     code.push_str("];\n");
     json.push_str("];\n");
     code.push_str(&json);
+    // One constant per rule id: code that reports a rule names it by its constant, so a rule id that is not in
+    // the data does not compile.
+    ids.sort();
+    code.push_str("/// Every rule id in the data, one constant each, and all of them in order (`ALL`).\npub mod id {\n");
+    for id in &ids {
+        writeln!(code, "    pub const {id}: &str = {id:?};").expect("write to string");
+    }
+    writeln!(code, "    pub const ALL: &[&str] = &[{}];", ids.join(", ")).expect("write to string");
+    code.push_str("}\n");
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rule_files.rs");
     std::fs::write(out, code).expect("write rule_files.rs");

@@ -272,6 +272,7 @@ pub fn apply(baseline: &Baseline, baseline_path: &Path, report: &mut RunReport) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::id;
 
     #[test]
     fn fnv_is_the_published_function() {
@@ -299,7 +300,7 @@ mod tests {
         );
         let at = |s: &SourceFile| {
             let start = s.text.find("kfp.v2").unwrap();
-            Diagnostic::new("KFP001", start..start + 6, "m")
+            Diagnostic::new(id::KFP001, start..start + 6, "m")
         };
         assert_eq!(key_of(&a, &at(&a)).0, key_of(&b, &at(&b)).0);
         assert_ne!(key_of(&a, &at(&a)).0, key_of(&c, &at(&c)).0);

@@ -421,13 +421,14 @@ pub fn apply_fixes<'d>(
 mod tests {
     use super::*;
     use crate::diagnostic::{Edit, Fix};
+    use crate::rules::id;
 
     fn diag(
         range: std::ops::Range<usize>,
         content: &str,
         applicability: Applicability,
     ) -> Diagnostic {
-        Diagnostic::new("KFP001", range.clone(), "m").with_fix(Some(Fix::new(
+        Diagnostic::new(id::KFP001, range.clone(), "m").with_fix(Some(Fix::new(
             applicability,
             vec![Edit::replace(range, content)],
         )))
@@ -447,7 +448,7 @@ mod tests {
     }
 
     fn insert(at: usize, content: &str) -> Diagnostic {
-        Diagnostic::new("KFP201", at..at, "m").with_fix(Some(Fix::new(
+        Diagnostic::new(id::KFP201, at..at, "m").with_fix(Some(Fix::new(
             Applicability::Safe,
             vec![Edit::stacked_insert(at, content)],
         )))
@@ -469,7 +470,7 @@ mod tests {
     #[test]
     fn plain_insertions_at_one_offset_wait_for_the_next_round() {
         let plain = |c: &str| {
-            Diagnostic::new("KFP330", 1..1, "m").with_fix(Some(Fix::new(
+            Diagnostic::new(id::KFP330, 1..1, "m").with_fix(Some(Fix::new(
                 Applicability::Safe,
                 vec![Edit::insert(1, c)],
             )))

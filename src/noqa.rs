@@ -3,6 +3,7 @@
 //! their comments in the token stream; YAML and shell files with `hash_comments`. All apply them with
 //! `suppress`.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
@@ -10,7 +11,7 @@ use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
 /// The rule that reports `# noqa: KFPnnn` codes that suppress nothing (as ruff's RUF100).
-pub const UNUSED_NOQA_RULE: &str = "KFP900";
+pub const UNUSED_NOQA_RULE: &str = id::KFP900;
 
 /// Codes a `# noqa` comment names; empty means every rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -313,7 +314,7 @@ mod tests {
         assert_eq!(
             parse_noqa("# noqa: KFP001, kfp002"),
             Some(Noqa {
-                codes: vec!["KFP001".into(), "KFP002".into()]
+                codes: vec![id::KFP001.into(), id::KFP002.into()]
             })
         );
         assert_eq!(

@@ -83,6 +83,7 @@ pub fn render(rule: &Rule) -> String {
         }
         s.push('\n');
     }
+    s.push_str(&implementation(rule));
     if !d.references.is_empty() {
         s.push_str("## References\n");
         for r in &d.references {
@@ -91,4 +92,32 @@ pub fn render(rule: &Rule) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Where the rule lives in this repository: its data file, its handler, and the tests that prove it.
+fn implementation(rule: &Rule) -> String {
+    let h = &rule.handler;
+    let handler = if h.data {
+        let data: Vec<&str> = [
+            ("table", !rule.table.is_empty()),
+            ("keyword_renames", !rule.keyword_renames.is_empty()),
+            ("method_moves", !rule.method_moves.is_empty()),
+        ]
+        .iter()
+        .filter(|(_, used)| *used)
+        .map(|(name, _)| *name)
+        .collect();
+        format!(
+            "data (`{}`) interpreted by `{}` in {}",
+            data.join("`, `"),
+            h.function,
+            h.source_file()
+        )
+    } else {
+        format!("`{}` in {}", h.function, h.source_file())
+    };
+    format!(
+        "## Implementation\n- Data: {}\n- Handler: {handler}\n- Tests: the examples of the data file, run by tests/rule_examples.rs\n\n",
+        rule.path
+    )
 }

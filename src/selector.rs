@@ -46,12 +46,13 @@ pub fn unknown_message(selector: &str, place: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::id;
 
     #[test]
     fn known_selectors_are_prefixes_of_rule_ids() {
         assert!(is_known("KFP"));
         assert!(is_known("kfp0"));
-        assert!(is_known("KFP001"));
+        assert!(is_known(id::KFP001));
         assert!(!is_known("KPF"));
         assert!(!is_known("KFP0011"));
         assert!(!is_known(""));
@@ -61,7 +62,7 @@ mod tests {
     fn closest_suggests_the_nearest_id_or_prefix() {
         assert_eq!(closest("KPF"), "KFP");
         assert_eq!(closest("kfp01"), "KFP01");
-        assert_eq!(closest("KFP0011"), "KFP001");
-        assert_eq!(closest("KFO101"), "KFP101");
+        assert_eq!(closest("KFP0011"), id::KFP001);
+        assert_eq!(closest("KFO101"), id::KFP101);
     }
 }

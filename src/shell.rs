@@ -3,6 +3,7 @@
 //! These files are scanned for that one command only, line by line (comments skipped, `\` continuations
 //! followed); nothing else in them is interpreted.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
@@ -11,7 +12,7 @@ use crate::rules::registry;
 use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
-pub const RULE: &str = "KFP405";
+pub const RULE: &str = id::KFP405;
 
 /// Bytes a file must contain to be worth scanning.
 pub const PREFILTER: &[u8] = b"dsl-compile";

@@ -19,6 +19,7 @@ use crate::diagnostic::{Applicability, Diagnostic};
 use crate::fix::{Checked, FixOutcome};
 use crate::noqa;
 use crate::project::{ModuleComponents, ModulePath, Project};
+use crate::rules::id;
 use crate::rules::registry;
 use crate::settings::RuleSelection;
 use crate::source::SourceFile;
@@ -89,11 +90,11 @@ impl<'p> Context<'p> {
 }
 
 /// The rule whose fix rewrites v1 component definitions; call sites are renamed only together with it.
-const COMPONENT_FACTORY_RULE: &str = "KFP101";
+const COMPONENT_FACTORY_RULE: &str = id::KFP101;
 /// The rule that turns `ContainerOp` factories into container components; their callers follow it.
-const CONTAINER_OP_RULE: &str = "KFP201";
+const CONTAINER_OP_RULE: &str = id::KFP201;
 /// The rule that turns `Output[Metrics]` parameters into returned artifacts; call sites follow it too.
-const PYTHONIC_ARTIFACT_RULE: &str = "KFP116";
+const PYTHONIC_ARTIFACT_RULE: &str = id::KFP116;
 /// The rules whose diagnostics the index reads. They depend on no other rule's work (the checker, not the
 /// rules, tracks tasks and variables), so the index runs only them; a test compares with a full check.
 const INDEX_RULES: &[&str] = &[

@@ -6,12 +6,13 @@
 //! has any gets no fix.
 
 use crate::diagnostic::Diagnostic;
+use crate::rules::id;
 use crate::source::SourceFile;
 
 use super::parse::SyntaxError;
 
 /// The rule id of syntax errors.
-pub const SYNTAX_ERROR_RULE: &str = "KFP000";
+pub const SYNTAX_ERROR_RULE: &str = id::KFP000;
 
 /// One `KFP000` diagnostic per syntax error.
 pub fn diagnostics(source: &SourceFile, errors: &[SyntaxError]) -> Vec<Diagnostic> {

@@ -15,6 +15,9 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
 }
 
+/// The rule ids of the data, as constants (`id::KFP204`), generated from `rules/**.yaml` by `build.rs`.
+pub use embedded::id;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
@@ -190,6 +193,10 @@ pub struct Rule {
     pub message: String,
     pub fix_title: String,
     pub fix: FixAvailability,
+    /// The code that reports the rule: a function (`python::rules::compiler::package_path`, under `src/`), or
+    /// `data …` with the function that interprets the rule's data (`table`, `keyword_renames`,
+    /// `method_moves`).
+    pub handler: Handler,
     pub docs: Docs,
     #[serde(default)]
     pub table: Vec<TableEntry>,
@@ -210,6 +217,53 @@ pub struct Rule {
     pub path: String,
     #[serde(skip)]
     pub code: &'static str,
+}
+
+/// Where a rule is implemented, as its file names it: `module::path::function`, or `data module::path::function`
+/// for a rule that is data interpreted by that function.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Handler {
+    /// The rule is data (`table`, `keyword_renames`, `method_moves`) that `function` interprets.
+    pub data: bool,
+    /// The module, as a path under `src/` (`python::rules::compiler`).
+    pub module: String,
+    pub function: String,
+}
+
+impl Handler {
+    /// The source file of the handler's module.
+    pub fn source_file(&self) -> String {
+        format!("src/{}.rs", self.module.replace("::", "/"))
+    }
+}
+
+impl TryFrom<String> for Handler {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let (data, path) = match text.strip_prefix("data ") {
+            Some(path) => (true, path),
+            None => (false, text.as_str()),
+        };
+        let is_ident = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        };
+        match path.rsplit_once("::") {
+            Some((module, function)) if module.split("::").all(is_ident) && is_ident(function) => {
+                Ok(Self {
+                    data,
+                    module: module.to_string(),
+                    function: function.to_string(),
+                })
+            }
+            _ => Err(format!(
+                "handler `{text}`: expected `module::path::function` or `data module::path::function`"
+            )),
+        }
+    }
 }
 
 /// Fills `{key}` placeholders of a message or fix-title template.
@@ -302,8 +356,12 @@ impl Registry {
                     message: format!("duplicate id {}", rule.id),
                 });
             }
-            // Diagnostics carry `&'static str` ids: the registry lives for the whole process.
-            rule.code = Box::leak(rule.id.clone().into_boxed_str());
+            // Diagnostics carry `&'static str` ids: the generated constant's, or (a registry of other files,
+            // in tests) one that lives as long as the process.
+            rule.code = match id::ALL.iter().find(|c| **c == rule.id) {
+                Some(code) => code,
+                None => Box::leak(rule.id.clone().into_boxed_str()),
+            };
         }
         Ok(Self { rules, by_id })
     }

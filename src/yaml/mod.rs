@@ -169,6 +169,7 @@ pub fn archive(selection: &RuleSelection, compiled_by: &CompiledBy) -> Vec<Diagn
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::id;
 
     fn source(text: &str) -> SourceFile {
         SourceFile::new(std::path::Path::new("c.yaml"), text.to_string(), false)
@@ -186,7 +187,7 @@ mod tests {
     fn noqa_on_the_reported_line_suppresses() {
         let text = "name: A\ninputs:\n- {name: x, type: GCSPath}  # noqa: KFP501\n- {name: y, type: GCSPath}  # noqa: KFP502\nimplementation:\n  container: {image: a, command: [echo, {inputValue: x}, {inputValue: y}]}\n";
         // The `KFP502` on the second line suppresses nothing there: KFP900 says so, as in Python files.
-        assert_eq!(rules(text), ["KFP501", "KFP900"]);
+        assert_eq!(rules(text), [id::KFP501, id::KFP900]);
         let exempt = format!("# kfp-upgrade: noqa\n{text}");
         assert!(rules(&exempt).is_empty(), "file-level opt-out");
     }

@@ -1,6 +1,7 @@
 //! The rules for v1 component specs (KFP5xx) and compiled artefacts (KFP6xx). Rules see the positioned tree
 //! and the typed spec; they never read files or print.
 
+use crate::rules::id;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -205,10 +206,10 @@ pub fn component(
         }
     }
 
-    if let Some(rule) = enabled("KFP501", selection) {
+    if let Some(rule) = enabled(id::KFP501, selection) {
         input_value_artifact(source, rule, &inputs, &placeholders, out);
     }
-    if let Some(rule) = enabled("KFP502", selection) {
+    if let Some(rule) = enabled(id::KFP502, selection) {
         let on_parameters: Vec<&Usage> = placeholders
             .uses
             .iter()
@@ -265,7 +266,7 @@ pub fn component(
             out.push(d.with_fix(fix));
         }
     }
-    if let Some(rule) = enabled("KFP503", selection)
+    if let Some(rule) = enabled(id::KFP503, selection)
         && let Some(c) = container
         && let Some((key, value)) = c.entry("fileOutputs")
     {
@@ -279,18 +280,18 @@ pub fn component(
             diagnostic(rule, key.range.clone(), &[("names", &names.join("`, `"))]).with_fix(fix),
         );
     }
-    if let Some(rule) = enabled("KFP504", selection)
+    if let Some(rule) = enabled(id::KFP504, selection)
         && let Some((key, _)) = implementation.and_then(|i| i.entry("graph"))
     {
         let name = spec.name.as_deref().unwrap_or("component");
         out.push(diagnostic(rule, key.range.clone(), &[("name", name)]));
     }
-    if let Some(rule) = enabled("KFP505", selection) {
+    if let Some(rule) = enabled(id::KFP505, selection) {
         for u in &placeholders.unsupported {
             out.push(diagnostic(rule, u.node.range.clone(), &[("what", &u.what)]));
         }
     }
-    if let Some(rule) = enabled("KFP506", selection) {
+    if let Some(rule) = enabled(id::KFP506, selection) {
         for (list, what) in [(&inputs, "input"), (&outputs, "output")] {
             let mut seen: HashMap<String, &str> = HashMap::new();
             for port in list.iter() {
@@ -313,7 +314,7 @@ pub fn component(
             }
         }
     }
-    if let Some(rule) = enabled("KFP507", selection)
+    if let Some(rule) = enabled(id::KFP507, selection)
         && let Some(metadata) = root.get("metadata")
     {
         for (key, _) in metadata.entries() {
@@ -590,7 +591,7 @@ pub fn compiled_artefact(
     compiled_by: &super::CompiledBy,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(rule) = enabled("KFP601", selection) else {
+    let Some(rule) = enabled(id::KFP601, selection) else {
         return;
     };
     let (what, key) = match kind {
@@ -624,7 +625,7 @@ fn source_note(compiled_by: &super::CompiledBy) -> String {
 /// KFP601 for a pipeline package archive (never opened).
 pub fn archive(selection: &RuleSelection, compiled_by: &super::CompiledBy) -> Vec<Diagnostic> {
     let source = source_note(compiled_by);
-    enabled("KFP601", selection)
+    enabled(id::KFP601, selection)
         .map(|rule| {
             vec![diagnostic(
                 rule,

@@ -2,6 +2,7 @@
 //! `kfp.gcp`, `kfp.onprem`, `kfp.aws` and `kfp.azure` is expanded into the kfp-kubernetes calls and task
 //! methods that set the same things, and any other function is simply called on the task (`fn(task)`).
 
+use crate::rules::id;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -12,7 +13,7 @@ use crate::python::edits::spell_qualified;
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr};
 
-const RULE: &str = "KFP218";
+const RULE: &str = id::KFP218;
 
 /// A v1 helper's parameters with their defaults (as Python source; `None` for required ones).
 type Params = &'static [(&'static str, Option<&'static str>)];

@@ -6,6 +6,7 @@
 //! itself (`client.get_run(id).run.status`), a name assigned from it, a loop over a result list, or a field
 //! leading to one (`detail.run`, `result.run_info`). A result handed to the caller gets a diagnostic.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
@@ -14,7 +15,7 @@ use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr};
 use crate::python::pipelines::KfpObject;
 
-const RULE: &str = "KFP421";
+const RULE: &str = id::KFP421;
 
 /// The v1 models a client call returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

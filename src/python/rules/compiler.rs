@@ -4,6 +4,7 @@
 //! - KFP404 `compile(..., type_check=False)` and kfp-tekton's `tekton_pipeline_conf=`;
 //! - KFP420 `Client().create_run_from_pipeline_func(..., mode=, launcher_image=)`.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
@@ -14,10 +15,10 @@ use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr};
 use crate::python::pipelines::{KfpObject, argument, keyword};
 
-const COMPILER_MODE_RULE: &str = "KFP401";
-const PACKAGE_PATH_RULE: &str = "KFP403";
-const COMPILE_ARGUMENT_RULE: &str = "KFP404";
-const CLIENT_ARGUMENT_RULE: &str = "KFP420";
+const COMPILER_MODE_RULE: &str = id::KFP401;
+const PACKAGE_PATH_RULE: &str = id::KFP403;
+const COMPILE_ARGUMENT_RULE: &str = id::KFP404;
+const CLIENT_ARGUMENT_RULE: &str = id::KFP420;
 
 /// Output suffixes kfp 2's compiler rejects (archives) or deprecates (`.json`), longest first.
 const OLD_SUFFIXES: &[&str] = &[".tar.gz", ".tgz", ".zip", ".json"];

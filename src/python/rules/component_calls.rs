@@ -7,6 +7,7 @@
 //! - KFP106 string constants passed to file inputs;
 //! - KFP114 `.output` on a component whose only ordinary output sits beside `mlpipeline_*` outputs.
 
+use crate::rules::id;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -17,13 +18,13 @@ use crate::python::edits::delete_argument;
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr};
 
-const IO_NAMES_RULE: &str = "KFP102";
-const POSITIONAL_RULE: &str = "KFP103";
-const NONE_ARGUMENT_RULE: &str = "KFP104";
-const NUMERIC_STRING_RULE: &str = "KFP105";
-const FILE_STRING_RULE: &str = "KFP106";
-const DOT_OUTPUT_RULE: &str = "KFP114";
-const INT_INTO_FLOAT_RULE: &str = "KFP117";
+const IO_NAMES_RULE: &str = id::KFP102;
+const POSITIONAL_RULE: &str = id::KFP103;
+const NONE_ARGUMENT_RULE: &str = id::KFP104;
+const NUMERIC_STRING_RULE: &str = id::KFP105;
+const FILE_STRING_RULE: &str = id::KFP106;
+const DOT_OUTPUT_RULE: &str = id::KFP114;
+const INT_INTO_FLOAT_RULE: &str = id::KFP117;
 
 /// A call of a known v1 component.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<Component>) {

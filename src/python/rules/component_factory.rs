@@ -1,6 +1,7 @@
 //! KFP101: v1 factories (`create_component_from_func`, `func_to_container_op`, a `functools.partial` of
 //! either) become `dsl.component`; KFP113: kfp 1's `@dsl.component` around a `ContainerOp` factory.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::components::Component;
@@ -14,8 +15,8 @@ use crate::python::edits::{append_argument, delete_argument, spell_qualified};
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr, Stmt};
 
-const FACTORY_RULE: &str = "KFP101";
-const CONTAINER_OP_COMPONENT_RULE: &str = "KFP113";
+const FACTORY_RULE: &str = id::KFP101;
+const CONTAINER_OP_COMPONENT_RULE: &str = id::KFP113;
 
 /// The base image a migrated component pins when v1 used the default: v1's `python:3.7` cannot run kfp 2
 /// (which needs Python ≥ 3.9 and is pip-installed at start), and kfp 2 warns that its own default moves from

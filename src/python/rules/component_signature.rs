@@ -15,14 +15,15 @@ use crate::python::components::{
 use crate::python::edits::{indentation, merge_inserts, spell_qualified};
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr, Stmt};
+use crate::rules::id;
 
-const TYPE_STRING_RULE: &str = "KFP107";
-const UNANNOTATED_RULE: &str = "KFP108";
-const PARAMETER_PATH_RULE: &str = "KFP109";
-const DICT_RETURN_RULE: &str = "KFP110";
-const FILE_OBJECT_RULE: &str = "KFP111";
-const SPECIAL_OUTPUT_RULE: &str = "KFP112";
-const ARTIFACT_RULE: &str = "KFP115";
+const TYPE_STRING_RULE: &str = id::KFP107;
+const UNANNOTATED_RULE: &str = id::KFP108;
+const PARAMETER_PATH_RULE: &str = id::KFP109;
+const DICT_RETURN_RULE: &str = id::KFP110;
+const FILE_OBJECT_RULE: &str = id::KFP111;
+const SPECIAL_OUTPUT_RULE: &str = id::KFP112;
+const ARTIFACT_RULE: &str = id::KFP115;
 
 /// The builtin a v1 type name stands for in a plain parameter's annotation.
 pub fn builtin_for_type_name(name: &str) -> &'static str {

@@ -13,6 +13,7 @@
 //! equivalent (sidecars, init containers, input artifact paths, most container_kwargs) leaves the fix
 //! display-only, with a `# TODO(kfp-upgrade)` comment at the spot.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
@@ -26,7 +27,7 @@ use crate::python::names::{BindingKind, Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::python::visit::{self, Visitor};
 
-const RULE: &str = "KFP201";
+const RULE: &str = id::KFP201;
 
 /// Options that need a human, with what to say in the TODO comment.
 fn unsupported_option(name: &str) -> Option<&'static str> {

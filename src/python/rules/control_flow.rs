@@ -4,6 +4,7 @@
 //!   shares a storage location with it (the same path or prefix argument, or a volume), which kfp 2 expresses
 //!   with `dsl.Collected`.
 
+use crate::rules::id;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -14,8 +15,8 @@ use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::python::pipelines::argument;
 
-const STRING_ITEMS_RULE: &str = "KFP314";
-const FAN_IN_RULE: &str = "KFP315";
+const STRING_ITEMS_RULE: &str = id::KFP314;
+const FAN_IN_RULE: &str = id::KFP315;
 
 const PARALLEL_FOR: &[&str] = &["kfp.dsl.ParallelFor", "kfp.v2.dsl.ParallelFor"];
 

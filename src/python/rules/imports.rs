@@ -1,5 +1,6 @@
 //! Imports and namespaces (KFP0xx) rules with logic beyond the name table.
 
+use crate::rules::id;
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -67,7 +68,7 @@ pub fn keyword_renames(checker: &mut Checker, call: &ast::ExprCall, callee: &str
     }
 }
 
-const LOAD_COMPONENT: &str = "KFP009";
+const LOAD_COMPONENT: &str = id::KFP009;
 
 /// `kfp.components.load_component(filename=|url=|text=)` → the matching `load_component_from_*`.
 pub fn load_component(
@@ -150,7 +151,7 @@ fn report_load_component(
     checker.report(d);
 }
 
-const TYPE_CHECK_FLAG: &str = "KFP015";
+const TYPE_CHECK_FLAG: &str = id::KFP015;
 
 /// `kfp.TYPE_CHECK = False` no longer turns type errors off.
 pub fn type_check_flag(checker: &mut Checker, assign: &ast::StmtAssign) {

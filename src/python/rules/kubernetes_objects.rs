@@ -2,6 +2,7 @@
 //! with their mounts, KFP211 security context. Each unpacks `V1...(...)` literals into kfp-kubernetes
 //! keyword arguments; anything it cannot read literally is reported without a fix.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
@@ -12,9 +13,9 @@ use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::python::visit::{self, Visitor};
 
-const AFFINITY_RULE: &str = "KFP206";
-const VOLUME_RULE: &str = "KFP208";
-const SECURITY_CONTEXT_RULE: &str = "KFP211";
+const AFFINITY_RULE: &str = id::KFP206;
+const VOLUME_RULE: &str = id::KFP208;
+const SECURITY_CONTEXT_RULE: &str = id::KFP211;
 
 /// The fields of a Kubernetes client model call (`V1Toleration(key=...)`), positional ones named by the
 /// model's parameter order. `None` when it is not that model or uses `*`/`**`.

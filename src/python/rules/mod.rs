@@ -19,6 +19,7 @@ pub mod task_settings;
 pub mod vertex;
 pub mod volumes;
 
+use crate::rules::id;
 use std::ops::Range;
 
 use super::checker::{Checker, ImportSite};
@@ -48,13 +49,13 @@ pub const CALLS_WITH_HANDLERS: &[&str] = &["kfp.components.load_component"];
 /// Qualified names every use of which a handler rule reports (the rule id), so the name table stays quiet
 /// about the uses while that rule is enabled: the v1 factories are rewritten where they are applied.
 pub const USES_WITH_HANDLERS: &[(&str, &str)] = &[
-    ("kfp.components.create_component_from_func", "KFP101"),
-    ("kfp.components.func_to_container_op", "KFP101"),
-    ("kfp.dsl.ContainerOp", "KFP201"),
-    ("kfp.dsl.VolumeOp", "KFP219"),
-    ("kfp.dsl.VOLUME_MODE_RWO", "KFP219"),
-    ("kfp.dsl.VOLUME_MODE_RWM", "KFP219"),
-    ("kfp.dsl.VOLUME_MODE_ROM", "KFP219"),
+    ("kfp.components.create_component_from_func", id::KFP101),
+    ("kfp.components.func_to_container_op", id::KFP101),
+    ("kfp.dsl.ContainerOp", id::KFP201),
+    ("kfp.dsl.VolumeOp", id::KFP219),
+    ("kfp.dsl.VOLUME_MODE_RWO", id::KFP219),
+    ("kfp.dsl.VOLUME_MODE_RWM", id::KFP219),
+    ("kfp.dsl.VOLUME_MODE_ROM", id::KFP219),
 ];
 
 /// The module's v1 component definitions, before the walk.

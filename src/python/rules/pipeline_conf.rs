@@ -12,6 +12,7 @@
 //! When no setting is left, the `get_pipeline_conf()` / `PipelineConf()` assignment and the
 //! `pipeline_conf=` argument are removed.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
@@ -26,7 +27,7 @@ use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::python::pipelines::{PipelineFn, component_objects, keyword};
 use crate::settings::KfpVersion;
 
-const RULE: &str = "KFP330";
+const RULE: &str = id::KFP330;
 
 /// `PipelineConfig(ttl_seconds_after_finished=, active_deadline_seconds=)` arrived in kfp 2.17.0 (checked in the
 /// released wheels: 2.16 has only `workspace=`).

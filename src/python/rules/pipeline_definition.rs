@@ -6,6 +6,7 @@
 //! - KFP305 pipeline parameters annotated with v1 type names (`x: 'Integer'`);
 //! - KFP307 `.ignore_type()` on a pipeline parameter or task output.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
@@ -18,12 +19,12 @@ use crate::python::pipelines::PipelineFn;
 
 use super::component_signature::builtin_for_type_name;
 
-const UNDECORATED_RULE: &str = "KFP301";
-const POSITIONAL_RULE: &str = "KFP302";
-const DISPLAY_NAME_RULE: &str = "KFP303";
-const UNANNOTATED_RULE: &str = "KFP304";
-const TYPE_NAME_RULE: &str = "KFP305";
-const IGNORE_TYPE_RULE: &str = "KFP307";
+const UNDECORATED_RULE: &str = id::KFP301;
+const POSITIONAL_RULE: &str = id::KFP302;
+const DISPLAY_NAME_RULE: &str = id::KFP303;
+const UNANNOTATED_RULE: &str = id::KFP304;
+const TYPE_NAME_RULE: &str = id::KFP305;
+const IGNORE_TYPE_RULE: &str = id::KFP307;
 
 /// v1's `pipeline(name=None, description=None, pipeline_root=None)`, in order (I1).
 const V1_DECORATOR_PARAMETERS: &[&str] = &["name", "description", "pipeline_root"];

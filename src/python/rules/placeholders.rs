@@ -4,6 +4,7 @@
 //! Only literals kfp sees are checked: those in a pipeline function's body, and module-level constants that a
 //! pipeline function reads.
 
+use crate::rules::id;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -14,7 +15,7 @@ use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::python::visit::{self, Visitor};
 
-const RULE: &str = "KFP321";
+const RULE: &str = id::KFP321;
 
 /// The kfp 2 placeholder constant that replaces an Argo variable, with its value.
 fn replacement(variable: &str) -> Option<(&'static str, &'static str)> {

@@ -18,10 +18,11 @@ use crate::python::edits::{indentation, merge_inserts, next_line_start, spell_qu
 use crate::python::names::range;
 use crate::python::parse::TokenKind;
 use crate::python::parse::ast::{self, Expr};
+use crate::rules::id;
 
 use super::component_signature::is_docstring;
 
-const RULE: &str = "KFP116";
+const RULE: &str = id::KFP116;
 
 pub fn check_definition(checker: &mut Checker, def: &ComponentDef) {
     if !matches!(def.site, Site::V2) {

@@ -6,6 +6,7 @@
 //! `method_moves`; the methods whose arguments need unpacking (`V1Toleration(...)`, `V1EnvVar(...)`) have
 //! handlers below.
 
+use crate::rules::id;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -19,12 +20,12 @@ use crate::rules::{MethodMove, Rule, registry};
 
 use super::kubernetes_objects;
 
-const GPU_RULE: &str = "KFP202";
-const TOLERATION_RULE: &str = "KFP205";
-const ENV_RULE: &str = "KFP207";
-const RETRY_RULE: &str = "KFP212";
-const CONTAINER_SPELLING_RULE: &str = "KFP216";
-const NO_EQUIVALENT_RULE: &str = "KFP217";
+const GPU_RULE: &str = id::KFP202;
+const TOLERATION_RULE: &str = id::KFP205;
+const ENV_RULE: &str = id::KFP207;
+const RETRY_RULE: &str = id::KFP212;
+const CONTAINER_SPELLING_RULE: &str = id::KFP216;
+const NO_EQUIVALENT_RULE: &str = id::KFP217;
 
 /// Methods the kfp 2 task has under the same name: `op.container.x(...)` is `task.x(...)`.
 const TASK_METHODS: &[&str] = &[
@@ -235,7 +236,7 @@ fn argument<'a>(call: &'a ast::ExprCall, position: usize, name: &str) -> Option<
         .or_else(|| call.arguments.args.get(position))
 }
 
-const RESOURCE_LIMIT_RULE: &str = "KFP203";
+const RESOURCE_LIMIT_RULE: &str = id::KFP203;
 
 /// Extended resources kfp 2 expresses as accelerators (`nvidia.com/gpu`, `amd.com/gpu`, `google.com/tpu`).
 fn is_accelerator(resource: &str) -> bool {
@@ -523,7 +524,7 @@ fn container_spelling(
     checker.report(d);
 }
 
-const CACHE_STALENESS_RULE: &str = "KFP214";
+const CACHE_STALENESS_RULE: &str = id::KFP214;
 
 /// KFP214: `task.execution_options.caching_strategy.max_cache_staleness = 'P0D'` → `task.set_caching_options(False)`.
 pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign, stmt_range: Range<usize>) {
@@ -565,7 +566,7 @@ pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign, stmt_range:
     checker.report(d);
 }
 
-const OP_ATTRIBUTE_RULE: &str = "KFP221";
+const OP_ATTRIBUTE_RULE: &str = id::KFP221;
 
 /// v1 op attributes kfp 2 tasks do not have.
 const OP_ATTRIBUTES: &[&str] = &[

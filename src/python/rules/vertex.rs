@@ -3,6 +3,7 @@
 //! Vertex AI SDK; once nothing else uses the client, `client = AIPlatformClient(project_id=, region=)` becomes
 //! `aiplatform.init(project=, location=)`. The schedule and job queries get guidance.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
@@ -12,7 +13,7 @@ use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::python::pipelines::{KfpObject, argument};
 
-const RULE: &str = "KFP430";
+const RULE: &str = id::KFP430;
 
 /// v1 `create_run_from_job_spec(job_spec_path, job_id, pipeline_root, parameter_values, enable_caching, cmek,
 /// service_account, network, labels)` (I1), and where each argument goes.

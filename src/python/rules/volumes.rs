@@ -2,6 +2,7 @@
 //! `kubernetes.DeletePVC(...)`; KFP209 `op.add_pvolumes({...})` and `ContainerOp(pvolumes=...)` (the latter
 //! through KFP201) → `kubernetes.mount_pvc(...)`.
 
+use crate::rules::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
@@ -12,8 +13,8 @@ use crate::python::edits::spell_qualified;
 use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr};
 
-const VOLUME_OP_RULE: &str = "KFP219";
-const PVOLUMES_RULE: &str = "KFP209";
+const VOLUME_OP_RULE: &str = id::KFP219;
+const PVOLUMES_RULE: &str = id::KFP209;
 
 /// `dsl.VolumeOp`'s own parameters in positional order (kfp 1.8.22); `name=` and the other `ResourceOp`
 /// arguments are keywords.
