@@ -1,10 +1,12 @@
 //! A component's interface as kfp 1 and kfp 2 see it: the names callers use for its inputs and outputs.
 //!
-//! Re-authoring a v1 component for kfp 2 changes those names (reference §2.2): v1 dropped a trailing `_path` /
-//! `_file` from file-style parameters and accepted a lower-case alias for every output; `@dsl.component` keeps
-//! the full parameter names and knows no aliases. Every call site of a component therefore has to be rewritten
-//! together with its definition. This model is language-neutral: Python function components register here
-//! today, and v1 `component.yaml` files loaded with `load_component_from_file` can register the same way.
+//! Re-authoring a v1 component for kfp 2 changes those names
+//! (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_python_op.py>,
+//! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/component_factory.py>): v1 dropped a
+//! trailing `_path` / `_file` from file-style parameters and accepted a lower-case alias for every output;
+//! `@dsl.component` keeps the full parameter names and knows no aliases. Every call site of a component therefore has
+//! to be rewritten together with its definition. This model is language-neutral: Python function components register
+//! here today, and v1 `component.yaml` files loaded with `load_component_from_file` can register the same way.
 
 use crate::diagnostic::Applicability;
 

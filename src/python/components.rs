@@ -1,4 +1,5 @@
-//! Finds the v1 lightweight components a module defines and derives their interface (reference §2.1, §2.2).
+//! Finds the v1 lightweight components a module defines and derives their interface
+//! (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_python_op.py>).
 //!
 //! A v1 component is a function handed to `create_component_from_func` / `func_to_container_op` in any of the
 //! forms users write: as a decorator (`@comp.create_component_from_func`), by assignment
@@ -66,8 +67,9 @@ impl Factory {
 /// Factory options `@dsl.component` accepts under the same name.
 pub const KEPT_OPTIONS: &[&str] = &["base_image", "packages_to_install", "output_component_file"];
 
-/// Factory options with no v2 equivalent, with what to do instead (reference §2.1), and the literal values
-/// that mean "not used" (then the option is simply dropped).
+/// Factory options with no v2 equivalent (kfp 2.17.3's options:
+/// <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/component_decorator.py>),
+/// with what to do instead, and the literal values that mean "not used" (then the option is simply dropped).
 pub fn unsupported_option(name: &str) -> Option<(&'static str, &'static [&'static str])> {
     Some(match name {
         "extra_code" => (
@@ -500,7 +502,8 @@ pub fn classify_annotation(model: &SemanticModel, annotation: Option<&Expr>) -> 
     }
 }
 
-/// The name callers use for a parameter (reference §2.2): v1 strips suffixes, kfp 2 does not.
+/// The name callers use for a parameter: v1 strips suffixes, kfp 2 does not
+/// (<https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/component_factory.py>).
 pub fn port_name(name: &str, annotation: Annotation, naming: Naming) -> String {
     match naming {
         Naming::V1 => v1_port_name(name, annotation),
@@ -508,7 +511,8 @@ pub fn port_name(name: &str, annotation: Annotation, naming: Naming) -> String {
     }
 }
 
-/// v1's name for a parameter (reference §2.2).
+/// v1's name for a parameter, as kfp 1.8.22's `_extract_component_interface` makes it
+/// (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_python_op.py>).
 pub fn v1_port_name(name: &str, annotation: Annotation) -> String {
     let mut n = name;
     if matches!(annotation, Annotation::Path { .. })

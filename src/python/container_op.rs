@@ -1,5 +1,6 @@
 //! Reading a v1 `dsl.ContainerOp(...)` construction and translating it into the pieces of a kfp 2
-//! `@dsl.container_component` (reference §3, §3.1).
+//! `@dsl.container_component` (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/_container_op.py>,
+//! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/container_component_decorator.py>).
 //!
 //! The translation is text in, text out: every value the op uses in `command`/`arguments` is either kept as
 //! written (literals, module-level names), becomes a parameter of the component (pipeline parameters, other
@@ -434,7 +435,8 @@ pub fn shell_quote(s: &str) -> String {
 }
 
 /// The `sh -c` wrapper that runs the program, then copies each fixed v1 output file to the path kfp 2 chose
-/// (passed as the script's first arguments): reference §3 worked example, for any number of outputs.
+/// (passed as the script's first arguments), for any number of outputs. The KFP201 rule examples compile the
+/// result under kfp 2.17.3.
 pub fn copy_outputs_script(fixed_paths: &[String]) -> String {
     let n = fixed_paths.len();
     let mut script = String::new();

@@ -1,4 +1,5 @@
-//! Facts about a module's pipelines, gathered in one walk before the check (reference §4):
+//! Facts about a module's pipelines, gathered in one walk before the check (kfp 2's `@dsl.pipeline`:
+//! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/pipeline_context.py>):
 //! - the value of every name bound by a plain `name = value` statement, so a rule can follow
 //!   `c = compiler.Compiler()` … `c.compile(...)` back to the kfp object (receiver evidence);
 //! - the calls that compile or submit a pipeline function (`Compiler().compile(f, ...)`,

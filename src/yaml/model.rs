@@ -36,8 +36,9 @@ pub struct OutputSpec {
     pub type_: Option<serde_yaml::Value>,
 }
 
-/// What kfp 2.17.3 makes of a v1 `type:` (reference §5.3): a parameter type (its canonical v1 spelling) or an
-/// artifact.
+/// What kfp 2.17.3 makes of a v1 `type:`
+/// (<https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/types/type_utils.py>): a parameter type
+/// (its canonical v1 spelling) or an artifact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum V2Type {
     Parameter(&'static str),

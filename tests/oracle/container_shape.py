@@ -195,7 +195,9 @@ A PVC's storage class is compared as a string: kfp 1 ``storage_class=None``
 (no ``storageClassName`` in the manifest: the cluster default) and
 kfp-kubernetes's default ``storage_class_name=''`` both print ``""``. Current
 KFP drivers read ``''`` as the cluster default, older ones as "no class"
-(reference §4.4); that runtime caveat is the migration tool's warning to give,
+(read in the backend source, not run here; the SDK side is ``CreatePVC`` in
+https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/kubernetes_platform/python/kfp/kubernetes/volume.py);
+that runtime caveat is the migration tool's warning to give,
 not a shape difference.
 
 Known limits: the producer of ``<output:KEY>`` is only visible through the

@@ -1,6 +1,7 @@
-//! KFP218: `op.apply(helper(...))` (reference §3.4). kfp 2 tasks have no `apply`; each v1 helper from
-//! `kfp.gcp`, `kfp.onprem`, `kfp.aws` and `kfp.azure` is expanded into the kfp-kubernetes calls and task
-//! methods that set the same things, and any other function is simply called on the task (`fn(task)`).
+//! KFP218: `op.apply(helper(...))` (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/gcp.py> and its
+//! siblings `onprem.py`, `aws.py`, `azure.py`). kfp 2 tasks have no `apply`; each v1 helper from `kfp.gcp`,
+//! `kfp.onprem`, `kfp.aws` and `kfp.azure` is expanded into the kfp-kubernetes calls and task methods that set the same
+//! things, and any other function is simply called on the task (`fn(task)`).
 
 use crate::rules::id;
 use std::collections::HashMap;

@@ -1,4 +1,7 @@
-//! The compiler and the client's submit call (reference §4.7, §4.8):
+//! The compiler and the client's submit call
+//! (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/compiler/compiler.py>,
+//! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/compiler/compiler.py>,
+//! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/client/client.py>):
 //! - KFP401 `Compiler(mode=..., launcher_image=...)` → `Compiler()`;
 //! - KFP403 `compile(f, 'x.tar.gz')` (an archive, or kfp 1.8's `.json` job spec) → `.yaml`;
 //! - KFP404 `compile(..., type_check=False)` and kfp-tekton's `tekton_pipeline_conf=`;

@@ -1,4 +1,8 @@
-//! Call sites of v1 components (reference §2.1 "positional → keyword", §2.2, §7.1, §7.6, §7.7):
+//! Call sites of v1 components (kfp 1.8.22's
+//! <https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_python_op.py> and
+//! <https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_components.py>; kfp 2.17.3's
+//! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/base_component.py> and
+//! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/types/type_utils.py>):
 //! - KFP102 keywords and `task.outputs[...]` keys that v1 spelled differently (stripped `_path`/`_file`,
 //!   lower-case output aliases);
 //! - KFP103 positional arguments (kfp 2 requires keywords);

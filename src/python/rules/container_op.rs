@@ -1,4 +1,6 @@
-//! KFP201: `dsl.ContainerOp` → `@dsl.container_component` returning `dsl.ContainerSpec` (reference §3, §3.1).
+//! KFP201: `dsl.ContainerOp` (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/_container_op.py>)
+//! → `@dsl.container_component` returning `dsl.ContainerSpec`
+//! (<https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/container_component_decorator.py>).
 //!
 //! Two shapes are converted:
 //! - a factory, `def echo_op(text): return dsl.ContainerOp(...)` (also under kfp 1's `@dsl.component`): the
@@ -9,7 +11,7 @@
 //!   the op used (pipeline parameters, other tasks' outputs, loop items) as a typed argument.
 //!
 //! `file_outputs` (fixed paths the program writes) are kept working by running the program under `sh -c` and
-//! copying each fixed file to the path kfp 2 chooses afterwards (the §3 worked example). What has no kfp 2
+//! copying each fixed file to the path kfp 2 chooses afterwards (`copy_outputs_script`). What has no kfp 2
 //! equivalent (sidecars, init containers, input artifact paths, most container_kwargs) leaves the fix
 //! display-only, with a `# TODO(kfp-upgrade)` comment at the spot.
 

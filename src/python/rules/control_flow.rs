@@ -1,4 +1,4 @@
-//! Loops (reference §4.2):
+//! Loops (<https://www.kubeflow.org/docs/components/pipelines/user-guides/core-functions/control-flow/>):
 //! - KFP314 `dsl.ParallelFor(task.output)` over a component output typed `str` (v1's JSON-string lists);
 //! - KFP315 v1 fan-in workarounds: a task after a `ParallelFor` that waits for a loop task with `.after()` and
 //!   shares a storage location with it (the same path or prefix argument, or a volume), which kfp 2 expresses

@@ -1,5 +1,8 @@
-//! KFP330: kfp 1's `PipelineConf` (reference §4.5): `dsl.get_pipeline_conf().set_timeout(...)` inside a
-//! pipeline, or `conf = dsl.PipelineConf(); conf.set_...(...)` passed as `compile(..., pipeline_conf=conf)`.
+//! KFP330: kfp 1's `PipelineConf` (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/_pipeline.py>;
+//! kfp 2's `PipelineConfig` is in
+//! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/pipeline_config.py>):
+//! `dsl.get_pipeline_conf().set_timeout(...)` inside a pipeline, or `conf = dsl.PipelineConf(); conf.set_...(...)`
+//! passed as `compile(..., pipeline_conf=conf)`.
 //!
 //! Each setting is moved where kfp 2 keeps it, one fix per `conf.method(...)` statement (so every fix is
 //! complete on its own and the fix loop applies them one after the other):

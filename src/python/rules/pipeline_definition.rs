@@ -1,4 +1,5 @@
-//! Pipeline definitions (reference §4.1):
+//! Pipeline definitions
+//! (<https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/pipeline_context.py>):
 //! - KFP301 a function compiled or submitted as a pipeline without `@dsl.pipeline`;
 //! - KFP302 `@dsl.pipeline('name', 'description')` with positional options;
 //! - KFP303 a pipeline name kfp 2 sanitises (`'My Pipeline'` → `my-pipeline`) without `display_name=`;

@@ -1,5 +1,7 @@
 //! KFP321: Argo variables written as string literals (`'{{workflow.uid}}'`, `f'gs://b/{{{{workflow.name}}}}'`)
-//! in a pipeline (reference §4.3). kfp 2 compiles them as plain text; the v2 backend does not substitute them.
+//! in a pipeline. kfp 2 compiles them as plain text; the v2 backend does not substitute them. kfp 2's own
+//! placeholders are the `PIPELINE_*_PLACEHOLDER` constants of
+//! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/__init__.py>.
 //!
 //! Only literals kfp sees are checked: those in a pipeline function's body, and module-level constants that a
 //! pipeline function reads.

@@ -1,6 +1,9 @@
-//! Task settings (reference §3.2, §3.3): v1 op methods, on the op or on `op.container`, that kfp 2 spells
-//! differently or moved to kfp-kubernetes. Every rule here needs evidence that the receiver is a kfp task
-//! (`Checker::is_task`): a Kubernetes client or a user object with a same-named method stays silent.
+//! Task settings (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/_container_op.py>,
+//! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/pipeline_task.py>,
+//! <https://github.com/kubeflow/pipelines/tree/sdk-2.17.3/kubernetes_platform/python/kfp/kubernetes>): v1 op methods,
+//! on the op or on `op.container`, that kfp 2 spells differently or moved to kfp-kubernetes. Every rule here needs
+//! evidence that the receiver is a kfp task (`Checker::is_task`): a Kubernetes client or a user object with a
+//! same-named method stays silent.
 //!
 //! Data-only moves (`op.set_timeout(s)` → `kubernetes.set_timeout(op, s)`) are listed in the rules'
 //! `method_moves`; the methods whose arguments need unpacking (`V1Toleration(...)`, `V1EnvVar(...)`) have
