@@ -1,7 +1,7 @@
 //! A component's interface as kfp 1 and kfp 2 see it: the names callers use for its inputs and outputs.
 //!
 //! Re-authoring a v1 component for kfp 2 changes those names
-//! (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_python_op.py>,
+//! (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/components/_python_op.py>,
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/component_factory.py>): v1 dropped a
 //! trailing `_path` / `_file` from file-style parameters and accepted a lower-case alias for every output;
 //! `@dsl.component` keeps the full parameter names and knows no aliases. Every call site of a component therefore has

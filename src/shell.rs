@@ -1,5 +1,5 @@
 //! Shell scripts, Makefiles and CI configuration: KFP405, kfp 1's `dsl-compile` command
-//! (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/compiler/main.py>).
+//! (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/compiler/main.py>).
 //!
 //! These files are scanned for that one command only, line by line (comments skipped, `\` continuations
 //! followed); nothing else in them is interpreted.

@@ -114,7 +114,7 @@ fn dsl_compile_is_found_in_shell_and_ci_files_only() {
     assert_eq!(project.read_string("notes.txt"), command);
 }
 
-/// `kfp.dsl.importer` (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/__init__.py>,
+/// `kfp.dsl.importer` (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/dsl/__init__.py>,
 /// <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/importer_node.py>) was kfp 1.8's
 /// deprecated alias of `kfp.v2.dsl.importer`, and is kfp 2's importer under the same name and signature, so no rule
 /// touches it; only the `kfp.v2` imports around it change (KFP001), and the result compiles under kfp 2.17.3.

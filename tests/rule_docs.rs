@@ -2,8 +2,9 @@
 //! (kfp source files at a tagged version, kfp docs, kfp-kubernetes), never the project's internal reference
 //! document, and every link is an `https://` URL of a known public host.
 //!
-//! Links into kubeflow/pipelines must be pinned to the SDK tags the rules are verified against (`1.8.22`,
-//! `sdk-2.17.3`); with the oracle venvs at hand, each linked file is also checked to exist in the installed
+//! Links into kubeflow/pipelines must be pinned to the SDK revisions the rules are verified against: tag
+//! `sdk-2.17.3`, and for kfp 1 the `sdk/release-1.8` branch, which kfp 1.8.22 (its last release) was cut from
+//! and which kubeflow.org's own v1 pages link; with the oracle venvs at hand, each linked file is also checked to exist in the installed
 //! kfp 1.8.22, kfp 2.17.3 and kfp-kubernetes 2.17.3 packages (the wheels are built from those paths).
 
 mod common;
@@ -81,11 +82,12 @@ const ALLOWED_PREFIXES: &[&str] = &[
     "https://docs.astral.sh/ruff/",
 ];
 
-/// The kubeflow/pipelines revisions a link may name: the SDK releases the rules are verified against.
+/// The kubeflow/pipelines revisions a link may name: the SDK releases the rules are verified against (kfp 1.8.22
+/// is the tip of the `sdk/release-1.8` branch).
 const PINNED_KFP_PREFIXES: &[&str] = &[
-    "https://github.com/kubeflow/pipelines/blob/1.8.22/",
+    "https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/",
     "https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/",
-    "https://github.com/kubeflow/pipelines/tree/1.8.22/",
+    "https://github.com/kubeflow/pipelines/tree/sdk/release-1.8/",
     "https://github.com/kubeflow/pipelines/tree/sdk-2.17.3/",
 ];
 
@@ -311,12 +313,12 @@ fn linked_kfp_source_files_exist_in_the_released_packages() {
     // (URL prefix, the installed directory the rest of the path is relative to).
     let roots = [
         (
-            "https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/",
+            "https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/",
             &kfp1,
             false,
         ),
         (
-            "https://github.com/kubeflow/pipelines/tree/1.8.22/sdk/python/kfp",
+            "https://github.com/kubeflow/pipelines/tree/sdk/release-1.8/sdk/python/kfp",
             &kfp1,
             true,
         ),

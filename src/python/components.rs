@@ -1,5 +1,5 @@
 //! Finds the v1 lightweight components a module defines and derives their interface
-//! (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_python_op.py>).
+//! (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/components/_python_op.py>).
 //!
 //! A v1 component is a function handed to `create_component_from_func` / `func_to_container_op` in any of the
 //! forms users write: as a decorator (`@comp.create_component_from_func`), by assignment
@@ -512,7 +512,7 @@ pub fn port_name(name: &str, annotation: Annotation, naming: Naming) -> String {
 }
 
 /// v1's name for a parameter, as kfp 1.8.22's `_extract_component_interface` makes it
-/// (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_python_op.py>).
+/// (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/components/_python_op.py>).
 pub fn v1_port_name(name: &str, annotation: Annotation) -> String {
     let mut n = name;
     if matches!(annotation, Annotation::Path { .. })

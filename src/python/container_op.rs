@@ -1,5 +1,5 @@
 //! Reading a v1 `dsl.ContainerOp(...)` construction and translating it into the pieces of a kfp 2
-//! `@dsl.container_component` (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/_container_op.py>,
+//! `@dsl.container_component` (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/dsl/_container_op.py>,
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/container_component_decorator.py>).
 //!
 //! The translation is text in, text out: every value the op uses in `command`/`arguments` is either kept as

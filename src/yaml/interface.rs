@@ -1,5 +1,5 @@
 //! A v1 component spec as its Python callers see it, under kfp 1 and kfp 2 (kfp 1.8.22's
-//! <https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_structures.py>, kfp 2.17.3's
+//! <https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/components/_structures.py>, kfp 2.17.3's
 //! `sanitize_input_name` in <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/utils.py>): the
 //! language-neutral `Component` the project index holds for `op = load_component_from_file(...)`.
 //!

@@ -1,4 +1,4 @@
-//! KFP218: `op.apply(helper(...))` (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/gcp.py> and its
+//! KFP218: `op.apply(helper(...))` (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/gcp.py> and its
 //! siblings `onprem.py`, `aws.py`, `azure.py`). kfp 2 tasks have no `apply`; each v1 helper from `kfp.gcp`,
 //! `kfp.onprem`, `kfp.aws` and `kfp.azure` is expanded into the kfp-kubernetes calls and task methods that set the same
 //! things, and any other function is simply called on the task (`fn(task)`).

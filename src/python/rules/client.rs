@@ -1,5 +1,5 @@
 //! KFP421: fields of `kfp.Client` results that kfp 2 renamed
-//! (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/_client.py>,
+//! (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/_client.py>,
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/client/client.py>). kfp 1 returned the v1 API
 //! models (`ApiRun.id`, `.status`; `ApiRunDetail.run`; `ApiExperiment.id`; …), kfp 2 the v2beta1 ones
 //! (`V2beta1Run.run_id`, `.state`; `V2beta1Experiment.experiment_id`; …).

@@ -1,5 +1,5 @@
 //! The compiler and the client's submit call
-//! (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/compiler/compiler.py>,
+//! (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/compiler/compiler.py>,
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/compiler/compiler.py>,
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/client/client.py>):
 //! - KFP401 `Compiler(mode=..., launcher_image=...)` → `Compiler()`;

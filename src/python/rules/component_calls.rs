@@ -1,6 +1,6 @@
 //! Call sites of v1 components (kfp 1.8.22's
-//! <https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_python_op.py> and
-//! <https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_components.py>; kfp 2.17.3's
+//! <https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/components/_python_op.py> and
+//! <https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/components/_components.py>; kfp 2.17.3's
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/base_component.py> and
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/types/type_utils.py>):
 //! - KFP102 keywords and `task.outputs[...]` keys that v1 spelled differently (stripped `_path`/`_file`,

@@ -1,5 +1,5 @@
 //! The parameters and return annotation of v1 function components
-//! (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/components/_python_op.py>; kfp 2.17.3's
+//! (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/components/_python_op.py>; kfp 2.17.3's
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/component_factory.py>):
 //! - KFP107 v1 type names as string annotations (`x: 'Integer'`) → builtins;
 //! - KFP108 unannotated parameters → `str`;

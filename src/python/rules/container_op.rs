@@ -1,4 +1,4 @@
-//! KFP201: `dsl.ContainerOp` (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/_container_op.py>)
+//! KFP201: `dsl.ContainerOp` (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/dsl/_container_op.py>)
 //! → `@dsl.container_component` returning `dsl.ContainerSpec`
 //! (<https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/container_component_decorator.py>).
 //!

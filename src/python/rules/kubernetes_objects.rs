@@ -1,5 +1,5 @@
 //! Task settings built from Kubernetes client objects
-//! (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/_container_op.py>, kfp-kubernetes 2.17.3's
+//! (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/dsl/_container_op.py>, kfp-kubernetes 2.17.3's
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/kubernetes_platform/python/kfp/kubernetes/node_affinity.py>,
 //! `volume.py`, `security_context.py`): KFP206 node affinity, KFP208 volumes with their mounts, KFP211 security
 //! context. Each unpacks `V1...(...)` literals into kfp-kubernetes keyword arguments; anything it cannot read literally

@@ -1,4 +1,4 @@
-//! KFP330: kfp 1's `PipelineConf` (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/_pipeline.py>;
+//! KFP330: kfp 1's `PipelineConf` (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/dsl/_pipeline.py>;
 //! kfp 2's `PipelineConfig` is in
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/pipeline_config.py>):
 //! `dsl.get_pipeline_conf().set_timeout(...)` inside a pipeline, or `conf = dsl.PipelineConf(); conf.set_...(...)`

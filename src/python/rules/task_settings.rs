@@ -1,4 +1,4 @@
-//! Task settings (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/_container_op.py>,
+//! Task settings (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/dsl/_container_op.py>,
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/pipeline_task.py>,
 //! <https://github.com/kubeflow/pipelines/tree/sdk-2.17.3/kubernetes_platform/python/kfp/kubernetes>): v1 op methods,
 //! on the op or on `op.container`, that kfp 2 spells differently or moved to kfp-kubernetes. Every rule here needs

@@ -1,5 +1,5 @@
 //! KFP430: kfp 1.8's `AIPlatformClient` (`kfp.v2.google.client`,
-//! <https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/v2/google/client/client.py>) submitting to Vertex
+//! <https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/v2/google/client/client.py>) submitting to Vertex
 //! AI Pipelines. `client.create_run_from_job_spec(...)` becomes `aiplatform.PipelineJob(...).submit(...)` of the Vertex
 //! AI SDK; once nothing else uses the client, `client = AIPlatformClient(project_id=, region=)` becomes
 //! `aiplatform.init(project=, location=)`. The schedule and job queries get guidance.

@@ -1,4 +1,4 @@
-//! Volumes (<https://github.com/kubeflow/pipelines/blob/1.8.22/sdk/python/kfp/dsl/_volume_op.py>,
+//! Volumes (<https://github.com/kubeflow/pipelines/blob/sdk/release-1.8/sdk/python/kfp/dsl/_volume_op.py>,
 //! <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/kubernetes_platform/python/kfp/kubernetes/volume.py>):
 //! KFP219 `dsl.VolumeOp(...)` → `kubernetes.CreatePVC(...)`, `vop.delete()` →
 //! `kubernetes.DeletePVC(...)`; KFP209 `op.add_pvolumes({...})` and `ContainerOp(pvolumes=...)` (the latter
