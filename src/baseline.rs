@@ -169,7 +169,7 @@ pub fn from_report(report: &RunReport, baseline_path: &Path) -> Baseline {
     let _ = std::fs::create_dir_all(&base);
     let mut counts: BTreeMap<(String, String, String), (usize, String)> = BTreeMap::new();
     for file in &report.files {
-        let rel = relative(&file.source.path, &base);
+        let rel = relative(Path::new(&file.shown_path()), &base);
         for d in &file.diagnostics {
             let (hash, line) = key_of(&file.source, d);
             let e = counts
@@ -241,7 +241,7 @@ pub fn apply(baseline: &Baseline, baseline_path: &Path, report: &mut RunReport) 
     }
     let mut applied = Applied::default();
     for file in &mut report.files {
-        let rel = relative(&file.source.path, &base);
+        let rel = relative(Path::new(&file.shown_path()), &base);
         let source = &file.source;
         file.diagnostics.retain(|d| {
             let (hash, _) = key_of(source, d);

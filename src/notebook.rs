@@ -14,7 +14,7 @@
 //! notebook order).
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::AppliedFix;
@@ -560,22 +560,6 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
-/// The displayed path of a cell: `analysis.ipynb:cell 3`.
-pub fn cell_path(notebook: &Path, number: usize) -> PathBuf {
-    PathBuf::from(format!("{}:cell {number}", notebook.display()))
-}
-
-/// The notebook and cell number of a path made by [`cell_path`], for formats whose locations must name a real
-/// file (SARIF, GitHub annotations): their line numbers are then given in the message, not as a region.
-pub fn split_cell_path(path: &Path) -> Option<(PathBuf, usize)> {
-    let text = path.to_str()?;
-    let (file, cell) = text.rsplit_once(":cell ")?;
-    if !file.ends_with(".ipynb") {
-        return None;
-    }
-    Some((PathBuf::from(file), cell.parse().ok()?))
-}
-
 /// Which cell a module offset falls in.
 pub fn cell_at(starts: &[usize], offset: usize) -> usize {
     match starts.binary_search(&offset) {
@@ -598,13 +582,7 @@ pub fn distribute(
     let mut out: Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)> = cells
         .iter()
         .zip(texts)
-        .map(|(c, t)| {
-            (
-                SourceFile::new(&cell_path(notebook, c.number), t.clone(), false),
-                vec![],
-                vec![],
-            )
-        })
+        .map(|(_, t)| (SourceFile::new(notebook, t.clone(), false), vec![], vec![]))
         .collect();
     for mut d in diagnostics {
         let i = cell_at(starts, d.range.start);

@@ -19,7 +19,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             writeln!(
                 out,
                 "{}:{line}:{col}: {} {}{marker}",
-                file.source.path.display(),
+                file.shown_path(),
                 d.rule,
                 d.message
             )?;

@@ -32,10 +32,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport, color: bool) -> std::io::R
             continue;
         }
         let mut files = SimpleFiles::new();
-        let id = files.add(
-            file.source.path.display().to_string(),
-            file.source.text.as_str(),
-        );
+        let id = files.add(file.shown_path(), file.source.text.as_str());
         for d in &file.diagnostics {
             let mut notes = Vec::new();
             if let Some(title) = &d.fix_title {

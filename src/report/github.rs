@@ -25,11 +25,8 @@ fn escape_property(s: &str) -> String {
 pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     for file in &report.files {
         // A notebook cell is not a file: annotate the notebook and name the cell and line in the message.
-        let cell = crate::notebook::split_cell_path(&file.source.path);
-        let path = escape_property(&match &cell {
-            Some((notebook, _)) => notebook.display().to_string(),
-            None => file.source.path.display().to_string(),
-        });
+        let (path, cell) = super::location(file);
+        let path = escape_property(&path);
         for d in &file.diagnostics {
             let (line, col) = file.source.line_col(d.range.start);
             let (end_line, end_col) = file.source.line_col(d.range.end);
@@ -37,8 +34,8 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             if let Some(help) = &d.fix_title {
                 message.push_str(&format!(" (help: {help})"));
             }
-            let position = match &cell {
-                Some((_, n)) => {
+            let position = match cell {
+                Some(n) => {
                     message = format!("cell {n}, line {line}, column {col}: {message}");
                     String::new()
                 }
@@ -60,10 +57,10 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         }
     }
     for e in &report.errors {
-        let cell = crate::notebook::split_cell_path(&e.path);
-        let (path, position, message) = match &cell {
-            Some((notebook, n)) => (
-                notebook.display().to_string(),
+        let (path, cell) = e.location();
+        let (path, position, message) = match cell {
+            Some(n) => (
+                path,
                 String::new(),
                 match e.line_col() {
                     Some((l, c)) => format!("cell {n}, line {l}, column {c}: {}", e.message),
@@ -71,7 +68,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
                 },
             ),
             None => (
-                e.path.display().to_string(),
+                path,
                 e.line_col()
                     .map(|(l, c)| format!(",line={l},col={c}"))
                     .unwrap_or_default(),

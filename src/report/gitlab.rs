@@ -43,7 +43,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     let mut seen = HashMap::new();
     for file in &report.files {
         let s = &file.source;
-        let (path, cell) = super::location(&s.path);
+        let (path, cell) = super::location(file);
         let path = path_text(&path);
         for d in &file.diagnostics {
             let (line, column) = s.line_col(d.range.start);
@@ -80,7 +80,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         }
     }
     for e in &report.errors {
-        let (path, cell) = super::location(&e.path);
+        let (path, cell) = e.location();
         let path = path_text(&path);
         let line = match cell {
             Some(_) => 1,

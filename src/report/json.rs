@@ -80,7 +80,7 @@ pub(crate) fn diagnostics(report: &RunReport) -> Vec<JsonDiagnostic> {
     let mut diagnostics = Vec::new();
     for file in &report.files {
         let s = &file.source;
-        let (path, cell) = super::location(&s.path);
+        let (path, cell) = super::location(file);
         for d in &file.diagnostics {
             let rule = registry().get(d.rule);
             diagnostics.push(JsonDiagnostic {
@@ -118,7 +118,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         .iter()
         .map(|e| {
             let lc = e.line_col();
-            let (file, cell) = super::location(&e.path);
+            let (file, cell) = e.location();
             JsonError {
                 file,
                 cell,

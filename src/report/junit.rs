@@ -40,8 +40,8 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     for file in &files {
         // The suite is named as the human formats name the file (`nb.ipynb:cell 3`); `file` and `classname`
         // are the real path, and a notebook cell goes into the test case's name.
-        let path = escape(&file.source.path.display().to_string());
-        let (real, cell) = super::location(&file.source.path);
+        let path = escape(&file.shown_path());
+        let (real, cell) = super::location(file);
         let real = escape(&real);
         let at_cell = cell.map(|c| format!("cell {c}, ")).unwrap_or_default();
         writeln!(
@@ -93,7 +93,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         )?;
         for e in &report.errors {
             let name = escape(&e.path.display().to_string());
-            let path = escape(&super::location(&e.path).0);
+            let path = escape(&e.location().0);
             writeln!(
                 out,
                 r#"    <testcase name="{name}" classname="{path}" file="{path}"><error message="{}"/></testcase>"#,

@@ -47,6 +47,12 @@ impl FileError {
             _ => None,
         }
     }
+    /// The file the error is about, and the notebook cell: errors are about whole files (a notebook's too), so
+    /// never a cell. Formats that name cells use this beside `location` of a report.
+    pub(crate) fn location(&self) -> (String, Option<usize>) {
+        (self.path.display().to_string(), None)
+    }
+
     /// `path:line:col: message` or `path: message`.
     pub fn one_line(&self) -> String {
         match self.line_col() {
@@ -68,6 +74,9 @@ pub struct FileReport {
     pub change: Option<(String, String)>,
     /// A notebook cell's original and fixed source, when the fix changed that cell (what `--diff` shows).
     pub cell_change: Option<(String, String)>,
+    /// The notebook cell (numbered from 1 among all cells) `source` is, when it is one; `source.path` is then
+    /// the notebook's.
+    pub cell: Option<usize>,
 }
 
 impl FileReport {
@@ -79,6 +88,15 @@ impl FileReport {
             applied: vec![],
             change: None,
             cell_change: None,
+            cell: None,
+        }
+    }
+
+    /// The path human-readable formats show: the file's, or for a notebook cell `nb.ipynb:cell 3`.
+    pub fn shown_path(&self) -> String {
+        match self.cell {
+            Some(n) => format!("{}:cell {n}", self.source.path.display()),
+            None => self.source.path.display().to_string(),
         }
     }
 }
@@ -201,11 +219,8 @@ pub fn fix_state(d: &Diagnostic) -> &'static str {
     }
 }
 
-/// The real file a report path names, and the notebook cell when it names one (`nb.ipynb:cell 3` →
-/// (`nb.ipynb`, 3)): machine-readable formats put the path where a path belongs and the cell beside it.
-pub(crate) fn location(path: &std::path::Path) -> (String, Option<usize>) {
-    match crate::notebook::split_cell_path(path) {
-        Some((file, cell)) => (file.display().to_string(), Some(cell)),
-        None => (path.display().to_string(), None),
-    }
+/// The real file a report is about, and its notebook cell when it is one: machine-readable formats put the path
+/// where a path belongs and the cell beside it.
+pub(crate) fn location(file: &FileReport) -> (String, Option<usize>) {
+    (file.source.path.display().to_string(), file.cell)
 }

@@ -41,7 +41,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     let mut diagnostics: Vec<Value> = Vec::new();
     for file in &report.files {
         let s = &file.source;
-        let (path, cell) = super::location(&s.path);
+        let (path, cell) = super::location(file);
         for d in &file.diagnostics {
             let rule = registry().get(d.rule);
             let mut message = d.message.clone();
@@ -78,7 +78,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         }
     }
     for e in &report.errors {
-        let (path, cell) = super::location(&e.path);
+        let (path, cell) = e.location();
         let mut diagnostic = json!({
             "message": format!("kfp-upgrade could not check this file: {}", e.message),
             "location": {"path": path},

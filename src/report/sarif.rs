@@ -86,10 +86,10 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     for file in &report.files {
         let s = &file.source;
         // A notebook cell is not a file: the location is the notebook, the cell and line go in the message.
-        let cell = crate::notebook::split_cell_path(&s.path);
-        let location = |range: &std::ops::Range<usize>| match &cell {
-            Some((notebook, _)) => json!({"physicalLocation": {
-                "artifactLocation": {"uri": uri(notebook)},
+        let cell = file.cell;
+        let location = |range: &std::ops::Range<usize>| match cell {
+            Some(_) => json!({"physicalLocation": {
+                "artifactLocation": {"uri": uri(&s.path)},
             }}),
             None => json!({"physicalLocation": {
                 "artifactLocation": {"uri": uri(&s.path)},
@@ -97,7 +97,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             }}),
         };
         for d in &file.diagnostics {
-            let where_ = cell.as_ref().map(|(_, n)| {
+            let where_ = cell.map(|n| {
                 let (line, column) = s.line_col(d.range.start);
                 format!("cell {n}, line {line}, column {column}: ")
             });
@@ -114,7 +114,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             if let Some(i) = index(d.rule) {
                 result["ruleIndex"] = json!(i);
             }
-            if let Some((_, n)) = &cell {
+            if let Some(n) = cell {
                 let (line, column) = s.line_col(d.range.start);
                 result["properties"] = json!({"cell": n, "cellLine": line, "cellColumn": column});
             }
@@ -138,19 +138,9 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         .errors
         .iter()
         .map(|e| {
-            // A cell's position is not the notebook file's: its line goes into the message.
-            let cell = crate::notebook::split_cell_path(&e.path);
-            let file = cell.as_ref().map_or(e.path.as_path(), |(nb, _)| nb.as_path());
+            // Errors are about whole files (a notebook's too, never one of its cells).
             let mut location =
-                json!({"physicalLocation": {"artifactLocation": {"uri": uri(file)}}});
-            if cell.is_some() {
-                let message = match (&cell, e.line_col()) {
-                    (Some((_, n)), Some((l, c))) => format!("cell {n}, line {l}, column {c}: {}", e.message),
-                    (Some((_, n)), None) => format!("cell {n}: {}", e.message),
-                    _ => e.message.clone(),
-                };
-                return json!({"level": "error", "message": {"text": message}, "locations": [location]});
-            }
+                json!({"physicalLocation": {"artifactLocation": {"uri": uri(&e.path)}}});
             if let Some((line, column)) = e.line_col() {
                 location["physicalLocation"]["region"] =
                     json!({"startLine": line, "startColumn": column});

@@ -145,15 +145,18 @@ impl View {
             View::Notebook(nb) => {
                 let (_, starts) = nb.module();
                 let original: Vec<String> = nb.cells.iter().map(|c| c.text.clone()).collect();
-                cell_reports(distribute(
-                    &source.path,
-                    &nb.cells,
-                    &original,
-                    &starts,
-                    diagnostics,
-                    &[],
-                    text,
-                ))
+                cell_reports(
+                    nb,
+                    distribute(
+                        &source.path,
+                        &nb.cells,
+                        &original,
+                        &starts,
+                        diagnostics,
+                        &[],
+                        text,
+                    ),
+                )
             }
         }
     }
@@ -173,21 +176,25 @@ impl View {
                 applied: outcome.applied,
                 change: changed.then(|| (source.text.clone(), fixed_file)),
                 cell_change: None,
+                cell: None,
             }],
             View::Notebook(nb) => {
                 let (texts, starts) = nb
                     .split(&outcome.text)
                     .expect("`file_text` split the same text");
                 let module = SourceFile::new(&source.path, outcome.text, false);
-                let mut cells = cell_reports(distribute(
-                    &source.path,
-                    &nb.cells,
-                    &texts,
-                    &starts,
-                    outcome.remaining,
-                    &outcome.applied,
-                    &module,
-                ));
+                let mut cells = cell_reports(
+                    nb,
+                    distribute(
+                        &source.path,
+                        &nb.cells,
+                        &texts,
+                        &starts,
+                        outcome.remaining,
+                        &outcome.applied,
+                        &module,
+                    ),
+                );
                 // The notebook changes as a whole (its JSON before and after, for writing and the summary);
                 // `--diff` shows each changed cell's source under the cell's own name.
                 for ((cell, before), after) in cells.iter_mut().zip(&nb.cells).zip(&texts) {
@@ -204,15 +211,21 @@ impl View {
     }
 }
 
-fn cell_reports(cells: Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)>) -> Vec<FileReport> {
-    cells
-        .into_iter()
-        .map(|(source, diagnostics, applied)| FileReport {
+/// One report per code cell of `nb`, from what `distribute` gave each.
+fn cell_reports(
+    nb: &notebook::Notebook,
+    cells: Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)>,
+) -> Vec<FileReport> {
+    nb.cells
+        .iter()
+        .zip(cells)
+        .map(|(cell, (source, diagnostics, applied))| FileReport {
             source,
             diagnostics,
             applied,
             change: None,
             cell_change: None,
+            cell: Some(cell.number),
         })
         .collect()
 }

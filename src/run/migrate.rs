@@ -347,7 +347,7 @@ pub fn build_report(
             })
             .collect();
         files.push(FileEntry {
-            file: shown(&f.source.path, root),
+            file: shown(std::path::Path::new(&f.shown_path()), root),
             fixes,
             remaining,
         });
