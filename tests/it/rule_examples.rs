@@ -6,11 +6,9 @@
 //! - each valid example gives no diagnostic of the rule — else "noisy";
 //! - the oracle: `before` imports and compiles under kfp 1.8.22, `after` under kfp 2.17.3.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::oracle::{Kfp, compile_files};
+use crate::common::oracle::{Kfp, compile_files};
 use kfp_upgrade::python;
 use kfp_upgrade::rules::{Rule, registry};
 use kfp_upgrade::settings::RuleSelection;
@@ -378,7 +376,7 @@ fn every_rule_is_documented_and_well_formed() {
                 rule.id
             ));
         }
-        // Shell rules are checked against kfp 2's command line by tests/classic_repo.rs instead; rules about
+        // Shell rules are checked against kfp 2's command line by tests/it/classic_repo.rs instead; rules about
         // compiled artefacts have nothing to compile, and diagnostic-only component rules are checked
         // by loading their `before` under kfp 2 in the YAML oracle test.
         if !is_shell(rule)

@@ -6,12 +6,10 @@
 //! and the language is `system`: `language: rust` would `cargo install` this crate in release mode on every
 //! run. `try_repo_builds_the_hook_with_cargo` (ignored by default) runs that real install via `try-repo`.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::project::{Project, stderr, stdout};
+use crate::common::project::{Project, stderr, stdout};
 
 const V1: &str =
     "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";
@@ -75,7 +73,7 @@ fn pre_commit(python: &Path, repo: &Project, args: &[&str]) -> Output {
 
 #[test]
 fn check_and_fix_hooks_under_real_pre_commit() {
-    let Some(python) = common::tools::python() else {
+    let Some(python) = crate::common::tools::python() else {
         return;
     };
     let repo = Project::new();
@@ -130,7 +128,7 @@ fn check_and_fix_hooks_under_real_pre_commit() {
 
 #[test]
 fn fix_hook_passes_when_only_unfixable_findings_remain() {
-    let Some(python) = common::tools::python() else {
+    let Some(python) = crate::common::tools::python() else {
         return;
     };
     let repo = Project::new();
@@ -165,11 +163,11 @@ fn fix_hook_passes_when_only_unfixable_findings_remain() {
 
 /// The published hook as users get it: `language: rust` makes pre-commit `cargo install` this repository.
 /// Slow (a release build) and needs crates.io, so it runs only on request:
-/// `cargo test --test pre_commit -- --ignored`.
+/// `cargo test --test it pre_commit:: -- --ignored`.
 #[test]
 #[ignore]
 fn try_repo_builds_the_hook_with_cargo() {
-    let Some(python) = common::tools::python() else {
+    let Some(python) = crate::common::tools::python() else {
         return;
     };
     let repo = Project::new();

@@ -1,11 +1,9 @@
 //! Malformed and extreme input, and data safety: every case gets a clear outcome, the other files of the run
 //! are still checked and fixed, and no file is ever left half-written.
 
-mod common;
-
 use std::process::{Command, Stdio};
 
-use common::project::{Project, stderr, stdout};
+use crate::common::project::{Project, stderr, stdout};
 
 const V1: &str = "from kfp.v2 import dsl\n";
 const V2: &str = "from kfp import dsl\n";

@@ -2,10 +2,8 @@
 //! runaway fix. Each case is real v1 code (it compiles under kfp 1.8.22) and the migrated result compiles under
 //! kfp 2.17.3, checked by the oracle; a second run changes nothing.
 
-mod common;
-
-use common::oracle::{Kfp, compile_files};
-use common::project::{Project, stderr, stdout};
+use crate::common::oracle::{Kfp, compile_files};
+use crate::common::project::{Project, stderr, stdout};
 
 fn assert_compiles(kfp: Kfp, project: &Project, file: &str) {
     let Some(results) = compile_files(kfp, &[project.path(file)], None) else {

@@ -5,13 +5,11 @@
 //! 2.17.3 and writes IR carrying the moved settings, the rewritten `compile.sh` commands run with kfp 2's command
 //! line, and a second fix changes nothing.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::oracle::{Kfp, compile_files, python};
-use common::project::{copy_dir, run_on};
+use crate::common::oracle::{Kfp, compile_files, python};
+use crate::common::project::{copy_dir, run_on};
 
 const PIPELINE_SCRIPTS: &[(&str, &str)] = &[
     ("greeting_pipeline.py", "greeting_pipeline"),

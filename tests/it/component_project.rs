@@ -7,12 +7,10 @@
 //! and the compiled v2 pipeline must have the same tasks and task dependencies as the v1 compile of the
 //! original (v1 Argo workflow vs v2 IR, compared by `tests/oracle/dag_shape.py`).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::oracle::{Kfp, compile_files, dag_shape};
-use common::project::{copy_dir, run_on};
+use crate::common::oracle::{Kfp, compile_files, dag_shape};
+use crate::common::project::{copy_dir, run_on};
 
 fn project() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/component_project")

@@ -6,12 +6,10 @@
 //! same file outputs, and the Kubernetes settings (volumes, secrets, selectors, tolerations, GPUs, env) the v1
 //! ops had. The comparison is `tests/oracle/container_shape.py`.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::oracle::{Kfp, compile_files, container_shape};
+use crate::common::oracle::{Kfp, compile_files, container_shape};
 
 const EXAMPLES: &[&str] = &["flip_coin", "volumes", "secrets_gpu", "file_outputs"];
 

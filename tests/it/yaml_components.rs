@@ -7,12 +7,10 @@
 //! compiles under kfp 2.17.3, the YAML comments survive, the fixed files' outputs are written by the
 //! wrapper, and only the diagnostic-only problems remain.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::oracle::{Kfp, compile_files};
-use common::project::{copy_dir, run_on};
+use crate::common::oracle::{Kfp, compile_files};
+use crate::common::project::{copy_dir, run_on};
 
 fn project() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/yaml_components")

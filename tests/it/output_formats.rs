@@ -1,11 +1,9 @@
 //! The CI gate's output formats and flags: json-lines, github annotations, SARIF (validated against the
 //! official 2.1.0 schema), JUnit, `--output-file`, `--statistics`, `--exit-non-zero-on-fix`.
 
-mod common;
-
 use std::process::Command;
 
-use common::project::{Project, stderr, stdout};
+use crate::common::project::{Project, stderr, stdout};
 
 const V1: &str =
     "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";
@@ -191,7 +189,7 @@ fn sarif_is_valid_against_the_official_schema_and_carries_rule_metadata() {
         2
     );
 
-    let Some(python) = common::tools::python() else {
+    let Some(python) = crate::common::tools::python() else {
         return;
     };
     let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -224,7 +222,7 @@ fn sarif_is_valid_against_the_official_schema_and_carries_rule_metadata() {
 /// Validates the JSON file at `path` against the JSON schema at `schema` (relative to the crate) with python
 /// `jsonschema`; `None` when the tool venv is skipped (outside CI only).
 fn validate_against(schema: &str, path: &std::path::Path) -> Option<std::process::Output> {
-    let python = common::tools::python()?;
+    let python = crate::common::tools::python()?;
     let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(schema);
     Some(
         Command::new(python)

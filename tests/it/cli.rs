@@ -1,10 +1,8 @@
 //! The binary as users run it: exit codes, output formats, suppression, discovery, bad input, safe writes.
 
-mod common;
-
 use std::process::{Command, Stdio};
 
-use common::project::{Project, stderr, stdout};
+use crate::common::project::{Project, stderr, stdout};
 
 const V1: &str =
     "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";
@@ -457,7 +455,7 @@ if __name__ == "__main__":
         "{fixed}"
     );
     assert!(fixed.contains(r#"f"train-{labels["team"]}""#), "{fixed}");
-    let Some(python) = common::tools::python_312_or_newer() else {
+    let Some(python) = crate::common::tools::python_312_or_newer() else {
         return;
     };
     let parsed = std::process::Command::new(&python)

@@ -2,13 +2,11 @@
 //! `kfp-upgrade check --fix --unsafe-fixes` on a copy turns the files the imports family can migrate into code
 //! that compiles under kfp 2.17.3, keeps CRLF line endings, and leaves what needs a human reported.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::oracle::{Kfp, compile_files};
-use common::project::copy_dir;
+use crate::common::oracle::{Kfp, compile_files};
+use crate::common::project::copy_dir;
 
 /// Compile under kfp 1.8.22 as written. (`vertex_importer_pipeline.py` uses `dsl.importer`, which the v1
 /// Argo compiler rejects; `clean_v2.py` is kfp 2 code.)
@@ -100,7 +98,7 @@ fn fixed_examples_compile_under_kfp2() {
         "legacy_helpers.py still needs a human: {stdout}"
     );
     // Besides legacy_helpers.py, only the advisory `kfp.TYPE_CHECK` warning (no automatic fix) and the
-    // diagnostic-only component specs of yaml_components/ (checked by tests/yaml_components.rs) may remain.
+    // diagnostic-only component specs of yaml_components/ (checked by tests/it/yaml_components.rs) may remain.
     assert!(
         remaining.iter().all(|l| l.contains("legacy_helpers.py")
             || (l.contains("typed_params.py") && l.contains(" KFP015 "))

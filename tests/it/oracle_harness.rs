@@ -1,7 +1,5 @@
 //! Proves the oracle harness can both pass and fail.
-mod common;
-
-use common::oracle::{Kfp, OracleResult, compile_files};
+use crate::common::oracle::{Kfp, OracleResult, compile_files};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {

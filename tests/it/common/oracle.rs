@@ -36,6 +36,7 @@ pub struct OracleResult {
     /// `"ExceptionType: message\n<traceback tail>"` when not ok.
     pub error: Option<String>,
     /// `"Category: message"` for every warning raised during import/compile.
+    #[allow(dead_code, reason = "the harness reports them; no test reads them yet")]
     pub warnings: Vec<String>,
 }
 

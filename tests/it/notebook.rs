@@ -1,9 +1,7 @@
 //! Notebooks: code cells are checked as one module (imports in one cell serve the others), diagnostics name
 //! the cell and the line in it, IPython lines are skipped per line, and a fix rewrites only the edited lines.
 
-mod common;
-
-use common::project::{Project, stderr, stdout};
+use crate::common::project::{Project, stderr, stdout};
 
 /// Layout as Jupyter writes it (one-space indent), with outputs, metadata, a markdown cell, line magics, a
 /// shell escape inside a block, a cell magic and a non-ASCII escape that must survive untouched.

@@ -1,11 +1,9 @@
 //! `--stdin-filename`: editors pipe a buffer through kfp-upgrade and replace it with stdout.
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use common::project::{Project, stderr, stdout};
+use crate::common::project::{Project, stderr, stdout};
 
 const V1: &str =
     "from kfp.v2 import dsl\r\n\r\n\r\n@dsl.component\r\ndef f(x: int) -> int:\r\n    return x\r\n";

@@ -2,13 +2,11 @@
 //! tree touched) and migrates the copy; `--in-place` refuses a dirty git work tree; the report lists fixes and
 //! what is left for a human.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use common::project::{Project, stderr, stdout};
+use crate::common::project::{Project, stderr, stdout};
 
 const V1: &str =
     "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";
@@ -186,10 +184,10 @@ const PIPELINE_BAD: &str = "import kfp\nfrom kfp import dsl\n\n\n@dsl.component\
 
 #[test]
 fn verify_imports_and_compiles_the_migrated_pipelines_with_kfp_2() {
-    if common::oracle::skip_requested() {
+    if crate::common::oracle::skip_requested() {
         return;
     }
-    let pythons = common::oracle::venv_pythons("scripts/oracle-venvs.sh", 2).unwrap();
+    let pythons = crate::common::oracle::venv_pythons("scripts/oracle-venvs.sh", 2).unwrap();
     let kfp2 = pythons[1].to_str().unwrap().to_string();
     let p = Project::new();
     p.write("src/ok.py", PIPELINE_OK);

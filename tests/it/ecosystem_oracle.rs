@@ -4,11 +4,9 @@
 //! - every kfp-tekton name KFP410-KFP412 match imports from kfp-tekton 1.9.3, and their `before` examples compile
 //!   there with kfp 1.8.22 (the plain kfp 1 oracle lacks kfp-tekton, so rule_examples checks `v1_error` only).
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::ecosystem::{compile_failures, pythons, run_python};
+use crate::common::ecosystem::{compile_failures, pythons, run_python};
 use kfp_upgrade::rules::registry;
 
 fn write_examples(dir: &std::path::Path, ids: &[&str], after: bool) -> Vec<PathBuf> {

@@ -1,9 +1,7 @@
 //! Configuration files: discovery by walking up, precedence of the command line, strict keys with positions,
 //! per-file ignores, excludes and `.gitignore`, `--show-settings`.
 
-mod common;
-
-use common::project::{Project, stderr, stdout};
+use crate::common::project::{Project, stderr, stdout};
 
 const V1: &str =
     "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";

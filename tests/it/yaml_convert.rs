@@ -3,12 +3,10 @@
 //! container (`tests/oracle/ir_equal.py`) as it compiles the fixed spec loaded with
 //! `load_component_from_file`. Specs with problems that need a human are refused with an error.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::oracle::{Kfp, compile_files, python};
+use crate::common::oracle::{Kfp, compile_files, python};
 use kfp_upgrade::rules::registry;
 use kfp_upgrade::settings::RuleSelection;
 use kfp_upgrade::source::SourceFile;

@@ -1,9 +1,7 @@
 //! Component rules through the binary: the project index across files and packages, the target version, and
 //! the rule that call sites only change together with their component.
 
-mod common;
-
-use common::project::{Project, stdout};
+use crate::common::project::{Project, stdout};
 
 const COMPONENTS: &str = "\
 from kfp.components import InputPath, OutputPath, create_component_from_func

@@ -1,8 +1,6 @@
 //! `--write-baseline` / `--baseline`: the gate fails only on new v1 code; migrated code makes entries stale.
 
-mod common;
-
-use common::project::{Project, stderr, stdout};
+use crate::common::project::{Project, stderr, stdout};
 
 const V1: &str =
     "from kfp.v2 import dsl\n\n\n@dsl.component\ndef f(x: int) -> int:\n    return x\n";

@@ -1,9 +1,7 @@
 //! The pipeline, compiler and client rules through the command line: `--target-version` gating, and the shell
 //! and CI files the `dsl-compile` rule scans.
 
-mod common;
-
-use common::project::{Project, stdout};
+use crate::common::project::{Project, stdout};
 
 const PIPELINE: &str = r#"from kfp import components, dsl
 
@@ -158,8 +156,8 @@ def pipeline(uri: str = 'gs://my-bucket/data.csv'):
     assert!(
         fixed.contains("dsl.importer(artifact_uri=uri, artifact_class=Dataset, reimport=False)")
     );
-    let Some(results) = common::oracle::compile_files(
-        common::oracle::Kfp::V2,
+    let Some(results) = crate::common::oracle::compile_files(
+        crate::common::oracle::Kfp::V2,
         &[project.path("importer.py")],
         None,
     ) else {

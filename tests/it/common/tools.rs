@@ -22,7 +22,6 @@ pub fn python() -> Option<&'static PathBuf> {
 /// A CPython 3.12 or newer, the oracle for code written with 3.12 syntax (PEP 701 f-strings, PEP 695 type
 /// parameters): `python3.13`/`python3.12` on `PATH`, or a pyenv version. Outside CI, `None` when there is
 /// none (with a note); under `CI=true` a missing interpreter fails the test.
-#[allow(dead_code)]
 pub fn python_312_or_newer() -> Option<PathBuf> {
     let on_path = ["python3.14", "python3.13", "python3.12"]
         .iter()
