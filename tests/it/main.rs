@@ -30,6 +30,7 @@ mod pipeline_cli;
 mod pre_commit;
 mod robustness;
 mod rule_examples;
+mod rule_snapshots;
 mod stdin;
 mod yaml_components;
 mod yaml_convert;
