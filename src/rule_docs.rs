@@ -117,7 +117,8 @@ fn implementation(rule: &Rule) -> String {
         format!("`{}` in {}", h.function, h.source_file())
     };
     format!(
-        "## Implementation\n- Data: {}\n- Handler: {handler}\n- Tests: the examples of the data file, run by tests/rule_examples.rs\n\n",
-        rule.path
+        "## Implementation\n- Data: {}\n- Handler: {handler}\n- Tests: the data file's examples, run by \
+         tests/it/rule_examples.rs; the rendered diagnostics of its invalid examples, tests/snapshots/{}__{}.snap\n\n",
+        rule.path, rule.id, rule.name
     )
 }

@@ -1,7 +1,7 @@
 //! `--output-format gitlab`: a GitLab Code Quality report (the subset of the Code Climate issue format GitLab
 //! reads), which GitLab shows in the merge request widget and, on Ultimate, in the diff. One JSON array of
 //! issues: `description`, `check_name`, `fingerprint`, `severity`, `location.path` and `location.lines.begin`
-//! (with `location.positions` for the exact range). Validated in `tests/output_formats.rs` against the schema
+//! (with `location.positions` for the exact range). Validated in `tests/it/output_formats.rs` against the schema
 //! in `tests/fixtures/gitlab/`.
 //!
 //! Severity: `error` → `major`, `warning` → `minor`, `info` → `info`; a file that could not be checked is a

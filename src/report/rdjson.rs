@@ -1,6 +1,6 @@
 //! `--output-format rdjson`: reviewdog's Diagnostic Format as one JSON document (`DiagnosticResult`), for
 //! `reviewdog -f=rdjson`, which posts the findings as review comments and the fixes as suggested changes.
-//! Validated in `tests/output_formats.rs` against reviewdog's published schema (`tests/fixtures/rdjson/`).
+//! Validated in `tests/it/output_formats.rs` against reviewdog's published schema (`tests/fixtures/rdjson/`).
 //!
 //! Positions are 1-based lines and 1-based columns counted in UTF-8 bytes, as the format specifies; ranges
 //! are end-exclusive. Each fix edit becomes a suggestion. A notebook finding names its cell in the message

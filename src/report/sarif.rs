@@ -1,7 +1,7 @@
 //! `--output-format sarif`: SARIF 2.1.0 (the OASIS standard GitHub code scanning and other security dashboards
 //! read). The run's tool lists every rule with its documentation and a help URI; each diagnostic is a result
 //! with its location and, when it has one, its fix; files that could not be checked are tool execution
-//! notifications, so the log stays valid and the failure is still visible. `tests/sarif.rs` validates the output
+//! notifications, so the log stays valid and the failure is still visible. `tests/it/output_formats.rs` validates the output
 //! against the official schema vendored under `tests/fixtures/sarif/`.
 
 use std::io::Write;

@@ -2,7 +2,7 @@
 //! `@dsl.container_component`.
 //!
 //! The spec is first fixed in memory with every YAML fix (KFP501 types, KFP503's `fileOutputs` wrapper), so
-//! the module behaves like the fixed spec kfp 2 loads; `tests/yaml_convert.rs` proves that kfp 2.17.3
+//! the module behaves like the fixed spec kfp 2 loads; `tests/it/yaml_convert.rs` proves that kfp 2.17.3
 //! compiles the module to the same interface and container as it compiles the loaded spec.
 
 use serde_yaml::Value;

@@ -1,7 +1,7 @@
 //! `kfp-upgrade convert --format ir`: the compiled kfp 2 IR of a v1 component spec, written without Python.
 //!
 //! The output is what kfp 2.17.3 compiles from the module `convert` writes (checked structurally by
-//! `tests/yaml_convert.rs`): the component, its executor, and the one-task `root` DAG kfp makes when it
+//! `tests/it/yaml_convert.rs`): the component, its executor, and the one-task `root` DAG kfp makes when it
 //! compiles a component on its own.
 
 use serde_yaml::{Mapping, Value};

@@ -1,7 +1,7 @@
 """Oracle helper for component YAML examples: load a component spec with the installed kfp and build a
 one-task pipeline that calls it with typical arguments for its required inputs.
 
-An example module (written by tests/rule_examples.rs) does
+An example module (written by tests/it/rule_examples.rs) does
 
     pipeline = one_task_pipeline("<path of the component YAML>", __name__)
 

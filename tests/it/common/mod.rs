@@ -1,0 +1,6 @@
+//! Helpers shared by the integration test modules, as `crate::common`.
+
+pub mod ecosystem;
+pub mod oracle;
+pub mod project;
+pub mod tools;
