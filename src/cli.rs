@@ -131,7 +131,7 @@ pub struct MigrateArgs {
     pub report: Option<PathBuf>,
     /// The report's format.
     #[arg(long, value_enum, default_value = "markdown")]
-    pub report_format: crate::run::migrate::ReportFormat,
+    pub report_format: ReportFormat,
     /// After migrating, import each pipeline module with --python (which must have kfp 2) and compile its
     /// pipelines; failures go into the report. This RUNS THE MODULES' CODE: use it on code you trust.
     #[arg(long)]
@@ -167,4 +167,11 @@ pub struct RuleArgs {
     /// opt-in modernisation rules for that release are enabled.
     #[arg(long, value_name = "VERSION")]
     pub target_version: Option<KfpVersion>,
+}
+
+/// `migrate --report-format`: the migration report as Markdown or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Json,
 }

@@ -104,6 +104,28 @@ impl Fix {
     }
 }
 
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Breaks under kfp 2.
+    Error,
+    /// Deprecated in kfp 2, still works.
+    Warning,
+    /// Advisory.
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
 /// One finding of one rule.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
@@ -116,7 +138,7 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
     /// This finding's severity when it differs from its rule's (one rule, cases of unequal weight: a `.json`
     /// output only warns under kfp 2, an archive output raises).
-    pub severity: Option<crate::rules::Severity>,
+    pub severity: Option<Severity>,
 }
 
 impl Diagnostic {
@@ -131,15 +153,9 @@ impl Diagnostic {
         }
     }
     /// Overrides the rule's severity for this finding.
-    pub fn with_severity(mut self, severity: crate::rules::Severity) -> Self {
+    pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = Some(severity);
         self
-    }
-    /// The finding's severity: its own, else its rule's (error for an unknown rule).
-    pub fn severity(&self) -> crate::rules::Severity {
-        self.severity
-            .or_else(|| crate::rules::registry().get(self.rule).map(|r| r.severity))
-            .unwrap_or(crate::rules::Severity::Error)
     }
     pub fn with_fix_title(mut self, title: impl Into<String>) -> Self {
         self.fix_title = Some(title.into());

@@ -6,7 +6,6 @@
 use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::report::FileError;
 use crate::source::SourceFile;
 
 /// Upper bound on fix rounds: each one re-parses and re-checks. Most files settle in two or three, but fixes
@@ -53,9 +52,9 @@ impl FixOutcome {
         }
     }
 
-    /// The error reported for the file at `path` when fixes were not applied because of a rule bug: a round
-    /// whose result did not parse, a fix that would leave a name unbound, a fix that did not converge.
-    pub fn invalid_fix_error(&self, path: &std::path::Path, language: &str) -> Option<FileError> {
+    /// What to report about the file when fixes were not applied because of a rule bug: a round whose result
+    /// did not parse (as `language`), a fix that would leave a name unbound, a fix that did not converge.
+    pub fn problem(&self, language: &str) -> Option<String> {
         let mut problems: Vec<String> = self
             .invalid_fix
             .iter()
@@ -68,12 +67,9 @@ impl FixOutcome {
             .collect();
         problems.extend(self.held_back.iter().cloned());
         (!problems.is_empty()).then(|| {
-            FileError::whole_file(
-                path,
-                format!(
-                    "{}; they were not applied — please report this",
-                    problems.join("; ")
-                ),
+            format!(
+                "{}; they were not applied — please report this",
+                problems.join("; ")
             )
         })
     }

@@ -4,22 +4,22 @@
 //! the map). Public are the command line (`cli`, `run`) and what the tests drive directly: the rule data
 //! (`rules`), single-file checks and fixes (`python`, `yaml`, `shell`, `fix`) and their inputs.
 
-pub mod baseline;
+pub(crate) mod baseline;
 pub mod cli;
-pub mod components;
-pub mod config;
+pub(crate) mod components;
+pub(crate) mod config;
 pub mod diagnostic;
-pub mod discover;
+pub(crate) mod discover;
 pub mod fix;
-pub mod noqa;
-pub mod notebook;
-pub mod project;
+pub(crate) mod noqa;
+pub(crate) mod notebook;
+pub(crate) mod project;
 pub mod python;
 pub mod report;
-pub mod rule_docs;
+pub(crate) mod rule_docs;
 pub mod rules;
 pub mod run;
-pub mod selector;
+pub(crate) mod selector;
 pub mod settings;
 pub mod shell;
 pub mod source;

@@ -2,8 +2,6 @@
 
 use std::path::PathBuf;
 
-use crate::rules::Rule;
-
 /// A kfp 2 release (`2.17`): the version migrated code will run with, which decides what fixes may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct KfpVersion {
@@ -53,6 +51,27 @@ impl std::fmt::Display for KfpVersion {
     }
 }
 
+/// What the selection reads of a rule. The rule registry implements it: settings sit below the rules.
+pub trait Selectable {
+    fn id(&self) -> &str;
+    /// Off unless selected explicitly (or by a target version at or above `min_version`).
+    fn opt_in(&self) -> bool;
+    /// The first kfp release the rule's fix may rely on.
+    fn min_version(&self) -> Option<KfpVersion>;
+}
+
+impl<T: Selectable + ?Sized> Selectable for &T {
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+    fn opt_in(&self) -> bool {
+        (**self).opt_in()
+    }
+    fn min_version(&self) -> Option<KfpVersion> {
+        (**self).min_version()
+    }
+}
+
 /// Which rules run: `--select` / `--ignore` prefixes over rule ids, and the target kfp version.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSelection {
@@ -69,17 +88,17 @@ impl RuleSelection {
         self.target.unwrap_or(KfpVersion::DEFAULT_TARGET)
     }
 
-    pub fn is_enabled(&self, rule: &Rule) -> bool {
-        let matches =
-            |prefixes: &[String]| prefixes.iter().any(|p| rule.id.starts_with(p.as_str()));
+    pub fn is_enabled(&self, rule: &(impl Selectable + ?Sized)) -> bool {
+        let id = rule.id();
+        let matches = |prefixes: &[String]| prefixes.iter().any(|p| id.starts_with(p.as_str()));
         if matches(&self.ignore) {
             return false;
         }
-        if rule.min_version.is_some_and(|min| self.target() < min) {
+        if rule.min_version().is_some_and(|min| self.target() < min) {
             return false;
         }
         let selected = self.select.is_empty() || matches(&self.select);
-        if !rule.opt_in {
+        if !rule.opt_in() {
             return selected;
         }
         // Opt-in rules run when selected by more than the family prefix `KFP`, or when the user states a
@@ -87,8 +106,8 @@ impl RuleSelection {
         let explicitly = self
             .select
             .iter()
-            .any(|p| rule.id.starts_with(p.as_str()) && p.len() > 3);
-        explicitly || (selected && self.target.is_some() && rule.min_version.is_some())
+            .any(|p| id.starts_with(p.as_str()) && p.len() > 3);
+        explicitly || (selected && self.target.is_some() && rule.min_version().is_some())
     }
 }
 

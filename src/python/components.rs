@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 
+pub(crate) use super::literals::str_literal;
 use super::names::{BindingKind, Resolved, ScopeId, SemanticModel, range};
 use super::parse::ast::{self, Expr, Stmt};
 use super::parse::{ParsedModule, TokenKind};
@@ -64,8 +65,13 @@ impl Factory {
     }
 }
 
-/// Factory options `@dsl.component` accepts under the same name.
-pub const KEPT_OPTIONS: &[&str] = &["base_image", "packages_to_install", "output_component_file"];
+/// The applicability of the v1 definitions' rewrite when the selection enables it.
+pub(crate) fn migration(selection: &crate::settings::RuleSelection) -> Option<Applicability> {
+    crate::rules::registry()
+        .get(crate::rules::id::KFP101)
+        .filter(|r| selection.is_enabled(r))
+        .map(|r| r.fix.applicability())
+}
 
 /// Factory options with no v2 equivalent (kfp 2.17.3's options:
 /// <https://github.com/kubeflow/pipelines/blob/sdk-2.17.3/sdk/python/kfp/dsl/component_decorator.py>),
@@ -101,10 +107,7 @@ pub enum Site<'a> {
     /// gets rewritten.
     AliasDecorator { partial: &'a ast::ExprCall },
     /// `name = factory(func, ...)`.
-    Call {
-        call: &'a ast::ExprCall,
-        factory: Factory,
-    },
+    Call { call: &'a ast::ExprCall },
     /// A v1 factory function returning `dsl.ContainerOp(...)` (the call here), possibly under kfp 1's
     /// `@dsl.component`: KFP201 turns it into a `@dsl.container_component`.
     ContainerOpFactory { op: &'a ast::ExprCall },
@@ -395,7 +398,7 @@ pub fn find<'a>(
                     (Site::V2, v2(function, name))
                 } else if let Some(factory) = callee.as_deref().and_then(Factory::of) {
                     (
-                        Site::Call { call, factory },
+                        Site::Call { call },
                         v1(function, name, Some((call, factory))),
                     )
                 } else if let Some((partial, factory)) = alias_named(&call.func) {
@@ -642,10 +645,6 @@ pub fn named_tuple_fields<'a>(
         fields.push((k.arg.as_ref()?.to_string(), Some(&k.value)));
     }
     Some(fields)
-}
-
-pub fn str_literal(e: &Expr) -> Option<String> {
-    super::literals::str_value(e).map(str::to_string)
 }
 
 /// The range of a function's name.

@@ -8,9 +8,7 @@
 //! `%` and `.format` strings). Anything else makes the translation fail with a reason, and the rule then
 //! offers no automatic fix.
 
-use std::ops::Range;
-
-use super::components::str_literal;
+use super::literals::str_literal;
 use super::names::{SemanticModel, range};
 use super::parse::ast::{self, Expr, Stmt};
 
@@ -454,15 +452,6 @@ pub fn copy_outputs_script(fixed_paths: &[String]) -> String {
         ));
     }
     script
-}
-
-/// The range of a keyword argument or positional argument whose value is `value`.
-pub fn argument_range(call: &ast::ExprCall, value: &Expr) -> Range<usize> {
-    call.arguments
-        .keywords
-        .iter()
-        .find(|k| std::ptr::eq(&k.value, value))
-        .map_or_else(|| range(value), range)
 }
 
 /// A Python identifier made from a v1 op name (`flip-coin` → `flip_coin`).

@@ -13,6 +13,11 @@ pub fn str_value(expr: &Expr) -> Option<&str> {
     }
 }
 
+/// `str_value`, owned.
+pub fn str_literal(e: &Expr) -> Option<String> {
+    str_value(e).map(str::to_string)
+}
+
 /// Whether `expr` is a constant: a string, bytes, number, boolean, `None` or `...` literal.
 pub fn is_constant(expr: &Expr) -> bool {
     matches!(

@@ -1,93 +1,33 @@
 //! Python sources: parse, resolve names, check, fix.
 
-pub mod cells;
-pub mod checker;
-pub mod components;
-pub mod container_op;
-pub mod edits;
-pub mod literals;
-pub mod names;
-pub mod parse;
-pub mod pipelines;
-pub mod rules;
-pub mod syntax_errors;
-pub mod unbound;
-pub mod visit;
-pub mod yaml_loads;
+pub(crate) mod cells;
+pub(crate) mod checker;
+pub(crate) mod components;
+pub(crate) mod container_op;
+pub(crate) mod context;
+pub(crate) mod edits;
+pub(crate) mod literals;
+pub(crate) mod names;
+pub(crate) mod parse;
+pub(crate) mod pipelines;
+pub(crate) mod rules;
+pub(crate) mod syntax_errors;
+pub(crate) mod unbound;
+pub(crate) mod visit;
+pub(crate) mod walk;
+pub(crate) mod yaml_loads;
 
-use crate::diagnostic::{Applicability, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::fix::{Checked, FixOutcome};
 use crate::noqa;
 use crate::project::{ModuleComponents, ModulePath, Project};
 use crate::rules::id;
-use crate::rules::registry;
 use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
+pub use context::Context;
 pub use parse::SyntaxError;
 pub use syntax_errors::SYNTAX_ERROR_RULE;
-
-/// What a file is checked against: the run's component index and the file's place in the import system.
-pub struct Context<'p> {
-    pub project: &'p Project,
-    pub module: ModulePath,
-    /// Set while the index itself is being built: rules whose fix depends on the index (KFP116) then report
-    /// the fix they would make, so the index can record it.
-    pub indexing: bool,
-    /// When set, only these rules run (the index needs the diagnostics of three rules, not of all).
-    pub only: Option<&'static [&'static str]>,
-    /// The source is a notebook's cells joined by `cells::boundary` lines: each cell is parsed on its own, in
-    /// IPython's dialect, and a cell with a syntax error is left alone while the others are fixed.
-    pub notebook: bool,
-}
-
-impl<'p> Context<'p> {
-    /// The context of the check of the file at `path` against `project`.
-    pub fn checking(project: &'p Project, path: &std::path::Path) -> Self {
-        Self {
-            project,
-            module: ModulePath::of(path),
-            indexing: false,
-            only: None,
-            notebook: false,
-        }
-    }
-
-    /// The context of the check of a notebook's joined cells.
-    pub fn notebook(project: &'p Project, path: &std::path::Path) -> Self {
-        Self {
-            notebook: true,
-            ..Self::checking(project, path)
-        }
-    }
-
-    fn parse(&self, text: &str) -> parse::ParsedModule {
-        if self.notebook {
-            parse::parse_cells(text, &cells::ranges(text))
-        } else {
-            parse::parse_module(text)
-        }
-    }
-
-    /// The parts of `text` a syntax error in `errors` freezes: the whole file, or in a notebook its cell.
-    fn broken_regions(&self, text: &str, errors: &[SyntaxError]) -> Vec<std::ops::Range<usize>> {
-        if errors.is_empty() {
-            return Vec::new();
-        }
-        if !self.notebook {
-            #[allow(clippy::single_range_in_vec_init)]
-            return vec![0..text.len()];
-        }
-        cells::ranges(text)
-            .into_iter()
-            .filter(|cell| {
-                errors
-                    .iter()
-                    .any(|e| cell.start <= e.offset && e.offset <= cell.end)
-            })
-            .collect()
-    }
-}
 
 /// The rule whose fix rewrites v1 component definitions; call sites are renamed only together with it.
 const COMPONENT_FACTORY_RULE: &str = id::KFP101;
@@ -102,14 +42,6 @@ const INDEX_RULES: &[&str] = &[
     CONTAINER_OP_RULE,
     PYTHONIC_ARTIFACT_RULE,
 ];
-
-/// The applicability of the v1 definitions' rewrite when the selection enables it.
-pub(crate) fn migration(selection: &RuleSelection) -> Option<Applicability> {
-    registry()
-        .get(COMPONENT_FACTORY_RULE)
-        .filter(|r| selection.is_enabled(r))
-        .map(|r| r.fix.applicability())
-}
 
 /// Reads a component spec a module loads by path: relative to the module's file, then to the directory its
 /// imports start from (the run's root for scripts), then as written.
@@ -225,7 +157,12 @@ fn index_parsed(
             compile_outputs: Vec::new(),
         };
     }
-    let defs = components::find(module, &source.text, model, migration(selection));
+    let defs = components::find(
+        module,
+        &source.text,
+        model,
+        components::migration(selection),
+    );
     let empty = Project::default();
     let ctx = Context {
         project: &empty,
@@ -370,7 +307,7 @@ fn check_parsed<'m>(
     if noqa::file_is_exempt(source, comments.iter().cloned()) {
         return syntax;
     }
-    let diagnostics = checker::check_module(
+    let diagnostics = walk::check_module(
         source,
         module,
         analysis.model.clone(),
@@ -438,7 +375,7 @@ mod tests {
             ..RuleSelection::default()
         };
         let mut texts: Vec<(String, String)> = Vec::new();
-        for rule in &registry().rules {
+        for rule in &crate::rules::registry().rules {
             for e in &rule.examples.invalid {
                 texts.push((format!("{} {}", rule.id, e.name), e.before.clone()));
             }
@@ -520,14 +457,8 @@ mod tests {
         );
         assert_eq!(outcome.held_back, ["the fix for KFP999 did not converge"]);
         assert!(outcome.remaining.iter().all(|d| d.fix.is_none()));
-        let error = outcome
-            .invalid_fix_error(std::path::Path::new("m.py"), "Python")
-            .unwrap();
-        assert!(
-            error.message.contains("KFP999 did not converge"),
-            "{}",
-            error.message
-        );
+        let error = outcome.problem("Python").unwrap();
+        assert!(error.contains("KFP999 did not converge"), "{error}");
     }
 
     #[test]

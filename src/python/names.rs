@@ -89,6 +89,8 @@ pub struct Reference {
 }
 
 impl SemanticModel {
+    /// The model of a module on its own (tests; the checker knows the module's place, `build_in`).
+    #[cfg(test)]
     pub fn build(body: &[Stmt]) -> Self {
         Self::build_in(body, None)
     }

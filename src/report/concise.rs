@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::RunReport;
+use super::model::RunReport;
 
 pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     for file in &report.files {

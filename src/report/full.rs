@@ -6,11 +6,11 @@ use codespan_reporting::diagnostic::{Diagnostic as Rendered, Label, Severity as 
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::Buffer};
 
-use super::{FileError, RunReport, fix_state};
+use super::model::{FileError, RunReport, fix_state};
 use crate::rules::Severity;
 
 fn severity(d: &crate::diagnostic::Diagnostic) -> RenderedSeverity {
-    match d.severity() {
+    match crate::rules::severity_of(d) {
         Severity::Error => RenderedSeverity::Error,
         Severity::Warning => RenderedSeverity::Warning,
         Severity::Info => RenderedSeverity::Note,

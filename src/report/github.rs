@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use super::RunReport;
+use super::model::RunReport;
 use crate::rules::Severity;
 
 /// Escaping for the message part (the runner decodes `%25`, `%0D`, `%0A`).
@@ -25,7 +25,7 @@ fn escape_property(s: &str) -> String {
 pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     for file in &report.files {
         // A notebook cell is not a file: annotate the notebook and name the cell and line in the message.
-        let (path, cell) = super::location(file);
+        let (path, cell) = super::model::location(file);
         let path = escape_property(&path);
         for d in &file.diagnostics {
             let (line, col) = file.source.line_col(d.range.start);
@@ -43,7 +43,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
                     format!(",line={line},col={col},endLine={end_line},endColumn={end_col}")
                 }
             };
-            let level = match d.severity() {
+            let level = match crate::rules::severity_of(d) {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
                 Severity::Error => "error",

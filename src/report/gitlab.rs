@@ -14,7 +14,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::RunReport;
+use super::model::RunReport;
 use crate::rules::Severity;
 
 fn severity(severity: Option<Severity>) -> &'static str {
@@ -43,7 +43,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     let mut seen = HashMap::new();
     for file in &report.files {
         let s = &file.source;
-        let (path, cell) = super::location(file);
+        let (path, cell) = super::model::location(file);
         let path = path_text(&path);
         for d in &file.diagnostics {
             let (line, column) = s.line_col(d.range.start);
@@ -73,7 +73,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
                 "description": description,
                 "check_name": d.rule,
                 "fingerprint": fingerprint(&format!("{path}\0{}\0{}\0{key}", cell.unwrap_or(0), d.rule), &mut seen),
-                "severity": severity(Some(d.severity())),
+                "severity": severity(Some(crate::rules::severity_of(d))),
                 "categories": ["Compatibility"],
                 "location": location,
             }));

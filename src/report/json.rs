@@ -6,7 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{RunReport, Summary};
+use super::model::{RunReport, Summary};
 use crate::rules::registry;
 use crate::source::SourceFile;
 
@@ -80,7 +80,7 @@ pub(crate) fn diagnostics(report: &RunReport) -> Vec<JsonDiagnostic> {
     let mut diagnostics = Vec::new();
     for file in &report.files {
         let s = &file.source;
-        let (path, cell) = super::location(file);
+        let (path, cell) = super::model::location(file);
         for d in &file.diagnostics {
             let rule = registry().get(d.rule);
             diagnostics.push(JsonDiagnostic {
@@ -88,7 +88,7 @@ pub(crate) fn diagnostics(report: &RunReport) -> Vec<JsonDiagnostic> {
                 cell,
                 rule: d.rule,
                 name: rule.map(|r| r.name.clone()).unwrap_or_default(),
-                severity: d.severity().as_str(),
+                severity: crate::rules::severity_of(d).as_str(),
                 message: d.message.clone(),
                 fix_title: d.fix_title.clone(),
                 start: position(s, d.range.start),

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::RunReport;
+use super::model::RunReport;
 
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -41,7 +41,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
         // The suite is named as the human formats name the file (`nb.ipynb:cell 3`); `file` and `classname`
         // are the real path, and a notebook cell goes into the test case's name.
         let path = escape(&file.shown_path());
-        let (real, cell) = super::location(file);
+        let (real, cell) = super::model::location(file);
         let real = escape(&real);
         let at_cell = cell.map(|c| format!("cell {c}, ")).unwrap_or_default();
         writeln!(

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::RunReport;
+use super::model::RunReport;
 use crate::rules::{Severity, registry};
 use crate::source::SourceFile;
 
@@ -41,7 +41,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
     let mut diagnostics: Vec<Value> = Vec::new();
     for file in &report.files {
         let s = &file.source;
-        let (path, cell) = super::location(file);
+        let (path, cell) = super::model::location(file);
         for d in &file.diagnostics {
             let rule = registry().get(d.rule);
             let mut message = d.message.clone();
@@ -51,7 +51,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             let mut diagnostic = json!({
                 "message": message,
                 "location": {"path": path},
-                "severity": severity(Some(d.severity())),
+                "severity": severity(Some(crate::rules::severity_of(d))),
                 "code": {
                     "value": d.rule,
                     "url": rule.map(|r| format!("{REPOSITORY}/blob/main/{}", r.path)).unwrap_or_default(),

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::settings::{CheckSettings, FixMode, OutputFormat};
 
-use super::{RunReport, Summary};
+use super::model::{RunReport, Summary};
 
 /// An error that stops a command before or instead of its report (bad configuration, an unreadable input).
 pub(crate) fn error(err: &mut dyn Write, message: &str) -> std::io::Result<()> {
@@ -151,7 +151,7 @@ pub(crate) fn render_summary(
     err: &mut dyn Write,
 ) -> std::io::Result<()> {
     if !settings.quiet && !settings.output_format.is_structured() {
-        let text = super::summary_text(
+        let text = super::model::summary_text(
             summary,
             settings.fix_mode == FixMode::Apply,
             settings.fix_mode == FixMode::Diff,

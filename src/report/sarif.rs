@@ -8,7 +8,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::RunReport;
+use super::model::RunReport;
 use crate::rules::{Severity, registry};
 use crate::source::SourceFile;
 
@@ -107,7 +107,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             };
             let mut result = json!({
                 "ruleId": d.rule,
-                "level": level(d.severity()),
+                "level": level(crate::rules::severity_of(d)),
                 "message": {"text": message},
                 "locations": [location(&d.range)],
             });

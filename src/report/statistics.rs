@@ -6,7 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::RunReport;
+use super::model::RunReport;
 use crate::diagnostic::Applicability;
 use crate::rules::registry;
 

@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Applicability;
+pub use crate::diagnostic::Severity;
+use crate::diagnostic::{Applicability, Diagnostic};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));
@@ -17,27 +18,6 @@ mod embedded {
 
 /// The rule ids of the data, as constants (`id::KFP204`), generated from `rules/**.yaml` by `build.rs`.
 pub use embedded::id;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    /// Breaks under kfp 2.
-    Error,
-    /// Deprecated in kfp 2, still works.
-    Warning,
-    /// Advisory.
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
 
 /// Whether a rule offers fixes, and how trustworthy they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -264,6 +244,25 @@ impl TryFrom<String> for Handler {
             )),
         }
     }
+}
+
+impl crate::settings::Selectable for Rule {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn opt_in(&self) -> bool {
+        self.opt_in
+    }
+    fn min_version(&self) -> Option<crate::settings::KfpVersion> {
+        self.min_version
+    }
+}
+
+/// A finding's severity: its own, else its rule's (error for a rule the registry does not know).
+pub fn severity_of(d: &Diagnostic) -> Severity {
+    d.severity
+        .or_else(|| registry().get(d.rule).map(|r| r.severity))
+        .unwrap_or(Severity::Error)
 }
 
 /// Fills `{key}` placeholders of a message or fix-title template.

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::source::SourceFile;
 
-use super::ExitStatus;
+use super::exit::ExitStatus;
 
 /// `kfp-upgrade convert FILE [-o OUT]`: writes the kfp 2 Python module for a v1 component spec.
 pub(crate) fn convert_file(

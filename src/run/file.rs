@@ -2,7 +2,6 @@
 //! check → fix (the one fix loop, `fix::fix_loop`) → text → write (the one write path, `write::write_atomic`)
 //! → reports. A panic in a rule stays in its file.
 
-use std::borrow::Cow;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
@@ -17,10 +16,8 @@ use crate::{shell, yaml};
 
 use super::index::RunIndex;
 use super::language::{Language, Python, Shell, Unreadable, View, Yaml};
+use super::screen::{PREFILTER, contains, file_settings};
 use super::write;
-
-/// Bytes a file must contain to be worth parsing: files that never mention kfp are skipped unparsed.
-pub(crate) const PREFILTER: &[u8] = b"kfp";
 
 /// What happened to one file.
 pub(crate) enum Outcome {
@@ -50,11 +47,6 @@ impl Outcome {
     fn checked(report: FileReport) -> Self {
         Outcome::Reported(vec![report], None)
     }
-}
-
-pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    // Every file of a tree goes through this prefilter: a vectorised search, not a byte-by-byte window.
-    memchr::memmem::find(haystack, needle).is_some()
 }
 
 /// `process`, with a bug in a rule contained to its file: a panic becomes an error for that file (nothing was
@@ -96,20 +88,6 @@ fn process(file: &DiscoveredFile, settings: &CheckSettings, index: &RunIndex) ->
     let own_check = index.take_own_check(&file.path, &bytes);
     let settings = file_settings(settings, &file.path);
     process_bytes(file, &settings, &index.project, bytes, own_check)
-}
-
-/// The settings a file is checked with: `per-file-ignores` turn those rules off for it.
-pub(crate) fn file_settings<'s>(
-    settings: &'s CheckSettings,
-    path: &Path,
-) -> Cow<'s, CheckSettings> {
-    let ignored = settings.per_file_ignored(path);
-    if ignored.is_empty() {
-        return Cow::Borrowed(settings);
-    }
-    let mut narrowed = settings.clone();
-    narrowed.selection.ignore.extend(ignored);
-    Cow::Owned(narrowed)
 }
 
 /// Checks (and fixes) a file's bytes, read from disk or from stdin (`--stdin-filename`). `own_check` is the
@@ -217,7 +195,9 @@ fn pipeline(
     let outcome = fix::fix_loop(&text, diagnostics, settings.unsafe_fixes, |t| {
         language.recheck(t)
     });
-    let error = outcome.invalid_fix_error(&file.path, language.name());
+    let error = outcome
+        .problem(language.name())
+        .map(|message| FileError::whole_file(&file.path, message));
     let Some(fixed_file) = view.file_text(&outcome.text) else {
         return Outcome::failed(
             &file.path,

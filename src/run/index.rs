@@ -16,7 +16,11 @@ use crate::python;
 use crate::settings::CheckSettings;
 use crate::source::SourceFile;
 
-use super::{CHUNK_FILES, PREFILTER, contains, file_settings};
+use super::screen::{PREFILTER, contains, file_settings};
+
+/// Files checked together before their reports are handed on: bounds the memory a run holds (reports keep
+/// each file's text) while leaving the worker threads enough files to balance.
+pub(crate) const CHUNK_FILES: usize = 2048;
 
 /// Bytes a Python file that defines components contains (`create_component_from_func`,
 /// `func_to_container_op`, `dsl.component`, a `ContainerOp` factory) or compiles a pipeline (KFP601 names
@@ -120,7 +124,7 @@ fn index_file(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Outcome, process_guarded};
+    use super::super::file::{Outcome, process_guarded};
     use super::*;
     use crate::{cli, config, discover};
 

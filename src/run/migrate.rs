@@ -20,13 +20,10 @@ use crate::report::RunReport;
 use crate::rules::registry;
 use crate::settings::{CheckSettings, FixMode};
 
-use super::{ExitStatus, check_files};
+use crate::cli::ReportFormat;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
-    Markdown,
-    Json,
-}
+use super::check::{Progress, check_files};
+use super::exit::ExitStatus;
 
 #[derive(Debug, Clone)]
 pub struct MigrateOptions {
@@ -580,7 +577,7 @@ fn migrate(
     let run = check_files(
         &settings,
         if show_progress {
-            Some(&progress as &super::Progress<'_>)
+            Some(&progress as &Progress<'_>)
         } else {
             None
         },

@@ -14,7 +14,9 @@ use crate::report::render::render;
 use crate::settings::{CheckSettings, FixMode};
 use crate::source::SourceFile;
 
-use super::{ExitStatus, Outcome, exit_status, file_settings, process_bytes};
+use super::exit::{ExitStatus, exit_status};
+use super::file::{Outcome, process_bytes};
+use super::screen::file_settings;
 
 pub(crate) fn run(
     settings: &CheckSettings,

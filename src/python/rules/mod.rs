@@ -19,7 +19,6 @@ pub mod task_settings;
 pub mod vertex;
 pub mod volumes;
 
-use crate::rules::id;
 use std::ops::Range;
 
 use super::checker::{Checker, ImportSite};
@@ -42,21 +41,6 @@ pub fn check_chain(
 ) {
     name_table::check_chain(checker, expr, head, bare_call, is_callee);
 }
-
-/// Qualified names whose calls a handler reports, so the name table stays quiet about the callee.
-pub const CALLS_WITH_HANDLERS: &[&str] = &["kfp.components.load_component"];
-
-/// Qualified names every use of which a handler rule reports (the rule id), so the name table stays quiet
-/// about the uses while that rule is enabled: the v1 factories are rewritten where they are applied.
-pub const USES_WITH_HANDLERS: &[(&str, &str)] = &[
-    ("kfp.components.create_component_from_func", id::KFP101),
-    ("kfp.components.func_to_container_op", id::KFP101),
-    ("kfp.dsl.ContainerOp", id::KFP201),
-    ("kfp.dsl.VolumeOp", id::KFP219),
-    ("kfp.dsl.VOLUME_MODE_RWO", id::KFP219),
-    ("kfp.dsl.VOLUME_MODE_RWM", id::KFP219),
-    ("kfp.dsl.VOLUME_MODE_ROM", id::KFP219),
-];
 
 /// The module's v1 component definitions, before the walk.
 pub fn check_definitions(checker: &mut Checker) {

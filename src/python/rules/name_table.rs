@@ -15,7 +15,22 @@ use crate::python::checker::{Checker, ImportSite};
 use crate::python::edits::{delete_statement, from_import_text, join_statements, spell_qualified};
 use crate::python::names::{BindingKind, Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
-use crate::rules::{FixAvailability, Match, Rule, TableEntry, registry};
+use crate::rules::{FixAvailability, Match, Rule, TableEntry, id, registry};
+
+/// Qualified names whose calls a handler reports, so the name table stays quiet about the callee.
+const CALLS_WITH_HANDLERS: &[&str] = &["kfp.components.load_component"];
+
+/// Qualified names every use of which a handler rule reports (the rule id), so the name table stays quiet
+/// about the uses while that rule is enabled: the v1 factories are rewritten where they are applied.
+const USES_WITH_HANDLERS: &[(&str, &str)] = &[
+    ("kfp.components.create_component_from_func", id::KFP101),
+    ("kfp.components.func_to_container_op", id::KFP101),
+    ("kfp.dsl.ContainerOp", id::KFP201),
+    ("kfp.dsl.VolumeOp", id::KFP219),
+    ("kfp.dsl.VOLUME_MODE_RWO", id::KFP219),
+    ("kfp.dsl.VOLUME_MODE_RWM", id::KFP219),
+    ("kfp.dsl.VOLUME_MODE_ROM", id::KFP219),
+];
 
 /// A matched table row.
 pub struct Hit {
@@ -142,11 +157,11 @@ pub fn check_chain(
         // row removes the name, `dsl.ContainerOp` through `from kfp.v2 import dsl`, is still reported.)
         return;
     }
-    if is_callee && super::CALLS_WITH_HANDLERS.contains(&matched) {
+    if is_callee && CALLS_WITH_HANDLERS.contains(&matched) {
         // A call handler reports (and fixes) calls of this name.
         return;
     }
-    if super::USES_WITH_HANDLERS
+    if USES_WITH_HANDLERS
         .iter()
         .any(|(name, rule)| *name == matched && checker.enabled(rule).is_some())
     {
