@@ -202,7 +202,7 @@ fn container_op_signature(
             }
         })
         .collect();
-    let read = super::container_op::OpCall::read(op);
+    let read = super::op_translate::OpCall::read(op);
     let (outputs, outputs_known) = match read.file_outputs() {
         Ok(o) => (
             o.into_iter()
@@ -366,7 +366,7 @@ pub fn find<'a>(
                     model.qualified_name(0, b).as_deref() == Some("kfp.dsl.ContainerOp")
                 }) =>
             {
-                if let Some((init, op, _)) = super::container_op::simple_subclass(model, class) {
+                if let Some((init, op, _)) = super::op_translate::simple_subclass(model, class) {
                     let mut component = container_op_signature(model, init, op, migration);
                     component.name = class.name.to_string();
                     // `self` is not an input.

@@ -3,11 +3,11 @@
 pub(crate) mod cells;
 pub(crate) mod checker;
 pub(crate) mod components;
-pub(crate) mod container_op;
 pub(crate) mod context;
 pub(crate) mod edits;
 pub(crate) mod literals;
 pub(crate) mod names;
+pub(crate) mod op_translate;
 pub(crate) mod parse;
 pub(crate) mod pipelines;
 pub(crate) mod rules;

@@ -475,7 +475,7 @@ fn file_outputs_fix(
         paths.push(v.as_str()?.to_string());
     }
     let command = container.get("command")?;
-    let script = crate::python::container_op::copy_outputs_script(&paths);
+    let script = crate::python::op_translate::copy_outputs_script(&paths);
     let quoted = format!("'{}'", script.replace('\'', "''"));
     let mut words = vec!["sh".to_string(), "-c".to_string(), quoted];
     words.extend(names.iter().map(|n| format!("{{outputPath: {n}}}")));

@@ -1,23 +1,23 @@
 //! Python rules. The checker calls one entry point per node kind; each dispatches to the rule families.
 
-pub mod apply_helpers;
-pub mod client;
-pub mod compiler;
-pub mod component_calls;
-pub mod component_factory;
-pub mod component_signature;
-pub mod container_op;
-pub mod control_flow;
-pub mod imports;
-pub mod kubernetes_objects;
-pub mod name_table;
-pub mod pipeline_conf;
-pub mod pipeline_definition;
-pub mod placeholders;
-pub mod pythonic_artifacts;
-pub mod task_settings;
-pub mod vertex;
-pub mod volumes;
+pub(crate) mod compiler;
+pub(crate) mod components;
+pub(crate) mod container;
+pub(crate) mod imports;
+pub(crate) mod name_table;
+pub(crate) mod pipeline;
+
+use compiler::{aiplatform_client_run, client_result_field};
+use components::{
+    component_calls, component_factory, component_signature, container_op_component,
+    output_artifact_parameter,
+};
+pub(crate) use container::volumes;
+use container::{apply_helper, cache_staleness, container_op, task_settings, volume_op};
+use imports::{keyword_renames, load_component, type_check_flag};
+use pipeline::{argo_placeholder_literal, control_flow, pipeline_conf};
+// `yaml` names kfp 2's pipeline-name sanitiser by this path.
+pub(crate) use pipeline::pipeline_definition;
 
 use std::ops::Range;
 
@@ -49,7 +49,7 @@ pub fn check_definitions(checker: &mut Checker) {
     container_op::check_subclasses(checker);
     let defs = checker.defs.components.clone();
     for def in &defs {
-        pythonic_artifacts::check_definition(checker, def);
+        output_artifact_parameter::check_definition(checker, def);
     }
     // Signature problems are as broken in a kfp 2 component (or one migrated in this run) as in a v1 one, so
     // every component definition is checked: a fix of the decorator never hides them.
@@ -75,11 +75,11 @@ pub fn check_definitions(checker: &mut Checker) {
     }
     for stmt in &checker.module.body {
         if let ast::Stmt::FunctionDef(f) = stmt {
-            component_factory::check_container_op_component(checker, f);
+            container_op_component::check_container_op_component(checker, f);
         }
     }
     pipeline_definition::check_module(checker);
-    placeholders::check_module(checker);
+    argo_placeholder_literal::check_module(checker);
     control_flow::check_module(checker);
 }
 
@@ -88,7 +88,7 @@ pub fn check_definitions(checker: &mut Checker) {
 /// their v1 signature.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
     task_settings::check_call(checker, call, call_range.clone());
-    apply_helpers::check_call(checker, call, call_range.clone());
+    apply_helper::check_call(checker, call, call_range.clone());
     volumes::check_method(checker, call, call_range.clone());
     match checker.component_named(&call.func) {
         Some(component) => component_calls::check_call(checker, call, &component),
@@ -98,17 +98,17 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     pipeline_definition::check_call(checker, call, call_range.clone());
     compiler::check_call(checker, call, call_range.clone());
     pipeline_conf::check_call(checker, call, call_range.clone());
-    client::check_call(checker, call, call_range.clone());
-    vertex::check_call(checker, call, call_range.clone());
+    client_result_field::check_call(checker, call, call_range.clone());
+    aiplatform_client_run::check_call(checker, call, call_range.clone());
     let Some(callee) = checker.qualified_name(&call.func) else {
         return;
     };
-    imports::keyword_renames(checker, call, &callee);
+    keyword_renames::keyword_renames(checker, call, &callee);
     control_flow::check_call(checker, call, &callee);
-    imports::load_component(checker, call, call_range.clone(), &callee);
+    load_component::load_component(checker, call, call_range.clone(), &callee);
     component_factory::check_call(checker, call, call_range.clone(), &callee);
     container_op::check_call(checker, call, call_range.clone(), &callee);
-    volumes::check_volume_op(checker, call, call_range, &callee);
+    volume_op::check_volume_op(checker, call, call_range, &callee);
 }
 
 /// `x.outputs[key]`, before it is visited.
@@ -128,7 +128,7 @@ pub fn check_attribute(
     expr_range: Range<usize>,
 ) {
     task_settings::check_attribute(checker, attribute);
-    client::check_attribute(checker, attribute);
+    client_result_field::check_attribute(checker, attribute);
     if attribute.attr.as_str() == "output"
         && let Some(component) = checker.task_component(&attribute.value)
     {
@@ -138,9 +138,9 @@ pub fn check_attribute(
 
 /// An assignment statement.
 pub fn check_assign(checker: &mut Checker, assign: &ast::StmtAssign, stmt_range: Range<usize>) {
-    imports::type_check_flag(checker, assign);
-    task_settings::check_assign(checker, assign, stmt_range.clone());
+    type_check_flag::type_check_flag(checker, assign);
+    cache_staleness::check_assign(checker, assign, stmt_range.clone());
     task_settings::check_image_assign(checker, assign, stmt_range);
     pipeline_conf::check_assign(checker, assign);
-    vertex::check_assign(checker, assign);
+    aiplatform_client_run::check_assign(checker, assign);
 }

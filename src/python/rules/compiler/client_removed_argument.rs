@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Fix};
 use crate::python::checker::Checker;
 use crate::python::edits::delete_argument;
 use crate::python::names::range;
-use crate::python::parse::ast::{self};
+use crate::python::parse::ast;
 use crate::rules::id;
 use std::ops::Range;
 

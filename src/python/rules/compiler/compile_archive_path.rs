@@ -1,11 +1,11 @@
 //! KFP403: `compile(f, 'x.tar.gz')` raises in kfp 2; `.json` is deprecated.
 
-use super::old_suffix;
+use super::helpers::old_suffix;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::literals::str_value;
 use crate::python::names::range;
-use crate::python::parse::ast::{self};
+use crate::python::parse::ast;
 use crate::python::pipelines::argument;
 use crate::rules::id;
 

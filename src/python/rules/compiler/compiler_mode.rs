@@ -3,7 +3,7 @@
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::names::range;
-use crate::python::parse::ast::{self};
+use crate::python::parse::ast;
 use crate::rules::id;
 use std::ops::Range;
 

@@ -1,74 +1,13 @@
-//! Imports and namespaces (KFP0xx) rules with logic beyond the name table.
+//! `kfp.components.load_component(filename=|url=|text=)` → the matching `load_component_from_*`.
 
-use crate::rules::id;
-use rustc_hash::FxHashMap as HashMap;
-use std::ops::Range;
-use std::sync::OnceLock;
-
+use super::super::name_table::message;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::edits::ensure_imported;
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr};
-use crate::rules::{KeywordRename, Rule, registry};
-
-use super::name_table::message;
-
-type RenamesByCallee = HashMap<&'static str, Vec<(&'static Rule, &'static KeywordRename)>>;
-
-/// Every rule's keyword renames, by callee: looked up once per call instead of scanning all rules.
-fn renames_by_callee() -> &'static RenamesByCallee {
-    static RENAMES: OnceLock<RenamesByCallee> = OnceLock::new();
-    RENAMES.get_or_init(|| {
-        let mut map: RenamesByCallee = HashMap::default();
-        for rule in &registry().rules {
-            for rename in &rule.keyword_renames {
-                map.entry(rename.callee.as_str())
-                    .or_default()
-                    .push((rule, rename));
-            }
-        }
-        map
-    })
-}
-
-/// Keyword renames listed as data (`load_component_from_file(filename=…)` → `file_path=`).
-pub fn keyword_renames(checker: &mut Checker, call: &ast::ExprCall, callee: &str) {
-    let Some(renames) = renames_by_callee().get(callee) else {
-        return;
-    };
-    for (rule, rename) in renames {
-        if checker.enabled(&rule.id).is_none() {
-            continue;
-        }
-        for keyword in &call.arguments.keywords {
-            if keyword
-                .arg
-                .as_ref()
-                .is_some_and(|a| a.as_str() == rename.from)
-            {
-                let start = range(keyword).start;
-                let name_range = start..start + rename.from.len();
-                let fix = Fix::new(
-                    rule.fix.applicability(),
-                    vec![Edit::replace(name_range.clone(), &rename.to)],
-                );
-                let name = format!("{callee}({}=…)", rename.from);
-                let d =
-                    Diagnostic::new(rule.code, name_range, message(rule, &name, &rename.to, ""))
-                        .with_fix_title(
-                            rule.fix_title
-                                .replace("{name}", &rename.from)
-                                .replace("{replacement}", &rename.to),
-                        )
-                        .with_fix(Some(fix));
-                checker.report(d);
-            }
-        }
-    }
-}
-
-const LOAD_COMPONENT: &str = id::KFP009;
+use crate::rules::id;
+use std::ops::Range;
 
 /// `kfp.components.load_component(filename=|url=|text=)` → the matching `load_component_from_*`.
 pub fn load_component(
@@ -80,7 +19,7 @@ pub fn load_component(
     if callee != "kfp.components.load_component" {
         return;
     }
-    let Some(rule) = checker.enabled(LOAD_COMPONENT) else {
+    let Some(rule) = checker.enabled(id::KFP009) else {
         return;
     };
     // v1 signature: load_component(filename=None, url=None, text=None, component_spec=None)
@@ -130,7 +69,7 @@ pub fn load_component(
     report_load_component(checker, rule, call_range, Some((fix, new_name)));
 }
 
-fn report_load_component(
+pub(crate) fn report_load_component(
     checker: &mut Checker,
     rule: &'static crate::rules::Rule,
     call_range: Range<usize>,
@@ -149,24 +88,4 @@ fn report_load_component(
     .with_fix_title(rule.fix_title.replace("{replacement}", &replacement))
     .with_fix(fix.map(|(f, _)| f));
     checker.report(d);
-}
-
-const TYPE_CHECK_FLAG: &str = id::KFP015;
-
-/// `kfp.TYPE_CHECK = False` no longer turns type errors off.
-pub fn type_check_flag(checker: &mut Checker, assign: &ast::StmtAssign) {
-    let Some(rule) = checker.enabled(TYPE_CHECK_FLAG) else {
-        return;
-    };
-    for target in &assign.targets {
-        if checker.qualified_name(target).as_deref() == Some("kfp.TYPE_CHECK") {
-            let d = Diagnostic::new(
-                rule.code,
-                range(target),
-                message(rule, "kfp.TYPE_CHECK", "", ""),
-            )
-            .with_fix_title(rule.fix_title.clone());
-            checker.report(d);
-        }
-    }
 }

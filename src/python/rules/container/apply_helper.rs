@@ -9,9 +9,9 @@ use std::ops::Range;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
-use crate::python::container_op::python_str;
 use crate::python::edits::spell_qualified;
 use crate::python::names::range;
+use crate::python::op_translate::python_str;
 use crate::python::parse::ast::{self, Expr};
 
 const RULE: &str = id::KFP218;
@@ -263,7 +263,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     if helper
         .as_ref()
         .is_some_and(|(q, _)| q == "kfp.gcp.use_preemptible_nodepool")
-        && super::kubernetes_objects::affinity_setters(checker, &task) > 1
+        && super::node_affinity::affinity_setters(checker, &task) > 1
     {
         // kfp 1 kept only the last affinity set on the task; kfp-kubernetes would add them all.
         fixable = false;

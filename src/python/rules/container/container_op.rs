@@ -21,11 +21,11 @@ use std::ops::Range;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::components::{ComponentDef, Site, parameters, str_literal};
-use crate::python::container_op::{
-    NameUse, OpCall, Param, Translator, copy_outputs_script, identifier_from, python_str,
-};
 use crate::python::edits::{indentation, spell_qualified};
 use crate::python::names::{BindingKind, Resolved, range};
+use crate::python::op_translate::{
+    NameUse, OpCall, Param, Translator, copy_outputs_script, identifier_from, python_str,
+};
 use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::python::visit::{self, Visitor};
 
@@ -115,7 +115,7 @@ pub fn check_subclasses(checker: &mut Checker) {
             continue;
         };
         let Some((init, op, skip)) =
-            crate::python::container_op::simple_subclass(&checker.model, class)
+            crate::python::op_translate::simple_subclass(&checker.model, class)
         else {
             let d = Diagnostic::new(
                 rule.code,
@@ -151,7 +151,7 @@ pub fn check_subclasses(checker: &mut Checker) {
 
 /// The class statement replaced by `@dsl.container_component def ClassName(params): return dsl.ContainerSpec(...)`.
 fn is_docstring(stmt: &Stmt) -> bool {
-    crate::python::container_op::is_docstring(stmt)
+    crate::python::op_translate::is_docstring(stmt)
 }
 
 fn subclass_fix(
@@ -811,7 +811,9 @@ fn factory_fix(
     }
     // `-> dsl.ContainerOp`: a container component returns its spec, and the name is gone in kfp 2.
     if let Some(returns) = function.returns.as_deref() {
-        let close = crate::python::rules::pythonic_artifacts::closing_paren(checker, function)?;
+        let close = crate::python::rules::components::output_artifact_parameter::closing_paren(
+            checker, function,
+        )?;
         edits.push(Edit::delete(close + 1..range(returns).end));
     }
     let indent = indentation(checker.source, range(op).start).to_string();

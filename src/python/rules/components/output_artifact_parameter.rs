@@ -20,7 +20,7 @@ use crate::python::parse::TokenKind;
 use crate::python::parse::ast::{self, Expr};
 use crate::rules::id;
 
-use super::component_signature::is_docstring;
+use super::helpers::is_docstring;
 
 const RULE: &str = id::KFP116;
 

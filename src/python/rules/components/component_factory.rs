@@ -1,9 +1,6 @@
 //! KFP101: v1 factories (`create_component_from_func`, `func_to_container_op`, a `functools.partial` of
 //! either) become `dsl.component`; KFP113: kfp 1's `@dsl.component` around a `ContainerOp` factory.
 
-use crate::rules::id;
-use std::ops::Range;
-
 use crate::components::Component;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
@@ -13,10 +10,9 @@ use crate::python::components::{
 };
 use crate::python::edits::{append_argument, delete_argument, spell_qualified};
 use crate::python::names::range;
-use crate::python::parse::ast::{self, Expr, Stmt};
-
-const FACTORY_RULE: &str = id::KFP101;
-const CONTAINER_OP_COMPONENT_RULE: &str = id::KFP113;
+use crate::python::parse::ast::{self, Expr};
+use crate::rules::id;
+use std::ops::Range;
 
 /// The base image a migrated component pins when v1 used the default: v1's `python:3.7` cannot run kfp 2
 /// (which needs Python ≥ 3.9 and is pip-installed at start), and kfp 2 warns that its own default moves from
@@ -52,7 +48,7 @@ fn renames_note(component: Option<&Component>) -> String {
 
 /// Module-level decorator sites: `@create_component_from_func` on a `def`.
 pub fn check_decorators(checker: &mut Checker) {
-    let Some(rule) = checker.enabled(FACTORY_RULE) else {
+    let Some(rule) = checker.enabled(id::KFP101) else {
         return;
     };
     let sites: Vec<(&Expr, Factory, Component, &ast::StmtFunctionDef)> = checker
@@ -117,7 +113,7 @@ pub fn check_call(
     call_range: Range<usize>,
     callee: &str,
 ) {
-    let Some(rule) = checker.enabled(FACTORY_RULE) else {
+    let Some(rule) = checker.enabled(id::KFP101) else {
         return;
     };
     let (factory, replaced) = match Factory::of(callee) {
@@ -329,59 +325,4 @@ fn argument_range(call: &ast::ExprCall, value: &Expr) -> Range<usize> {
         .iter()
         .find(|k| std::ptr::eq(&k.value, value))
         .map_or_else(|| range(value), range)
-}
-
-/// KFP113: kfp 1's `@dsl.component` type-checking wrapper around a function that returns a `ContainerOp`.
-/// The same spelling means a lightweight Python component in kfp 2, whose body would run in a container.
-pub fn check_container_op_component(checker: &mut Checker, function: &ast::StmtFunctionDef) {
-    let Some(decorator) = function
-        .decorator_list
-        .iter()
-        .map(|d| &d.expression)
-        .find(|d| {
-            matches!(
-                applied_name(&checker.model, d).as_deref(),
-                Some("kfp.dsl.component" | "kfp.dsl._component.component")
-            )
-        })
-    else {
-        return;
-    };
-    if !returns_container_op(checker, &function.body) {
-        return;
-    }
-    let Some(rule) = checker.enabled(CONTAINER_OP_COMPONENT_RULE) else {
-        return;
-    };
-    let d = Diagnostic::new(
-        rule.code,
-        range(decorator),
-        rule.message_with(&[("name", function.name.as_str())]),
-    )
-    .with_fix_title(rule.fix_title.clone());
-    checker.report(d);
-}
-
-fn returns_container_op(checker: &Checker, body: &[Stmt]) -> bool {
-    body.iter().any(|stmt| match stmt {
-        Stmt::Return(ast::StmtReturn {
-            value: Some(value), ..
-        }) => matches!(value.as_ref(), Expr::Call(c)
-            if checker.model.qualified_name(0, &c.func).as_deref() == Some("kfp.dsl.ContainerOp")),
-        Stmt::If(ast::StmtIf {
-            body,
-            elif_else_clauses,
-            ..
-        }) => {
-            returns_container_op(checker, body)
-                || elif_else_clauses
-                    .iter()
-                    .any(|c| returns_container_op(checker, &c.body))
-        }
-        Stmt::With(ast::StmtWith { body, .. }) | Stmt::For(ast::StmtFor { body, .. }) => {
-            returns_container_op(checker, body)
-        }
-        Stmt::Try(ast::StmtTry { body, .. }) => returns_container_op(checker, body),
-        _ => false,
-    })
 }
