@@ -71,6 +71,18 @@ fn main() {
         writeln!(code, "    pub const {id}: &str = {id:?};").expect("write to string");
     }
     writeln!(code, "    pub const ALL: &[&str] = &[{}];", ids.join(", ")).expect("write to string");
+    // The position in `ALL` of each id's number, plus one (0: no such rule): a rule's slot is found from its
+    // id's digits, without hashing or comparing strings.
+    let mut slots = vec![0usize; 1000];
+    for (i, id) in ids.iter().enumerate() {
+        let number: usize = id
+            .strip_prefix("KFP")
+            .and_then(|n| n.parse().ok())
+            .filter(|n| *n < 1000 && id.len() == 6)
+            .unwrap_or_else(|| panic!("rule id {id}: not KFP followed by three digits"));
+        slots[number] = i + 1;
+    }
+    writeln!(code, "    pub(crate) const SLOTS: [u8; 1000] = {slots:?};").expect("write to string");
     code.push_str("}\n");
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rule_files.rs");

@@ -13,7 +13,7 @@ use super::parse::ast::{self, Expr, Stmt};
 use super::pipelines::PipelineFacts;
 use crate::components::Component;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{Rule, registry};
+use crate::rules::{EnabledRules, Rule};
 use crate::settings::{KfpVersion, RuleSelection};
 use crate::source::SourceFile;
 
@@ -31,6 +31,8 @@ pub struct Checker<'a> {
     pub module: &'a ParsedModule,
     pub model: SemanticModel,
     pub(crate) selection: &'a RuleSelection,
+    /// The rules this check runs (the selection, narrowed to `ctx.only`), resolved once.
+    pub(crate) rules: EnabledRules,
     pub diagnostics: Vec<Diagnostic>,
     pub scope: ScopeId,
     pub imports: Vec<ImportSite<'a>>,
@@ -80,12 +82,7 @@ impl<'a> Checker<'a> {
 
     /// The rule with this id, when the user enabled it.
     pub fn enabled(&self, id: &str) -> Option<&'static Rule> {
-        if self.ctx.only.is_some_and(|only| !only.contains(&id)) {
-            return None;
-        }
-        registry()
-            .get(id)
-            .filter(|rule| self.selection.is_enabled(rule))
+        self.rules.get(id)
     }
 
     /// The kfp 2 release the migrated code targets (`--target-version`).

@@ -44,6 +44,7 @@ pub fn check_module<'a>(
         module,
         model,
         selection,
+        rules: crate::rules::EnabledRules::resolve(selection, ctx.only),
         diagnostics: Vec::new(),
         scope: 0,
         imports: Vec::new(),

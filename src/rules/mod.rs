@@ -19,6 +19,47 @@ mod embedded {
 /// The rule ids of the data, as constants (`id::KFP204`), generated from `rules/**.yaml` by `build.rs`.
 pub use embedded::id;
 
+/// The position of rule `id` in `id::ALL` (and in the registry, which is sorted the same way).
+pub fn slot(id: &str) -> Option<usize> {
+    let digits = id.strip_prefix("KFP")?.as_bytes();
+    if digits.len() != 3 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let number = digits
+        .iter()
+        .fold(0usize, |n, d| n * 10 + usize::from(d - b'0'));
+    id::SLOTS[number].checked_sub(1).map(usize::from)
+}
+
+/// The rules a check runs, resolved once from the selection: a rule's entry is found from its id's digits
+/// (`slot`), so no rule lookup on a syntax node hashes a string or tests a selection prefix.
+pub(crate) struct EnabledRules {
+    rules: Vec<Option<&'static Rule>>,
+}
+
+impl EnabledRules {
+    /// The rules `selection` enables, narrowed to `only` when given.
+    pub(crate) fn resolve(
+        selection: &crate::settings::RuleSelection,
+        only: Option<&[&str]>,
+    ) -> Self {
+        let rules = registry()
+            .rules
+            .iter()
+            .map(|rule| {
+                let wanted = only.is_none_or(|only| only.contains(&rule.id.as_str()));
+                (wanted && selection.is_enabled(rule)).then_some(rule)
+            })
+            .collect();
+        Self { rules }
+    }
+
+    /// The rule with this id, when enabled.
+    pub(crate) fn get(&self, id: &str) -> Option<&'static Rule> {
+        slot(id).and_then(|i| self.rules.get(i).copied().flatten())
+    }
+}
+
 /// Whether a rule offers fixes, and how trustworthy they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -140,6 +140,12 @@ fn code_names_rules_by_their_generated_constants() {
 fn every_rule_in_the_data_has_a_generated_constant() {
     let ids: Vec<&str> = registry().rules.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, kfp_upgrade::rules::id::ALL);
+    for (i, id) in ids.iter().enumerate() {
+        assert_eq!(kfp_upgrade::rules::slot(id), Some(i), "{id}");
+    }
+    for unknown in ["KFP999", "KFP", "KFP1", "kfp001", "KFP0011", "XYZ001"] {
+        assert_eq!(kfp_upgrade::rules::slot(unknown), None, "{unknown}");
+    }
 }
 
 #[test]
