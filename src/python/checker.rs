@@ -44,20 +44,15 @@ pub struct Checker<'a> {
     pub tasks: FxHashMap<BindingId, Arc<Component>>,
     /// Variables holding any kfp task (a component call, a `ContainerOp`, a loaded component's call).
     pub task_vars: FxHashSet<BindingId>,
-    /// Claims mounted by the op a variable holds (`pvolumes=` / `add_pvolumes`), as (mount path, PVC name
-    /// expression): another op's `step.pvolume` refers to them.
-    pub op_pvolumes: FxHashMap<BindingId, Vec<(String, String)>>,
-    /// Variables holding a v1 `VolumeOp` or the kfp-kubernetes `CreatePVC` task it became.
-    pub volume_ops: FxHashSet<BindingId>,
     /// Variables holding a component loaded from a v1 spec (`op = load_component_from_file(...)`).
     pub loaded_components: FxHashSet<BindingId>,
     /// The single-name target and value range of the assignment being walked (`flip = dsl.ContainerOp(...)`).
     pub assign_target: Option<(String, Range<usize>)>,
     /// Variables bound by `for` loops: plain Python values while the pipeline function runs.
     pub loop_variables: FxHashSet<BindingId>,
-    /// Start offsets of calls a rule already handled as part of a larger one (`add_volume` in an
-    /// `add_volume(...).add_volume_mount(...)` chain).
-    pub handled_calls: FxHashSet<usize>,
+    /// What rules remember across the nodes of the walk, each under a type its rule's module defines
+    /// (`Checker::state`): the checker knows no rule's state.
+    pub(crate) rule_state: FxHashMap<std::any::TypeId, Box<dyn std::any::Any>>,
     /// The range of the expression of the expression statement being walked (`task.apply(f)` on its own line).
     pub expression_statement: Option<Range<usize>>,
     /// The module-level statement being walked (where new module-level code goes before).
@@ -88,6 +83,22 @@ impl<'a> Checker<'a> {
     /// The kfp 2 release the migrated code targets (`--target-version`).
     pub fn target(&self) -> KfpVersion {
         self.selection.target()
+    }
+
+    /// A rule's state for this module, created on first use.
+    pub(crate) fn state<T: Default + 'static>(&mut self) -> &mut T {
+        self.rule_state
+            .entry(std::any::TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()))
+            .downcast_mut()
+            .expect("state is stored under its own type")
+    }
+
+    /// A rule's state for this module, if the rule recorded any.
+    pub(crate) fn state_ref<T: 'static>(&self) -> Option<&T> {
+        self.rule_state
+            .get(&std::any::TypeId::of::<T>())
+            .and_then(|s| s.downcast_ref())
     }
 
     pub fn report(&mut self, diagnostic: Diagnostic) {

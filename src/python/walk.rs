@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use super::checker::{Checker, ImportSite, is_loader, is_task_method};
+use super::checker::{Checker, ImportSite, is_loader};
 use super::components;
 use super::context::Context;
 use super::names::{Resolved, SemanticModel, range};
@@ -53,12 +53,10 @@ pub fn check_module<'a>(
         tasks: FxHashMap::default(),
         task_vars: Default::default(),
         expression_statement: None,
-        handled_calls: Default::default(),
         loop_variables: Default::default(),
         assign_target: None,
         loaded_components: Default::default(),
-        volume_ops: Default::default(),
-        op_pvolumes: Default::default(),
+        rule_state: Default::default(),
         top_level: None,
         fix_point: None,
         functions: Vec::new(),
@@ -246,62 +244,11 @@ impl<'a> Checker<'a> {
         {
             self.loaded_components.insert(b);
         }
-        // `vop = dsl.VolumeOp(...)`, also behind task methods (`.set_display_name(...)`), and the claims an op
-        // mounts (`pvolumes=`, `.add_pvolumes(...)`).
-        let mut root = assign.value.as_ref();
-        let mut claims = Vec::new();
-        while let Expr::Call(c) = root {
-            match c.func.as_ref() {
-                Expr::Attribute(a) if is_task_method(a.attr.as_str()) => {
-                    if a.attr.as_str() == "add_pvolumes"
-                        && let Some(found) = c
-                            .arguments
-                            .args
-                            .first()
-                            .and_then(|p| rules::volumes::pvolume_claims(self, p))
-                    {
-                        claims.extend(found);
-                    }
-                    root = &a.value;
-                }
-                // kfp-kubernetes helpers wrap the task (a fix of an earlier round may have made them).
-                callee => match self.qualified_name(callee).as_deref() {
-                    Some(q) if q.starts_with("kfp.kubernetes.") && !c.arguments.args.is_empty() => {
-                        if q == "kfp.kubernetes.mount_pvc"
-                            && let Some(found) = rules::volumes::mounted_claim(self, c)
-                        {
-                            claims.push(found);
-                        }
-                        root = &c.arguments.args[0];
-                    }
-                    _ => break,
-                },
-            }
-        }
-        if let Expr::Call(c) = root
-            && self.qualified_name(&c.func).as_deref() == Some("kfp.dsl.ContainerOp")
-            && let Some(p) = c
-                .arguments
-                .keywords
-                .iter()
-                .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "pvolumes"))
-            && let Some(found) = rules::volumes::pvolume_claims(self, &p.value)
-        {
-            claims.extend(found);
-        }
-        if !claims.is_empty() {
-            self.op_pvolumes.insert(b, claims);
-        }
-        if let Expr::Call(c) = root
-            && matches!(
-                self.qualified_name(&c.func).as_deref(),
-                Some("kfp.dsl.VolumeOp" | "kfp.kubernetes.CreatePVC")
-            )
-        {
-            self.volume_ops.insert(b);
-        }
+        rules::volumes::record_assignment(self, b, &assign.value);
     }
+}
 
+impl<'a> Checker<'a> {
     /// Handles a name or attribute chain as a whole (`kfp.v2.dsl.component`), then visits whatever the chain
     /// is built on when that is not a plain name (`f().x`).
     fn visit_chain(&mut self, expr: &'a Expr, bare_call: Option<Range<usize>>, is_callee: bool) {

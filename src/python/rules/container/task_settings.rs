@@ -151,7 +151,10 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
             checker, call, call_range, &task_text, fixable,
         ),
         "add_volume" => {
-            if !checker.handled_calls.contains(&call_range.start) {
+            if !checker
+                .state_ref::<HandledCalls>()
+                .is_some_and(|h| h.0.contains(&call_range.start))
+            {
                 super::volume_mount::volume(checker, call, call_range, &task_text, fixable)
             }
         }
@@ -164,7 +167,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
                     other => other,
                 };
                 if super::volume_mount::chained_volume_mount(checker, call, call_range, fixable) {
-                    checker.handled_calls.insert(range(inner).start);
+                    checker.state::<HandledCalls>().0.insert(range(inner).start);
                 }
             }
         }
@@ -308,3 +311,8 @@ pub fn check_attribute(checker: &mut Checker, attribute: &ast::ExprAttribute) {
     .with_fix_title(rule.fix_title.clone());
     checker.report(d);
 }
+
+/// Start offsets of calls a rule already handled as part of a larger one (`add_volume` in an
+/// `add_volume(...).add_volume_mount(...)` chain).
+#[derive(Default)]
+pub(crate) struct HandledCalls(rustc_hash::FxHashSet<usize>);

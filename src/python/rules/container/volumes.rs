@@ -8,7 +8,10 @@ use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::components::str_literal;
 use crate::python::edits::spell_qualified;
-use crate::python::names::{Resolved, range};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::python::checker::is_task_method;
+use crate::python::names::{BindingId, Resolved, range};
 use crate::python::parse::ast::{self, Expr};
 use crate::rules::id;
 use std::ops::Range;
@@ -17,7 +20,7 @@ use std::ops::Range;
 fn is_volume_op(checker: &Checker, e: &Expr) -> bool {
     matches!(e, Expr::Name(n) if matches!(
         checker.resolve(n.id.as_str(), range(e).start),
-        Some(Resolved::Binding(b)) if checker.volume_ops.contains(&b)
+        Some(Resolved::Binding(b)) if checker.state_ref::<VolumeFacts>().is_some_and(|f| f.volume_ops.contains(&b))
     ))
 }
 
@@ -30,7 +33,7 @@ pub fn pvc_name(checker: &Checker, e: &Expr) -> Option<(String, Option<String>)>
         let Some(Resolved::Binding(b)) = checker.resolve(n.id.as_str(), range(task).start) else {
             return None;
         };
-        let mounts = checker.op_pvolumes.get(&b)?;
+        let mounts = checker.state_ref::<VolumeFacts>()?.op_pvolumes.get(&b)?;
         let pvc = match path {
             Some(p) => mounts.iter().find(|(m, _)| *m == p)?.1.clone(),
             None => match mounts.as_slice() {
@@ -186,6 +189,73 @@ pub fn mounted_claim(checker: &Checker, call: &ast::ExprCall) -> Option<(String,
     };
     let path = str_literal(keyword("mount_path")?)?;
     Some((path, checker.text(range(keyword("pvc_name")?)).to_string()))
+}
+
+/// What the volume rules remember of a module's variables while it is walked.
+#[derive(Default)]
+pub(crate) struct VolumeFacts {
+    /// Claims mounted by the op a variable holds (`pvolumes=` / `add_pvolumes`), as (mount path, PVC name
+    /// expression): another op's `step.pvolume` refers to them.
+    op_pvolumes: FxHashMap<BindingId, Vec<(String, String)>>,
+    /// Variables holding a v1 `VolumeOp` or the kfp-kubernetes `CreatePVC` task it became.
+    volume_ops: FxHashSet<BindingId>,
+}
+
+/// Remembers what `b = value` says about volumes: a `VolumeOp` (or `CreatePVC`), also behind task methods
+/// (`.set_display_name(...)`), and the claims an op mounts (`pvolumes=`, `.add_pvolumes(...)`).
+pub(crate) fn record_assignment(checker: &mut Checker, b: BindingId, value: &Expr) {
+    let mut root = value;
+    let mut claims = Vec::new();
+    while let Expr::Call(c) = root {
+        match c.func.as_ref() {
+            Expr::Attribute(a) if is_task_method(a.attr.as_str()) => {
+                if a.attr.as_str() == "add_pvolumes"
+                    && let Some(found) = c
+                        .arguments
+                        .args
+                        .first()
+                        .and_then(|p| pvolume_claims(checker, p))
+                {
+                    claims.extend(found);
+                }
+                root = &a.value;
+            }
+            // kfp-kubernetes helpers wrap the task (a fix of an earlier round may have made them).
+            callee => match checker.qualified_name(callee).as_deref() {
+                Some(q) if q.starts_with("kfp.kubernetes.") && !c.arguments.args.is_empty() => {
+                    if q == "kfp.kubernetes.mount_pvc"
+                        && let Some(found) = mounted_claim(checker, c)
+                    {
+                        claims.push(found);
+                    }
+                    root = &c.arguments.args[0];
+                }
+                _ => break,
+            },
+        }
+    }
+    if let Expr::Call(c) = root
+        && checker.qualified_name(&c.func).as_deref() == Some("kfp.dsl.ContainerOp")
+        && let Some(p) = c
+            .arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "pvolumes"))
+        && let Some(found) = pvolume_claims(checker, &p.value)
+    {
+        claims.extend(found);
+    }
+    if !claims.is_empty() {
+        checker.state::<VolumeFacts>().op_pvolumes.insert(b, claims);
+    }
+    if let Expr::Call(c) = root
+        && matches!(
+            checker.qualified_name(&c.func).as_deref(),
+            Some("kfp.dsl.VolumeOp" | "kfp.kubernetes.CreatePVC")
+        )
+    {
+        checker.state::<VolumeFacts>().volume_ops.insert(b);
+    }
 }
 
 #[cfg(test)]
