@@ -12,6 +12,11 @@ pub(crate) fn error(err: &mut dyn Write, message: &str) -> std::io::Result<()> {
     writeln!(err, "error: {message}")
 }
 
+/// `convert`: the file it wrote.
+pub(crate) fn wrote(out: &mut dyn Write, path: &std::path::Path) -> std::io::Result<()> {
+    writeln!(out, "Wrote {}", path.display())
+}
+
 /// `--write-baseline`: how much it wrote, where.
 pub(crate) fn wrote_baseline(
     err: &mut dyn Write,

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use crate::report::render;
 use crate::source::SourceFile;
 
 use super::exit::ExitStatus;
@@ -20,7 +21,7 @@ pub(crate) fn convert_file(
     {
         Ok(s) => s,
         Err(e) => {
-            writeln!(err, "error: {}: {e}", file.display())?;
+            render::error(err, &format!("{}: {e}", file.display()))?;
             return Ok(ExitStatus::Error);
         }
     };
@@ -38,7 +39,7 @@ pub(crate) fn convert_file(
                 }
                 _ => String::new(),
             };
-            writeln!(err, "error: {}{at}: {e}", file.display())?;
+            render::error(err, &format!("{}{at}: {e}", file.display()))?;
             return Ok(ExitStatus::Error);
         }
     };
@@ -55,9 +56,9 @@ pub(crate) fn convert_file(
         return Ok(ExitStatus::Clean);
     }
     if let Err(e) = std::fs::write(&target, module) {
-        writeln!(err, "error: {}: {e}", target.display())?;
+        render::error(err, &format!("{}: {e}", target.display()))?;
         return Ok(ExitStatus::Error);
     }
-    writeln!(out, "Wrote {}", target.display())?;
+    render::wrote(out, &target)?;
     Ok(ExitStatus::Clean)
 }

@@ -10,7 +10,7 @@ use crate::discover::{DiscoveredFile, FileKind};
 use crate::project::Project;
 use crate::python;
 use crate::report::RunReport;
-use crate::report::render::render;
+use crate::report::render::{self, render};
 use crate::settings::{CheckSettings, FixMode};
 use crate::source::SourceFile;
 
@@ -26,7 +26,7 @@ pub(crate) fn run(
 ) -> std::io::Result<ExitStatus> {
     let mut bytes = Vec::new();
     if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-        writeln!(err, "error: could not read stdin: {e}")?;
+        render::error(err, &format!("could not read stdin: {e}"))?;
         return Ok(ExitStatus::Error);
     }
     let file = DiscoveredFile {
