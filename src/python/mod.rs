@@ -7,6 +7,7 @@ pub mod container_op;
 pub mod edits;
 pub mod literals;
 pub mod names;
+pub mod notebook_index;
 pub mod parse;
 pub mod pipelines;
 pub mod rules;
@@ -280,14 +281,9 @@ fn index_parsed(
         }
         components.insert(component.name.clone(), std::sync::Arc::new(component));
     }
-    for (binding, spec) in yaml_loads::find(&module.body, model) {
-        let text = match spec {
-            yaml_loads::Spec::File(path) => resolve_spec(source, module_path, &path, read),
-            yaml_loads::Spec::Text(text) => Some(text),
-        };
-        if let Some(c) = text.and_then(|t| crate::yaml::interface::component(&binding, &t)) {
-            components.insert(binding, std::sync::Arc::new(c));
-        }
+    let read_spec = |path: &str| resolve_spec(source, module_path, path, read);
+    for (binding, c) in yaml_loads::loaded_components(&module.body, model, selection, &read_spec) {
+        components.insert(binding, std::sync::Arc::new(c));
     }
     ModuleComponents {
         path: source.path.clone(),
