@@ -1,5 +1,5 @@
 //! Where the spec of a component loaded by URL comes from: the `[component-urls]` map of the configuration
-//! file, URL prefix → local file or folder.
+//! file, URL prefix → local file or folder; else, only when asked, the network (`component_fetch`).
 //!
 //! Specs resolved here are read, never rewritten: they belong to someone else (a spec that is also a file of
 //! the checked tree is checked and fixed as that file, like any other).
@@ -13,8 +13,12 @@ use sha2::Digest as _;
 /// Why a URL did not resolve to a spec.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlError {
-    #[error("`{url}` is not covered by `[component-urls]`")]
+    #[error(
+        "`{url}` is not covered by `[component-urls]`, and fetching is off (`--fetch-components`)"
+    )]
     NotMapped { url: String },
+    #[error("could not fetch `{url}`: {message}")]
+    Fetch { url: String, message: String },
     #[error("cannot read `{path}` (mapped from `{url}`): {message}")]
     Read {
         url: String,
@@ -31,6 +35,25 @@ pub enum UrlError {
     },
 }
 
+impl UrlError {
+    /// Why, without the URL (for a finding that names it already).
+    pub fn reason(&self) -> String {
+        match self {
+            UrlError::NotMapped { .. } => {
+                "no `[component-urls]` entry covers it and fetching is off (`--fetch-components`)"
+                    .into()
+            }
+            UrlError::Read { path, message, .. } => {
+                format!("cannot read `{}`: {message}", path.display())
+            }
+            UrlError::Fetch { message, .. } => format!("could not fetch it: {message}"),
+            UrlError::Digest {
+                expected, actual, ..
+            } => format!("its sha256 is {actual}, not the digest {expected}"),
+        }
+    }
+}
+
 /// A component spec read for a URL.
 #[derive(Debug, Clone)]
 pub struct Resolved {
@@ -45,6 +68,8 @@ pub struct Resolved {
 pub struct ComponentUrls {
     /// `(prefix, local path)`, longest prefix first; paths are absolute or relative to the working folder.
     map: Vec<(String, PathBuf)>,
+    /// Set when fetching was asked for.
+    fetcher: Option<crate::component_fetch::Fetcher>,
     memo: Mutex<HashMap<String, Result<Resolved, UrlError>>>,
 }
 
@@ -67,8 +92,19 @@ impl ComponentUrls {
         map.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
         Self {
             map,
+            fetcher: None,
             memo: Mutex::default(),
         }
+    }
+
+    /// The same resolver, fetching the `http(s)` URLs the map does not cover with `fetcher`.
+    pub fn fetching(mut self, fetcher: crate::component_fetch::Fetcher) -> Self {
+        self.fetcher = Some(fetcher);
+        self
+    }
+
+    pub fn fetcher(&self) -> Option<&crate::component_fetch::Fetcher> {
+        self.fetcher.as_ref()
     }
 
     /// The map, longest prefix first.
@@ -115,9 +151,18 @@ impl ComponentUrls {
 
     fn resolve_uncached(&self, url: &str) -> Result<Resolved, UrlError> {
         let Some(path) = self.mapped(url) else {
-            return Err(UrlError::NotMapped {
+            let is_http = url.starts_with("http://") || url.starts_with("https://");
+            let Some(fetcher) = self.fetcher.as_ref().filter(|_| is_http) else {
+                return Err(UrlError::NotMapped {
+                    url: url.to_string(),
+                });
+            };
+            let error = |message: String| UrlError::Fetch {
                 url: url.to_string(),
-            });
+                message,
+            };
+            let bytes = fetcher.get(url).map_err(error)?;
+            return resolved(bytes).ok_or_else(|| error("the spec is not UTF-8 text".into()));
         };
         let read_error = |message: String| UrlError::Read {
             url: url.to_string(),

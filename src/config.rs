@@ -50,6 +50,8 @@ pub struct Options {
     /// URL prefix → local file or folder (relative to the configuration file's folder) for components
     /// loaded by URL.
     pub component_urls: Option<BTreeMap<String, toml::Spanned<String>>>,
+    /// Fetch the `http(s)` component URLs the map does not cover (off unless asked).
+    pub fetch_components: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,8 +210,12 @@ pub fn check_component_urls(config: &ConfigFile) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// The URL resolver of a run: the file's `[component-urls]`, paths made relative to its folder.
-pub fn component_urls(config: Option<&ConfigFile>) -> crate::component_urls::ComponentUrls {
+/// The URL resolver of a run: the file's `[component-urls]`, paths made relative to its folder, fetching
+/// when the command line (`fetch`) or the file asks for it.
+pub fn component_urls(
+    config: Option<&ConfigFile>,
+    fetch: bool,
+) -> crate::component_urls::ComponentUrls {
     let folder = config
         .and_then(|c| c.path.parent())
         .map(|d| std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()))
@@ -220,7 +226,12 @@ pub fn component_urls(config: Option<&ConfigFile>) -> crate::component_urls::Com
         .flatten()
         .map(|(prefix, local)| (prefix.clone(), folder.join(local.get_ref())))
         .collect();
-    crate::component_urls::ComponentUrls::new(map)
+    let urls = crate::component_urls::ComponentUrls::new(map);
+    let fetch = fetch || config.and_then(|c| c.options.fetch_components) == Some(true);
+    match fetch {
+        true => urls.fetching(crate::component_fetch::Fetcher::default()),
+        false => urls,
+    }
 }
 
 /// The nearest configuration file at or above `start` (a file or a folder).
@@ -319,7 +330,8 @@ pub fn resolve(settings: &mut CheckSettings, cli: CliOverrides, config: Option<C
     }
     let mut ignore = upper(&texts(options.ignore.as_ref()));
     ignore.extend(upper(&cli.rules.ignore));
-    let component_urls = std::sync::Arc::new(component_urls(config.as_ref()));
+    let component_urls =
+        std::sync::Arc::new(component_urls(config.as_ref(), cli.rules.fetch_components));
     settings.selection = RuleSelection {
         select,
         ignore,
@@ -497,6 +509,15 @@ pub fn show(settings: &CheckSettings, out: &mut dyn Write) -> std::io::Result<()
             };
             writeln!(out, "  \"{prefix}\" = {}{missing}", local.display())?;
         }
+        match urls.fetcher() {
+            Some(f) => writeln!(
+                out,
+                "fetch-components: true (cache: {})",
+                f.cache_location()
+                    .map_or("none".to_string(), |d| d.display().to_string())
+            )?,
+            None => writeln!(out, "fetch-components: false")?,
+        }
     }
     writeln!(out, "fix: {:?}", settings.fix_mode)?;
     writeln!(out, "unsafe-fixes: {}", settings.unsafe_fixes)?;
@@ -566,7 +587,7 @@ mod tests {
         .unwrap();
         let config = load(&path).unwrap().unwrap();
         check_component_urls(&config).unwrap();
-        let urls = component_urls(Some(&config));
+        let urls = component_urls(Some(&config), false);
         assert_eq!(
             urls.mapped("https://h/c/a/component.yaml").unwrap(),
             std::path::absolute(dir.path())
@@ -601,7 +622,7 @@ mod tests {
         )
         .unwrap();
         let config = load(&py).unwrap().unwrap();
-        let urls = component_urls(Some(&config));
+        let urls = component_urls(Some(&config), false);
         assert_eq!(
             &*urls.resolve("https://h/e.yaml", None).unwrap().text,
             "name: Echo\n"

@@ -4,6 +4,7 @@
 
 pub mod baseline;
 pub mod cli;
+pub mod component_fetch;
 pub mod component_urls;
 pub mod components;
 pub mod config;

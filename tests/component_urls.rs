@@ -1,4 +1,5 @@
-//! Components loaded by URL: the `[component-urls]` offline map in the configuration file.
+//! Components loaded by URL: the `[component-urls]` offline map in the configuration file, and fetching
+//! (`--fetch-components`) from an HTTP server in this test binary, through the on-disk cache.
 
 mod common;
 
@@ -17,7 +18,6 @@ mod http_server {
 
     /// What the server answers for a path.
     #[derive(Debug, Clone)]
-    #[allow(dead_code)] // Redirect and Silence serve the fetch tests.
     pub enum Reply {
         /// 200 with this body.
         Body(String),
@@ -375,4 +375,198 @@ fn a_notebook_gets_the_same_fixes_for_url_components() {
         .or_else(|| nb["cells"][1]["source"].as_str().map(str::to_string))
         .unwrap();
     assert!(source.contains(MIGRATED_CALLS.trim_end()), "{source}");
+}
+
+/// Runs kfp-upgrade in `p` with its fetch cache in `cache` and these extra environment variables.
+fn run_fetching(
+    p: &Project,
+    cache: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"));
+    cmd.args(args)
+        .current_dir(p.dir.path())
+        .env("NO_COLOR", "1")
+        .env("KFP_UPGRADE_CACHE_DIR", cache);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn fetched_specs_give_the_same_fixes_and_the_result_compiles_under_kfp2() {
+    let server = Server::start(spec_routes());
+    let cache = tempfile::tempdir().unwrap();
+    let p = Project::new();
+    p.write("pipeline.py", pipeline(&server.url("/c")));
+    let o = run_fetching(
+        &p,
+        cache.path(),
+        &[
+            "migrate",
+            ".",
+            "--in-place",
+            "--force",
+            "--unsafe-fixes",
+            "--fetch-components",
+        ],
+        &[],
+    );
+    assert!(o.status.code().unwrap_or(9) <= 1, "{}", stderr(&o));
+    let migrated = p.read_string("pipeline.py");
+    assert!(migrated.contains(MIGRATED_CALLS), "{migrated}");
+    // One plain GET per spec: kfp-upgrade's user agent, no credentials or cookies.
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    for head in &seen {
+        assert!(head.starts_with("GET /c/"), "{head}");
+        let lower = head.to_ascii_lowercase();
+        assert!(lower.contains("user-agent: kfp-upgrade/"), "{head}");
+        assert!(
+            !lower.contains("authorization") && !lower.contains("cookie"),
+            "{head}"
+        );
+    }
+    assert_compiles_under_kfp2(&p.path("pipeline.py"), &server);
+}
+
+#[test]
+fn fetching_is_off_unless_asked_and_can_be_asked_for_in_the_configuration() {
+    let server = Server::start(spec_routes());
+    let cache = tempfile::tempdir().unwrap();
+    let p = Project::new();
+    p.write("pipeline.py", pipeline(&server.url("/c")));
+    let args = ["check", "--output-format", "concise", "."];
+    let o = run_fetching(&p, cache.path(), &args, &[]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("pipeline.py:3:50: KFP118 The spec loaded from `http://127.0.0.1:")
+            && out.contains("no `[component-urls]` entry covers it and fetching is off"),
+        "{out}"
+    );
+    assert!(!out.contains("KFP105"), "{out}");
+    assert_eq!(server.requests(), 0);
+    p.write("kfp-upgrade.toml", "fetch-components = true\n");
+    let o = run_fetching(&p, cache.path(), &args, &[]);
+    let out = stdout(&o);
+    assert!(!out.contains("KFP118"), "{out}");
+    assert!(out.contains("KFP105"), "{out}");
+    assert_eq!(server.requests(), 2);
+}
+
+#[test]
+fn redirects_are_followed() {
+    let mut routes = spec_routes();
+    let target = "/c/train/component.yaml".to_string();
+    let train = routes.remove(&target).unwrap();
+    routes.insert("/moved/train.yaml".into(), train);
+    let server = Server::start(routes);
+    // Another origin, as raw.githubusercontent.com redirects would be.
+    let redirecting = Server::start(HashMap::from([(
+        "/c/train/component.yaml".to_string(),
+        Reply::Redirect(server.url("/moved/train.yaml")),
+    )]));
+    let cache = tempfile::tempdir().unwrap();
+    let p = Project::new();
+    p.write(
+        "p.py",
+        format!(
+            "from kfp import components, dsl\n\ntrain_op = components.load_component_from_url('{}')\n\n\n@dsl.pipeline(name='t')\ndef p(data: str = 'x'):\n    train_op(data, '2')\n",
+            redirecting.url("/c/train/component.yaml")
+        ),
+    );
+    let o = run_fetching(
+        &p,
+        cache.path(),
+        &[
+            "check",
+            "--output-format",
+            "concise",
+            "--fetch-components",
+            ".",
+        ],
+        &[],
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("p.py:8:20: KFP105 String passed to int input `epochs`"),
+        "{out}"
+    );
+    assert_eq!((redirecting.requests(), server.requests()), (1, 1));
+}
+
+#[test]
+fn a_404_and_a_timeout_are_findings_on_the_call_and_the_run_goes_on() {
+    let server = Server::start(HashMap::from([(
+        "/slow.yaml".to_string(),
+        Reply::Silence(std::time::Duration::from_secs(20)),
+    )]));
+    let cache = tempfile::tempdir().unwrap();
+    let p = Project::new();
+    let load = |name: &str, path: &str| {
+        format!(
+            "from kfp import components\n\n{name}_op = components.load_component_from_url('{}')\n",
+            server.url(path)
+        )
+    };
+    p.write("a_missing.py", load("missing", "/missing.yaml"));
+    p.write("b_slow.py", load("slow", "/slow.yaml"));
+    p.write("c_other.py", "from kfp.v2 import dsl\n");
+    let started = std::time::Instant::now();
+    let o = run_fetching(
+        &p,
+        cache.path(),
+        &[
+            "check",
+            "--output-format",
+            "concise",
+            "--fetch-components",
+            ".",
+        ],
+        &[("KFP_UPGRADE_FETCH_TIMEOUT", "1")],
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    for expected in [
+        "a_missing.py:3:49: KFP118 The spec loaded from",
+        "could not fetch it: HTTP 404",
+        "b_slow.py:3:46: KFP118 The spec loaded from",
+        "could not fetch it: timeout",
+        "c_other.py:1:6: KFP001",
+    ] {
+        assert!(out.contains(expected), "missing `{expected}` in:\n{out}");
+    }
+    // Nothing failed is cached: the next run asks again.
+    assert_eq!(std::fs::read_dir(cache.path()).map_or(0, |d| d.count()), 0);
+}
+
+#[test]
+fn a_cached_spec_is_used_with_the_server_stopped() {
+    let mut server = Server::start(spec_routes());
+    let cache = tempfile::tempdir().unwrap();
+    let p = Project::new();
+    p.write("pipeline.py", pipeline(&server.url("/c")));
+    let args = [
+        "check",
+        "--output-format",
+        "concise",
+        "--fetch-components",
+        ".",
+    ];
+    let first = stdout(&run_fetching(&p, cache.path(), &args, &[]));
+    assert!(first.contains("KFP105"), "{first}");
+    assert_eq!(server.requests(), 2);
+    server.stop();
+    let second = stdout(&run_fetching(&p, cache.path(), &args, &[]));
+    assert_eq!(first, second);
+    // Without the cache the stopped server is a finding.
+    let empty = tempfile::tempdir().unwrap();
+    let third = stdout(&run_fetching(&p, empty.path(), &args, &[]));
+    assert!(
+        third.contains("KFP118") && third.contains("could not fetch it"),
+        "{third}"
+    );
 }

@@ -84,6 +84,11 @@ impl<'a> Checker<'a> {
     }
 
     /// The rule with this id, when the user enabled it.
+    /// The run's resolver of component URLs (`None` for a check without one: nothing resolves).
+    pub fn component_urls(&self) -> Option<&crate::component_urls::ComponentUrls> {
+        self.selection.component_urls.as_deref()
+    }
+
     pub fn enabled(&self, id: &str) -> Option<&'static Rule> {
         if self.ctx.only.is_some_and(|only| !only.contains(&id)) {
             return None;

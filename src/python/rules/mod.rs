@@ -16,6 +16,7 @@ pub mod pipeline_definition;
 pub mod placeholders;
 pub mod pythonic_artifacts;
 pub mod task_settings;
+pub mod url_components;
 pub mod vertex;
 pub mod volumes;
 
@@ -121,6 +122,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     imports::keyword_renames(checker, call, &callee);
     control_flow::check_call(checker, call, &callee);
     imports::load_component(checker, call, call_range.clone(), &callee);
+    url_components::check_call(checker, call, &callee);
     component_factory::check_call(checker, call, call_range.clone(), &callee);
     container_op::check_call(checker, call, call_range.clone(), &callee);
     volumes::check_volume_op(checker, call, call_range, &callee);
