@@ -15,7 +15,11 @@ pub enum ValueType {
     Int,
     Float,
     Bool,
-    /// Lists, dicts, and anything we cannot name.
+    /// A JSON array (`list`, v1 `List`/`JsonArray`).
+    List,
+    /// A JSON object (`dict`, v1 `Dict`/`JsonObject`).
+    Dict,
+    /// Anything we cannot name.
     Other,
 }
 
@@ -27,6 +31,8 @@ impl ValueType {
             "int" | "integer" => ValueType::Int,
             "float" => ValueType::Float,
             "bool" | "boolean" => ValueType::Bool,
+            "list" | "jsonarray" => ValueType::List,
+            "dict" | "jsonobject" => ValueType::Dict,
             _ => ValueType::Other,
         }
     }

@@ -5,6 +5,7 @@ pub mod checker;
 pub mod components;
 pub mod container_op;
 pub mod edits;
+pub mod json_literals;
 pub mod literals;
 pub mod names;
 pub mod notebook_index;

@@ -31,7 +31,8 @@ fn py_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
 }
 
-fn py_literal(v: &serde_json::Value) -> String {
+/// A Python literal of the same value as a JSON value.
+pub(crate) fn py_literal(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "None".into(),
         serde_json::Value::Bool(b) => if *b { "True" } else { "False" }.into(),

@@ -225,7 +225,13 @@ fn check_argument_value(
             checker.report(d);
         }
         Expr::StringLiteral(ast::ExprStringLiteral { value: s, .. }) => match kind {
-            InputKind::Value(t @ (ValueType::Int | ValueType::Float | ValueType::Bool)) => {
+            InputKind::Value(
+                t @ (ValueType::Int
+                | ValueType::Float
+                | ValueType::Bool
+                | ValueType::List
+                | ValueType::Dict),
+            ) => {
                 let Some(rule) = checker.enabled(NUMERIC_STRING_RULE) else {
                     return;
                 };
@@ -235,6 +241,8 @@ fn check_argument_value(
                 let type_name = match t {
                     ValueType::Int => "int",
                     ValueType::Float => "float",
+                    ValueType::List => "list",
+                    ValueType::Dict => "dict",
                     _ => "bool",
                 };
                 let d = Diagnostic::new(
@@ -291,6 +299,11 @@ fn numeric_literal(s: &str, t: ValueType) -> Option<String> {
             "false" => Some("False".into()),
             _ => None,
         },
+        // JSON text, as kfp 1 passed lists and dicts; an empty string is left alone here (it is not the
+        // empty list in every component's eyes).
+        ValueType::List | ValueType::Dict if !s.is_empty() => {
+            crate::python::json_literals::from_json_text(s, t)
+        }
         _ => None,
     }
 }

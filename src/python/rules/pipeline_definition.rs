@@ -8,10 +8,12 @@
 
 use std::ops::Range;
 
+use crate::components::ValueType;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::components::{parameters, str_literal};
 use crate::python::edits::{indentation, spell_qualified};
+use crate::python::json_literals;
 use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr};
 use crate::python::pipelines::PipelineFn;
@@ -262,6 +264,15 @@ fn unannotated(checker: &mut Checker, def: &ast::StmtFunctionDef, arg: &ast::Par
             Some(("str", None)),
             "; kfp 1 passed it as a string".to_string(),
         ),
+        // `args=json.dumps([...])` fed into a `List` input: kfp 2 takes the list itself.
+        (None, Some(c @ ("list" | "dict")))
+            if let Some(literal) = default.and_then(|d| converted_default(checker, d, c)) =>
+        {
+            (
+                Some((c, Some(literal))),
+                format!("; the components it is passed to take `{c}`"),
+            )
+        }
         (None, Some("str")) if default.is_some_and(|d| !is_none_literal(d)) => (
             Some(("str", None)),
             "; the components it is passed to take `str`".to_string(),
@@ -348,6 +359,8 @@ fn consumer_types(checker: &Checker, def: &ast::StmtFunctionDef, param: &str) ->
                 InputKind::Value(ValueType::Int) => "int",
                 InputKind::Value(ValueType::Float) => "float",
                 InputKind::Value(ValueType::Bool) => "bool",
+                InputKind::Value(ValueType::List) => "list",
+                InputKind::Value(ValueType::Dict) => "dict",
                 InputKind::Value(ValueType::Other) => continue,
                 InputKind::File => "artifact",
             };
@@ -408,6 +421,20 @@ fn converted_default(checker: &Checker, default: &Expr, to: &str) -> Option<Stri
         }
         "int" => number.parse::<i64>().ok().map(|i| i.to_string()),
         "str" => value.is_none().then(|| format!("'{number}'")),
+        "list" | "dict" => {
+            let kind = if to == "list" {
+                ValueType::List
+            } else {
+                ValueType::Dict
+            };
+            if let Some(text) = value.as_deref() {
+                return json_literals::from_json_text(text, kind);
+            }
+            let is_json_dumps =
+                |f: &Expr| checker.qualified_name(f).as_deref() == Some("json.dumps");
+            json_literals::dumped_literal(default, is_json_dumps, kind)
+                .map(|v| checker.text(range(v)).to_string())
+        }
         _ => None,
     }
 }
