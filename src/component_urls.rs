@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::Digest as _;
 
@@ -62,6 +62,9 @@ pub struct Resolved {
     pub sha256: String,
 }
 
+/// The answer for one URL, computed once.
+type Resolution = OnceLock<Result<Resolved, UrlError>>;
+
 /// The URL → spec resolution of a run: the map, and what was resolved so far (each URL is read once per
 /// run, however many files load it).
 #[derive(Debug, Default)]
@@ -70,7 +73,9 @@ pub struct ComponentUrls {
     map: Vec<(String, PathBuf)>,
     /// Set when fetching was asked for.
     fetcher: Option<crate::component_fetch::Fetcher>,
-    memo: Mutex<HashMap<String, Result<Resolved, UrlError>>>,
+    /// One cell per URL, filled once: files of the run that load the same URL at the same time (the index
+    /// pass is parallel) wait for one read or fetch instead of each making their own.
+    memo: Mutex<HashMap<String, Arc<Resolution>>>,
 }
 
 /// sha256 of `bytes` as lower-case hex.
@@ -123,20 +128,15 @@ impl ComponentUrls {
 
     /// The spec at `url`, checked against `digest` (a graph's `componentRef.digest`) when given.
     pub fn resolve(&self, url: &str, digest: Option<&str>) -> Result<Resolved, UrlError> {
-        let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
-        let known = memo.get(url).cloned();
-        drop(memo);
-        let resolved = match known {
-            Some(r) => r,
-            None => {
-                let r = self.resolve_uncached(url);
-                self.memo
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(url.to_string(), r.clone());
-                r
-            }
-        }?;
+        let cell = self
+            .memo
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(url.to_string())
+            .or_default()
+            .clone();
+        // The map's lock is not held while reading or fetching: other URLs go on meanwhile.
+        let resolved = cell.get_or_init(|| self.resolve_uncached(url)).clone()?;
         if let Some(expected) = digest.map(normalise_digest).filter(|d| !d.is_empty())
             && expected != resolved.sha256
         {
@@ -185,14 +185,43 @@ fn under(local: &Path, rest: &str) -> Option<PathBuf> {
         return None;
     }
     let mut path = local.to_path_buf();
-    for part in rest.split('/').filter(|p| !p.is_empty() && *p != ".") {
-        if part == ".." {
+    for part in rest.split('/').filter(|p| !p.is_empty()) {
+        // A folder holds the files under their names: `Chicago%20Taxi` is the folder `Chicago Taxi`.
+        let part = percent_decoded(part)?;
+        if part == "." {
+            continue;
+        }
+        if part == ".." || part.contains(['/', '\\']) {
             // Never leave the mapped folder.
             return None;
         }
         path.push(part);
     }
     Some(path)
+}
+
+/// A URL path segment with its `%XX` escapes decoded; `None` when they are not valid UTF-8.
+fn percent_decoded(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| segment.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// A spec read as bytes, if it is text.
@@ -236,6 +265,12 @@ mod tests {
             Some(vendor.join("team").join("echo.yaml.orig"))
         );
         assert_eq!(urls.mapped("https://example.com/../x.yaml"), None);
+        assert_eq!(urls.mapped("https://example.com/%2e%2e/x.yaml"), None);
+        assert_eq!(urls.mapped("https://example.com/a%2Fb.yaml"), None);
+        assert_eq!(
+            urls.mapped("https://example.com/Chicago%20Taxi/component.yaml"),
+            Some(vendor.join("Chicago Taxi").join("component.yaml"))
+        );
         assert_eq!(urls.mapped("https://other.org/x.yaml"), None);
         assert_eq!(
             urls.resolve("https://other.org/x.yaml", None).unwrap_err(),

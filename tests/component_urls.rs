@@ -159,6 +159,13 @@ fn show_settings_lists_the_map_and_marks_a_missing_value_instead_of_failing() {
         .find(|l| l.contains("https://example.com/c.yaml"))
         .unwrap_or_else(|| panic!("{shown}"));
     assert!(line.ends_with("c.yaml (does not exist)"), "{line}");
+    assert!(shown.contains("fetch-components: false"), "{shown}");
+    let o = p.run(&["check", "--show-settings", "--fetch-components", "."]);
+    assert!(
+        stdout(&o).contains("fetch-components: true (cache: "),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -569,4 +576,28 @@ fn a_cached_spec_is_used_with_the_server_stopped() {
         third.contains("KFP118") && third.contains("could not fetch it"),
         "{third}"
     );
+}
+
+#[test]
+fn a_url_loaded_by_many_files_is_fetched_once() {
+    let server = Server::start(spec_routes());
+    let cache = tempfile::tempdir().unwrap();
+    let p = Project::new();
+    for i in 0..8 {
+        p.write(&format!("p{i}.py"), pipeline(&server.url("/c")));
+    }
+    let o = run_fetching(
+        &p,
+        cache.path(),
+        &[
+            "check",
+            "--output-format",
+            "concise",
+            "--fetch-components",
+            ".",
+        ],
+        &[],
+    );
+    assert_eq!(stdout(&o).matches("KFP105").count(), 8, "{}", stdout(&o));
+    assert_eq!(server.requests(), 2, "{:?}", server.seen());
 }
