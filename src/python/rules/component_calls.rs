@@ -263,8 +263,39 @@ fn check_argument_value(
         Expr::FString(_) if kind == InputKind::File => {
             report_string_into_file(checker, value, input)
         }
+        Expr::Call(_) => {
+            if let InputKind::Value(t @ (ValueType::List | ValueType::Dict)) = kind {
+                dumped_into_json_input(checker, value, t, input);
+            }
+        }
         _ => {}
     }
+}
+
+/// KFP105 on `json.dumps([...])` passed to a `List` input (`json.dumps({...})` to a `Dict` one): kfp 1 took
+/// the JSON text; kfp 2 takes the list itself and serialises it to the same JSON for the container.
+fn dumped_into_json_input(checker: &mut Checker, value: &Expr, t: ValueType, input: &str) {
+    let is_json_dumps = |f: &Expr| checker.qualified_name(f).as_deref() == Some("json.dumps");
+    let Some(literal) = crate::python::json_literals::dumped_literal(value, is_json_dumps, t)
+    else {
+        return;
+    };
+    let Some(rule) = checker.enabled(NUMERIC_STRING_RULE) else {
+        return;
+    };
+    let replacement = checker.text(range(literal)).to_string();
+    let type_name = if t == ValueType::List { "list" } else { "dict" };
+    let d = Diagnostic::new(
+        rule.code,
+        range(value),
+        rule.message_with(&[("input", input), ("type", type_name)]),
+    )
+    .with_fix_title(rule.fix_title_with(&[("replacement", &replacement)]))
+    .with_fix(Some(Fix::new(
+        rule.fix.applicability(),
+        vec![Edit::replace(range(value), replacement.clone())],
+    )));
+    checker.report(d);
 }
 
 fn report_string_into_file(checker: &mut Checker, value: &Expr, input: &str) {

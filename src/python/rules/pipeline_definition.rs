@@ -421,6 +421,16 @@ fn converted_default(checker: &Checker, default: &Expr, to: &str) -> Option<Stri
         }
         "int" => number.parse::<i64>().ok().map(|i| i.to_string()),
         "str" => value.is_none().then(|| format!("'{number}'")),
+        // `'False'` fed into a `bool` input: kfp 1 converted the text, kfp 2 needs the boolean.
+        "bool" => match value
+            .as_deref()
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("true") => Some("True".into()),
+            Some("false") => Some("False".into()),
+            _ => None,
+        },
         "list" | "dict" => {
             let kind = if to == "list" {
                 ValueType::List
