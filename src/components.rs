@@ -68,6 +68,9 @@ pub struct Output {
     /// `mlpipeline_ui_metadata` / `mlpipeline_metrics`: special in v1 (rendered by the UI, not in
     /// `task.outputs`, ignored by `.output`), ordinary outputs in kfp 2.
     pub special: bool,
+    /// Known to be an artifact in kfp 2 (a loaded v1 spec's output whose type is not a parameter type);
+    /// `false` when it is a parameter or not known.
+    pub artifact: bool,
 }
 
 /// Why a component's callers must change their spelling.
@@ -198,11 +201,13 @@ mod tests {
                     v1_name: "Score".into(),
                     v2_name: "Score".into(),
                     special: false,
+                    artifact: false,
                 },
                 Output {
                     v1_name: "mlpipeline_metrics".into(),
                     v2_name: "mlpipeline_metrics_path".into(),
                     special: true,
+                    artifact: false,
                 },
             ],
             outputs_known: true,

@@ -399,7 +399,7 @@ fn every_rule_is_documented_and_well_formed() {
 const HANDLER_RULES: &[&str] = &[
     "KFP000", "KFP009", "KFP015", "KFP101", "KFP102", "KFP103", "KFP104", "KFP105", "KFP106",
     "KFP107", "KFP108", "KFP109", "KFP110", "KFP111", "KFP112", "KFP113", "KFP114", "KFP115",
-    "KFP116", "KFP117", "KFP118", // Container ops and task settings.
+    "KFP116", "KFP117", "KFP118", "KFP119", // Container ops and task settings.
     "KFP201", "KFP202", "KFP205", "KFP207", "KFP212", "KFP216", "KFP217", "KFP218", "KFP209",
     "KFP214", "KFP219", "KFP206", "KFP208", "KFP211", "KFP221", "KFP203",
     // Pipeline level, compiler and client.

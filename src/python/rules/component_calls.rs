@@ -165,7 +165,7 @@ pub fn check_unknown_call(checker: &mut Checker, call: &ast::ExprCall) {
     checker.report(d);
 }
 
-/// KFP104, KFP105, KFP106 on one argument.
+/// KFP104, KFP105, KFP106, KFP117, KFP119 on one argument.
 fn check_argument_value(
     checker: &mut Checker,
     call: &ast::ExprCall,
@@ -175,6 +175,7 @@ fn check_argument_value(
     optional: bool,
     input: &str,
 ) {
+    super::artifact_arguments::check_argument(checker, value, kind, input);
     let is_keyword = arg_range != range(value);
     match value {
         Expr::NumberLiteral(ast::ExprNumberLiteral {

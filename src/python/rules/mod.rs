@@ -1,6 +1,7 @@
 //! Python rules. The checker calls one entry point per node kind; each dispatches to the rule families.
 
 pub mod apply_helpers;
+pub mod artifact_arguments;
 pub mod client;
 pub mod compiler;
 pub mod component_calls;
