@@ -601,3 +601,28 @@ fn a_url_loaded_by_many_files_is_fetched_once() {
     assert_eq!(stdout(&o).matches("KFP105").count(), 8, "{}", stdout(&o));
     assert_eq!(server.requests(), 2, "{:?}", server.seen());
 }
+
+#[test]
+fn a_mapped_spec_inside_the_checked_tree_is_checked_and_fixed_like_any_file() {
+    let p = Project::new();
+    // Read by value, typed `GCSPath`: KFP501 retypes it, on this file only because it is in the tree.
+    let spec = "name: Export\ninputs:\n- {name: Output dir, type: GCSPath}\nimplementation:\n  container:\n    image: alpine\n    command: [echo, {inputValue: Output dir}]\n";
+    p.write("vendor/export.yaml", spec);
+    p.write("outside/export.yaml", spec);
+    p.write(
+        "tree/kfp-upgrade.toml",
+        "[component-urls]\n\"https://example.com/in.yaml\" = \"vendor/export.yaml\"\n\"https://example.com/out.yaml\" = \"../outside/export.yaml\"\n",
+    );
+    std::fs::rename(p.path("vendor"), p.path("tree/vendor")).unwrap();
+    p.write(
+        "tree/p.py",
+        "from kfp import components, dsl\n\nin_op = components.load_component_from_url('https://example.com/in.yaml')\nout_op = components.load_component_from_url('https://example.com/out.yaml')\n\n\n@dsl.pipeline(name='t')\ndef p():\n    in_op('gs://a')\n    out_op('gs://b')\n",
+    );
+    let o = p.run(&["check", "--fix", "--unsafe-fixes", "tree"]);
+    assert!(o.status.code().unwrap_or(9) <= 1, "{}", stderr(&o));
+    let fixed = p.read_string("tree/p.py");
+    assert!(fixed.contains("in_op(output_dir='gs://a')"), "{fixed}");
+    assert!(fixed.contains("out_op(output_dir='gs://b')"), "{fixed}");
+    assert_ne!(p.read_string("tree/vendor/export.yaml"), spec);
+    assert_eq!(p.read_string("outside/export.yaml"), spec);
+}
