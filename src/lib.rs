@@ -363,7 +363,9 @@ pub fn convert_file(
         }
     };
     let converted = match format {
-        cli::ConvertFormat::Python => yaml::convert::to_python(&text.text),
+        cli::ConvertFormat::Python => {
+            yaml::convert::to_python_with(&text.text, &yaml::graph_children::for_file(file))
+        }
         cli::ConvertFormat::Ir => yaml::ir::to_ir(&text.text),
     };
     let module = match converted {

@@ -626,3 +626,77 @@ fn a_mapped_spec_inside_the_checked_tree_is_checked_and_fixed_like_any_file() {
     assert_ne!(p.read_string("tree/vendor/export.yaml"), spec);
     assert_eq!(p.read_string("outside/export.yaml"), spec);
 }
+
+/// A v1 graph component whose tasks name their components by URL, one with the digest of its spec.
+fn graph(base: &str, train_digest: &str) -> String {
+    format!(
+        "name: Train graph
+inputs:
+- {{name: source}}
+implementation:
+  graph:
+    tasks:
+      download:
+        componentRef: {{url: '{base}/download/component.yaml'}}
+        arguments:
+          Url: {{graphInput: {{inputName: source}}}}
+      train:
+        componentRef: {{url: '{base}/train/component.yaml', digest: '{train_digest}'}}
+        arguments:
+          Training data: {{taskOutput: {{taskId: download, outputName: Data}}}}
+          Epochs: '6'
+          Learning rate: '0.5'
+"
+    )
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    kfp_upgrade::component_urls::sha256_hex(bytes)
+}
+
+#[test]
+fn a_graph_with_url_children_converts_with_their_types_and_compiles_under_kfp2() {
+    let server = Server::start(spec_routes());
+    let base = server.url("/c");
+    let p = Project::new();
+    p.write("vendor/download/component.yaml", DOWNLOAD);
+    p.write("vendor/train/component.yaml", TRAIN);
+    p.write(
+        "kfp-upgrade.toml",
+        format!("[component-urls]\n\"{base}/\" = \"vendor/\"\n"),
+    );
+    p.write("graph.yaml", graph(&base, &sha256_hex(TRAIN.as_bytes())));
+    let o = p.run(&["convert", "-o", "-", "graph.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let module = stdout(&o);
+    // The untyped graph input feeds a `String` input; the constants go to `Integer` and `Float` inputs.
+    assert!(module.contains("def train_graph(source: str)"), "{module}");
+    assert!(module.contains("epochs=6"), "{module}");
+    assert!(module.contains("learning_rate=0.5"), "{module}");
+    assert_eq!(
+        server.requests(),
+        0,
+        "the map answered: {:?}",
+        server.seen()
+    );
+    p.write("graph.py", &module);
+    let Some(results) = compile_files(Kfp::V2, &[p.path("graph.py")], None) else {
+        return;
+    };
+    assert!(
+        results[0].ok,
+        "{}\n{module}",
+        results[0].error.as_deref().unwrap_or("")
+    );
+    assert!(server.requests() > 0, "kfp 2 loaded the children by URL");
+
+    // A digest that does not match the spec is an error on that task.
+    p.write("bad.yaml", graph(&base, &"0".repeat(64)));
+    let o = p.run(&["convert", "-o", "-", "bad.yaml"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("task `train`") && err.contains("not the digest"),
+        "{err}"
+    );
+}
