@@ -167,6 +167,10 @@ pub struct RuleArgs {
     /// opt-in modernisation rules for that release are enabled.
     #[arg(long, value_name = "VERSION")]
     pub target_version: Option<KfpVersion>,
+    /// Fetch the specs of components loaded by `http(s)` URL that `[component-urls]` does not map (one plain
+    /// GET each, no credentials, cached on disk); never done unless asked.
+    #[arg(long)]
+    pub fetch_components: bool,
 }
 
 /// `migrate --report-format`: the migration report as Markdown or JSON.

@@ -17,7 +17,11 @@ pub enum ValueType {
     Int,
     Float,
     Bool,
-    /// Lists, dicts, and anything we cannot name.
+    /// A JSON array (`list`, v1 `List`/`JsonArray`).
+    List,
+    /// A JSON object (`dict`, v1 `Dict`/`JsonObject`).
+    Dict,
+    /// Anything we cannot name.
     Other,
 }
 
@@ -29,6 +33,8 @@ impl ValueType {
             "int" | "integer" => ValueType::Int,
             "float" => ValueType::Float,
             "bool" | "boolean" => ValueType::Bool,
+            "list" | "jsonarray" => ValueType::List,
+            "dict" | "jsonobject" => ValueType::Dict,
             _ => ValueType::Other,
         }
     }
@@ -64,6 +70,9 @@ pub struct Output {
     /// `mlpipeline_ui_metadata` / `mlpipeline_metrics`: special in v1 (rendered by the UI, not in
     /// `task.outputs`, ignored by `.output`), ordinary outputs in kfp 2.
     pub special: bool,
+    /// Known to be an artifact in kfp 2 (a loaded v1 spec's output whose type is not a parameter type);
+    /// `false` when it is a parameter or not known.
+    pub artifact: bool,
 }
 
 /// Why a component's callers must change their spelling.
@@ -194,11 +203,13 @@ mod tests {
                     v1_name: "Score".into(),
                     v2_name: "Score".into(),
                     special: false,
+                    artifact: false,
                 },
                 Output {
                     v1_name: "mlpipeline_metrics".into(),
                     v2_name: "mlpipeline_metrics_path".into(),
                     special: true,
+                    artifact: false,
                 },
             ],
             outputs_known: true,

@@ -47,6 +47,11 @@ pub struct Options {
     pub extend_exclude: Option<Vec<String>>,
     pub target_version: Option<toml::Spanned<String>>,
     pub respect_gitignore: Option<bool>,
+    /// URL prefix → local file or folder (relative to the configuration file's folder) for components
+    /// loaded by URL.
+    pub component_urls: Option<BTreeMap<String, toml::Spanned<String>>>,
+    /// Fetch the `http(s)` component URLs the map does not cover (off unless asked).
+    pub fetch_components: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -182,6 +187,53 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
     }))
 }
 
+/// `[component-urls]` values that do not exist are configuration errors, at the value.
+pub fn check_component_urls(config: &ConfigFile) -> Result<(), ConfigError> {
+    let Some(map) = &config.options.component_urls else {
+        return Ok(());
+    };
+    let folder = config.path.parent().unwrap_or(Path::new("."));
+    for (prefix, local) in map {
+        if !folder.join(local.get_ref()).exists() {
+            let text = std::fs::read_to_string(&config.path).unwrap_or_default();
+            return Err(invalid(
+                &config.path,
+                &text,
+                Some(local.span()),
+                format!(
+                    "component-urls: `{}` (for `{prefix}`) does not exist",
+                    local.get_ref()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The URL resolver of a run: the file's `[component-urls]`, paths made relative to its folder, fetching
+/// when the command line (`fetch`) or the file asks for it.
+pub fn component_urls(
+    config: Option<&ConfigFile>,
+    fetch: bool,
+) -> crate::component_urls::ComponentUrls {
+    let folder = config
+        .and_then(|c| c.path.parent())
+        .map(|d| std::path::absolute(d).unwrap_or_else(|_| d.to_path_buf()))
+        .unwrap_or_default();
+    let map = config
+        .and_then(|c| c.options.component_urls.as_ref())
+        .into_iter()
+        .flatten()
+        .map(|(prefix, local)| (prefix.clone(), folder.join(local.get_ref())))
+        .collect();
+    let urls = crate::component_urls::ComponentUrls::new(map);
+    let fetch = fetch || config.and_then(|c| c.options.fetch_components) == Some(true);
+    match fetch {
+        true => urls.fetching(crate::component_fetch::Fetcher::default()),
+        false => urls,
+    }
+}
+
 /// The nearest configuration file at or above `start` (a file or a folder).
 pub fn find(start: &Path) -> Result<Option<ConfigFile>, ConfigError> {
     let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
@@ -278,9 +330,12 @@ pub fn resolve(settings: &mut CheckSettings, cli: CliOverrides, config: Option<C
     }
     let mut ignore = upper(&texts(options.ignore.as_ref()));
     ignore.extend(upper(&cli.rules.ignore));
+    let component_urls =
+        std::sync::Arc::new(component_urls(config.as_ref(), cli.rules.fetch_components));
     settings.selection = RuleSelection {
         select,
         ignore,
+        component_urls: Some(component_urls),
         target: cli.rules.target_version.or_else(|| {
             options
                 .target_version
@@ -366,6 +421,10 @@ pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, Con
         .unwrap_or_else(|| paths[0].clone());
     validate_cli_selectors(&args.rules)?;
     let config = find(&start)?;
+    // `--show-settings` shows what was read, a missing local path marked, rather than stopping at it.
+    if let Some(c) = config.as_ref().filter(|_| !args.show_settings) {
+        check_component_urls(c)?;
+    }
     let mut settings = CheckSettings {
         paths,
         exclude: vec![],
@@ -440,6 +499,26 @@ pub fn show(settings: &CheckSettings, out: &mut dyn Write) -> std::io::Result<()
         if s.target.is_none() { " (default)" } else { "" }
     )?;
     writeln!(out, "respect-gitignore: {}", settings.respect_gitignore)?;
+    if let Some(urls) = &settings.selection.component_urls {
+        writeln!(out, "component-urls:")?;
+        for (prefix, local) in urls.map() {
+            let missing = if local.exists() {
+                ""
+            } else {
+                " (does not exist)"
+            };
+            writeln!(out, "  \"{prefix}\" = {}{missing}", local.display())?;
+        }
+        match urls.fetcher() {
+            Some(f) => writeln!(
+                out,
+                "fetch-components: true (cache: {})",
+                f.cache_location()
+                    .map_or("none".to_string(), |d| d.display().to_string())
+            )?,
+            None => writeln!(out, "fetch-components: false")?,
+        }
+    }
     writeln!(out, "fix: {:?}", settings.fix_mode)?;
     writeln!(out, "unsafe-fixes: {}", settings.unsafe_fixes)?;
     writeln!(out, "output-format: {:?}", settings.output_format)?;
@@ -491,6 +570,62 @@ mod tests {
         assert!(
             err.contains("pyproject.toml:2:18: target-version: the target must be a kfp 2 release"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn component_urls_resolve_relative_to_the_config_and_missing_values_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("third_party/kfp")).unwrap();
+        std::fs::create_dir_all(dir.path().join("vendor")).unwrap();
+        std::fs::write(dir.path().join("vendor/echo.yaml"), "name: Echo\n").unwrap();
+        let path = dir.path().join(FILE_NAME);
+        std::fs::write(
+            &path,
+            "[component-urls]\n\"https://h/c/\" = \"third_party/kfp/\"\n\"https://h/e.yaml\" = \"vendor/echo.yaml\"\n",
+        )
+        .unwrap();
+        let config = load(&path).unwrap().unwrap();
+        check_component_urls(&config).unwrap();
+        let urls = component_urls(Some(&config), false);
+        assert_eq!(
+            urls.mapped("https://h/c/a/component.yaml").unwrap(),
+            std::path::absolute(dir.path())
+                .unwrap()
+                .join("third_party/kfp/a/component.yaml")
+        );
+
+        std::fs::write(
+            &path,
+            "[component-urls]\n\"https://h/e.yaml\" = \"vendor/echo.yaml\"\n\"https://h/x.yaml\" = \"vendor/missing.yaml\"\n",
+        )
+        .unwrap();
+        let config = load(&path).unwrap().unwrap();
+        let err = check_component_urls(&config).unwrap_err().to_string();
+        assert!(
+            err.contains("kfp-upgrade.toml:3:22: component-urls: `vendor/missing.yaml` (for `https://h/x.yaml`) does not exist"),
+            "{err}"
+        );
+
+        let py = dir.path().join(PYPROJECT);
+        std::fs::write(
+            &py,
+            "[tool.kfp-upgrade]\n[tool.kfp-upgrade.component-urls]\n\"https://h/e.yaml\" = \"vendor/echo.yaml\"\n[tool.kfp-upgrade.component-url]\n",
+        )
+        .unwrap();
+        let err = load(&py).unwrap_err().to_string();
+        assert!(err.contains("pyproject.toml:4:"), "{err}");
+        assert!(err.contains("unknown field `component-url`"), "{err}");
+        std::fs::write(
+            &py,
+            "[tool.kfp-upgrade]\n[tool.kfp-upgrade.component-urls]\n\"https://h/e.yaml\" = \"vendor/echo.yaml\"\n",
+        )
+        .unwrap();
+        let config = load(&py).unwrap().unwrap();
+        let urls = component_urls(Some(&config), false);
+        assert_eq!(
+            &*urls.resolve("https://h/e.yaml", None).unwrap().text,
+            "name: Echo\n"
         );
     }
 }

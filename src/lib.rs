@@ -6,6 +6,8 @@
 
 pub(crate) mod baseline;
 pub mod cli;
+pub(crate) mod component_fetch;
+pub mod component_urls;
 pub(crate) mod components;
 pub(crate) mod config;
 pub mod diagnostic;

@@ -81,6 +81,9 @@ pub struct RuleSelection {
     /// `--target-version`, when given: rules needing a newer kfp are off; opt-in rules that name a minimum
     /// version are on once the target reaches it.
     pub target: Option<KfpVersion>,
+    /// Where specs of components loaded by URL come from (`[component-urls]`, `--fetch-components`); `None`
+    /// resolves no URL.
+    pub component_urls: Option<std::sync::Arc<crate::component_urls::ComponentUrls>>,
 }
 
 impl RuleSelection {

@@ -75,6 +75,11 @@ impl<'a> Checker<'a> {
         &self.source.text[range]
     }
 
+    /// The run's resolver of component URLs (`None` for a check without one: nothing resolves).
+    pub fn component_urls(&self) -> Option<&crate::component_urls::ComponentUrls> {
+        self.selection.component_urls.as_deref()
+    }
+
     /// The rule with this id, when the user enabled it.
     pub fn enabled(&self, id: &str) -> Option<&'static Rule> {
         self.rules.get(id)

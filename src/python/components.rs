@@ -210,6 +210,7 @@ fn container_op_signature(
                     v1_name: name.clone(),
                     v2_name: name,
                     special: false,
+                    artifact: false,
                 })
                 .collect(),
             true,
@@ -556,6 +557,7 @@ pub fn signature(
                 special: SPECIAL_OUTPUTS.contains(&v1_name.as_str()),
                 v1_name,
                 v2_name: param.to_string(),
+                artifact: false,
             }),
             _ => inputs.push(Input {
                 v1_name,
@@ -574,6 +576,7 @@ pub fn signature(
         v1_name: n.clone(),
         v2_name: n,
         special: false,
+        artifact: false,
     }));
     Component {
         name: name.to_string(),

@@ -5,8 +5,10 @@ pub(crate) mod checker;
 pub(crate) mod components;
 pub(crate) mod context;
 pub(crate) mod edits;
+pub(crate) mod json_literals;
 pub(crate) mod literals;
 pub(crate) mod names;
+pub(crate) mod notebook_index;
 pub(crate) mod op_translate;
 pub(crate) mod parse;
 pub(crate) mod pipelines;
@@ -42,23 +44,6 @@ const INDEX_RULES: &[&str] = &[
     CONTAINER_OP_RULE,
     PYTHONIC_ARTIFACT_RULE,
 ];
-
-/// Reads a component spec a module loads by path: relative to the module's file, then to the directory its
-/// imports start from (the run's root for scripts), then as written.
-fn resolve_spec(
-    source: &SourceFile,
-    module: &ModulePath,
-    path: &str,
-    read: &dyn Fn(&std::path::Path) -> Option<String>,
-) -> Option<String> {
-    let written = std::path::Path::new(path);
-    let beside = source.path.parent().map(|d| d.join(written));
-    let from_root = Some(module.root.join(written));
-    [beside, from_root, Some(written.to_path_buf())]
-        .into_iter()
-        .flatten()
-        .find_map(|p| read(&p))
-}
 
 /// A file's check against a project holding only its own components, made while indexing it so the module is
 /// parsed once. It is the run's check as well unless another file's components live under a module the check
@@ -213,14 +198,9 @@ fn index_parsed(
         }
         components.insert(component.name.clone(), std::sync::Arc::new(component));
     }
-    for (binding, spec) in yaml_loads::find(&module.body, model) {
-        let text = match spec {
-            yaml_loads::Spec::File(path) => resolve_spec(source, module_path, &path, read),
-            yaml_loads::Spec::Text(text) => Some(text),
-        };
-        if let Some(c) = text.and_then(|t| crate::yaml::interface::component(&binding, &t)) {
-            components.insert(binding, std::sync::Arc::new(c));
-        }
+    let read_spec = |path: &str| yaml_loads::resolve_spec(source, module_path, path, read);
+    for (binding, c) in yaml_loads::loaded_components(&module.body, model, selection, &read_spec) {
+        components.insert(binding, std::sync::Arc::new(c));
     }
     ModuleComponents {
         path: source.path.clone(),

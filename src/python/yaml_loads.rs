@@ -1,9 +1,13 @@
 //! Module-level bindings of v1 component specs loaded from YAML with a literal argument:
 //! `op = components.load_component_from_file('components/train.yaml')`,
-//! `op = components.load_component(filename='…')`, `op = load_component_from_text("""…""")`.
-//! The index reads the named files (never a rule) and registers each spec's interface under the binding.
+//! `op = components.load_component(filename='…')`, `op = load_component_from_text("""…""")`,
+//! `op = components.load_component_from_url('https://…/component.yaml')`.
+//! The index reads the named files and URLs (never a rule) and registers each spec's interface under the
+//! binding. A URL resolves through the run's `[component-urls]` map only: the spec is read, never rewritten.
 
 use super::parse::ast::{self, Expr, Stmt};
+use crate::project::ModulePath;
+use crate::source::SourceFile;
 
 use super::names::SemanticModel;
 
@@ -14,6 +18,8 @@ pub enum Spec {
     File(String),
     /// The spec text itself.
     Text(String),
+    /// A URL, as written.
+    Url(String),
 }
 
 fn literal(e: &Expr) -> Option<&str> {
@@ -101,6 +107,9 @@ fn loaded_spec<'a>(
         "kfp.components.load_component_from_text" => {
             Some(Spec::Text(text(first.or(keyword("text"))?)?.to_string()))
         }
+        "kfp.components.load_component_from_url" => {
+            Some(Spec::Url(text(first.or(keyword("url"))?)?.to_string()))
+        }
         "kfp.components.load_component" => {
             if let Some(f) = first.or(keyword("filename")) {
                 Some(Spec::File(path_literal(model, f)?))
@@ -110,6 +119,35 @@ fn loaded_spec<'a>(
         }
         _ => None,
     }
+}
+
+/// The interfaces of the specs a module loads, by binding: files read with `read_file` (given the path as
+/// written), texts as they are, URLs through the run's `[component-urls]` resolver. A spec that cannot be read
+/// or is not a component registers nothing: its calls stay unknown.
+pub(crate) fn loaded_components(
+    body: &[Stmt],
+    model: &SemanticModel,
+    selection: &crate::settings::RuleSelection,
+    read_file: &dyn Fn(&str) -> Option<String>,
+) -> Vec<(String, crate::components::Component)> {
+    find(body, model)
+        .into_iter()
+        .filter_map(|(binding, spec)| {
+            let text = match spec {
+                Spec::File(path) => read_file(&path)?,
+                Spec::Text(text) => text,
+                Spec::Url(url) => selection
+                    .component_urls
+                    .as_ref()?
+                    .resolve(&url, None)
+                    .ok()?
+                    .text
+                    .to_string(),
+            };
+            let component = crate::yaml::interface::component(&binding, &text)?;
+            Some((binding, component))
+        })
+        .collect()
 }
 
 /// `(binding, spec)` for every module-level `name = <loader>(<literal>)`.
@@ -126,4 +164,21 @@ pub fn find(body: &[Stmt], model: &SemanticModel) -> Vec<(String, Spec)> {
             Some((n.id.to_string(), loaded_spec(model, call, &constants)?))
         })
         .collect()
+}
+
+/// Reads a component spec a module loads by path: relative to the module's file, then to the directory its
+/// imports start from (the run's root for scripts), then as written.
+pub(crate) fn resolve_spec(
+    source: &SourceFile,
+    module: &ModulePath,
+    path: &str,
+    read: &dyn Fn(&std::path::Path) -> Option<String>,
+) -> Option<String> {
+    let written = std::path::Path::new(path);
+    let beside = source.path.parent().map(|d| d.join(written));
+    let from_root = Some(module.root.join(written));
+    [beside, from_root, Some(written.to_path_buf())]
+        .into_iter()
+        .flatten()
+        .find_map(|p| read(&p))
 }

@@ -26,7 +26,10 @@ pub(crate) fn convert_file(
         }
     };
     let converted = match format {
-        crate::cli::ConvertFormat::Python => crate::yaml::convert::to_python(&text.text),
+        crate::cli::ConvertFormat::Python => crate::yaml::convert::to_python_with(
+            &text.text,
+            &crate::yaml::graph_children::for_file(file),
+        ),
         crate::cli::ConvertFormat::Ir => crate::yaml::ir::to_ir(&text.text),
     };
     let module = match converted {

@@ -105,6 +105,9 @@ fn index_file(
     settings: &CheckSettings,
     with_check: bool,
 ) -> Option<(project::ModuleComponents, Option<(u64, python::OwnCheck)>)> {
+    if file.kind == FileKind::Notebook {
+        return index_notebook(file, settings).map(|c| (c, None));
+    }
     if file.kind != FileKind::Python {
         return None;
     }
@@ -120,6 +123,28 @@ fn index_file(
     let read = |path: &Path| std::fs::read_to_string(path).ok();
     let (components, own) = python::index(&source, &settings.selection, &read, with_check);
     Some((components, fingerprint.zip(own)))
+}
+
+/// The bytes a notebook that loads component specs contains.
+const NOTEBOOK_MARKER: &[u8] = b"load_component";
+
+/// A notebook's loaded component specs (`None` for a notebook that loads none, or does not parse: the check
+/// pass reports that).
+fn index_notebook(
+    file: &DiscoveredFile,
+    settings: &CheckSettings,
+) -> Option<project::ModuleComponents> {
+    let bytes = std::fs::read(&file.path).ok()?;
+    if !contains(&bytes, PREFILTER) || !contains(&bytes, NOTEBOOK_MARKER) {
+        return None;
+    }
+    let text = String::from_utf8(bytes).ok()?;
+    let (cells, _) = crate::notebook::parse(&text).ok()?.module();
+    let source = SourceFile::new(&file.path, cells, false);
+    let settings = file_settings(settings, &file.path);
+    let read = |path: &Path| std::fs::read_to_string(path).ok();
+    let components = python::notebook_index::index(&source, &settings.selection, &read);
+    (!components.components.is_empty()).then_some(components)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 use serde_yaml::Value;
 
 use super::model::{self, V2Type};
-use crate::components::sanitize;
+use crate::components::{InputKind, ValueType, sanitize};
 use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
@@ -29,28 +29,6 @@ fn unsupported<T>(what: impl Into<String>) -> Result<T, ConvertError> {
 /// A Python string literal (JSON's escapes are Python's).
 fn py_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
-}
-
-fn py_literal(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "None".into(),
-        serde_json::Value::Bool(b) => if *b { "True" } else { "False" }.into(),
-        serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::String(s) => py_str(s),
-        serde_json::Value::Array(items) => {
-            format!(
-                "[{}]",
-                items.iter().map(py_literal).collect::<Vec<_>>().join(", ")
-            )
-        }
-        serde_json::Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{}: {}", py_str(k), py_literal(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
 }
 
 fn scalar_text(v: &Value) -> Option<String> {
@@ -94,9 +72,9 @@ fn default_literal(param: &str, default: &Value) -> Result<String, ConvertError>
             "n" | "no" | "f" | "false" | "off" | "0" => "False".into(),
             _ => return Err(bad()),
         },
-        "JsonObject" | "JsonArray" => {
-            py_literal(&serde_json::from_str::<serde_json::Value>(&text).map_err(|_| bad())?)
-        }
+        "JsonObject" | "JsonArray" => crate::python::json_literals::py_literal(
+            &serde_json::from_str::<serde_json::Value>(&text).map_err(|_| bad())?,
+        ),
         _ => py_str(&text),
     })
 }
@@ -263,12 +241,23 @@ pub fn fixed_spec(text: &str) -> Result<Value, ConvertError> {
     })
 }
 
+/// The spec text of a graph task's `componentRef` (a `url`, maybe with a `digest`): `Ok(None)` when it is not
+/// at hand (the module then loads it at run time, untyped here), an error when it must not be used (a digest
+/// that does not match).
+pub type ChildSpecs<'a> = &'a dyn Fn(&Value) -> Result<Option<String>, String>;
+
 /// Converts the v1 component spec `text` to a kfp 2 Python module.
 pub fn to_python(text: &str) -> Result<String, ConvertError> {
+    to_python_with(text, &|_| Ok(None))
+}
+
+/// `to_python`, reading a graph's child specs with `children` so its constants and untyped inputs get the
+/// children's types.
+pub fn to_python_with(text: &str, children: ChildSpecs) -> Result<String, ConvertError> {
     let spec = fixed_spec(text)?;
     let implementation = spec.get("implementation").cloned().unwrap_or(Value::Null);
     if let Some(graph) = implementation.get("graph") {
-        return graph_to_python(&spec, graph);
+        return graph_to_python(&spec, graph, children);
     }
     let Some(container) = implementation.get("container") else {
         return unsupported("no `implementation.container`");
@@ -385,7 +374,11 @@ struct Task {
 /// A graph component as a `@dsl.pipeline` module: each task's component is loaded (a relative `url` as a
 /// file beside the YAML, an `http(s)` URL with `load_component_from_url`, an inline `spec` from its text,
 /// fixed like any spec), graph inputs become pipeline parameters and `outputValues` the return value.
-fn graph_to_python(spec: &Value, graph: &Value) -> Result<String, ConvertError> {
+fn graph_to_python(
+    spec: &Value,
+    graph: &Value,
+    children: ChildSpecs,
+) -> Result<String, ConvertError> {
     let name = spec
         .get("name")
         .and_then(Value::as_str)
@@ -394,39 +387,121 @@ fn graph_to_python(spec: &Value, graph: &Value) -> Result<String, ConvertError> 
     let mut params_required = Vec::new();
     let mut params_optional = Vec::new();
     let mut inputs = Vec::new();
-    if let Some(Value::Sequence(items)) = spec.get("inputs") {
-        for item in items {
-            let v1 = item
-                .get("name")
-                .and_then(Value::as_str)
-                .ok_or_else(|| ConvertError::Unsupported("a nameless input".into()))?;
-            let t = item.get("type");
-            let id = ident(v1)?;
-            let param = port_type(t);
-            let annotation = match param {
-                Some(p) => python_type(p).to_string(),
-                None => format!("dsl.Input[{}]", artifact_class(t)),
-            };
-            match (item.get("default"), param) {
-                (Some(d), Some(p)) => {
-                    params_optional.push(format!("{id}: {annotation} = {}", default_literal(p, d)?))
-                }
-                (Some(_), None) => {
-                    return unsupported(format!("a default for the artifact input `{v1}`"));
-                }
-                (None, _) if item.get("optional").and_then(Value::as_bool) == Some(true) => {
-                    params_optional.push(format!("{id}: {annotation} = None"))
-                }
-                (None, _) => params_required.push(format!("{id}: {annotation}")),
-            }
-            inputs.push((v1.to_string(), id));
-        }
+    let items = match spec.get("inputs") {
+        Some(Value::Sequence(items)) => items.as_slice(),
+        _ => &[],
+    };
+    for item in items {
+        let v1 = item
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ConvertError::Unsupported("a nameless input".into()))?;
+        inputs.push((v1.to_string(), ident(v1)?));
     }
     let Some(Value::Mapping(task_map)) = graph.get("tasks") else {
         return unsupported("a graph without `tasks`");
     };
+    let (loaders, mut tasks, consumers) = graph_tasks(task_map, &inputs, children)?;
+    for item in items {
+        let v1 = item.get("name").and_then(Value::as_str).unwrap_or_default();
+        let t = item.get("type");
+        let id = ident(v1)?;
+        // An untyped graph input is typed like the first child input that consumes it.
+        let param = port_type(t).or_else(|| match t {
+            None => consumers
+                .iter()
+                .find(|(input, _)| input == v1)
+                .and_then(|(_, kind)| parameter_of(*kind)),
+            Some(_) => None,
+        });
+        let annotation = match param {
+            Some(p) => python_type(p).to_string(),
+            None => format!("dsl.Input[{}]", artifact_class(t)),
+        };
+        match (item.get("default"), param) {
+            (Some(d), Some(p)) => {
+                params_optional.push(format!("{id}: {annotation} = {}", default_literal(p, d)?))
+            }
+            (Some(_), None) => {
+                return unsupported(format!("a default for the artifact input `{v1}`"));
+            }
+            (None, _) if item.get("optional").and_then(Value::as_bool) == Some(true) => {
+                params_optional.push(format!("{id}: {annotation} = None"))
+            }
+            (None, _) => params_required.push(format!("{id}: {annotation}")),
+        }
+    }
+    // Tasks in dependency order.
+    let mut ordered: Vec<Task> = Vec::new();
+    while !tasks.is_empty() {
+        let Some(i) = tasks
+            .iter()
+            .position(|t| t.depends.iter().all(|d| ordered.iter().any(|o| &o.id == d)))
+        else {
+            return unsupported("a task that depends on an unknown task or a cycle");
+        };
+        ordered.push(tasks.remove(i));
+    }
+    graph_module(
+        spec,
+        graph,
+        name,
+        &function,
+        params_required,
+        params_optional,
+        &loaders,
+        ordered,
+    )
+}
+
+/// The kfp 2 parameter type (v1 spelling) of a child input, for typing a graph input it consumes.
+fn parameter_of(kind: InputKind) -> Option<&'static str> {
+    match kind {
+        InputKind::Value(ValueType::Str) => Some("String"),
+        InputKind::Value(ValueType::Int) => Some("Integer"),
+        InputKind::Value(ValueType::Float) => Some("Float"),
+        InputKind::Value(ValueType::Bool) => Some("Boolean"),
+        InputKind::Value(ValueType::List) => Some("JsonArray"),
+        InputKind::Value(ValueType::Dict) => Some("JsonObject"),
+        _ => None,
+    }
+}
+
+/// A string constant of a graph argument as the Python value of the child input's type: kfp 2 checks it
+/// (`'6'` into an `Integer` input is `InconsistentTypeException`), kfp 1 converted it. Kept a string when
+/// the type is unknown or the text is not a value of it.
+fn typed_constant(text: &str, kind: Option<InputKind>) -> String {
+    let t = text.trim();
+    let typed = match kind {
+        Some(InputKind::Value(ValueType::Int)) => t.parse::<i64>().ok().map(|i| i.to_string()),
+        Some(InputKind::Value(ValueType::Float)) => t
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(|f| format!("{f:?}")),
+        Some(InputKind::Value(ValueType::Bool)) => match t.to_ascii_lowercase().as_str() {
+            "true" => Some("True".into()),
+            "false" => Some("False".into()),
+            _ => None,
+        },
+        Some(InputKind::Value(k @ (ValueType::List | ValueType::Dict))) if !t.is_empty() => {
+            crate::python::json_literals::from_json_text(t, k)
+        }
+        _ => None,
+    };
+    typed.unwrap_or_else(|| py_str(text))
+}
+
+/// The loader lines, the tasks, and `(graph input, child input kind)` for every graph input a task consumes.
+#[allow(clippy::type_complexity)]
+fn graph_tasks(
+    task_map: &serde_yaml::Mapping,
+    inputs: &[(String, String)],
+    children: ChildSpecs,
+) -> Result<(Vec<String>, Vec<Task>, Vec<(String, InputKind)>), ConvertError> {
     let mut loaders = Vec::new();
     let mut tasks = Vec::new();
+    let mut consumers = Vec::new();
     for (id, task) in task_map {
         let id = id
             .as_str()
@@ -434,9 +509,11 @@ fn graph_to_python(spec: &Value, graph: &Value) -> Result<String, ConvertError> 
         let var = format!("{}_task", ident(id)?);
         let op = format!("{}_op", ident(id)?);
         let reference = task.get("componentRef").unwrap_or(&Value::Null);
+        let mut child_text = None;
         let loader = if let Some(inline) = reference.get("spec") {
             let text = serde_yaml::to_string(inline)
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
+            child_text = Some(text.clone());
             let source = SourceFile::new(std::path::Path::new("task.yaml"), text, false);
             let fixed = super::fix(&source, &RuleSelection::default(), true)?.text;
             format!(
@@ -459,6 +536,19 @@ fn graph_to_python(spec: &Value, graph: &Value) -> Result<String, ConvertError> 
             ));
         };
         loaders.push(loader);
+        if child_text.is_none() {
+            child_text = children(reference)
+                .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
+        }
+        let child = child_text.and_then(|t| crate::yaml::interface::component("op", &t));
+        let kind_of = |k: &str| {
+            child.as_ref().and_then(|c| {
+                c.inputs
+                    .iter()
+                    .find(|i| i.v2_name == sanitize(k))
+                    .map(|i| i.kind)
+            })
+        };
         let mut arguments = Vec::new();
         let mut depends = Vec::new();
         if let Some(Value::Mapping(args)) = task.get("arguments") {
@@ -469,6 +559,9 @@ fn graph_to_python(spec: &Value, graph: &Value) -> Result<String, ConvertError> 
                         .get("inputName")
                         .and_then(Value::as_str)
                         .unwrap_or_default();
+                    if let Some(kind) = kind_of(k) {
+                        consumers.push((input.to_string(), kind));
+                    }
                     inputs
                         .iter()
                         .find(|(v1, _)| v1 == input)
@@ -489,7 +582,7 @@ fn graph_to_python(spec: &Value, graph: &Value) -> Result<String, ConvertError> 
                         py_str(&sanitize(output))
                     )
                 } else if let Some(text) = scalar_text(v) {
-                    py_str(&text)
+                    typed_constant(&text, kind_of(k))
                 } else {
                     return unsupported(format!("the argument `{k}` of task `{id}`"));
                 };
@@ -504,17 +597,21 @@ fn graph_to_python(spec: &Value, graph: &Value) -> Result<String, ConvertError> 
             depends,
         });
     }
-    // Tasks in dependency order.
-    let mut ordered: Vec<Task> = Vec::new();
-    while !tasks.is_empty() {
-        let Some(i) = tasks
-            .iter()
-            .position(|t| t.depends.iter().all(|d| ordered.iter().any(|o| &o.id == d)))
-        else {
-            return unsupported("a task that depends on an unknown task or a cycle");
-        };
-        ordered.push(tasks.remove(i));
-    }
+    Ok((loaders, tasks, consumers))
+}
+
+/// The module text of a converted graph.
+#[allow(clippy::too_many_arguments)]
+fn graph_module(
+    spec: &Value,
+    graph: &Value,
+    name: &str,
+    function: &str,
+    params_required: Vec<String>,
+    params_optional: Vec<String>,
+    loaders: &[String],
+    ordered: Vec<Task>,
+) -> Result<String, ConvertError> {
     // Outputs: `-> type` for one, a NamedTuple for several.
     let mut outputs = Vec::new();
     if let Some(Value::Mapping(values)) = graph.get("outputValues") {
@@ -559,7 +656,7 @@ fn graph_to_python(spec: &Value, graph: &Value) -> Result<String, ConvertError> 
         out.push_str("from typing import NamedTuple\n");
     }
     out.push_str("\nfrom kfp import components, dsl\n\n_HERE = os.path.dirname(os.path.abspath(__file__))\n\n");
-    for l in &loaders {
+    for l in loaders {
         out.push_str(l);
         out.push('\n');
     }

@@ -96,6 +96,11 @@ pub fn component(binding: &str, text: &str) -> Option<Component> {
                 sanitize(&o.name).as_str(),
                 "mlpipeline_ui_metadata" | "mlpipeline_metrics"
             ),
+            // kfp 2 loads an untyped or non-parameter-typed v1 output as an artifact.
+            artifact: !matches!(
+                model::v2_type(o.type_.as_ref().and_then(|t| t.as_str())),
+                V2Type::Parameter(_)
+            ),
         })
         .collect();
     // Loading a v1 spec in kfp 2 is not a migration of the definition: the kfp 2 names apply at once. A

@@ -6,6 +6,7 @@
 //! `spans` (libyaml's event marks), the typed spec from `model` (`serde_yaml`), the rules are in `rules`.
 
 pub mod convert;
+pub mod graph_children;
 pub mod interface;
 pub mod ir;
 pub mod model;

@@ -16,6 +16,7 @@ mod baseline;
 mod classic_repo;
 mod cli;
 mod component_project;
+mod component_urls;
 mod components_cli;
 mod config;
 mod container_project;

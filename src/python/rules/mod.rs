@@ -10,7 +10,7 @@ pub(crate) mod pipeline;
 use compiler::{aiplatform_client_run, client_result_field};
 use components::{
     component_calls, component_factory, component_signature, container_op_component,
-    output_artifact_parameter,
+    output_artifact_parameter, unresolved_component_url,
 };
 pub(crate) use container::volumes;
 use container::{apply_helper, cache_staleness, container_op, task_settings, volume_op};
@@ -106,6 +106,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     keyword_renames::keyword_renames(checker, call, &callee);
     control_flow::check_call(checker, call, &callee);
     load_component::load_component(checker, call, call_range.clone(), &callee);
+    unresolved_component_url::check_call(checker, call, &callee);
     component_factory::check_call(checker, call, call_range.clone(), &callee);
     container_op::check_call(checker, call, call_range.clone(), &callee);
     volume_op::check_volume_op(checker, call, call_range, &callee);

@@ -170,7 +170,7 @@ pub fn check_unknown_call(checker: &mut Checker, call: &ast::ExprCall) {
     checker.report(d);
 }
 
-/// KFP104, KFP105, KFP106 on one argument.
+/// KFP104, KFP105, KFP106, KFP117, KFP119 on one argument.
 fn check_argument_value(
     checker: &mut Checker,
     call: &ast::ExprCall,
@@ -180,6 +180,7 @@ fn check_argument_value(
     optional: bool,
     input: &str,
 ) {
+    super::artifact_into_parameter::check_argument(checker, value, kind, input);
     let is_keyword = arg_range != range(value);
     match value {
         Expr::NumberLiteral(ast::ExprNumberLiteral {
@@ -230,7 +231,13 @@ fn check_argument_value(
             checker.report(d);
         }
         Expr::StringLiteral(ast::ExprStringLiteral { value: s, .. }) => match kind {
-            InputKind::Value(t @ (ValueType::Int | ValueType::Float | ValueType::Bool)) => {
+            InputKind::Value(
+                t @ (ValueType::Int
+                | ValueType::Float
+                | ValueType::Bool
+                | ValueType::List
+                | ValueType::Dict),
+            ) => {
                 let Some(rule) = checker.enabled(NUMERIC_STRING_RULE) else {
                     return;
                 };
@@ -240,6 +247,8 @@ fn check_argument_value(
                 let type_name = match t {
                     ValueType::Int => "int",
                     ValueType::Float => "float",
+                    ValueType::List => "list",
+                    ValueType::Dict => "dict",
                     _ => "bool",
                 };
                 let d = Diagnostic::new(
@@ -260,8 +269,39 @@ fn check_argument_value(
         Expr::FString(_) if kind == InputKind::File => {
             report_string_into_file(checker, value, input)
         }
+        Expr::Call(_) => {
+            if let InputKind::Value(t @ (ValueType::List | ValueType::Dict)) = kind {
+                dumped_into_json_input(checker, value, t, input);
+            }
+        }
         _ => {}
     }
+}
+
+/// KFP105 on `json.dumps([...])` passed to a `List` input (`json.dumps({...})` to a `Dict` one): kfp 1 took
+/// the JSON text; kfp 2 takes the list itself and serialises it to the same JSON for the container.
+fn dumped_into_json_input(checker: &mut Checker, value: &Expr, t: ValueType, input: &str) {
+    let is_json_dumps = |f: &Expr| checker.qualified_name(f).as_deref() == Some("json.dumps");
+    let Some(literal) = crate::python::json_literals::dumped_literal(value, is_json_dumps, t)
+    else {
+        return;
+    };
+    let Some(rule) = checker.enabled(NUMERIC_STRING_RULE) else {
+        return;
+    };
+    let replacement = checker.text(range(literal)).to_string();
+    let type_name = if t == ValueType::List { "list" } else { "dict" };
+    let d = Diagnostic::new(
+        rule.code,
+        range(value),
+        rule.message_with(&[("input", input), ("type", type_name)]),
+    )
+    .with_fix_title(rule.fix_title_with(&[("replacement", &replacement)]))
+    .with_fix(Some(Fix::new(
+        rule.fix.applicability(),
+        vec![Edit::replace(range(value), replacement.clone())],
+    )));
+    checker.report(d);
 }
 
 fn report_string_into_file(checker: &mut Checker, value: &Expr, input: &str) {
@@ -296,6 +336,11 @@ fn numeric_literal(s: &str, t: ValueType) -> Option<String> {
             "false" => Some("False".into()),
             _ => None,
         },
+        // JSON text, as kfp 1 passed lists and dicts; an empty string is left alone here (it is not the
+        // empty list in every component's eyes).
+        ValueType::List | ValueType::Dict if !s.is_empty() => {
+            crate::python::json_literals::from_json_text(s, t)
+        }
         _ => None,
     }
 }

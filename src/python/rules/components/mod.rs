@@ -2,6 +2,7 @@
 //! `component_factory`, `component_signature` and `component_calls` dispatch to the rule files beside them.
 
 pub(crate) mod artifact_annotation;
+pub(crate) mod artifact_into_parameter;
 pub(crate) mod component_calls;
 pub(crate) mod component_factory;
 pub(crate) mod component_signature;
@@ -14,3 +15,4 @@ pub(crate) mod mlpipeline_output;
 pub(crate) mod output_artifact_parameter;
 pub(crate) mod type_string_annotation;
 pub(crate) mod unannotated_component_parameter;
+pub(crate) mod unresolved_component_url;

@@ -1,8 +1,10 @@
 //! KFP304: `def p(a='x')` → `def p(a: str = 'x')`.
 
+use crate::components::ValueType;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::components::str_literal;
+use crate::python::json_literals;
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr};
 use crate::rules::id;
@@ -80,6 +82,15 @@ pub(crate) fn unannotated(
             Some(("str", None)),
             "; kfp 1 passed it as a string".to_string(),
         ),
+        // `args=json.dumps([...])` fed into a `List` input: kfp 2 takes the list itself.
+        (None, Some(c @ ("list" | "dict")))
+            if let Some(literal) = default.and_then(|d| converted_default(checker, d, c)) =>
+        {
+            (
+                Some((c, Some(literal))),
+                format!("; the components it is passed to take `{c}`"),
+            )
+        }
         (None, Some("str")) if default.is_some_and(|d| !is_none_literal(d)) => (
             Some(("str", None)),
             "; the components it is passed to take `str`".to_string(),
@@ -170,6 +181,8 @@ pub(crate) fn consumer_types(
                 InputKind::Value(ValueType::Int) => "int",
                 InputKind::Value(ValueType::Float) => "float",
                 InputKind::Value(ValueType::Bool) => "bool",
+                InputKind::Value(ValueType::List) => "list",
+                InputKind::Value(ValueType::Dict) => "dict",
                 InputKind::Value(ValueType::Other) => continue,
                 InputKind::File => "artifact",
             };
@@ -230,6 +243,30 @@ pub(crate) fn converted_default(checker: &Checker, default: &Expr, to: &str) -> 
         }
         "int" => number.parse::<i64>().ok().map(|i| i.to_string()),
         "str" => value.is_none().then(|| format!("'{number}'")),
+        // `'False'` fed into a `bool` input: kfp 1 converted the text, kfp 2 needs the boolean.
+        "bool" => match value
+            .as_deref()
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("true") => Some("True".into()),
+            Some("false") => Some("False".into()),
+            _ => None,
+        },
+        "list" | "dict" => {
+            let kind = if to == "list" {
+                ValueType::List
+            } else {
+                ValueType::Dict
+            };
+            if let Some(text) = value.as_deref() {
+                return json_literals::from_json_text(text, kind);
+            }
+            let is_json_dumps =
+                |f: &Expr| checker.qualified_name(f).as_deref() == Some("json.dumps");
+            json_literals::dumped_literal(default, is_json_dumps, kind)
+                .map(|v| checker.text(range(v)).to_string())
+        }
         _ => None,
     }
 }
