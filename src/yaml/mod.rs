@@ -2,14 +2,21 @@
 //!
 //! A `.yaml`/`.yml` file is classified by what it holds, not by its name: a v1 component spec (top-level
 //! `implementation:`, kfp 2's own discriminator), a v1-compiled Argo Workflow, a v1 v2-namespace PipelineJob
-//! (JSON is YAML), kfp 2 IR (left alone) or anything else (left alone, silently). Positions come from
-//! `spans` (libyaml's event marks), the typed spec from `model` (`serde_yaml`), the rules are in `rules`.
+//! (JSON is YAML), kfp 2 IR (left alone) or anything else (left alone, silently).
+//!
+//! A spec is read once, into `spans`' positioned tree (libyaml's events and marks); `model` gives it typed
+//! accessors, `shape` checks it has a spec's shape, `scalar` says what a scalar means, `placeholders` what a
+//! command-line element is. The rules (`rules`), the converters (`convert`, `ir`) and the project index
+//! (`interface`) all read the spec through them.
 
 pub mod convert;
 pub mod interface;
 pub mod ir;
 pub mod model;
+pub mod placeholders;
 pub mod rules;
+pub mod scalar;
+mod shape;
 pub mod spans;
 
 use crate::diagnostic::Diagnostic;
@@ -93,12 +100,8 @@ pub fn check_in(
     if let Some(root) = documents.first() {
         match classify(root) {
             Kind::Component => {
-                let spec: model::ComponentSpec =
-                    serde_yaml::from_str(&source.text).map_err(|e| YamlError {
-                        message: format!("invalid v1 component spec: {e}"),
-                        offset: e.location().map_or(root.range.start, |l| l.index()),
-                    })?;
-                rules::component(source, root, &spec, selection, &mut diagnostics);
+                let spec = model::ComponentSpec::read(root, documents.len(), &source.text)?;
+                rules::component(source, &spec, selection, &mut diagnostics);
             }
             kind @ (Kind::ArgoWorkflow | Kind::V2NamespaceJob) => {
                 rules::compiled_artefact(root, kind, selection, compiled_by, &mut diagnostics);
