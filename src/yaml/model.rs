@@ -24,6 +24,16 @@ impl<'n> ComponentSpec<'n> {
         Ok(Self { root })
     }
 
+    /// Checks that the spec, fixed, is still a document `convert` can read: one document, no mapping with a
+    /// repeated key anywhere (`read` checks only the fields a spec has).
+    pub fn read_document(root: &'n Node, documents: usize, text: &str) -> Result<Self, YamlError> {
+        super::shape::check_document(root, documents).map_err(|e| YamlError {
+            message: format!("invalid v1 component spec: {}", e.display(text)),
+            offset: e.at.unwrap_or(0),
+        })?;
+        Ok(Self { root })
+    }
+
     /// Any document read as a spec, as long as it holds no mapping with a repeated key (a spec in a Python
     /// string, which may not be one: every field is optional).
     pub fn read_any(root: &'n Node) -> Option<Self> {
@@ -100,21 +110,21 @@ fn ports<'n>(root: &'n Node, key: &str) -> Vec<Port<'n>> {
     let Some(list) = root.get(key) else {
         return vec![];
     };
-    list.items()
-        .iter()
-        .filter_map(|node| {
-            let (_, name_node) = node.entry("name")?;
-            Some(Port {
-                node,
-                name: name_node.as_str()?,
-                name_node,
-                type_node: node.get("type"),
-            })
-        })
-        .collect()
+    list.items().iter().filter_map(Port::of).collect()
 }
 
 impl<'n> Port<'n> {
+    /// The port an item of `inputs:`/`outputs:` declares, when it has a name.
+    pub fn of(node: &'n Node) -> Option<Self> {
+        let (_, name_node) = node.entry("name")?;
+        Some(Port {
+            node,
+            name: name_node.as_str()?,
+            name_node,
+            type_node: node.get("type"),
+        })
+    }
+
     /// The v2 type of the declared type: dict-form types (`{GCSPath: {...}}`, even `{String: {...}}`) and
     /// untyped ports load as artifacts.
     pub fn v2_type(&self) -> V2Type {

@@ -84,14 +84,27 @@ pub fn check_spec(root: &Node, documents: usize) -> Checked {
         "implementation",
     )?;
     if documents > 1 {
-        return Err(ShapeError {
-            path: ".".into(),
-            message: "deserializing from YAML containing more than one document is not supported"
-                .into(),
-            at: None,
-        });
+        return Err(more_than_one_document());
     }
     Ok(())
+}
+
+/// Checks a whole stream's first document as a plain value, then that it is the only one.
+pub fn check_document(root: &Node, documents: usize) -> Checked {
+    check_value(root)?;
+    if documents > 1 {
+        return Err(more_than_one_document());
+    }
+    Ok(())
+}
+
+fn more_than_one_document() -> ShapeError {
+    ShapeError {
+        path: ".".into(),
+        message: "deserializing from YAML containing more than one document is not supported"
+            .into(),
+        at: None,
+    }
 }
 
 /// Checks a document the way reading it as a plain value did: no repeated key, no over-wide integer.
