@@ -252,16 +252,14 @@ impl<'n> Converter<'n> {
 const NEITHER: &str = "a command-line element that is neither a string nor a placeholder";
 const SEVERAL_KEYS: &str = "a placeholder with several keys";
 
-/// A spec after every YAML fix, read: the fixed text's documents, the first of them the spec.
+/// A spec after every YAML fix, read: its document, aliases followed.
 pub struct FixedSpec {
-    documents: Vec<Node>,
+    root: Node,
 }
 
 impl FixedSpec {
     pub fn spec(&self) -> ComponentSpec<'_> {
-        ComponentSpec {
-            root: &self.documents[0],
-        }
+        ComponentSpec { root: &self.root }
     }
 }
 
@@ -280,8 +278,12 @@ pub fn fixed_spec(text: &str) -> Result<FixedSpec, ConvertError> {
     {
         return Err(ConvertError::NotComponent);
     }
-    ComponentSpec::read_document(&documents[0], documents.len(), &fixed)?;
-    Ok(FixedSpec { documents })
+    let root = &documents[0];
+    ComponentSpec::read_document(root, documents.len(), &fixed)?;
+    // `read_document` has expanded them once already: this cannot fail.
+    let root = super::spans::expand_aliases(root)
+        .map_or_else(|_| root.clone(), std::borrow::Cow::into_owned);
+    Ok(FixedSpec { root })
 }
 
 /// Converts the v1 component spec `text` to a kfp 2 Python module.

@@ -5,10 +5,10 @@
 //! The fields read are `name` (a scalar), `inputs`/`outputs` (lists of mappings with a `name`; an input's
 //! `optional` a boolean), and the free-form values (`type`, `default`, `implementation`, `metadata`), which
 //! must hold no mapping with a repeated key and no integer wider than 64 bits. Other keys are ignored, as
-//! kfp 1 ignored unknown metadata. Aliases are not followed (the tree keeps them as leaves).
+//! kfp 1 ignored unknown metadata. Aliases are followed, as `serde_yaml` followed them.
 
 use super::scalar::{self, Scalar};
-use super::spans::{Node, Style, Value};
+use super::spans::{AliasError, Node, Style, Value};
 
 /// A shape error: the path of the value (`.` for the document), the message, and where it is.
 pub struct ShapeError {
@@ -68,8 +68,9 @@ type Checked = Result<(), ShapeError>;
 
 /// Checks a spec's root (the first of `documents` documents).
 pub fn check_spec(root: &Node, documents: usize) -> Checked {
+    let root = expanded(root)?;
     check_struct(
-        root,
+        &root,
         ".",
         "struct ComponentSpec",
         &[
@@ -109,7 +110,24 @@ fn more_than_one_document() -> ShapeError {
 
 /// Checks a document the way reading it as a plain value did: no repeated key, no over-wide integer.
 pub fn check_value(root: &Node) -> Checked {
-    free_value(root, ".")
+    let root = expanded(root)?;
+    free_value(&root, ".")
+}
+
+/// The document as `serde_yaml` saw it: aliases followed.
+fn expanded(root: &Node) -> Result<std::borrow::Cow<'_, Node>, ShapeError> {
+    super::spans::expand_aliases(root).map_err(|e| match e {
+        AliasError::UnknownAnchor(at) => ShapeError {
+            path: ".".into(),
+            message: "unknown anchor".into(),
+            at: Some(at),
+        },
+        AliasError::RepetitionLimitExceeded => ShapeError {
+            path: ".".into(),
+            message: "repetition limit exceeded".into(),
+            at: None,
+        },
+    })
 }
 
 type Field = fn(&Node, &str) -> Checked;

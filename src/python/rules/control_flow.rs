@@ -111,7 +111,8 @@ fn yaml_output(checker: &Checker, task: &Expr, key: Option<&str>) -> Option<(Str
     let [root] = documents.as_slice() else {
         return None;
     };
-    let spec = ComponentSpec::read_any(root)?;
+    let root = spans::expand_aliases(root).ok()?;
+    let spec = ComponentSpec::read_any(&root)?;
     let outputs = spec.port_items("outputs");
     let output = match key {
         None => match outputs {
