@@ -5,7 +5,7 @@
 //! into inline specs all read the same fields the same way, with positions at hand. `read` checks the shape
 //! kfp-upgrade has always required of a spec before any rule runs (`shape`).
 
-use super::scalar::{self, Scalar};
+use super::scalar;
 use super::spans::{Node, Value, YamlError};
 
 /// A v1 component spec: the root mapping of its document.
@@ -190,10 +190,6 @@ impl<'n> Container<'n> {
         self.node.get("command")
     }
 
-    pub fn args(&self) -> Option<&'n Node> {
-        self.node.get("args")
-    }
-
     /// `command` then `args`, each with its key, when present.
     pub fn command_line(&self) -> impl Iterator<Item = (&'static str, &'n Node)> + use<'n> {
         let node = self.node;
@@ -221,11 +217,6 @@ pub fn scalar_text(node: &Node) -> Option<String> {
 /// Whether a node is a sequence.
 pub fn is_sequence(node: &Node) -> bool {
     matches!(node.value, Value::Sequence { .. })
-}
-
-/// Whether a node is a scalar that is not null.
-pub fn is_scalar_value(node: &Node) -> bool {
-    !matches!(scalar::of(node), None | Some(Scalar::Null))
 }
 
 /// What kfp 2.17.3 makes of a v1 `type:`

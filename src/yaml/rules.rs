@@ -1,5 +1,6 @@
-//! The rules for v1 component specs (KFP5xx) and compiled artefacts (KFP6xx). Rules see the positioned tree
-//! and the typed spec; they never read files or print.
+//! The rules for v1 component specs (KFP5xx) and compiled artefacts (KFP6xx). Rules read a spec through
+//! `model`'s typed view and `placeholders`, with every node's position at hand for their edits; they never read
+//! files or print.
 
 use crate::rules::id;
 use std::collections::HashMap;
@@ -133,7 +134,7 @@ pub fn component(
             .collect();
         let fix = container
             .filter(|_| !on_parameters.is_empty())
-            .and_then(|c| value_file_fix(source, c.node, &on_parameters));
+            .and_then(|c| value_file_fix(source, c, &on_parameters));
         for usage in &placeholders.uses {
             let (ports, what) = match usage.kind {
                 PortUse::InputPath | PortUse::InputUri => (&inputs, "input"),
@@ -180,7 +181,7 @@ pub fn component(
         && let Some(c) = container
         && let Some((key, value)) = c.file_outputs()
     {
-        let fix = file_outputs_fix(source, c.node, key, value, &outputs, &placeholders);
+        let fix = file_outputs_fix(source, c, key, value, &outputs, &placeholders);
         let names: Vec<&str> = value
             .entries()
             .iter()
@@ -358,14 +359,14 @@ fn type_edit(source: &SourceFile, port: &Port, replacement: &str) -> Option<Edit
 /// program runs, with the same `sh -c` wrapper the Python side uses for `file_outputs`.
 fn file_outputs_fix(
     source: &SourceFile,
-    container: &Node,
+    container: Container,
     key: &Node,
     value: &Node,
     outputs: &[Port],
     placeholders: &Placeholders,
 ) -> Option<Fix> {
     let text = &source.text;
-    if container.is_flow() || value.entries().is_empty() {
+    if container.node.is_flow() || value.entries().is_empty() {
         return None;
     }
     let mut names = Vec::new();
@@ -380,7 +381,7 @@ fn file_outputs_fix(
         names.push(name);
         paths.push(v.as_str()?.to_string());
     }
-    let command = container.get("command")?;
+    let command = container.command()?;
     let script = crate::python::container_op::copy_outputs_script(&paths);
     let quoted = format!("'{}'", script.replace('\'', "''"));
     let mut words = vec!["sh".to_string(), "-c".to_string(), quoted];
@@ -451,12 +452,11 @@ fn value_file_marker(i: usize) -> String {
 /// KFP502's fix for `{inputPath: X}` on parameters: pass the values with `inputValue` to a wrapper that writes
 /// them to files, and put a marker the wrapper replaces with the file's path where each placeholder was.
 /// Only for placeholders that are whole command-line elements of a block or flow `command`/`args`.
-fn value_file_fix(source: &SourceFile, container: &Node, usages: &[&Usage]) -> Option<Fix> {
-    let command = container.get("command")?;
-    let top_level: Vec<Range<usize>> = ["command", "args"]
-        .iter()
-        .filter_map(|k| container.get(k))
-        .flat_map(|n| n.items().iter().map(|i| i.range.clone()))
+fn value_file_fix(source: &SourceFile, container: Container, usages: &[&Usage]) -> Option<Fix> {
+    let command = container.command()?;
+    let top_level: Vec<Range<usize>> = container
+        .command_line()
+        .flat_map(|(_, n)| n.items().iter().map(|i| i.range.clone()))
         .collect();
     let mut names: Vec<&str> = Vec::new();
     let mut edits = Vec::new();

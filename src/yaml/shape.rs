@@ -244,18 +244,9 @@ fn optional_bool(node: &Node, path: &str) -> Checked {
     if scalar::is_null_node(node) || matches!(node.value, Value::Alias(_)) {
         return Ok(());
     }
+    // Only a plain `true`/`false` is a boolean (`'true'` is a string).
     match scalar::of(node) {
-        Some(Scalar::Bool(_))
-            if matches!(
-                node.value,
-                Value::Scalar {
-                    style: Style::Plain,
-                    ..
-                }
-            ) =>
-        {
-            Ok(())
-        }
+        Some(Scalar::Bool(_)) => Ok(()),
         _ => Err(invalid_type(node, path, "a boolean")),
     }
 }
