@@ -664,6 +664,23 @@ mod tests {
     }
 
     #[test]
+    fn scalars_and_aliases_read_as_serde_yaml_read_them() {
+        // Plain scalars keep their YAML meaning (`True` is the boolean, printed `true`; `0x10` is 16), and an
+        // alias is the node it names.
+        let text = "name: A\ninputs:\n- {name: N, type: Integer, default: 0x10}\nimplementation:\n  container:\n    image: &img busybox\n    command: &c [echo, 8080, True, 1e3, '0x10', {inputValue: N}]\n    args: *c\n";
+        let py = to_python(text).unwrap();
+        assert!(py.contains("n: int = 16,"), "{py}");
+        assert!(
+            py.contains("command=[\"echo\", \"8080\", \"true\", \"1000.0\", \"0x10\", n]"),
+            "{py}"
+        );
+        assert!(
+            py.contains("args=[\"echo\", \"8080\", \"true\", \"1000.0\", \"0x10\", n]"),
+            "{py}"
+        );
+    }
+
+    #[test]
     fn what_cannot_be_converted_is_an_error() {
         let graph = "name: G\nimplementation:\n  graph: {tasks: {t: {componentRef: {name: x}}}}\n";
         assert!(matches!(

@@ -408,6 +408,11 @@ mod tests {
             "# c\ninputs: [{name: 1.5e3, optional: 2}]\nimplementation: {}\n",
             "inputs: [{name: x, optional: 1.0}]\nimplementation: {}\n",
             "description: [1]\nimplementation: {}\n",
+            // Aliases are followed: into a field's type check, and to an anchor that is not there.
+            "x: &n [1]\nname: *n\nimplementation: {}\n",
+            "x: &i {type: String}\ninputs: [*i]\nimplementation: {}\n",
+            "inputs: [{name: x, type: *nowhere}]\nimplementation: {}\n",
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nmetadata: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nimplementation: {}\n",
         ] {
             let (ours, theirs) = both(text);
             assert_eq!(ours, theirs, "{text}");
