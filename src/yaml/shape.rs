@@ -69,6 +69,9 @@ type Checked = Result<(), ShapeError>;
 /// Checks a spec's root (the first of `documents` documents).
 pub fn check_spec(root: &Node, documents: usize) -> Checked {
     let root = expanded(root)?;
+    if let Some(deep) = spec_too_deep(&root) {
+        return Err(recursion_limit(deep));
+    }
     check_struct(
         &root,
         ".",
@@ -111,7 +114,60 @@ fn more_than_one_document() -> ShapeError {
 /// Checks a document the way reading it as a plain value did: no repeated key, no over-wide integer.
 pub fn check_value(root: &Node) -> Checked {
     let root = expanded(root)?;
+    if let Some(deep) = value_too_deep(&root, 1) {
+        return Err(recursion_limit(deep));
+    }
     free_value(&root, ".")
+}
+
+/// How deep `serde_yaml` read collections into collections, the document's own counted.
+const MAX_DEPTH: usize = 128;
+
+fn recursion_limit(at: &Node) -> ShapeError {
+    ShapeError {
+        path: ".".into(),
+        message: "recursion limit exceeded".into(),
+        at: Some(at.range.start),
+    }
+}
+
+/// The first collection nested deeper than `MAX_DEPTH` in the fields of a spec `serde_yaml` read (the others
+/// it skipped without counting).
+fn spec_too_deep(root: &Node) -> Option<&Node> {
+    for (key, value) in root.entries() {
+        let found = match key.as_str() {
+            Some("name" | "implementation" | "metadata") => value_too_deep(value, 2),
+            Some(list @ ("inputs" | "outputs")) => {
+                let fields = if list == "inputs" { INPUT } else { OUTPUT };
+                value.items().iter().find_map(|item| {
+                    item.entries()
+                        .iter()
+                        .filter(|(k, _)| fields.iter().any(|(f, _)| k.as_str() == Some(f)))
+                        .find_map(|(_, v)| value_too_deep(v, 4))
+                })
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// The first collection at or under `node` (at `depth`) nested deeper than `MAX_DEPTH`.
+fn value_too_deep(node: &Node, depth: usize) -> Option<&Node> {
+    let children: Vec<&Node> = match &node.value {
+        Value::Sequence { items, .. } => items.iter().collect(),
+        Value::Mapping { entries, .. } => entries.iter().flat_map(|(k, v)| [k, v]).collect(),
+        _ => return None,
+    };
+    if depth > MAX_DEPTH {
+        return Some(node);
+    }
+    children
+        .into_iter()
+        .find_map(|c| value_too_deep(c, depth + 1))
 }
 
 /// The document as `serde_yaml` saw it: aliases followed.
@@ -412,6 +468,26 @@ mod tests {
             "x: &n [1]\nname: *n\nimplementation: {}\n",
             "x: &i {type: String}\ninputs: [*i]\nimplementation: {}\n",
             "inputs: [{name: x, type: *nowhere}]\nimplementation: {}\n",
+            &format!(
+                "name: A\nmetadata: {{x: {}{}}}\nimplementation: {{}}\n",
+                "[".repeat(127),
+                "]".repeat(127)
+            ),
+            &format!(
+                "name: A\nmetadata: {{x: {}{}}}\nimplementation: {{}}\n",
+                "[".repeat(126),
+                "]".repeat(126)
+            ),
+            &format!(
+                "inputs: [{{name: x, type: {}{}}}]\nimplementation: {{}}\n",
+                "[".repeat(126),
+                "]".repeat(126)
+            ),
+            &format!(
+                "description: {}{}\nimplementation: {{}}\n",
+                "[".repeat(200),
+                "]".repeat(200)
+            ),
             "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nmetadata: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nimplementation: {}\n",
         ] {
             let (ours, theirs) = both(text);
