@@ -64,6 +64,22 @@ def targets(module, code, known):
     return out
 
 
+def inline_modules(code):
+    """`(name, body)` of each inline `mod name { … }` at the top of `code` (braces matched)."""
+    found = []
+    for m in re.finditer(r"^(?:pub(?:\([a-z]+\))? )?mod (\w+) \{", code, re.M):
+        depth, i = 0, m.end() - 1
+        for j in range(i, len(code)):
+            if code[j] == "{":
+                depth += 1
+            elif code[j] == "}":
+                depth -= 1
+                if depth == 0:
+                    found.append((m.group(1), code[i : j + 1]))
+                    break
+    return found
+
+
 def strip_tests(text):
     cut = text.find("#[cfg(test)]")
     code = text if cut < 0 else text[:cut]
@@ -76,7 +92,13 @@ def main():
     graph = {m: set() for m in known}
     for m, path in known.items():
         with open(path, encoding="utf-8") as f:
-            graph[m] = targets(m, strip_tests(f.read()), known)
+            code = strip_tests(f.read())
+        # An inline `mod name { … }` is a module one level down: its `super::` is this file's module.
+        edges = set()
+        for inner, body in inline_modules(code):
+            edges |= targets(m + (inner,), body, known)
+            code = code.replace(body, "")
+        graph[m] = (edges | targets(m, code, known)) - {m}
     name = lambda m: "::".join(m) or "crate"
     if "--edges" in sys.argv:
         for m in sorted(graph):

@@ -2,12 +2,13 @@
 //! `@dsl.container_component`.
 //!
 //! The spec is first fixed in memory with every YAML fix (KFP501 types, KFP503's `fileOutputs` wrapper), so
-//! the module behaves like the fixed spec kfp 2 loads; `tests/it/yaml_convert.rs` proves that kfp 2.17.3
+//! the module behaves like the fixed spec kfp 2 loads; `tests/yaml_convert.rs` proves that kfp 2.17.3
 //! compiles the module to the same interface and container as it compiles the loaded spec.
 
-use serde_yaml::Value;
-
-use super::model::{self, V2Type};
+use super::model::{self, ComponentSpec, Port, V2Type, scalar_text};
+use super::placeholders::{self, Element, Kind, PortUse};
+use super::scalar;
+use super::spans::Node;
 use crate::components::{InputKind, ValueType, sanitize};
 use crate::settings::RuleSelection;
 use crate::source::SourceFile;
@@ -15,7 +16,7 @@ use crate::source::SourceFile;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConvertError {
     #[error("{0}")]
-    Yaml(#[from] super::YamlError),
+    Yaml(#[from] super::spans::YamlError),
     #[error("not a v1 component spec (no top-level `implementation:`)")]
     NotComponent,
     #[error("cannot convert: {0}")]
@@ -31,18 +32,9 @@ fn py_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
 }
 
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 /// `dsl.<Class>` for a v1 artifact type (kfp 2 keeps the system types, every other one is `Artifact`).
-fn artifact_class(v1: Option<&Value>) -> String {
-    let name = v1.and_then(Value::as_str).unwrap_or("Artifact");
+fn artifact_class(v1: Option<&Node>) -> String {
+    let name = v1.and_then(scalar::string).unwrap_or("Artifact");
     format!("dsl.{}", crate::components::artifact_class(name))
 }
 
@@ -58,7 +50,7 @@ fn python_type(param: &str) -> &'static str {
 }
 
 /// The Python default for a v1 default string of a parameter type, as kfp 2 deserialises it.
-fn default_literal(param: &str, default: &Value) -> Result<String, ConvertError> {
+fn default_literal(param: &str, default: &Node) -> Result<String, ConvertError> {
     let text = scalar_text(default).unwrap_or_default();
     let bad = || ConvertError::Unsupported(format!("default `{text}` is not a valid {param}"));
     Ok(match param {
@@ -79,16 +71,17 @@ fn default_literal(param: &str, default: &Value) -> Result<String, ConvertError>
     })
 }
 
-struct Port {
+/// A declared input or output as the module names it.
+struct Param<'n> {
     v1: String,
     ident: String,
     /// `Some(parameter type)` or `None` for an artifact.
     param: Option<&'static str>,
-    v1_type: Option<Value>,
+    v1_type: Option<&'n Node>,
 }
 
-fn port_type(t: Option<&Value>) -> Option<&'static str> {
-    match model::v2_type(t.and_then(Value::as_str)) {
+fn port_type(t: Option<&Node>) -> Option<&'static str> {
+    match model::v2_type(t.and_then(scalar::string)) {
         V2Type::Parameter(p) => Some(p),
         _ => None,
     }
@@ -102,149 +95,179 @@ fn ident(v1: &str) -> Result<String, ConvertError> {
     Ok(s)
 }
 
-struct Converter {
-    inputs: Vec<Port>,
-    outputs: Vec<Port>,
+struct Converter<'n> {
+    inputs: Vec<Param<'n>>,
+    outputs: Vec<Param<'n>>,
 }
 
-impl Converter {
-    fn input(&self, name: &Value) -> Result<&Port, ConvertError> {
-        let name = name.as_str().unwrap_or_default();
+impl<'n> Converter<'n> {
+    fn input(&self, name: &Node) -> Result<&Param<'n>, ConvertError> {
+        let name = scalar::string(name).unwrap_or_default();
         self.inputs
             .iter()
             .find(|p| p.v1 == name)
             .ok_or_else(|| ConvertError::Unsupported(format!("unknown input `{name}`")))
     }
 
-    fn output(&self, name: &Value) -> Result<&Port, ConvertError> {
-        let name = name.as_str().unwrap_or_default();
+    fn output(&self, name: &Node) -> Result<&Param<'n>, ConvertError> {
+        let name = scalar::string(name).unwrap_or_default();
         self.outputs
             .iter()
             .find(|p| p.v1 == name)
             .ok_or_else(|| ConvertError::Unsupported(format!("unknown output `{name}`")))
     }
 
-    fn list(&self, v: &Value) -> Result<String, ConvertError> {
-        match v {
-            Value::Sequence(items) => Ok(format!(
-                "[{}]",
-                items
-                    .iter()
-                    .map(|i| self.element(i))
-                    .collect::<Result<Vec<_>, _>>()?
-                    .join(", ")
-            )),
-            other => Ok(format!("[{}]", self.element(other)?)),
+    /// A list of elements (a single element is a list of one).
+    fn list(&self, v: &Node) -> Result<String, ConvertError> {
+        if !model::is_sequence(v) {
+            return Ok(format!("[{}]", self.element(v)?));
         }
+        Ok(format!(
+            "[{}]",
+            v.items()
+                .iter()
+                .map(|i| self.element(i))
+                .collect::<Result<Vec<_>, _>>()?
+                .join(", ")
+        ))
     }
 
     /// One command-line element.
-    fn element(&self, v: &Value) -> Result<String, ConvertError> {
-        if let Some(s) = scalar_text(v) {
-            return Ok(py_str(&s));
-        }
-        let Value::Mapping(m) = v else {
-            return unsupported(
-                "a command-line element that is neither a string nor a placeholder",
-            );
+    fn element(&self, v: &Node) -> Result<String, ConvertError> {
+        let p = match placeholders::element(v) {
+            Element::Scalar(n) => {
+                return match scalar_text(n) {
+                    Some(s) => Ok(py_str(&s)),
+                    None => unsupported(NEITHER),
+                };
+            }
+            Element::Other(_) => return unsupported(NEITHER),
+            Element::Mapping(_) => return unsupported(SEVERAL_KEYS),
+            Element::Placeholder(p) => p,
         };
-        let Some((Value::String(key), value)) = m.iter().next().filter(|_| m.len() == 1) else {
-            return unsupported("a placeholder with several keys");
-        };
-        match key.as_str() {
-            "inputValue" => {
-                let p = self.input(value)?;
+        let key = p.key;
+        match p.kind {
+            Kind::Port(PortUse::InputValue, name) => {
+                let p = self.input(name)?;
                 match p.param {
                     Some(_) => Ok(p.ident.clone()),
                     None => unsupported(format!("`inputValue` on the artifact input `{}`", p.v1)),
                 }
             }
-            "inputPath" | "inputUri" => {
-                let p = self.input(value)?;
+            Kind::Port(u @ (PortUse::InputPath | PortUse::InputUri), name) => {
+                let p = self.input(name)?;
                 if p.param.is_some() {
                     return unsupported(format!("`{key}` on the parameter input `{}`", p.v1));
                 }
-                let attr = if key == "inputPath" { "path" } else { "uri" };
+                let attr = if u == PortUse::InputPath {
+                    "path"
+                } else {
+                    "uri"
+                };
                 Ok(format!("{}.{attr}", p.ident))
             }
-            "outputPath" => {
-                let p = self.output(value)?;
+            Kind::Port(PortUse::OutputPath, name) => {
+                let p = self.output(name)?;
                 Ok(match p.param {
                     Some(_) => p.ident.clone(),
                     None => format!("{}.path", p.ident),
                 })
             }
-            "outputUri" => {
-                let p = self.output(value)?;
+            Kind::Port(PortUse::OutputUri, name) => {
+                let p = self.output(name)?;
                 if p.param.is_some() {
                     return unsupported(format!("`outputUri` on the parameter output `{}`", p.v1));
                 }
                 Ok(format!("{}.uri", p.ident))
             }
-            "concat" => {
-                let Value::Sequence(items) = value else {
+            Kind::Concat => {
+                if !model::is_sequence(p.value) {
                     return unsupported("`concat` without a list");
-                };
-                let parts = items
+                }
+                let parts = p
+                    .value
+                    .items()
                     .iter()
                     .map(|i| self.element(i))
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(format!("dsl.ConcatPlaceholder([{}])", parts.join(", ")))
             }
-            "if" => {
-                let cond = value.get("cond").and_then(|c| c.get("isPresent"));
-                let Some(name) = cond else {
+            Kind::If(b) => {
+                let Some(name) = b.is_present() else {
                     return unsupported("an `if` whose condition is not `isPresent` (KFP505)");
                 };
                 let p = self.input(name)?;
                 // A list branch stays a list, a single element stays single (kfp renders them apart).
-                let branch = |b: &Value| match b {
-                    Value::Sequence(_) => self.list(b),
-                    other => self.element(other),
+                let branch = |b: &Node| {
+                    if model::is_sequence(b) {
+                        self.list(b)
+                    } else {
+                        self.element(b)
+                    }
+                };
+                let then = match b.then {
+                    Some(t) => branch(t)?,
+                    None => "[]".to_string(),
                 };
                 let mut out = format!(
-                    "dsl.IfPresentPlaceholder(input_name={}, then={}",
+                    "dsl.IfPresentPlaceholder(input_name={}, then={then}",
                     py_str(&p.ident),
-                    branch(value.get("then").unwrap_or(&Value::Sequence(vec![])))?
                 );
-                if let Some(e) = value.get("else") {
+                if let Some(e) = b.else_ {
                     out.push_str(&format!(", else_={}", branch(e)?));
                 }
                 out.push(')');
                 Ok(out)
             }
-            other => unsupported(format!("the `{other}` placeholder")),
+            Kind::Unknown if scalar::string(p.key_node).is_none() => unsupported(SEVERAL_KEYS),
+            Kind::IfPresent(_) | Kind::Kfp1Only | Kind::Unknown => {
+                unsupported(format!("the `{key}` placeholder"))
+            }
         }
     }
 }
 
+const NEITHER: &str = "a command-line element that is neither a string nor a placeholder";
+const SEVERAL_KEYS: &str = "a placeholder with several keys";
+
+/// A spec after every YAML fix, read: its document, aliases followed.
+pub struct FixedSpec {
+    root: Node,
+}
+
+impl FixedSpec {
+    pub fn spec(&self) -> ComponentSpec<'_> {
+        ComponentSpec { root: &self.root }
+    }
+}
+
 /// The spec `text` after every YAML fix, parsed; an error unless it is a v1 component spec.
-pub fn fixed_spec(text: &str) -> Result<Value, ConvertError> {
+pub fn fixed_spec(text: &str) -> Result<FixedSpec, ConvertError> {
     let source = SourceFile::new(
         std::path::Path::new("component.yaml"),
         text.to_string(),
         false,
     );
-    let fixed = super::fix(&source, &RuleSelection::default(), true)?.text;
+    let fixed = super::check::fix(&source, &RuleSelection::default(), true)?.text;
     let documents = super::spans::parse(&fixed)?;
     if documents
         .first()
-        .is_none_or(|root| super::classify(root) != super::Kind::Component)
+        .is_none_or(|root| super::kind::classify(root) != super::kind::Kind::Component)
     {
         return Err(ConvertError::NotComponent);
     }
-    serde_yaml::from_str(&fixed).map_err(|e| {
-        ConvertError::Yaml(super::YamlError {
-            message: format!("invalid v1 component spec: {e}"),
-            offset: e.location().map_or(0, |l| l.index()),
-        })
-    })
+    let root = &documents[0];
+    ComponentSpec::read_document(root, documents.len(), &fixed)?;
+    // `read_document` has expanded them once already: this cannot fail.
+    let root = super::spans::expand_aliases(root)
+        .map_or_else(|_| root.clone(), std::borrow::Cow::into_owned);
+    Ok(FixedSpec { root })
 }
 
 /// The spec text of a graph task's `componentRef` (a `url`, maybe with a `digest`): `Ok(None)` when it is not
 /// at hand (the module then loads it at run time, untyped here), an error when it must not be used (a digest
 /// that does not match).
-pub type ChildSpecs<'a> = &'a dyn Fn(&Value) -> Result<Option<String>, String>;
+pub type ChildSpecs<'a> = &'a dyn Fn(&Node) -> Result<Option<String>, String>;
 
 /// Converts the v1 component spec `text` to a kfp 2 Python module.
 pub fn to_python(text: &str) -> Result<String, ConvertError> {
@@ -254,43 +277,41 @@ pub fn to_python(text: &str) -> Result<String, ConvertError> {
 /// `to_python`, reading a graph's child specs with `children` so its constants and untyped inputs get the
 /// children's types.
 pub fn to_python_with(text: &str, children: ChildSpecs) -> Result<String, ConvertError> {
-    let spec = fixed_spec(text)?;
-    let implementation = spec.get("implementation").cloned().unwrap_or(Value::Null);
-    if let Some(graph) = implementation.get("graph") {
+    let fixed = fixed_spec(text)?;
+    let spec = fixed.spec();
+    if let Some((_, graph)) = spec.graph() {
         return graph_to_python(&spec, graph, children);
     }
-    let Some(container) = implementation.get("container") else {
+    let Some(container) = spec.container() else {
         return unsupported("no `implementation.container`");
     };
-    if container.get("env").is_some() {
+    if container.env().is_some() {
         return unsupported(
             "`env`: `dsl.ContainerSpec` has no environment (load the YAML instead)",
         );
     }
-    let Some(image) = container.get("image").and_then(scalar_text) else {
+    let Some(image) = container.image().and_then(scalar_text) else {
         return unsupported("no `image`");
     };
-    let ports = |key: &str| -> Result<Vec<(Port, Option<Value>, bool)>, ConvertError> {
-        let Some(Value::Sequence(items)) = spec.get(key) else {
-            return Ok(vec![]);
-        };
-        items
+    type Declared<'n> = (Param<'n>, Option<&'n Node>, bool);
+    let ports = |key: &str| -> Result<Vec<Declared>, ConvertError> {
+        spec.port_items(key)
             .iter()
             .map(|item| {
-                let v1 = item.get("name").and_then(Value::as_str).ok_or_else(|| {
-                    ConvertError::Unsupported(format!("a nameless entry in `{key}`"))
-                })?;
-                let t = item.get("type");
-                let optional = item.get("optional").and_then(Value::as_bool) == Some(true);
+                let port = Port::of(item).filter(|p| p.name_string().is_some());
+                let Some(port) = port else {
+                    return unsupported(format!("a nameless entry in `{key}`"));
+                };
+                let v1 = port.name;
                 Ok((
-                    Port {
+                    Param {
                         v1: v1.to_string(),
                         ident: ident(v1)?,
-                        param: port_type(t),
-                        v1_type: t.cloned(),
+                        param: port.parameter_type(),
+                        v1_type: port.type_node,
                     },
-                    item.get("default").cloned(),
-                    optional,
+                    port.default(),
+                    port.optional(),
                 ))
             })
             .collect()
@@ -302,7 +323,7 @@ pub fn to_python_with(text: &str, children: ChildSpecs) -> Result<String, Conver
     for (p, default, is_optional) in &inputs {
         let annotation = match p.param {
             Some(t) => python_type(t).to_string(),
-            None => format!("dsl.Input[{}]", artifact_class(p.v1_type.as_ref())),
+            None => format!("dsl.Input[{}]", artifact_class(p.v1_type)),
         };
         match (default, p.param) {
             (Some(d), Some(t)) => optional.push(format!(
@@ -320,7 +341,7 @@ pub fn to_python_with(text: &str, children: ChildSpecs) -> Result<String, Conver
     for (p, _, _) in &outputs {
         let annotation = match p.param {
             Some(t) => format!("dsl.OutputPath({})", python_type(t)),
-            None => format!("dsl.Output[{}]", artifact_class(p.v1_type.as_ref())),
+            None => format!("dsl.Output[{}]", artifact_class(p.v1_type)),
         };
         required.push(format!("{}: {annotation}", p.ident));
     }
@@ -329,15 +350,10 @@ pub fn to_python_with(text: &str, children: ChildSpecs) -> Result<String, Conver
         outputs: outputs.into_iter().map(|(p, _, _)| p).collect(),
     };
     let mut spec_args = vec![format!("image={}", py_str(&image))];
-    for key in ["command", "args"] {
-        if let Some(v) = container.get(key) {
-            spec_args.push(format!("{key}={}", converter.list(v)?));
-        }
+    for (key, v) in container.command_line() {
+        spec_args.push(format!("{key}={}", converter.list(v)?));
     }
-    let name = spec
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or("component");
+    let name = spec.name_string().unwrap_or("component");
     let function = ident(name)?;
     let params: Vec<String> = required.into_iter().chain(optional).collect();
     let mut out = String::new();
@@ -350,7 +366,7 @@ pub fn to_python_with(text: &str, children: ChildSpecs) -> Result<String, Conver
         out.push_str(&format!("    {p},\n"));
     }
     out.push_str("):\n");
-    if let Some(d) = spec.get("description").and_then(Value::as_str) {
+    if let Some(d) = spec.description() {
         out.push_str(&format!("    {}\n", py_str(d.trim_end())));
     }
     out.push_str("    return dsl.ContainerSpec(\n");
@@ -373,87 +389,6 @@ struct Task {
 
 /// A graph component as a `@dsl.pipeline` module: each task's component is loaded (a relative `url` as a
 /// file beside the YAML, an `http(s)` URL with `load_component_from_url`, an inline `spec` from its text,
-/// fixed like any spec), graph inputs become pipeline parameters and `outputValues` the return value.
-fn graph_to_python(
-    spec: &Value,
-    graph: &Value,
-    children: ChildSpecs,
-) -> Result<String, ConvertError> {
-    let name = spec
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or("pipeline");
-    let function = ident(name)?;
-    let mut params_required = Vec::new();
-    let mut params_optional = Vec::new();
-    let mut inputs = Vec::new();
-    let items = match spec.get("inputs") {
-        Some(Value::Sequence(items)) => items.as_slice(),
-        _ => &[],
-    };
-    for item in items {
-        let v1 = item
-            .get("name")
-            .and_then(Value::as_str)
-            .ok_or_else(|| ConvertError::Unsupported("a nameless input".into()))?;
-        inputs.push((v1.to_string(), ident(v1)?));
-    }
-    let Some(Value::Mapping(task_map)) = graph.get("tasks") else {
-        return unsupported("a graph without `tasks`");
-    };
-    let (loaders, mut tasks, consumers) = graph_tasks(task_map, &inputs, children)?;
-    for item in items {
-        let v1 = item.get("name").and_then(Value::as_str).unwrap_or_default();
-        let t = item.get("type");
-        let id = ident(v1)?;
-        // An untyped graph input is typed like the first child input that consumes it.
-        let param = port_type(t).or_else(|| match t {
-            None => consumers
-                .iter()
-                .find(|(input, _)| input == v1)
-                .and_then(|(_, kind)| parameter_of(*kind)),
-            Some(_) => None,
-        });
-        let annotation = match param {
-            Some(p) => python_type(p).to_string(),
-            None => format!("dsl.Input[{}]", artifact_class(t)),
-        };
-        match (item.get("default"), param) {
-            (Some(d), Some(p)) => {
-                params_optional.push(format!("{id}: {annotation} = {}", default_literal(p, d)?))
-            }
-            (Some(_), None) => {
-                return unsupported(format!("a default for the artifact input `{v1}`"));
-            }
-            (None, _) if item.get("optional").and_then(Value::as_bool) == Some(true) => {
-                params_optional.push(format!("{id}: {annotation} = None"))
-            }
-            (None, _) => params_required.push(format!("{id}: {annotation}")),
-        }
-    }
-    // Tasks in dependency order.
-    let mut ordered: Vec<Task> = Vec::new();
-    while !tasks.is_empty() {
-        let Some(i) = tasks
-            .iter()
-            .position(|t| t.depends.iter().all(|d| ordered.iter().any(|o| &o.id == d)))
-        else {
-            return unsupported("a task that depends on an unknown task or a cycle");
-        };
-        ordered.push(tasks.remove(i));
-    }
-    graph_module(
-        spec,
-        graph,
-        name,
-        &function,
-        params_required,
-        params_optional,
-        &loaders,
-        ordered,
-    )
-}
-
 /// The kfp 2 parameter type (v1 spelling) of a child input, for typing a graph input it consumes.
 fn parameter_of(kind: InputKind) -> Option<&'static str> {
     match kind {
@@ -492,35 +427,53 @@ fn typed_constant(text: &str, kind: Option<InputKind>) -> String {
     typed.unwrap_or_else(|| py_str(text))
 }
 
-/// The loader lines, the tasks, and `(graph input, child input kind)` for every graph input a task consumes.
-#[allow(clippy::type_complexity)]
-fn graph_tasks(
-    task_map: &serde_yaml::Mapping,
-    inputs: &[(String, String)],
+/// fixed like any spec), graph inputs become pipeline parameters and `outputValues` the return value.
+fn graph_to_python(
+    spec: &ComponentSpec,
+    graph: &Node,
     children: ChildSpecs,
-) -> Result<(Vec<String>, Vec<Task>, Vec<(String, InputKind)>), ConvertError> {
+) -> Result<String, ConvertError> {
+    let name = spec.name_string().unwrap_or("pipeline");
+    let function = ident(name)?;
+    let mut params_required = Vec::new();
+    let mut params_optional = Vec::new();
+    let mut inputs = Vec::new();
+    let mut ports = Vec::new();
+    for item in spec.port_items("inputs") {
+        let Some(port) = Port::of(item).filter(|p| p.name_string().is_some()) else {
+            return unsupported("a nameless input");
+        };
+        inputs.push((port.name.to_string(), ident(port.name)?));
+        ports.push(port);
+    }
+    let Some(task_map) = graph.get("tasks").filter(|t| t.is_mapping()) else {
+        return unsupported("a graph without `tasks`");
+    };
     let mut loaders = Vec::new();
     let mut tasks = Vec::new();
-    let mut consumers = Vec::new();
-    for (id, task) in task_map {
-        let id = id
-            .as_str()
+    // `(graph input, child input kind)` for every graph input a task consumes.
+    let mut consumers: Vec<(String, InputKind)> = Vec::new();
+    for (id, task) in task_map.entries() {
+        let id = scalar::string(id)
             .ok_or_else(|| ConvertError::Unsupported("a task id that is not a string".into()))?;
         let var = format!("{}_task", ident(id)?);
         let op = format!("{}_op", ident(id)?);
-        let reference = task.get("componentRef").unwrap_or(&Value::Null);
+        let reference = task.get("componentRef");
         let mut child_text = None;
-        let loader = if let Some(inline) = reference.get("spec") {
-            let text = serde_yaml::to_string(inline)
+        let loader = if let Some(inline) = reference.and_then(|r| r.get("spec")) {
+            let text = serde_yaml::to_string(&to_value(inline)?)
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
             child_text = Some(text.clone());
             let source = SourceFile::new(std::path::Path::new("task.yaml"), text, false);
-            let fixed = super::fix(&source, &RuleSelection::default(), true)?.text;
+            let fixed = super::check::fix(&source, &RuleSelection::default(), true)?.text;
             format!(
                 "{op} = components.load_component_from_text({})",
                 py_str(&fixed)
             )
-        } else if let Some(url) = reference.get("url").and_then(Value::as_str) {
+        } else if let Some(url) = reference
+            .and_then(|r| r.get("url"))
+            .and_then(scalar::string)
+        {
             if url.starts_with("http://") || url.starts_with("https://") {
                 format!("{op} = components.load_component_from_url({})", py_str(url))
             } else {
@@ -536,7 +489,9 @@ fn graph_tasks(
             ));
         };
         loaders.push(loader);
-        if child_text.is_none() {
+        if child_text.is_none()
+            && let Some(reference) = reference
+        {
             child_text = children(reference)
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
         }
@@ -551,43 +506,37 @@ fn graph_tasks(
         };
         let mut arguments = Vec::new();
         let mut depends = Vec::new();
-        if let Some(Value::Mapping(args)) = task.get("arguments") {
-            for (k, v) in args {
-                let k = k.as_str().unwrap_or_default();
-                let expr = if let Some(g) = v.get("graphInput") {
-                    let input = g
-                        .get("inputName")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    if let Some(kind) = kind_of(k) {
-                        consumers.push((input.to_string(), kind));
-                    }
-                    inputs
-                        .iter()
-                        .find(|(v1, _)| v1 == input)
-                        .map(|(_, id)| id.clone())
-                        .ok_or_else(|| {
-                            ConvertError::Unsupported(format!("unknown graph input `{input}`"))
-                        })?
-                } else if let Some(t) = v.get("taskOutput") {
-                    let from = t.get("taskId").and_then(Value::as_str).unwrap_or_default();
-                    let output = t
-                        .get("outputName")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    depends.push(from.to_string());
-                    format!(
-                        "{}_task.outputs[{}]",
-                        ident(from)?,
-                        py_str(&sanitize(output))
-                    )
-                } else if let Some(text) = scalar_text(v) {
-                    typed_constant(&text, kind_of(k))
-                } else {
-                    return unsupported(format!("the argument `{k}` of task `{id}`"));
-                };
-                arguments.push((sanitize(k), expr));
-            }
+        for (k, v) in task.get("arguments").map_or(&[][..], Node::entries) {
+            let k = scalar::string(k).unwrap_or_default();
+            let expr = if let Some(g) = v.get("graphInput") {
+                let input = g
+                    .get("inputName")
+                    .and_then(scalar::string)
+                    .unwrap_or_default();
+                if let Some(kind) = kind_of(k) {
+                    consumers.push((input.to_string(), kind));
+                }
+                inputs
+                    .iter()
+                    .find(|(v1, _)| v1 == input)
+                    .map(|(_, id)| id.clone())
+                    .ok_or_else(|| {
+                        ConvertError::Unsupported(format!("unknown graph input `{input}`"))
+                    })?
+            } else if let Some(t) = v.get("taskOutput") {
+                let (from, output) = task_output(t);
+                depends.push(from.to_string());
+                format!(
+                    "{}_task.outputs[{}]",
+                    ident(from)?,
+                    py_str(&sanitize(output))
+                )
+            } else if let Some(text) = scalar_text(v) {
+                typed_constant(&text, kind_of(k))
+            } else {
+                return unsupported(format!("the argument `{k}` of task `{id}`"));
+            };
+            arguments.push((sanitize(k), expr));
         }
         tasks.push(Task {
             id: id.to_string(),
@@ -597,56 +546,71 @@ fn graph_tasks(
             depends,
         });
     }
-    Ok((loaders, tasks, consumers))
-}
-
-/// The module text of a converted graph.
-#[allow(clippy::too_many_arguments)]
-fn graph_module(
-    spec: &Value,
-    graph: &Value,
-    name: &str,
-    function: &str,
-    params_required: Vec<String>,
-    params_optional: Vec<String>,
-    loaders: &[String],
-    ordered: Vec<Task>,
-) -> Result<String, ConvertError> {
+    for port in &ports {
+        let v1 = port.name;
+        let id = ident(v1)?;
+        // An untyped graph input is typed like the first child input that consumes it.
+        let param = port.parameter_type().or_else(|| match port.type_node {
+            None => consumers
+                .iter()
+                .find(|(input, _)| input == v1)
+                .and_then(|(_, kind)| parameter_of(*kind)),
+            Some(_) => None,
+        });
+        let annotation = match param {
+            Some(p) => python_type(p).to_string(),
+            None => format!("dsl.Input[{}]", artifact_class(port.type_node)),
+        };
+        match (port.default(), param) {
+            (Some(d), Some(p)) => {
+                params_optional.push(format!("{id}: {annotation} = {}", default_literal(p, d)?))
+            }
+            (Some(_), None) => {
+                return unsupported(format!("a default for the artifact input `{v1}`"));
+            }
+            (None, _) if port.optional() => {
+                params_optional.push(format!("{id}: {annotation} = None"))
+            }
+            (None, _) => params_required.push(format!("{id}: {annotation}")),
+        }
+    }
+    // Tasks in dependency order.
+    let mut ordered: Vec<Task> = Vec::new();
+    while !tasks.is_empty() {
+        let Some(i) = tasks
+            .iter()
+            .position(|t| t.depends.iter().all(|d| ordered.iter().any(|o| &o.id == d)))
+        else {
+            return unsupported("a task that depends on an unknown task or a cycle");
+        };
+        ordered.push(tasks.remove(i));
+    }
     // Outputs: `-> type` for one, a NamedTuple for several.
     let mut outputs = Vec::new();
-    if let Some(Value::Mapping(values)) = graph.get("outputValues") {
-        for (k, v) in values {
-            let k = k.as_str().unwrap_or_default();
-            let Some(t) = v.get("taskOutput") else {
-                return unsupported(format!("the output value `{k}`"));
-            };
-            let from = t.get("taskId").and_then(Value::as_str).unwrap_or_default();
-            let output = t
-                .get("outputName")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            let declared = spec
-                .get("outputs")
-                .and_then(Value::as_sequence)
-                .and_then(|o| {
-                    o.iter()
-                        .find(|o| o.get("name").and_then(Value::as_str) == Some(k))
-                });
-            let t = declared.and_then(|d| d.get("type"));
-            let annotation = match port_type(t) {
-                Some(p) => python_type(p).to_string(),
-                None => artifact_class(t),
-            };
-            outputs.push((
-                ident(k)?,
-                annotation,
-                format!(
-                    "{}_task.outputs[{}]",
-                    ident(from)?,
-                    py_str(&sanitize(output))
-                ),
-            ));
-        }
+    for (k, v) in graph.get("outputValues").map_or(&[][..], Node::entries) {
+        let k = scalar::string(k).unwrap_or_default();
+        let Some(t) = v.get("taskOutput") else {
+            return unsupported(format!("the output value `{k}`"));
+        };
+        let (from, output) = task_output(t);
+        let declared = spec
+            .port_items("outputs")
+            .iter()
+            .find(|o| o.get("name").and_then(scalar::string) == Some(k));
+        let t = declared.and_then(|d| d.get("type"));
+        let annotation = match port_type(t) {
+            Some(p) => python_type(p).to_string(),
+            None => artifact_class(t),
+        };
+        outputs.push((
+            ident(k)?,
+            annotation,
+            format!(
+                "{}_task.outputs[{}]",
+                ident(from)?,
+                py_str(&sanitize(output))
+            ),
+        ));
     }
     let mut out = format!(
         "\"\"\"kfp 2 pipeline converted from the v1 graph component `{name}` by kfp-upgrade.\"\"\"\n\n"
@@ -656,7 +620,7 @@ fn graph_module(
         out.push_str("from typing import NamedTuple\n");
     }
     out.push_str("\nfrom kfp import components, dsl\n\n_HERE = os.path.dirname(os.path.abspath(__file__))\n\n");
-    for l in loaders {
+    for l in &loaders {
         out.push_str(l);
         out.push('\n');
     }
@@ -715,6 +679,42 @@ fn graph_module(
     Ok(out)
 }
 
+/// `{taskOutput: {taskId, outputName}}`: the task and its output (empty when missing).
+fn task_output(t: &Node) -> (&str, &str) {
+    let field = |k: &str| t.get(k).and_then(scalar::string).unwrap_or_default();
+    (field("taskId"), field("outputName"))
+}
+
+/// An inline spec as a YAML value, for `serde_yaml` to write back as text (scalars keep their meaning).
+fn to_value(node: &Node) -> Result<serde_yaml::Value, ConvertError> {
+    use super::spans::Value as Tree;
+    use serde_yaml::Value;
+    Ok(match &node.value {
+        Tree::Scalar { .. } => match scalar::of(node) {
+            Some(scalar::Scalar::Null) | None => Value::Null,
+            Some(scalar::Scalar::Bool(b)) => Value::Bool(b),
+            Some(scalar::Scalar::Int(i)) => match u64::try_from(i) {
+                Ok(u) => Value::from(u),
+                Err(_) => Value::from(i as i64),
+            },
+            Some(scalar::Scalar::Float(f)) => Value::from(f),
+            Some(scalar::Scalar::Str(s)) => Value::String(s.to_string()),
+            Some(scalar::Scalar::TooWide) => return unsupported("an integer wider than 64 bits"),
+        },
+        Tree::Sequence { items, .. } => {
+            Value::Sequence(items.iter().map(to_value).collect::<Result<_, _>>()?)
+        }
+        Tree::Mapping { entries, .. } => {
+            let mut m = serde_yaml::Mapping::new();
+            for (k, v) in entries {
+                m.insert(to_value(k)?, to_value(v)?);
+            }
+            Value::Mapping(m)
+        }
+        Tree::Alias(name) => return unsupported(format!("the alias `*{name}` in an inline spec")),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -725,6 +725,23 @@ mod tests {
         let py = to_python(text).unwrap();
         assert!(py.contains("def train_model(\n    data: dsl.Input[dsl.Artifact],\n    model: dsl.Output[dsl.Model],\n    accuracy: dsl.OutputPath(float),\n    epochs: int = 10,\n    note: str = None,\n):"), "{py}");
         assert!(py.contains("command=[\"train\", data.path, dsl.ConcatPlaceholder([\"--epochs=\", epochs]), dsl.IfPresentPlaceholder(input_name=\"note\", then=[\"--note\", note]), model.path, accuracy]"), "{py}");
+    }
+
+    #[test]
+    fn scalars_and_aliases_read_as_serde_yaml_read_them() {
+        // Plain scalars keep their YAML meaning (`True` is the boolean, printed `true`; `0x10` is 16), and an
+        // alias is the node it names.
+        let text = "name: A\ninputs:\n- {name: N, type: Integer, default: 0x10}\nimplementation:\n  container:\n    image: &img busybox\n    command: &c [echo, 8080, True, 1e3, '0x10', {inputValue: N}]\n    args: *c\n";
+        let py = to_python(text).unwrap();
+        assert!(py.contains("n: int = 16,"), "{py}");
+        assert!(
+            py.contains("command=[\"echo\", \"8080\", \"true\", \"1000.0\", \"0x10\", n]"),
+            "{py}"
+        );
+        assert!(
+            py.contains("args=[\"echo\", \"8080\", \"true\", \"1000.0\", \"0x10\", n]"),
+            "{py}"
+        );
     }
 
     #[test]

@@ -4,22 +4,23 @@
 
 use std::path::Path;
 
-use serde_yaml::Value;
+use super::scalar;
+use super::spans::Node;
 
 use crate::component_urls::{ComponentUrls, UrlError};
 
 /// The child spec reader for the graph component at `yaml` (see `convert::ChildSpecs`).
-pub fn for_file(yaml: &Path) -> impl Fn(&Value) -> Result<Option<String>, String> {
+pub fn for_file(yaml: &Path) -> impl Fn(&Node) -> Result<Option<String>, String> {
     let folder = yaml.parent().map(Path::to_path_buf).unwrap_or_default();
     // A configuration that does not load was reported by the run that uses it; convert goes on without it.
     let config = crate::config::find(yaml).ok().flatten();
     let urls: ComponentUrls = crate::config::component_urls(config.as_ref(), false);
-    move |reference: &Value| {
-        let Some(url) = reference.get("url").and_then(Value::as_str) else {
+    move |reference: &Node| {
+        let Some(url) = reference.get("url").and_then(scalar::string) else {
             return Ok(None);
         };
         if url.starts_with("http://") || url.starts_with("https://") {
-            let digest = reference.get("digest").and_then(Value::as_str);
+            let digest = reference.get("digest").and_then(scalar::string);
             return match urls.resolve(url, digest) {
                 Ok(spec) => Ok(Some(spec.text.to_string())),
                 Err(UrlError::NotMapped { .. }) => Ok(None),

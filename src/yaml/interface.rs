@@ -11,7 +11,7 @@
 use crate::components::{Component, Input, InputKind, Output, RenameReason, ValueType, sanitize};
 use crate::diagnostic::Applicability;
 
-use super::model::{self, V2Type};
+use super::model::{self, ComponentSpec, V2Type};
 use super::spans;
 
 /// kfp 1.8.22's `_sanitize_python_function_name`.
@@ -40,30 +40,29 @@ pub fn v1_python_name(name: &str) -> String {
 pub fn component(binding: &str, text: &str) -> Option<Component> {
     let documents = spans::parse(text).ok()?;
     let root = documents.first()?;
-    if super::classify(root) != super::Kind::Component {
+    if super::kind::classify(root) != super::kind::Kind::Component {
         return None;
     }
-    let spec: model::ComponentSpec = serde_yaml::from_str(text).ok()?;
-    let by_value_only = super::rules::inputs_read_by_value_only(root);
+    let spec = ComponentSpec::read(root, documents.len(), text).ok()?;
+    // KFP501's reading of the placeholders sees aliases as written; the declared ports are their values.
+    let by_value_only = super::rules::inputs_read_by_value_only(&spec);
+    let expanded = spans::expand_aliases(root).ok()?;
+    let spec = ComponentSpec { root: &expanded };
     let mut required = Vec::new();
     let mut optional = Vec::new();
-    for input in spec.inputs.as_deref().unwrap_or_default() {
-        let is_optional = input.optional == Some(true) || input.default.is_some();
-        let kind = match input.type_.as_ref().and_then(|t| t.as_str()) {
+    for input in spec.inputs() {
+        let is_optional = input.optional() || input.has_default();
+        let kind = match input.type_string() {
             Some(t) => match model::v2_type(Some(t)) {
                 V2Type::Parameter(p) => InputKind::Value(ValueType::from_type_name(p)),
-                _ if by_value_only.contains(&input.name) => InputKind::Value(ValueType::Str),
+                _ if by_value_only.iter().any(|n| n == input.name) => {
+                    InputKind::Value(ValueType::Str)
+                }
                 _ => InputKind::File,
             },
             // Untyped and dict-form types load as artifacts; KFP501 makes those read by value strings.
-            None if by_value_only.contains(&input.name) => {
-                let key = input
-                    .type_
-                    .as_ref()
-                    .and_then(|t| t.as_mapping())
-                    .and_then(|m| m.keys().next())
-                    .and_then(|k| k.as_str());
-                match model::v2_type(key) {
+            None if by_value_only.iter().any(|n| n == input.name) => {
+                match model::v2_type(input.dict_type_name()) {
                     V2Type::Parameter(p) => InputKind::Value(ValueType::from_type_name(p)),
                     _ => InputKind::Value(ValueType::Str),
                 }
@@ -71,8 +70,8 @@ pub fn component(binding: &str, text: &str) -> Option<Component> {
             None => InputKind::File,
         };
         let entry = Input {
-            v1_name: v1_python_name(&input.name),
-            v2_name: sanitize(&input.name),
+            v1_name: v1_python_name(input.name),
+            v2_name: sanitize(input.name),
             kind,
             optional: is_optional,
         };
@@ -84,23 +83,18 @@ pub fn component(binding: &str, text: &str) -> Option<Component> {
     }
     required.extend(optional);
     let outputs: Vec<Output> = spec
-        .outputs
-        .as_deref()
-        .unwrap_or_default()
+        .outputs()
         .iter()
         .map(|o| Output {
-            v1_name: o.name.clone(),
-            v2_name: sanitize(&o.name),
+            v1_name: o.name.to_string(),
+            v2_name: sanitize(o.name),
             // kfp 2 makes them ordinary outputs; `task.output` counts them there.
             special: matches!(
-                sanitize(&o.name).as_str(),
+                sanitize(o.name).as_str(),
                 "mlpipeline_ui_metadata" | "mlpipeline_metrics"
             ),
             // kfp 2 loads an untyped or non-parameter-typed v1 output as an artifact.
-            artifact: !matches!(
-                model::v2_type(o.type_.as_ref().and_then(|t| t.as_str())),
-                V2Type::Parameter(_)
-            ),
+            artifact: !matches!(model::v2_type(o.type_string()), V2Type::Parameter(_)),
         })
         .collect();
     // Loading a v1 spec in kfp 2 is not a migration of the definition: the kfp 2 names apply at once. A

@@ -7,7 +7,10 @@
 use serde_yaml::{Mapping, Value};
 
 use super::convert::{ConvertError, fixed_spec};
-use super::model::{self, V2Type};
+use super::model::{self, Port, scalar_text};
+use super::placeholders::{self, Element, Kind, PortUse};
+use super::scalar;
+use super::spans::Node;
 use crate::components::sanitize;
 
 /// A command-line element as kfp 2 renders it: a string, or a `Concat`/`IfPresent` structure.
@@ -99,88 +102,90 @@ fn unsupported<T>(what: impl Into<String>) -> Result<T, ConvertError> {
 impl Ports {
     fn find<'a>(
         list: &'a [(String, String, Option<&'static str>)],
-        v: &Value,
+        v: &Node,
     ) -> Result<&'a (String, String, Option<&'static str>), ConvertError> {
-        let name = v.as_str().unwrap_or_default();
+        let name = scalar::string(v).unwrap_or_default();
         list.iter()
             .find(|p| p.0 == name)
             .ok_or_else(|| ConvertError::Unsupported(format!("unknown port `{name}`")))
     }
 
-    fn elem(&self, v: &Value) -> Result<Elem, ConvertError> {
-        match v {
-            Value::String(s) => return Ok(Elem::Str(s.clone())),
-            Value::Number(n) => return Ok(Elem::Str(n.to_string())),
-            Value::Bool(b) => return Ok(Elem::Str(b.to_string())),
-            _ => {}
-        }
-        let Some((Value::String(key), value)) = v
-            .as_mapping()
-            .filter(|m| m.len() == 1)
-            .and_then(|m| m.iter().next())
-        else {
-            return unsupported(
-                "a command-line element that is neither a string nor a placeholder",
-            );
+    fn elems(&self, items: &[Node]) -> Result<Vec<Elem>, ConvertError> {
+        items.iter().map(|i| self.elem(i)).collect()
+    }
+
+    fn elem(&self, v: &Node) -> Result<Elem, ConvertError> {
+        let neither = "a command-line element that is neither a string nor a placeholder";
+        let p = match placeholders::element(v) {
+            Element::Scalar(n) => {
+                return match scalar_text(n) {
+                    Some(s) => Ok(Elem::Str(s)),
+                    None => unsupported(neither),
+                };
+            }
+            Element::Placeholder(p) if scalar::string(p.key_node).is_some() => p,
+            _ => return unsupported(neither),
         };
-        let s = match key.as_str() {
-            "inputValue" => match Self::find(&self.inputs, value)? {
+        let key = p.key;
+        let s = match p.kind {
+            Kind::Port(PortUse::InputValue, name) => match Self::find(&self.inputs, name)? {
                 (_, n, Some(_)) => format!("{{{{$.inputs.parameters['{n}']}}}}"),
                 (v1, _, None) => {
                     return unsupported(format!("`inputValue` on the artifact `{v1}`"));
                 }
             },
-            "inputPath" | "inputUri" => match Self::find(&self.inputs, value)? {
-                (_, n, None) => {
-                    let attr = if key == "inputPath" { "path" } else { "uri" };
-                    format!("{{{{$.inputs.artifacts['{n}'].{attr}}}}}")
+            Kind::Port(u @ (PortUse::InputPath | PortUse::InputUri), name) => {
+                match Self::find(&self.inputs, name)? {
+                    (_, n, None) => {
+                        let attr = if u == PortUse::InputPath {
+                            "path"
+                        } else {
+                            "uri"
+                        };
+                        format!("{{{{$.inputs.artifacts['{n}'].{attr}}}}}")
+                    }
+                    (v1, _, Some(_)) => {
+                        return unsupported(format!("`{key}` on the parameter `{v1}`"));
+                    }
                 }
-                (v1, _, Some(_)) => return unsupported(format!("`{key}` on the parameter `{v1}`")),
-            },
-            "outputPath" => match Self::find(&self.outputs, value)? {
+            }
+            Kind::Port(PortUse::OutputPath, name) => match Self::find(&self.outputs, name)? {
                 (_, n, Some(_)) => format!("{{{{$.outputs.parameters['{n}'].output_file}}}}"),
                 (_, n, None) => format!("{{{{$.outputs.artifacts['{n}'].path}}}}"),
             },
-            "outputUri" => match Self::find(&self.outputs, value)? {
+            Kind::Port(PortUse::OutputUri, name) => match Self::find(&self.outputs, name)? {
                 (_, n, None) => format!("{{{{$.outputs.artifacts['{n}'].uri}}}}"),
                 (v1, _, Some(_)) => {
                     return unsupported(format!("`outputUri` on the parameter `{v1}`"));
                 }
             },
-            "concat" => {
-                let items = value.as_sequence().map(Vec::as_slice).unwrap_or_default();
-                return Ok(Elem::Concat(
-                    items
-                        .iter()
-                        .map(|i| self.elem(i))
-                        .collect::<Result<_, _>>()?,
-                ));
-            }
-            "if" => {
-                let Some(name) = value.get("cond").and_then(|c| c.get("isPresent")) else {
+            Kind::Concat => return Ok(Elem::Concat(self.elems(p.value.items())?)),
+            Kind::If(b) => {
+                let Some(name) = b.is_present() else {
                     return unsupported("an `if` whose condition is not `isPresent` (KFP505)");
                 };
                 let (_, input, _) = Self::find(&self.inputs, name)?;
-                let branch = |b: &Value| -> Result<Branch, ConvertError> {
-                    Ok(match b {
-                        Value::Sequence(items) => Branch::Many(
-                            items
-                                .iter()
-                                .map(|i| self.elem(i))
-                                .collect::<Result<_, _>>()?,
-                        ),
-                        other => Branch::One(Box::new(self.elem(other)?)),
+                let branch = |b: &Node| -> Result<Branch, ConvertError> {
+                    Ok(if model::is_sequence(b) {
+                        Branch::Many(self.elems(b.items())?)
+                    } else {
+                        Branch::One(Box::new(self.elem(b)?))
                     })
                 };
-                let then = branch(value.get("then").unwrap_or(&Value::Sequence(vec![])))?;
-                let else_ = value.get("else").map(branch).transpose()?;
+                let then = match b.then {
+                    Some(t) => branch(t)?,
+                    None => Branch::Many(vec![]),
+                };
+                let else_ = b.else_.map(branch).transpose()?;
                 return Ok(Elem::IfPresent {
                     input: input.clone(),
                     then,
                     else_,
                 });
             }
-            other => return unsupported(format!("the `{other}` placeholder")),
+            Kind::IfPresent(_) | Kind::Kfp1Only | Kind::Unknown => {
+                return unsupported(format!("the `{key}` placeholder"));
+            }
         };
         Ok(Elem::Str(s))
     }
@@ -209,18 +214,15 @@ fn parameter_type(p: &str) -> &'static str {
     }
 }
 
-fn schema_title(t: Option<&Value>) -> String {
-    let name = t.and_then(Value::as_str).unwrap_or("Artifact");
+fn schema_title(t: Option<&Node>) -> String {
+    let name = t.and_then(scalar::string).unwrap_or("Artifact");
     format!("system.{}", crate::components::artifact_class(name))
 }
 
 /// kfp 2's deserialised default (`'10'` for an Integer is `10.0` in the IR: protobuf numbers are doubles).
-fn default_value(param: &str, default: &Value) -> Result<Value, ConvertError> {
-    let text = match default {
-        Value::String(t) => t.clone(),
-        Value::Number(n) => n.to_string(),
-        Value::Bool(b) => b.to_string(),
-        _ => return unsupported("a default that is not a scalar"),
+fn default_value(param: &str, default: &Node) -> Result<Value, ConvertError> {
+    let Some(text) = scalar_text(default) else {
+        return unsupported("a default that is not a scalar");
     };
     let bad = || ConvertError::Unsupported(format!("default `{text}` is not a valid {param}"));
     Ok(match param {
@@ -240,43 +242,34 @@ fn default_value(param: &str, default: &Value) -> Result<Value, ConvertError> {
 
 /// The IR YAML of the v1 component spec `text`.
 pub fn to_ir(text: &str) -> Result<String, ConvertError> {
-    let spec = fixed_spec(text)?;
-    let implementation = spec.get("implementation").cloned().unwrap_or(Value::Null);
-    if implementation.get("graph").is_some() {
+    let fixed = fixed_spec(text)?;
+    let spec = fixed.spec();
+    if spec.graph().is_some() {
         return unsupported("graph components: convert them to Python and compile the pipeline");
     }
-    let Some(container) = implementation.get("container") else {
+    let Some(container) = spec.container() else {
         return unsupported("no `implementation.container`");
     };
-    if container.get("env").is_some() {
+    if container.env().is_some() {
         return unsupported("`env`");
     }
-    let name = spec
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or("component");
+    let name = spec.name_string().unwrap_or("component");
     let k8s = crate::python::rules::pipeline_definition::sanitize_pipeline_name(&sanitize(name));
-    let items = |key: &str| {
-        spec.get(key)
-            .and_then(Value::as_sequence)
-            .cloned()
-            .unwrap_or_default()
+    let declared = |key: &str| -> Result<Vec<Port>, ConvertError> {
+        spec.port_items(key)
+            .iter()
+            .map(|item| {
+                Port::of(item)
+                    .filter(|p| p.name_string().is_some())
+                    .ok_or_else(|| ConvertError::Unsupported("a nameless port".into()))
+            })
+            .collect()
     };
-    let (inputs, outputs) = (items("inputs"), items("outputs"));
-    let port = |item: &Value| -> Result<(String, String, Option<&'static str>), ConvertError> {
-        let v1 = item
-            .get("name")
-            .and_then(Value::as_str)
-            .ok_or_else(|| ConvertError::Unsupported("a nameless port".into()))?;
-        let param = match model::v2_type(item.get("type").and_then(Value::as_str)) {
-            V2Type::Parameter(p) if item.get("type").is_some_and(Value::is_string) => Some(p),
-            _ => None,
-        };
-        Ok((v1.to_string(), sanitize(v1), param))
-    };
+    let (inputs, outputs) = (declared("inputs")?, declared("outputs")?);
+    let port = |p: &Port| (p.name.to_string(), sanitize(p.name), p.parameter_type());
     let ports = Ports {
-        inputs: inputs.iter().map(port).collect::<Result<_, _>>()?,
-        outputs: outputs.iter().map(port).collect::<Result<_, _>>()?,
+        inputs: inputs.iter().map(port).collect(),
+        outputs: outputs.iter().map(port).collect(),
     };
     // Interface.
     let mut in_artifacts = Mapping::new();
@@ -285,11 +278,10 @@ pub fn to_ir(text: &str) -> Result<String, ConvertError> {
         match param {
             Some(p) => {
                 let mut entry = Mapping::new();
-                let optional = item.get("optional").and_then(Value::as_bool) == Some(true);
-                if let Some(d) = item.get("default") {
+                if let Some(d) = item.default() {
                     entry.insert(s("defaultValue"), default_value(p, d)?);
                 }
-                if optional || item.get("default").is_some() {
+                if item.optional() || item.default().is_some() {
                     entry.insert(s("isOptional"), Value::Bool(true));
                 }
                 entry.insert(s("parameterType"), s(parameter_type(p)));
@@ -299,12 +291,12 @@ pub fn to_ir(text: &str) -> Result<String, ConvertError> {
                 let artifact = map(vec![(
                     "artifactType",
                     map(vec![
-                        ("schemaTitle", s(schema_title(item.get("type")))),
+                        ("schemaTitle", s(schema_title(item.type_node))),
                         ("schemaVersion", s("0.0.1")),
                     ]),
                 )]);
                 let mut artifact = artifact;
-                if item.get("optional").and_then(Value::as_bool) == Some(true)
+                if item.optional()
                     && let Value::Mapping(m) = &mut artifact
                 {
                     m.insert(s("isOptional"), Value::Bool(true));
@@ -329,7 +321,7 @@ pub fn to_ir(text: &str) -> Result<String, ConvertError> {
                     map(vec![(
                         "artifactType",
                         map(vec![
-                            ("schemaTitle", s(schema_title(item.get("type")))),
+                            ("schemaTitle", s(schema_title(item.type_node))),
                             ("schemaVersion", s("0.0.1")),
                         ]),
                     )]),
@@ -351,22 +343,18 @@ pub fn to_ir(text: &str) -> Result<String, ConvertError> {
     let output_definitions = definitions(&out_artifacts, &out_params);
     // Executor.
     let mut executor = Mapping::new();
-    for key in ["command", "args"] {
-        if let Some(v) = container.get(key) {
-            let list = match v {
-                Value::Sequence(items) => items.clone(),
-                other => vec![other.clone()],
-            };
-            let rendered = list
-                .iter()
-                .map(|i| ports.elem(i).map(|e| s(render(&e))))
-                .collect::<Result<Vec<_>, _>>()?;
-            executor.insert(s(key), Value::Sequence(rendered));
-        }
+    for (key, v) in container.command_line() {
+        let list = if model::is_sequence(v) {
+            v.items()
+        } else {
+            std::slice::from_ref(v)
+        };
+        let rendered = ports.elems(list)?.iter().map(|e| s(render(e))).collect();
+        executor.insert(s(key), Value::Sequence(rendered));
     }
     let image = container
-        .get("image")
-        .and_then(Value::as_str)
+        .image()
+        .and_then(scalar::string)
         .ok_or_else(|| ConvertError::Unsupported("no `image`".into()))?;
     executor.insert(s("image"), s(image));
     let comp = format!("comp-{k8s}");
@@ -464,7 +452,7 @@ pub fn to_ir(text: &str) -> Result<String, ConvertError> {
         root.insert(s("outputDefinitions"), Value::Mapping(output_definitions));
     }
     let mut pipeline_info = Mapping::new();
-    if let Some(d) = spec.get("description").and_then(Value::as_str) {
+    if let Some(d) = spec.description() {
         pipeline_info.insert(s("description"), s(d.trim_end()));
     }
     pipeline_info.insert(s("name"), s(k8s.clone()));

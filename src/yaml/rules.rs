@@ -1,12 +1,14 @@
-//! The rules for v1 component specs (KFP5xx) and compiled artefacts (KFP6xx). Rules see the positioned tree
-//! and the typed spec; they never read files or print.
+//! The rules for v1 component specs (KFP5xx) and compiled artefacts (KFP6xx). Rules read a spec through
+//! `model`'s typed view and `placeholders`, with every node's position at hand for their edits; they never read
+//! files or print.
 
 use crate::rules::id;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::Kind;
-use super::model::{self, ComponentSpec, V2Type};
+use super::kind::Kind;
+use super::model::{self, ComponentSpec, Container, Port, V2Type};
+use super::placeholders::{self, Placeholder, PortUse};
 use super::spans::{Node, Value};
 use crate::components::sanitize;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
@@ -23,18 +25,8 @@ fn diagnostic(rule: &Rule, range: Range<usize>, vars: &[(&str, &str)]) -> Diagno
         .with_fix_title(rule.fix_title_with(vars))
 }
 
-/// How a placeholder uses an input or output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Use {
-    InputValue,
-    InputPath,
-    InputUri,
-    OutputPath,
-    OutputUri,
-}
-
 struct Usage<'a> {
-    kind: Use,
+    kind: PortUse,
     name: String,
     node: &'a Node,
 }
@@ -45,6 +37,7 @@ struct Unsupported<'a> {
     what: String,
 }
 
+/// What the placeholders of a container's command line use, and what kfp 2 cannot load among them.
 #[derive(Default)]
 struct Placeholders<'a> {
     uses: Vec<Usage<'a>>,
@@ -52,124 +45,51 @@ struct Placeholders<'a> {
 }
 
 impl<'a> Placeholders<'a> {
-    fn visit(&mut self, node: &'a Node) {
-        match &node.value {
-            Value::Sequence { items, .. } => items.iter().for_each(|n| self.visit(n)),
-            Value::Mapping { entries, .. } if entries.len() == 1 => {
-                let (key, value) = (&entries[0].0, &entries[0].1);
-                let Some(key) = key.as_str() else { return };
-                let kind = match key {
-                    "inputValue" => Some(Use::InputValue),
-                    "inputPath" => Some(Use::InputPath),
-                    "inputUri" => Some(Use::InputUri),
-                    "outputPath" => Some(Use::OutputPath),
-                    "outputUri" => Some(Use::OutputUri),
-                    _ => None,
-                };
-                if let Some(kind) = kind {
-                    if let Some(name) = value.as_str() {
-                        self.uses.push(Usage {
-                            kind,
-                            name: name.to_string(),
-                            node,
-                        });
-                    }
-                    return;
+    fn of(container: Option<Container<'a>>) -> Self {
+        let mut found = Self::default();
+        if let Some(c) = container {
+            placeholders::walk_container(&c, &mut |p| found.record(p));
+        }
+        found
+    }
+
+    fn record(&mut self, p: &Placeholder<'a>) {
+        let what = match p.kind {
+            placeholders::Kind::Port(kind, name) => {
+                if let Some(name) = name.as_str() {
+                    self.uses.push(Usage {
+                        kind,
+                        name: name.to_string(),
+                        node: p.node,
+                    });
                 }
-                match key {
-                    "concat" => self.visit(value),
-                    "if" => {
-                        let cond = value.get("cond");
-                        let present = cond.is_some_and(|c| c.get("isPresent").is_some());
-                        if !present {
-                            let what = match cond {
-                                Some(c) if c.get("inputValue").is_some() => {
-                                    "an `if` on an input's value (kfp 2 supports only `isPresent`)"
-                                }
-                                _ => "an `if` whose condition is not `isPresent`",
-                            };
-                            self.unsupported.push(Unsupported {
-                                node,
-                                what: what.to_string(),
-                            });
-                        }
-                        for branch in ["then", "else"] {
-                            if let Some(b) = value.get(branch) {
-                                self.visit(b);
-                            }
-                        }
-                    }
-                    "ifPresent" => {
-                        for branch in ["then", "else"] {
-                            if let Some(b) = value.get(branch) {
-                                self.visit(b);
-                            }
-                        }
-                    }
-                    "inputMetadata" | "outputMetadata" | "inputOutputPortName" => {
-                        self.unsupported.push(Unsupported {
-                            node,
-                            what: format!("`{key}`"),
-                        });
-                    }
-                    _ => {}
-                }
+                return;
             }
-            _ => {}
-        }
-    }
-}
-
-/// One declared input or output.
-struct Port<'a> {
-    node: &'a Node,
-    name: &'a str,
-    name_node: &'a Node,
-    type_node: Option<&'a Node>,
-}
-
-impl Port<'_> {
-    fn v2_type(&self) -> V2Type {
-        match self.type_node {
-            None => V2Type::Artifact,
-            Some(t) => match t.as_str() {
-                Some(s) => model::v2_type(Some(s)),
-                // Dict-form types (`{GCSPath: {...}}`, even `{String: {...}}`) load as artifacts.
-                None => V2Type::Artifact,
-            },
-        }
-    }
-
-    fn type_text(&self) -> String {
-        match self.type_node {
-            None => "no type".to_string(),
-            Some(t) => match t.as_str() {
-                Some(s) => format!("type `{s}`"),
-                None => {
-                    let key = t.entries().first().and_then(|(k, _)| k.as_str());
-                    format!("dict-form type `{{{}: ...}}`", key.unwrap_or("..."))
+            placeholders::Kind::If(b) if b.is_present().is_none() => match b.cond {
+                Some(c) if c.get("inputValue").is_some() => {
+                    "an `if` on an input's value (kfp 2 supports only `isPresent`)".to_string()
                 }
+                _ => "an `if` whose condition is not `isPresent`".to_string(),
             },
-        }
+            placeholders::Kind::Kfp1Only => format!("`{}`", p.key),
+            _ => return,
+        };
+        self.unsupported.push(Unsupported { node: p.node, what });
     }
 }
 
-fn ports<'a>(root: &'a Node, key: &str) -> Vec<Port<'a>> {
-    let Some(list) = root.get(key) else {
-        return vec![];
-    };
-    list.items()
-        .iter()
-        .filter_map(|node| {
-            let (_, name_node) = node.entry("name")?;
-            Some(Port {
-                node,
-                name: name_node.as_str()?,
-                name_node,
-                type_node: node.get("type"),
-            })
-        })
-        .collect()
+/// How a port's type reads in a message.
+fn type_text(port: &Port) -> String {
+    match port.type_node {
+        None => "no type".to_string(),
+        Some(t) => match t.as_str() {
+            Some(s) => format!("type `{s}`"),
+            None => {
+                let key = t.entries().first().and_then(|(k, _)| k.as_str());
+                format!("dict-form type `{{{}: ...}}`", key.unwrap_or("..."))
+            }
+        },
+    }
 }
 
 fn line_start(text: &str, offset: usize) -> usize {
@@ -188,23 +108,14 @@ fn line_end(text: &str, offset: usize) -> usize {
 /// Checks one v1 component spec.
 pub fn component(
     source: &SourceFile,
-    root: &Node,
     spec: &ComponentSpec,
     selection: &RuleSelection,
     out: &mut Vec<Diagnostic>,
 ) {
-    let inputs = ports(root, "inputs");
-    let outputs = ports(root, "outputs");
-    let implementation = root.get("implementation");
-    let container = implementation.and_then(|i| i.get("container"));
-    let mut placeholders = Placeholders::default();
-    if let Some(c) = container {
-        for key in ["command", "args"] {
-            if let Some(n) = c.get(key) {
-                placeholders.visit(n);
-            }
-        }
-    }
+    let inputs = spec.inputs();
+    let outputs = spec.outputs();
+    let container = spec.container();
+    let placeholders = Placeholders::of(container);
 
     if let Some(rule) = enabled(id::KFP501, selection) {
         input_value_artifact(source, rule, &inputs, &placeholders, out);
@@ -213,7 +124,7 @@ pub fn component(
         let on_parameters: Vec<&Usage> = placeholders
             .uses
             .iter()
-            .filter(|u| u.kind == Use::InputPath)
+            .filter(|u| u.kind == PortUse::InputPath)
             .filter(|u| {
                 inputs
                     .iter()
@@ -226,8 +137,8 @@ pub fn component(
             .and_then(|c| value_file_fix(source, c, &on_parameters));
         for usage in &placeholders.uses {
             let (ports, what) = match usage.kind {
-                Use::InputPath | Use::InputUri => (&inputs, "input"),
-                Use::OutputUri => (&outputs, "output"),
+                PortUse::InputPath | PortUse::InputUri => (&inputs, "input"),
+                PortUse::OutputUri => (&outputs, "output"),
                 _ => continue,
             };
             let Some(port) = ports.iter().find(|p| p.name == usage.name) else {
@@ -237,12 +148,12 @@ pub fn component(
                 continue;
             };
             let placeholder = match usage.kind {
-                Use::InputPath => "inputPath",
-                Use::InputUri => "inputUri",
+                PortUse::InputPath => "inputPath",
+                PortUse::InputUri => "inputUri",
                 _ => "outputUri",
             };
             let details = match usage.kind {
-                Use::InputPath => {
+                PortUse::InputPath => {
                     "; kfp 1 wrote the value to a file, kfp 2 raises `TypeError` when the task is created"
                 }
                 _ => "; only artifacts have URIs in kfp 2",
@@ -258,7 +169,7 @@ pub fn component(
                     ("details", details),
                 ],
             );
-            let fix = if usage.kind == Use::InputPath {
+            let fix = if usage.kind == PortUse::InputPath {
                 fix.clone()
             } else {
                 None
@@ -268,7 +179,7 @@ pub fn component(
     }
     if let Some(rule) = enabled(id::KFP503, selection)
         && let Some(c) = container
-        && let Some((key, value)) = c.entry("fileOutputs")
+        && let Some((key, value)) = c.file_outputs()
     {
         let fix = file_outputs_fix(source, c, key, value, &outputs, &placeholders);
         let names: Vec<&str> = value
@@ -281,9 +192,9 @@ pub fn component(
         );
     }
     if let Some(rule) = enabled(id::KFP504, selection)
-        && let Some((key, _)) = implementation.and_then(|i| i.entry("graph"))
+        && let Some((key, _)) = spec.graph()
     {
-        let name = spec.name.as_deref().unwrap_or("component");
+        let name = spec.name().unwrap_or("component");
         out.push(diagnostic(rule, key.range.clone(), &[("name", name)]));
     }
     if let Some(rule) = enabled(id::KFP505, selection) {
@@ -315,7 +226,7 @@ pub fn component(
         }
     }
     if let Some(rule) = enabled(id::KFP507, selection)
-        && let Some(metadata) = root.get("metadata")
+        && let Some(metadata) = spec.metadata()
     {
         for (key, _) in metadata.entries() {
             if let Some(k @ ("annotations" | "labels")) = key.as_str() {
@@ -327,26 +238,19 @@ pub fn component(
 
 /// The names of inputs kfp 2 loads as artifacts but that the placeholders read only by value (KFP501 makes
 /// them parameters).
-pub fn inputs_read_by_value_only(root: &Node) -> Vec<String> {
-    let mut placeholders = Placeholders::default();
-    if let Some(c) = root.get("implementation").and_then(|i| i.get("container")) {
-        for key in ["command", "args"] {
-            if let Some(n) = c.get(key) {
-                placeholders.visit(n);
-            }
-        }
-    }
-    ports(root, "inputs")
+pub fn inputs_read_by_value_only(spec: &ComponentSpec) -> Vec<String> {
+    let placeholders = Placeholders::of(spec.container());
+    spec.inputs()
         .iter()
         .filter(|p| p.v2_type() == V2Type::Artifact)
         .filter(|p| {
-            let uses: Vec<Use> = placeholders
+            let uses: Vec<PortUse> = placeholders
                 .uses
                 .iter()
-                .filter(|u| u.name == p.name && !matches!(u.kind, Use::OutputPath | Use::OutputUri))
+                .filter(|u| u.name == p.name && !u.kind.is_output())
                 .map(|u| u.kind)
                 .collect();
-            !uses.is_empty() && uses.iter().all(|u| *u == Use::InputValue)
+            !uses.is_empty() && uses.iter().all(|u| *u == PortUse::InputValue)
         })
         .map(|p| p.name.to_string())
         .collect()
@@ -364,20 +268,23 @@ fn input_value_artifact(
         if port.v2_type() != V2Type::Artifact {
             continue;
         }
-        let uses: Vec<Use> = placeholders
+        let uses: Vec<PortUse> = placeholders
             .uses
             .iter()
             .filter(|u| {
                 u.name == port.name
-                    && matches!(u.kind, Use::InputValue | Use::InputPath | Use::InputUri)
+                    && matches!(
+                        u.kind,
+                        PortUse::InputValue | PortUse::InputPath | PortUse::InputUri
+                    )
             })
             .map(|u| u.kind)
             .collect();
-        if !uses.contains(&Use::InputValue) {
+        if !uses.contains(&PortUse::InputValue) {
             continue;
         }
         // Read as a file or URI too: a parameter type would break those uses.
-        let by_value_only = uses.iter().all(|u| *u == Use::InputValue);
+        let by_value_only = uses.iter().all(|u| *u == PortUse::InputValue);
         let replacement = replacement_type(port);
         let fix = by_value_only
             .then(|| type_edit(source, port, replacement))
@@ -390,7 +297,7 @@ fn input_value_artifact(
                 range,
                 &[
                     ("name", port.name),
-                    ("type", &port.type_text()),
+                    ("type", &type_text(port)),
                     ("replacement", replacement),
                 ],
             )
@@ -452,14 +359,14 @@ fn type_edit(source: &SourceFile, port: &Port, replacement: &str) -> Option<Edit
 /// program runs, with the same `sh -c` wrapper the Python side uses for `file_outputs`.
 fn file_outputs_fix(
     source: &SourceFile,
-    container: &Node,
+    container: Container,
     key: &Node,
     value: &Node,
     outputs: &[Port],
     placeholders: &Placeholders,
 ) -> Option<Fix> {
     let text = &source.text;
-    if container.is_flow() || value.entries().is_empty() {
+    if container.node.is_flow() || value.entries().is_empty() {
         return None;
     }
     let mut names = Vec::new();
@@ -474,7 +381,7 @@ fn file_outputs_fix(
         names.push(name);
         paths.push(v.as_str()?.to_string());
     }
-    let command = container.get("command")?;
+    let command = container.command()?;
     let script = crate::python::op_translate::copy_outputs_script(&paths);
     let quoted = format!("'{}'", script.replace('\'', "''"));
     let mut words = vec!["sh".to_string(), "-c".to_string(), quoted];
@@ -545,12 +452,11 @@ fn value_file_marker(i: usize) -> String {
 /// KFP502's fix for `{inputPath: X}` on parameters: pass the values with `inputValue` to a wrapper that writes
 /// them to files, and put a marker the wrapper replaces with the file's path where each placeholder was.
 /// Only for placeholders that are whole command-line elements of a block or flow `command`/`args`.
-fn value_file_fix(source: &SourceFile, container: &Node, usages: &[&Usage]) -> Option<Fix> {
-    let command = container.get("command")?;
-    let top_level: Vec<Range<usize>> = ["command", "args"]
-        .iter()
-        .filter_map(|k| container.get(k))
-        .flat_map(|n| n.items().iter().map(|i| i.range.clone()))
+fn value_file_fix(source: &SourceFile, container: Container, usages: &[&Usage]) -> Option<Fix> {
+    let command = container.command()?;
+    let top_level: Vec<Range<usize>> = container
+        .command_line()
+        .flat_map(|(_, n)| n.items().iter().map(|i| i.range.clone()))
         .collect();
     let mut names: Vec<&str> = Vec::new();
     let mut edits = Vec::new();
@@ -588,7 +494,7 @@ pub fn compiled_artefact(
     root: &Node,
     kind: Kind,
     selection: &RuleSelection,
-    compiled_by: &super::CompiledBy,
+    compiled_by: &super::kind::CompiledBy,
     out: &mut Vec<Diagnostic>,
 ) {
     let Some(rule) = enabled(id::KFP601, selection) else {
@@ -612,7 +518,7 @@ pub fn compiled_artefact(
     ));
 }
 
-fn source_note(compiled_by: &super::CompiledBy) -> String {
+fn source_note(compiled_by: &super::kind::CompiledBy) -> String {
     match compiled_by {
         Some((file, pipeline)) => format!(
             "; it is written by `compile({pipeline}, ...)` in `{}`: recompile it from there with kfp 2",
@@ -623,7 +529,10 @@ fn source_note(compiled_by: &super::CompiledBy) -> String {
 }
 
 /// KFP601 for a pipeline package archive (never opened).
-pub fn archive(selection: &RuleSelection, compiled_by: &super::CompiledBy) -> Vec<Diagnostic> {
+pub fn archive(
+    selection: &RuleSelection,
+    compiled_by: &super::kind::CompiledBy,
+) -> Vec<Diagnostic> {
     let source = source_note(compiled_by);
     enabled(id::KFP601, selection)
         .map(|rule| {

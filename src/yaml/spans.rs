@@ -1,11 +1,11 @@
 //! Positions for YAML: the one module that knows where a YAML node sits in its file.
 //!
-//! `serde_yaml` 0.9 gives no node positions, so this module reads the file a second time with libyaml's event
-//! parser (`unsafe-libyaml`, the very parser `serde_yaml` uses, already in the dependency tree) and keeps each
-//! node's byte range in a small tree. Using the same parser means both views agree on what the file says:
-//! a file `serde_yaml` accepts gets the same structure here, and a broken file gets libyaml's own message
-//! with its exact position. Aliases are kept as leaves (never expanded), and a file with more aliases than
-//! `MAX_ALIASES` is refused, so "billion laughs" documents cost nothing.
+//! `serde_yaml` 0.9 gives no node positions, so a YAML file is read here, once, with libyaml's event parser
+//! (`unsafe-libyaml`, the very parser `serde_yaml` uses, already in the dependency tree), into a small tree that
+//! keeps each node's byte range; every reader of a component spec uses this tree (`model`). A broken file gets
+//! libyaml's own message with its exact position. Aliases are kept as leaves, and a file with more aliases than `MAX_ALIASES` is
+//! refused, so "billion laughs" documents cost nothing; `expand_aliases` makes a copy with them followed, within
+//! `serde_yaml`'s limit, for readers that want values rather than positions.
 //!
 //! All `unsafe` code of the crate's YAML support is in `events`; it follows `serde_yaml`'s own wrapper.
 
@@ -50,6 +50,8 @@ pub enum Value {
 pub struct Node {
     pub value: Value,
     pub range: Range<usize>,
+    /// `&name` written before the node.
+    pub anchor: Option<String>,
 }
 
 /// A YAML syntax error, or a document this tool refuses to read.
@@ -178,6 +180,7 @@ impl Builder {
         }
         let start = event.range.start;
         let mut end = event.range.end;
+        let anchor = event.anchor;
         let value = match event.kind {
             events::Kind::Scalar(text, style) => Value::Scalar { text, style },
             events::Kind::Alias(name) => Value::Alias(name),
@@ -227,6 +230,7 @@ impl Builder {
         Ok(Next::Node(Node {
             value,
             range: start..end,
+            anchor,
         }))
     }
 }
@@ -254,6 +258,7 @@ mod events {
     pub struct Event {
         pub kind: Kind,
         pub range: Range<usize>,
+        pub anchor: Option<String>,
     }
 
     struct Parser {
@@ -320,8 +325,18 @@ mod events {
                 }
                 // libyaml's marks are byte offsets, but not always on a character boundary (found by
                 // fuzzing: next to a non-breaking space); every range we slice with must be.
-                let range = super::floor_boundary(text, (*event).start_mark.index as usize)
-                    ..super::ceil_boundary(text, (*event).end_mark.index as usize);
+                let range =
+                    super::floor_boundary(text, (*event).start_mark.index as usize)
+                        ..super::ceil_boundary(text, (*event).end_mark.index as usize);
+                let anchor = match (*event).type_ {
+                    unsafe_libyaml::YAML_SCALAR_EVENT => (*event).data.scalar.anchor,
+                    unsafe_libyaml::YAML_SEQUENCE_START_EVENT => {
+                        (*event).data.sequence_start.anchor
+                    }
+                    unsafe_libyaml::YAML_MAPPING_START_EVENT => (*event).data.mapping_start.anchor,
+                    _ => std::ptr::null_mut(),
+                };
+                let anchor = (!anchor.is_null()).then(|| c_text(anchor as *const i8));
                 let kind = match (*event).type_ {
                     unsafe_libyaml::YAML_STREAM_END_EVENT => {
                         unsafe_libyaml::yaml_event_delete(event);
@@ -357,11 +372,104 @@ mod events {
                     _ => Kind::Other,
                 };
                 unsafe_libyaml::yaml_event_delete(event);
-                events.push(Event { kind, range });
+                events.push(Event {
+                    kind,
+                    range,
+                    anchor,
+                });
             }
         }
         drop(parser);
         Ok(events)
+    }
+}
+
+/// Why aliases could not be expanded, in `serde_yaml`'s words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AliasError {
+    /// `*name` with no `&name` before it: the alias's offset.
+    UnknownAnchor(usize),
+    /// Expanding would repeat the document more than a hundred times over (an alias bomb).
+    RepetitionLimitExceeded,
+}
+
+/// `root` with every alias replaced by a copy of the node its anchor names (the latest `&name` before it), for
+/// readers that want the values a document means rather than where they are written: what `serde_yaml` read.
+/// Borrowed when there is no alias. A copy keeps the ranges of the anchored node.
+pub fn expand_aliases(root: &Node) -> Result<std::borrow::Cow<'_, Node>, AliasError> {
+    let mut nodes = Vec::new();
+    root.walk(&mut nodes);
+    if !nodes.iter().any(|n| matches!(n.value, Value::Alias(_))) {
+        return Ok(std::borrow::Cow::Borrowed(root));
+    }
+    let mut expander = Expander {
+        anchors: std::collections::HashMap::new(),
+        jumps: 0,
+        // `serde_yaml` allows a hundred alias jumps per event of the document.
+        limit: nodes.len() * 100,
+    };
+    Ok(std::borrow::Cow::Owned(expander.expand(root)?.0))
+}
+
+struct Expander {
+    /// Each anchor's expanded node and how many jumps it holds.
+    anchors: std::collections::HashMap<String, (Node, usize)>,
+    jumps: usize,
+    limit: usize,
+}
+
+impl Expander {
+    /// The expanded node and the number of alias jumps inside it.
+    fn expand(&mut self, node: &Node) -> Result<(Node, usize), AliasError> {
+        let mut inner = 0;
+        let value = match &node.value {
+            Value::Alias(name) => {
+                let Some((found, held)) = self.anchors.get(name) else {
+                    return Err(AliasError::UnknownAnchor(node.range.start));
+                };
+                let jumps = 1 + held;
+                self.jumps += jumps;
+                if self.jumps > self.limit {
+                    return Err(AliasError::RepetitionLimitExceeded);
+                }
+                return Ok((found.clone(), jumps));
+            }
+            Value::Scalar { .. } => node.value.clone(),
+            Value::Sequence { items, flow } => {
+                let mut expanded = Vec::with_capacity(items.len());
+                for item in items {
+                    let (item, jumps) = self.expand(item)?;
+                    inner += jumps;
+                    expanded.push(item);
+                }
+                Value::Sequence {
+                    items: expanded,
+                    flow: *flow,
+                }
+            }
+            Value::Mapping { entries, flow } => {
+                let mut expanded = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let (k, jk) = self.expand(k)?;
+                    let (v, jv) = self.expand(v)?;
+                    inner += jk + jv;
+                    expanded.push((k, v));
+                }
+                Value::Mapping {
+                    entries: expanded,
+                    flow: *flow,
+                }
+            }
+        };
+        let out = Node {
+            value,
+            range: node.range.clone(),
+            anchor: node.anchor.clone(),
+        };
+        if let Some(name) = &node.anchor {
+            self.anchors.insert(name.clone(), (out.clone(), inner));
+        }
+        Ok((out, inner))
     }
 }
 
@@ -432,5 +540,23 @@ mod tests {
         // A few aliases are fine, and stay unexpanded.
         let docs = parse("a: &a [x]\nb: *a\n").unwrap();
         assert_eq!(docs[0].get("b").unwrap().value, Value::Alias("a".into()));
+        let expanded = expand_aliases(&docs[0]).unwrap();
+        assert_eq!(expanded.get("b").unwrap().items()[0].as_str(), Some("x"));
+        // A bomb within the alias count is refused when expanded.
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let p = i - 1;
+            bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let docs = parse(&bomb).unwrap();
+        assert_eq!(
+            expand_aliases(&docs[0]).unwrap_err(),
+            AliasError::RepetitionLimitExceeded
+        );
+        let docs = parse("a: *nowhere\n").unwrap();
+        assert_eq!(
+            expand_aliases(&docs[0]).unwrap_err(),
+            AliasError::UnknownAnchor(3)
+        );
     }
 }

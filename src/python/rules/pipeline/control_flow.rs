@@ -14,6 +14,8 @@ use crate::python::components::str_literal;
 use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::python::pipelines::argument;
+use crate::yaml::model::{ComponentSpec, V2Type, v2_type};
+use crate::yaml::{scalar, spans};
 
 const STRING_ITEMS_RULE: &str = id::KFP314;
 const FAN_IN_RULE: &str = id::KFP315;
@@ -105,25 +107,27 @@ fn yaml_output(checker: &Checker, task: &Expr, key: Option<&str>) -> Option<(Str
         Some(t) => t,
         None => str_literal(facts.value_of(&checker.model, 0, text_expr)?)?,
     };
-    let spec: serde_yaml::Value = serde_yaml::from_str(&text).ok()?;
-    let outputs = spec.get("outputs")?.as_sequence()?;
+    let documents = spans::parse(&text).ok()?;
+    let [root] = documents.as_slice() else {
+        return None;
+    };
+    let root = spans::expand_aliases(root).ok()?;
+    let spec = ComponentSpec::read_any(&root)?;
+    let outputs = spec.port_items("outputs");
     let output = match key {
-        None => match outputs.as_slice() {
+        None => match outputs {
             [only] => only,
             _ => return None,
         },
         Some(k) => outputs
             .iter()
-            .find(|o| o.get("name").and_then(|n| n.as_str()) == Some(k))?,
+            .find(|o| o.get("name").and_then(scalar::string) == Some(k))?,
     };
     let kind = match output.get("type") {
         None => "untyped (artifact)".to_string(),
         Some(t) => {
-            let t = t.as_str()?;
-            if matches!(t.to_ascii_lowercase().as_str(), "jsonarray" | "list")
-                || t.to_ascii_lowercase().starts_with("list[")
-                || t.to_ascii_lowercase().starts_with("typing.list[")
-            {
+            let t = scalar::string(t)?;
+            if v2_type(Some(t)) == V2Type::Parameter("JsonArray") {
                 return None;
             }
             format!("`{t}`")
