@@ -105,133 +105,209 @@ fn line_end(text: &str, offset: usize) -> usize {
         .map_or(text.len(), |i| offset + i + 1)
 }
 
-/// Checks one v1 component spec.
+/// What the rules of one v1 component spec read.
+struct SpecFacts<'s> {
+    source: &'s SourceFile,
+    spec: &'s ComponentSpec<'s>,
+    inputs: Vec<Port<'s>>,
+    outputs: Vec<Port<'s>>,
+    container: Option<Container<'s>>,
+    placeholders: Placeholders<'s>,
+}
+
+/// Checks one v1 component spec: each rule in turn.
 pub fn component(
     source: &SourceFile,
     spec: &ComponentSpec,
     selection: &RuleSelection,
     out: &mut Vec<Diagnostic>,
 ) {
-    let inputs = spec.inputs();
-    let outputs = spec.outputs();
     let container = spec.container();
-    let placeholders = Placeholders::of(container);
+    let facts = SpecFacts {
+        source,
+        spec,
+        inputs: spec.inputs(),
+        outputs: spec.outputs(),
+        container,
+        placeholders: Placeholders::of(container),
+    };
 
     if let Some(rule) = enabled(id::KFP501, selection) {
-        input_value_artifact(source, rule, &inputs, &placeholders, out);
+        input_value_artifact(source, rule, &facts.inputs, &facts.placeholders, out);
     }
-    if let Some(rule) = enabled(id::KFP502, selection) {
-        let on_parameters: Vec<&Usage> = placeholders
-            .uses
-            .iter()
-            .filter(|u| u.kind == PortUse::InputPath)
-            .filter(|u| {
-                inputs
-                    .iter()
-                    .find(|p| p.name == u.name)
-                    .is_some_and(|p| matches!(p.v2_type(), V2Type::Parameter(_)))
-            })
-            .collect();
-        let fix = container
-            .filter(|_| !on_parameters.is_empty())
-            .and_then(|c| value_file_fix(source, c, &on_parameters));
-        for usage in &placeholders.uses {
-            let (ports, what) = match usage.kind {
-                PortUse::InputPath | PortUse::InputUri => (&inputs, "input"),
-                PortUse::OutputUri => (&outputs, "output"),
-                _ => continue,
-            };
-            let Some(port) = ports.iter().find(|p| p.name == usage.name) else {
-                continue;
-            };
-            let V2Type::Parameter(t) = port.v2_type() else {
-                continue;
-            };
-            let placeholder = match usage.kind {
-                PortUse::InputPath => "inputPath",
-                PortUse::InputUri => "inputUri",
-                _ => "outputUri",
-            };
-            let details = match usage.kind {
-                PortUse::InputPath => {
-                    "; kfp 1 wrote the value to a file, kfp 2 raises `TypeError` when the task is created"
-                }
-                _ => "; only artifacts have URIs in kfp 2",
-            };
-            let d = diagnostic(
-                rule,
-                usage.node.range.clone(),
-                &[
-                    ("placeholder", placeholder),
-                    ("what", what),
-                    ("name", &usage.name),
-                    ("type", t),
-                    ("details", details),
-                ],
-            );
-            let fix = if usage.kind == PortUse::InputPath {
-                fix.clone()
-            } else {
-                None
-            };
-            out.push(d.with_fix(fix));
-        }
-    }
-    if let Some(rule) = enabled(id::KFP503, selection)
-        && let Some(c) = container
-        && let Some((key, value)) = c.file_outputs()
-    {
-        let fix = file_outputs_fix(source, c, key, value, &outputs, &placeholders);
-        let names: Vec<&str> = value
-            .entries()
-            .iter()
-            .filter_map(|(k, _)| k.as_str())
-            .collect();
-        out.push(
-            diagnostic(rule, key.range.clone(), &[("names", &names.join("`, `"))]).with_fix(fix),
+    parameter_file_placeholder(&facts, selection, out);
+    file_outputs(&facts, selection, out);
+    graph_component(&facts, selection, out);
+    unsupported_placeholder(&facts, selection, out);
+    sanitized_name_collision(&facts, selection, out);
+    metadata_annotations(&facts, selection, out);
+}
+
+/// KFP502: `{inputPath: x}`/`{inputUri: x}`/`{outputUri: x}` on a parameter: kfp 2 raises or has no URI.
+fn parameter_file_placeholder(
+    facts: &SpecFacts,
+    selection: &RuleSelection,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(rule) = enabled(id::KFP502, selection) else {
+        return;
+    };
+    let on_parameters: Vec<&Usage> = facts
+        .placeholders
+        .uses
+        .iter()
+        .filter(|u| u.kind == PortUse::InputPath)
+        .filter(|u| {
+            facts
+                .inputs
+                .iter()
+                .find(|p| p.name == u.name)
+                .is_some_and(|p| matches!(p.v2_type(), V2Type::Parameter(_)))
+        })
+        .collect();
+    let fix = facts
+        .container
+        .filter(|_| !on_parameters.is_empty())
+        .and_then(|c| value_file_fix(facts.source, c, &on_parameters));
+    for usage in &facts.placeholders.uses {
+        let (ports, what) = match usage.kind {
+            PortUse::InputPath | PortUse::InputUri => (&facts.inputs, "input"),
+            PortUse::OutputUri => (&facts.outputs, "output"),
+            _ => continue,
+        };
+        let Some(port) = ports.iter().find(|p| p.name == usage.name) else {
+            continue;
+        };
+        let V2Type::Parameter(t) = port.v2_type() else {
+            continue;
+        };
+        let placeholder = match usage.kind {
+            PortUse::InputPath => "inputPath",
+            PortUse::InputUri => "inputUri",
+            _ => "outputUri",
+        };
+        let details = match usage.kind {
+            PortUse::InputPath => {
+                "; kfp 1 wrote the value to a file, kfp 2 raises `TypeError` when the task is created"
+            }
+            _ => "; only artifacts have URIs in kfp 2",
+        };
+        let d = diagnostic(
+            rule,
+            usage.node.range.clone(),
+            &[
+                ("placeholder", placeholder),
+                ("what", what),
+                ("name", &usage.name),
+                ("type", t),
+                ("details", details),
+            ],
         );
+        let fix = if usage.kind == PortUse::InputPath {
+            fix.clone()
+        } else {
+            None
+        };
+        out.push(d.with_fix(fix));
     }
-    if let Some(rule) = enabled(id::KFP504, selection)
-        && let Some((key, _)) = spec.graph()
-    {
-        let name = spec.name().unwrap_or("component");
-        out.push(diagnostic(rule, key.range.clone(), &[("name", name)]));
+}
+
+/// KFP503: `fileOutputs`, which kfp 2 ignores: its outputs are never written.
+fn file_outputs(facts: &SpecFacts, selection: &RuleSelection, out: &mut Vec<Diagnostic>) {
+    let Some(rule) = enabled(id::KFP503, selection) else {
+        return;
+    };
+    let Some(c) = facts.container else {
+        return;
+    };
+    let Some((key, value)) = c.file_outputs() else {
+        return;
+    };
+    let fix = file_outputs_fix(
+        facts.source,
+        c,
+        key,
+        value,
+        &facts.outputs,
+        &facts.placeholders,
+    );
+    let names: Vec<&str> = value
+        .entries()
+        .iter()
+        .filter_map(|(k, _)| k.as_str())
+        .collect();
+    out.push(diagnostic(rule, key.range.clone(), &[("names", &names.join("`, `"))]).with_fix(fix));
+}
+
+/// KFP504: a graph component, which kfp 2 cannot load.
+fn graph_component(facts: &SpecFacts, selection: &RuleSelection, out: &mut Vec<Diagnostic>) {
+    let Some(rule) = enabled(id::KFP504, selection) else {
+        return;
+    };
+    let Some((key, _)) = facts.spec.graph() else {
+        return;
+    };
+    let name = facts.spec.name().unwrap_or("component");
+    out.push(diagnostic(rule, key.range.clone(), &[("name", name)]));
+}
+
+/// KFP505: a placeholder kfp 2 does not know.
+fn unsupported_placeholder(
+    facts: &SpecFacts,
+    selection: &RuleSelection,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(rule) = enabled(id::KFP505, selection) else {
+        return;
+    };
+    for u in &facts.placeholders.unsupported {
+        out.push(diagnostic(rule, u.node.range.clone(), &[("what", &u.what)]));
     }
-    if let Some(rule) = enabled(id::KFP505, selection) {
-        for u in &placeholders.unsupported {
-            out.push(diagnostic(rule, u.node.range.clone(), &[("what", &u.what)]));
-        }
-    }
-    if let Some(rule) = enabled(id::KFP506, selection) {
-        for (list, what) in [(&inputs, "input"), (&outputs, "output")] {
-            let mut seen: HashMap<String, &str> = HashMap::new();
-            for port in list.iter() {
-                let v2 = sanitize(port.name);
-                match seen.get(&v2) {
-                    Some(first) => out.push(diagnostic(
-                        rule,
-                        port.name_node.range.clone(),
-                        &[
-                            ("what", what),
-                            ("name", port.name),
-                            ("first", first),
-                            ("v2", &v2),
-                        ],
-                    )),
-                    None => {
-                        seen.insert(v2, port.name);
-                    }
+}
+
+/// KFP506: two inputs (or outputs) whose names kfp 2 sanitises to the same name.
+fn sanitized_name_collision(
+    facts: &SpecFacts,
+    selection: &RuleSelection,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(rule) = enabled(id::KFP506, selection) else {
+        return;
+    };
+    for (list, what) in [(&facts.inputs, "input"), (&facts.outputs, "output")] {
+        let mut seen: HashMap<String, &str> = HashMap::new();
+        for port in list.iter() {
+            let v2 = sanitize(port.name);
+            match seen.get(&v2) {
+                Some(first) => out.push(diagnostic(
+                    rule,
+                    port.name_node.range.clone(),
+                    &[
+                        ("what", what),
+                        ("name", port.name),
+                        ("first", first),
+                        ("v2", &v2),
+                    ],
+                )),
+                None => {
+                    seen.insert(v2, port.name);
                 }
             }
         }
     }
-    if let Some(rule) = enabled(id::KFP507, selection)
-        && let Some(metadata) = spec.metadata()
-    {
-        for (key, _) in metadata.entries() {
-            if let Some(k @ ("annotations" | "labels")) = key.as_str() {
-                out.push(diagnostic(rule, key.range.clone(), &[("key", k)]));
-            }
+}
+
+/// KFP507: `metadata.annotations`/`labels`, which kfp 2 drops.
+fn metadata_annotations(facts: &SpecFacts, selection: &RuleSelection, out: &mut Vec<Diagnostic>) {
+    let Some(rule) = enabled(id::KFP507, selection) else {
+        return;
+    };
+    let Some(metadata) = facts.spec.metadata() else {
+        return;
+    };
+    for (key, _) in metadata.entries() {
+        if let Some(k @ ("annotations" | "labels")) = key.as_str() {
+            out.push(diagnostic(rule, key.range.clone(), &[("key", k)]));
         }
     }
 }

@@ -325,9 +325,8 @@ mod events {
                 }
                 // libyaml's marks are byte offsets, but not always on a character boundary (found by
                 // fuzzing: next to a non-breaking space); every range we slice with must be.
-                let range =
-                    super::floor_boundary(text, (*event).start_mark.index as usize)
-                        ..super::ceil_boundary(text, (*event).end_mark.index as usize);
+                let range = super::floor_boundary(text, (*event).start_mark.index as usize)
+                    ..super::ceil_boundary(text, (*event).end_mark.index as usize);
                 let anchor = match (*event).type_ {
                     unsafe_libyaml::YAML_SCALAR_EVENT => (*event).data.scalar.anchor,
                     unsafe_libyaml::YAML_SEQUENCE_START_EVENT => {

@@ -9,8 +9,9 @@ pub(crate) mod pipeline;
 
 use compiler::{aiplatform_client_run, client_result_field};
 use components::{
-    component_calls, component_factory, component_signature, container_op_component,
-    output_artifact_parameter, unresolved_component_url,
+    component_calls, component_factory, component_io_names, component_signature,
+    container_op_component, mlpipeline_dot_output, output_artifact_parameter,
+    positional_component_call, unresolved_component_url,
 };
 pub(crate) use container::volumes;
 use container::{apply_helper, cache_staleness, container_op, task_settings, volume_op};
@@ -92,7 +93,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
     volumes::check_method(checker, call, call_range.clone());
     match checker.component_named(&call.func) {
         Some(component) => component_calls::check_call(checker, call, &component),
-        None => component_calls::check_unknown_call(checker, call),
+        None => positional_component_call::check_unknown_call(checker, call),
     }
     // Method calls whose receiver is not an import (`param.ignore_type()`, `Compiler().compile(...)`).
     pipeline_definition::check_call(checker, call, call_range.clone());
@@ -118,7 +119,7 @@ pub fn check_subscript(checker: &mut Checker, subscript: &ast::ExprSubscript) {
         && a.attr.as_str() == "outputs"
         && let Some(component) = checker.task_component(&a.value)
     {
-        component_calls::check_outputs_subscript(checker, subscript, &component);
+        component_io_names::check_outputs_subscript(checker, subscript, &component);
     }
 }
 
@@ -133,7 +134,7 @@ pub fn check_attribute(
     if attribute.attr.as_str() == "output"
         && let Some(component) = checker.task_component(&attribute.value)
     {
-        component_calls::check_dot_output(checker, attribute, expr_range, &component);
+        mlpipeline_dot_output::check_dot_output(checker, attribute, expr_range, &component);
     }
 }
 

@@ -11,24 +11,17 @@
 //! - KFP106 string constants passed to file inputs;
 //! - KFP114 `.output` on a component whose only ordinary output sits beside `mlpipeline_*` outputs.
 
-use crate::rules::id;
-use std::ops::Range;
-use std::sync::Arc;
-
+use super::positional_component_call::positional_arguments;
+use super::string_file_argument::report_string_into_file;
 use crate::components::{Component, InputKind, RenameReason, ValueType};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::edits::delete_argument;
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr};
-
-const IO_NAMES_RULE: &str = id::KFP102;
-const POSITIONAL_RULE: &str = id::KFP103;
-const NONE_ARGUMENT_RULE: &str = id::KFP104;
-const NUMERIC_STRING_RULE: &str = id::KFP105;
-const FILE_STRING_RULE: &str = id::KFP106;
-const DOT_OUTPUT_RULE: &str = id::KFP114;
-const INT_INTO_FLOAT_RULE: &str = id::KFP117;
+use crate::rules::id;
+use std::ops::Range;
+use std::sync::Arc;
 
 /// A call of a known v1 component.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<Component>) {
@@ -41,7 +34,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<C
         if let Some(input) = component.input_by_v1_name(arg.as_str())
             && input.v1_name != input.v2_name
             && let Some(migration) = component.migration
-            && let Some(rule) = checker.enabled(IO_NAMES_RULE)
+            && let Some(rule) = checker.enabled(id::KFP102)
         {
             let d = Diagnostic::new(
                 rule.code,
@@ -88,88 +81,6 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<C
     }
 }
 
-/// KFP103: `op(a, b)` → `op(x=a, y=b)` with the v1 keywords (right under kfp 1 as well; KFP102 then renames
-/// them with the definition).
-fn positional_arguments(checker: &mut Checker, call: &ast::ExprCall, component: &Component) {
-    if call.arguments.args.is_empty() {
-        return;
-    }
-    let Some(rule) = checker.enabled(POSITIONAL_RULE) else {
-        return;
-    };
-    let starred = call
-        .arguments
-        .args
-        .iter()
-        .any(|a| matches!(a, Expr::Starred(_)));
-    let fits = call.arguments.args.len() <= component.inputs.len();
-    let edits: Vec<Edit> = call
-        .arguments
-        .args
-        .iter()
-        .zip(&component.inputs)
-        .map(|(arg, input)| Edit::insert(range(arg).start, format!("{}=", input.v1_name)))
-        .collect();
-    let fix = (!starred && fits).then(|| Fix::new(rule.fix.applicability(), edits));
-    let span = range(&call.arguments.args[0]).start
-        ..range(&call.arguments.args[call.arguments.args.len() - 1]).end;
-    let names: Vec<&str> = component
-        .inputs
-        .iter()
-        .take(call.arguments.args.len())
-        .map(|i| i.v1_name.as_str())
-        .collect();
-    let d = Diagnostic::new(
-        rule.code,
-        span,
-        rule.message_with(&[("component", &component.name)]),
-    )
-    .with_fix_title(rule.fix_title_with(&[("names", &names.join("=, "))]))
-    .with_fix(fix);
-    checker.report(d);
-}
-
-/// A call with positional arguments of a component whose spec kfp-upgrade cannot read (loaded from a URL, a
-/// computed path, text built at run time): kfp 2 rejects any positional argument to a component, so it is
-/// reported even though the input names, and so a fix, are unknown.
-pub fn check_unknown_call(checker: &mut Checker, call: &ast::ExprCall) {
-    if call.arguments.args.is_empty() {
-        return;
-    }
-    let loaded = match call.func.as_ref() {
-        Expr::Name(n) => matches!(
-            checker.resolve(n.id.as_str(), range(call.func.as_ref()).start),
-            Some(crate::python::names::Resolved::Binding(b)) if checker.loaded_components.contains(&b)
-        ),
-        // `load_component_from_url(url)(a, b)`
-        Expr::Call(inner) => checker
-            .qualified_name(&inner.func)
-            .is_some_and(|q| crate::python::checker::is_loader(&q)),
-        _ => false,
-    };
-    if !loaded {
-        return;
-    }
-    let Some(rule) = checker.enabled(POSITIONAL_RULE) else {
-        return;
-    };
-    let span = range(&call.arguments.args[0]).start
-        ..range(&call.arguments.args[call.arguments.args.len() - 1]).end;
-    let callee = checker.text(range(call.func.as_ref())).to_string();
-    let d = Diagnostic::new(
-        rule.code,
-        span,
-        format!(
-            "{} (its spec is not readable here, so the input names are unknown)",
-            rule.message_with(&[("component", &callee)])
-        ),
-    )
-    .with_fix_title(
-        "Pass each argument as a keyword named after the component's input (see its spec)",
-    );
-    checker.report(d);
-}
-
 /// KFP104, KFP105, KFP106, KFP117, KFP119 on one argument.
 fn check_argument_value(
     checker: &mut Checker,
@@ -187,7 +98,7 @@ fn check_argument_value(
             value: ast::Number::Int(_),
             ..
         }) if kind == InputKind::Value(ValueType::Float) => {
-            let Some(rule) = checker.enabled(INT_INTO_FLOAT_RULE) else {
+            let Some(rule) = checker.enabled(id::KFP117) else {
                 return;
             };
             let text = checker.text(range(value));
@@ -212,7 +123,7 @@ fn check_argument_value(
             checker.report(d);
         }
         Expr::NoneLiteral(_) => {
-            let Some(rule) = checker.enabled(NONE_ARGUMENT_RULE) else {
+            let Some(rule) = checker.enabled(id::KFP104) else {
                 return;
             };
             // Dropping it means "not passed", which is what v1 made of `None` for an optional input. Only
@@ -238,7 +149,7 @@ fn check_argument_value(
                 | ValueType::List
                 | ValueType::Dict),
             ) => {
-                let Some(rule) = checker.enabled(NUMERIC_STRING_RULE) else {
+                let Some(rule) = checker.enabled(id::KFP105) else {
                     return;
                 };
                 let Some(literal) = numeric_literal(s.to_str(), t) else {
@@ -286,7 +197,7 @@ fn dumped_into_json_input(checker: &mut Checker, value: &Expr, t: ValueType, inp
     else {
         return;
     };
-    let Some(rule) = checker.enabled(NUMERIC_STRING_RULE) else {
+    let Some(rule) = checker.enabled(id::KFP105) else {
         return;
     };
     let replacement = checker.text(range(literal)).to_string();
@@ -301,19 +212,6 @@ fn dumped_into_json_input(checker: &mut Checker, value: &Expr, t: ValueType, inp
         rule.fix.applicability(),
         vec![Edit::replace(range(value), replacement.clone())],
     )));
-    checker.report(d);
-}
-
-fn report_string_into_file(checker: &mut Checker, value: &Expr, input: &str) {
-    let Some(rule) = checker.enabled(FILE_STRING_RULE) else {
-        return;
-    };
-    let d = Diagnostic::new(
-        rule.code,
-        range(value),
-        rule.message_with(&[("input", input)]),
-    )
-    .with_fix_title(rule.fix_title.clone());
     checker.report(d);
 }
 
@@ -345,49 +243,8 @@ fn numeric_literal(s: &str, t: ValueType) -> Option<String> {
     }
 }
 
-/// `task.outputs['key']` on a task of a known component (KFP102).
-pub fn check_outputs_subscript(
-    checker: &mut Checker,
-    subscript: &ast::ExprSubscript,
-    component: &Component,
-) {
-    if !component.outputs_known {
-        return;
-    }
-    let Some(key) = crate::python::literals::str_value(&subscript.slice) else {
-        return;
-    };
-    let Some(output) = component.output_by_v1_key(key) else {
-        return;
-    };
-    if output.v2_name == *key {
-        return;
-    }
-    let (Some(migration), Some(rule)) = (component.migration, checker.enabled(IO_NAMES_RULE))
-    else {
-        return;
-    };
-    let key_range = range(subscript.slice.as_ref());
-    let fix = requote(checker.text(key_range.clone()), key, &output.v2_name)
-        .map(|text| Fix::new(migration, vec![Edit::replace(key_range.clone(), text)]));
-    let d = Diagnostic::new(
-        rule.code,
-        key_range,
-        rule.message_with(&[
-            ("kind", "output"),
-            ("name", key),
-            ("replacement", &output.v2_name),
-            ("component", &describe(component)),
-            ("why", why(component)),
-        ]),
-    )
-    .with_fix_title(rule.fix_title_with(&[("replacement", &output.v2_name)]))
-    .with_fix(fix);
-    checker.report(d);
-}
-
 /// How a message names the component.
-fn describe(component: &Component) -> String {
+pub(crate) fn describe(component: &Component) -> String {
     match component.reason {
         RenameReason::Migration => format!("v1 component `{}`", component.name),
         RenameReason::Pythonic => format!("component `{}`", component.name),
@@ -396,7 +253,7 @@ fn describe(component: &Component) -> String {
 }
 
 /// When the new name applies.
-fn why(component: &Component) -> &'static str {
+pub(crate) fn why(component: &Component) -> &'static str {
     match component.reason {
         RenameReason::Migration => "in kfp 2",
         RenameReason::Pythonic => "once the component returns its artifact (KFP116)",
@@ -404,51 +261,9 @@ fn why(component: &Component) -> &'static str {
     }
 }
 
-/// A plain string literal's text with its content replaced, keeping the quotes; `None` for prefixed or
-/// escaped literals.
-fn requote(literal: &str, old: &str, new: &str) -> Option<String> {
-    let quote = literal.chars().next().filter(|c| *c == '\'' || *c == '"')?;
-    let inner = literal.strip_prefix(quote)?.strip_suffix(quote)?;
-    (inner == old).then(|| format!("{quote}{new}{quote}"))
-}
-
-/// `task.output` where v1 picked the single ordinary output but kfp 2 sees several (KFP114).
-pub fn check_dot_output(
-    checker: &mut Checker,
-    attribute: &ast::ExprAttribute,
-    expr_range: Range<usize>,
-    component: &Component,
-) {
-    if !component.outputs_known || component.v2_has_single_output() {
-        return;
-    }
-    let Some(output) = component.v1_single_output() else {
-        return;
-    };
-    let Some(rule) = checker.enabled(DOT_OUTPUT_RULE) else {
-        return;
-    };
-    let value = checker.text(range(attribute.value.as_ref()));
-    let replacement = format!("{value}.outputs['{}']", output.v2_name);
-    let fix = component.migration.map(|m| {
-        Fix::new(
-            m.max(Applicability::Unsafe),
-            vec![Edit::replace(expr_range.clone(), replacement)],
-        )
-    });
-    let attr_start = range(attribute.value.as_ref()).end;
-    let d = Diagnostic::new(
-        rule.code,
-        attr_start..expr_range.end,
-        rule.message_with(&[("component", &component.name), ("name", &output.v2_name)]),
-    )
-    .with_fix_title(rule.fix_title_with(&[("name", &output.v2_name)]))
-    .with_fix(fix);
-    checker.report(d);
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::component_io_names::requote;
     use super::*;
 
     #[test]
