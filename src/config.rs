@@ -10,7 +10,6 @@
 //! `target-version`; `--no-respect-gitignore` turns discovery's `.gitignore`/`.ignore` handling off.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobMatcher};
@@ -450,6 +449,7 @@ pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, Con
         force_exclude: args.force_exclude,
         per_file_ignores: vec![],
         config_file: None,
+        show_fixes: args.show_fixes,
     };
     let cli = CliOverrides {
         rules: args.rules,
@@ -457,83 +457,6 @@ pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, Con
     };
     resolve(&mut settings, cli, config);
     Ok(settings)
-}
-
-/// `--show-settings`: the resolved settings, one per line.
-pub fn show(settings: &CheckSettings, out: &mut dyn Write) -> std::io::Result<()> {
-    let list = |v: &[String]| format!("[{}]", v.join(", "));
-    writeln!(
-        out,
-        "config file: {}",
-        settings
-            .config_file
-            .as_ref()
-            .map_or("(none)".to_string(), |p| p.display().to_string())
-    )?;
-    let paths: Vec<String> = settings
-        .paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    writeln!(out, "paths: {}", list(&paths))?;
-    let s = &settings.selection;
-    writeln!(
-        out,
-        "select: {}",
-        if s.select.is_empty() {
-            "[KFP] (default: every rule that is not opt-in)".to_string()
-        } else {
-            list(&s.select)
-        }
-    )?;
-    writeln!(out, "ignore: {}", list(&s.ignore))?;
-    writeln!(out, "per-file-ignores:")?;
-    for p in &settings.per_file_ignores {
-        writeln!(out, "  {} = {}", p.pattern, list(&p.rules))?;
-    }
-    writeln!(out, "exclude: {}", list(&settings.exclude))?;
-    writeln!(
-        out,
-        "target-version: {}{}",
-        s.target(),
-        if s.target.is_none() { " (default)" } else { "" }
-    )?;
-    writeln!(out, "respect-gitignore: {}", settings.respect_gitignore)?;
-    if let Some(urls) = &settings.selection.component_urls {
-        writeln!(out, "component-urls:")?;
-        for (prefix, local) in urls.map() {
-            let missing = if local.exists() {
-                ""
-            } else {
-                " (does not exist)"
-            };
-            writeln!(out, "  \"{prefix}\" = {}{missing}", local.display())?;
-        }
-        match urls.fetcher() {
-            Some(f) => writeln!(
-                out,
-                "fetch-components: true (cache: {})",
-                f.cache_location()
-                    .map_or("none".to_string(), |d| d.display().to_string())
-            )?,
-            None => writeln!(out, "fetch-components: false")?,
-        }
-    }
-    writeln!(out, "fix: {:?}", settings.fix_mode)?;
-    writeln!(out, "unsafe-fixes: {}", settings.unsafe_fixes)?;
-    writeln!(out, "output-format: {:?}", settings.output_format)?;
-    let enabled: Vec<String> = crate::rules::registry()
-        .rules
-        .iter()
-        .filter(|r| s.is_enabled(r))
-        .map(|r| r.id.clone())
-        .collect();
-    writeln!(
-        out,
-        "enabled rules ({}): {}",
-        enabled.len(),
-        enabled.join(" ")
-    )
 }
 
 #[cfg(test)]
