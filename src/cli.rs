@@ -90,6 +90,19 @@ impl ColorChoice {
     }
 }
 
+/// Which configuration is read (`check` and `migrate`).
+#[derive(Debug, Default, Clone, Args)]
+pub struct ConfigArgs {
+    /// A configuration file to use instead of the one found by walking up (`kfp-upgrade.toml` or a
+    /// `pyproject.toml` with `[tool.kfp-upgrade]`), or a `KEY = VALUE` pair in its syntax that overrides the
+    /// file's key (`--config 'ignore = ["KFP405"]'`). Repeatable.
+    #[arg(long, value_name = "CONFIG_OPTION")]
+    pub config: Vec<String>,
+    /// Read no configuration file; only the command line (and `--config 'KEY = VALUE'`) counts.
+    #[arg(long)]
+    pub isolated: bool,
+}
+
 /// What `convert` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ConvertFormat {
@@ -163,6 +176,8 @@ pub struct CheckArgs {
     /// Print diagnostics only, no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]
@@ -202,6 +217,8 @@ pub struct MigrateArgs {
     pub python: PathBuf,
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 /// Which rules run on which files, for `check` and `migrate` alike.

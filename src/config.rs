@@ -18,6 +18,8 @@ use serde::Deserialize;
 use crate::cli::{CheckArgs, RuleArgs};
 use crate::settings::{CheckSettings, FixMode, KfpVersion, RuleSelection};
 
+mod overrides;
+
 pub const FILE_NAME: &str = "kfp-upgrade.toml";
 pub const PYPROJECT: &str = "pyproject.toml";
 
@@ -118,22 +120,27 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
         path: path.to_path_buf(),
         source,
     })?;
+    load_text(path, &text)
+}
+
+/// [`load`] of a configuration's text; errors name `path` with a line and column.
+fn load_text(path: &Path, text: &str) -> Result<Option<ConfigFile>, ConfigError> {
     let parse_error =
-        |e: toml::de::Error| invalid(path, &text, e.span(), e.message().trim().to_string());
+        |e: toml::de::Error| invalid(path, text, e.span(), e.message().trim().to_string());
     let options = if path.file_name().is_some_and(|n| n == PYPROJECT) {
-        let pyproject: Pyproject = toml::from_str(&text).map_err(parse_error)?;
+        let pyproject: Pyproject = toml::from_str(text).map_err(parse_error)?;
         match pyproject.tool.and_then(|t| t.kfp_upgrade) {
             Some(o) => o,
             None => return Ok(None),
         }
     } else {
-        toml::from_str(&text).map_err(parse_error)?
+        toml::from_str(text).map_err(parse_error)?
     };
     if let Some(v) = &options.target_version {
         v.get_ref().parse::<KfpVersion>().map_err(|message| {
             invalid(
                 path,
-                &text,
+                text,
                 Some(v.span()),
                 format!("target-version: {message}"),
             )
@@ -161,7 +168,7 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
         {
             return Err(invalid(
                 path,
-                &text,
+                text,
                 Some(selector.span()),
                 crate::selector::unknown_message(selector.get_ref(), &place),
             ));
@@ -173,7 +180,7 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
                 let at = text.find(pattern.as_str());
                 invalid(
                     path,
-                    &text,
+                    text,
                     at.map(|a| a..a),
                     format!("per-file-ignores: {e}"),
                 )
@@ -419,7 +426,7 @@ pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, Con
         .clone()
         .unwrap_or_else(|| paths[0].clone());
     validate_cli_selectors(&args.rules)?;
-    let config = find(&start)?;
+    let (config, config_path) = overrides::config_of_run(&args.config, &start)?;
     // `--show-settings` shows what was read, a missing local path marked, rather than stopping at it.
     if let Some(c) = config.as_ref().filter(|_| !args.show_settings) {
         check_component_urls(c)?;
@@ -456,6 +463,8 @@ pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, Con
         no_respect_gitignore: args.no_respect_gitignore,
     };
     resolve(&mut settings, cli, config);
+    // Options from `--config KEY = VALUE` alone come from no file.
+    settings.config_file = config_path;
     Ok(settings)
 }
 

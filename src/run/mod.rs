@@ -76,6 +76,7 @@ pub fn run(
                 paths: vec![args.src],
                 unsafe_fixes: args.unsafe_fixes,
                 rules: args.rules,
+                config: args.config,
                 ..Default::default()
             };
             match config::check_settings(check, false) {

@@ -1,6 +1,6 @@
-//! The features a ruff user reaches for: `--show-settings` as TOML, `--show-files`, `--show-fixes`, `--color`
-//! with `NO_COLOR` / `FORCE_COLOR`, `completions`, `rule --all` and `rule --output-format json`. Each feature
-//! is one test.
+//! The features a ruff user reaches for: `--show-settings` as TOML, `--show-files`, `--show-fixes`, `--config`
+//! and `--isolated`, `--color` with `NO_COLOR` / `FORCE_COLOR`, `completions`, `rule --all` and
+//! `rule --output-format json`. One test per feature.
 
 use std::process::{Command, Output};
 
@@ -348,4 +348,123 @@ fn rule_all_and_rule_output_format_json() {
     let o = p.run(&["rule", "KFP01"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("did you mean `KFP0"), "{}", stderr(&o));
+}
+
+#[test]
+fn config_file_key_value_overrides_and_isolated() {
+    let p = Project::new();
+    p.write("kfp-upgrade.toml", "ignore = [\"KFP001\"]\n");
+    p.write("other.toml", "select = [\"KFP4\"]\n");
+    p.write("a.py", TWO_FIXES);
+    let rules = |o: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)));
+        let mut r: Vec<String> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap().to_string())
+            .collect();
+        r.sort();
+        r
+    };
+    let run = |extra: &[&str]| {
+        p.run(&[&["check", "a.py", "--output-format", "json"][..], extra].concat())
+    };
+    assert_eq!(
+        rules(&run(&[])),
+        ["KFP403"],
+        "the found file ignores KFP001"
+    );
+    assert_eq!(rules(&run(&["--isolated"])), ["KFP001", "KFP403"]);
+    assert_eq!(
+        rules(&run(&["--config", "other.toml"])),
+        ["KFP403"],
+        "instead of the found file"
+    );
+    assert_eq!(
+        rules(&run(&["--config", "ignore = []"])),
+        ["KFP001", "KFP403"],
+        "an override replaces the file's key"
+    );
+    assert_eq!(
+        rules(&run(&["--isolated", "--config", "select = [\"KFP0\"]"])),
+        ["KFP001"]
+    );
+    assert_eq!(
+        rules(&run(&[
+            "--config",
+            "select = [\"KFP001\"]",
+            "--config",
+            "other.toml",
+        ])),
+        ["KFP001"],
+        "an override wins over a --config file, whatever the order"
+    );
+    let shown = shown_settings(&p, &["--config", "target-version = \"2.4\""]);
+    assert_eq!(shown["target-version"].as_str(), Some("2.4"));
+    assert_eq!(
+        shown["ignore"],
+        array(&["KFP001"]),
+        "the file is still read"
+    );
+    let shown = shown_settings(&p, &["--isolated", "--config", "ignore = [\"KFP2\"]"]);
+    assert_eq!(shown["ignore"], array(&["KFP2"]));
+    assert!(
+        !shown["resolved"]
+            .as_table()
+            .unwrap()
+            .contains_key("config-file"),
+        "overrides alone come from no file"
+    );
+
+    // Bad overrides are errors that point into them, as a bad file's are.
+    let o = run(&["--config", "selct = [\"KFP0\"]"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("error: --config 'selct = [\"KFP0\"]':1:1: unknown field `selct`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["--config", "ignore = [\"KPF001\"]"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `KFP001`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["--config", "missing.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--config `missing.toml`: no such file"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["--isolated", "--config", "other.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--isolated reads no configuration file"),
+        "{}",
+        stderr(&o)
+    );
+    // `migrate` takes them too.
+    let q = Project::new();
+    let copy = q.path("copy");
+    let o = p.run(&[
+        "migrate",
+        ".",
+        "--out",
+        copy.to_str().unwrap(),
+        "--isolated",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "KFP403 needs a human: {}",
+        stderr(&o)
+    );
+    assert!(
+        q.read_string("copy/a.py").contains("from kfp import dsl"),
+        "KFP001 was fixed: the file's ignore was not read"
+    );
 }
