@@ -29,7 +29,7 @@ pub(crate) fn screen(kind: FileKind, bytes: &[u8]) -> Result<(), Unread> {
         FileKind::Shell => (contains(bytes, shell::PREFILTER), Unread::NoDslCompile),
         FileKind::Yaml => (yaml::is_candidate(bytes), Unread::NotAComponentSpec),
         // A package is reported by its name (KFP601), never opened.
-        FileKind::Archive => (true, Unread::NoKfp),
+        FileKind::Archive => return Ok(()),
     };
     if worth_reading { Ok(()) } else { Err(why) }
 }

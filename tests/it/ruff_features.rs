@@ -418,34 +418,27 @@ fn config_file_key_value_overrides_and_isolated() {
         "overrides alone come from no file"
     );
 
-    // Bad overrides are errors that point into them, as a bad file's are.
-    let o = run(&["--config", "selct = [\"KFP0\"]"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("error: --config 'selct = [\"KFP0\"]':1:1: unknown field `selct`"),
-        "{}",
-        stderr(&o)
+    // Bad overrides are errors (exit 2) that point into them, as a bad file's are.
+    let refused = |extra: &[&str], message: &str| {
+        let o = run(extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{extra:?}: {}", stderr(&o));
+    };
+    refused(
+        &["--config", "selct = [\"KFP0\"]"],
+        "error: --config 'selct = [\"KFP0\"]':1:1: unknown field `selct`",
     );
-    let o = run(&["--config", "ignore = [\"KPF001\"]"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("did you mean `KFP001`?"),
-        "{}",
-        stderr(&o)
+    refused(
+        &["--config", "ignore = [\"KPF001\"]"],
+        "did you mean `KFP001`?",
     );
-    let o = run(&["--config", "missing.toml"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--config `missing.toml`: no such file"),
-        "{}",
-        stderr(&o)
+    refused(
+        &["--config", "missing.toml"],
+        "--config `missing.toml`: no such file",
     );
-    let o = run(&["--isolated", "--config", "other.toml"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--isolated reads no configuration file"),
-        "{}",
-        stderr(&o)
+    refused(
+        &["--isolated", "--config", "other.toml"],
+        "--isolated reads no configuration file",
     );
     // `migrate` takes them too.
     let q = Project::new();
