@@ -23,10 +23,23 @@ pub enum Command {
     Check(CheckArgs),
     /// Migrate a whole tree (a copy with --out, or in place) and write a report for the migration PR.
     Migrate(MigrateArgs),
-    /// Show the documentation of one rule.
+    /// Show the documentation of one rule (or of every rule with --all).
     Rule {
         /// A rule id such as KFP001.
-        id: String,
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<String>,
+        /// Every rule, in id order.
+        #[arg(long)]
+        all: bool,
+        /// `text` (Markdown-like) or `json` (an object; an array with --all).
+        #[arg(long, value_enum, default_value = "text")]
+        output_format: RuleFormat,
+    },
+    /// Print a shell completion script for kfp-upgrade on stdout
+    /// (e.g. `kfp-upgrade completions bash > ~/.local/share/bash-completion/completions/kfp-upgrade`).
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
     },
     /// List every rule with its fix availability.
     Rules,
@@ -43,6 +56,51 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "python")]
         format: ConvertFormat,
     },
+}
+
+/// How `rule` prints documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RuleFormat {
+    Text,
+    Json,
+}
+
+/// When to colour the output (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, given whether the output is a terminal. The flag wins; under `auto`, `NO_COLOR`
+    /// (non-empty) wins over `FORCE_COLOR` (non-empty), as <https://no-color.org> and
+    /// <https://force-color.org> ask.
+    pub fn resolve(self, is_terminal: bool) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR") => false,
+            ColorChoice::Auto if set("FORCE_COLOR") => true,
+            ColorChoice::Auto => is_terminal,
+        }
+    }
+}
+
+/// Which configuration is read (`check` and `migrate`).
+#[derive(Debug, Default, Clone, Args)]
+pub struct ConfigArgs {
+    /// A configuration file to use instead of the one found by walking up (`kfp-upgrade.toml` or a
+    /// `pyproject.toml` with `[tool.kfp-upgrade]`), or a `KEY = VALUE` pair in its syntax that overrides the
+    /// file's key (`--config 'ignore = ["KFP405"]'`). Repeatable.
+    #[arg(long, value_name = "CONFIG_OPTION")]
+    pub config: Vec<String>,
+    /// Read no configuration file; only the command line (and `--config 'KEY = VALUE'`) counts.
+    #[arg(long)]
+    pub isolated: bool,
 }
 
 /// What `convert` writes.
@@ -101,12 +159,25 @@ pub struct CheckArgs {
     /// Apply the excludes to files named on the command line too (as the pre-commit hooks do).
     #[arg(long)]
     pub force_exclude: bool,
-    /// Print the settings resolved from the configuration file and the command line, then exit.
+    /// Print the settings resolved from the configuration file and the command line, as TOML, then exit.
     #[arg(long)]
     pub show_settings: bool,
+    /// Print every file discovery found, whether it would be checked, and why a skipped one is skipped; then
+    /// exit.
+    #[arg(long, conflicts_with = "show_settings")]
+    pub show_files: bool,
+    /// With --fix (or --diff): list the fixes applied (or that would be), per file and rule.
+    #[arg(long)]
+    pub show_fixes: bool,
+    /// When to colour the output: `auto` colours a terminal unless NO_COLOR is set, or any output when
+    /// FORCE_COLOR is set.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
     /// Print diagnostics only, no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]
@@ -146,6 +217,8 @@ pub struct MigrateArgs {
     pub python: PathBuf,
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 /// Which rules run on which files, for `check` and `migrate` alike.

@@ -10,7 +10,6 @@
 //! `target-version`; `--no-respect-gitignore` turns discovery's `.gitignore`/`.ignore` handling off.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobMatcher};
@@ -18,6 +17,8 @@ use serde::Deserialize;
 
 use crate::cli::{CheckArgs, RuleArgs};
 use crate::settings::{CheckSettings, FixMode, KfpVersion, RuleSelection};
+
+mod overrides;
 
 pub const FILE_NAME: &str = "kfp-upgrade.toml";
 pub const PYPROJECT: &str = "pyproject.toml";
@@ -119,22 +120,27 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
         path: path.to_path_buf(),
         source,
     })?;
+    load_text(path, &text)
+}
+
+/// [`load`] of a configuration's text; errors name `path` with a line and column.
+fn load_text(path: &Path, text: &str) -> Result<Option<ConfigFile>, ConfigError> {
     let parse_error =
-        |e: toml::de::Error| invalid(path, &text, e.span(), e.message().trim().to_string());
+        |e: toml::de::Error| invalid(path, text, e.span(), e.message().trim().to_string());
     let options = if path.file_name().is_some_and(|n| n == PYPROJECT) {
-        let pyproject: Pyproject = toml::from_str(&text).map_err(parse_error)?;
+        let pyproject: Pyproject = toml::from_str(text).map_err(parse_error)?;
         match pyproject.tool.and_then(|t| t.kfp_upgrade) {
             Some(o) => o,
             None => return Ok(None),
         }
     } else {
-        toml::from_str(&text).map_err(parse_error)?
+        toml::from_str(text).map_err(parse_error)?
     };
     if let Some(v) = &options.target_version {
         v.get_ref().parse::<KfpVersion>().map_err(|message| {
             invalid(
                 path,
-                &text,
+                text,
                 Some(v.span()),
                 format!("target-version: {message}"),
             )
@@ -162,7 +168,7 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
         {
             return Err(invalid(
                 path,
-                &text,
+                text,
                 Some(selector.span()),
                 crate::selector::unknown_message(selector.get_ref(), &place),
             ));
@@ -174,7 +180,7 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
                 let at = text.find(pattern.as_str());
                 invalid(
                     path,
-                    &text,
+                    text,
                     at.map(|a| a..a),
                     format!("per-file-ignores: {e}"),
                 )
@@ -420,7 +426,7 @@ pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, Con
         .clone()
         .unwrap_or_else(|| paths[0].clone());
     validate_cli_selectors(&args.rules)?;
-    let config = find(&start)?;
+    let (config, config_path) = overrides::config_of_run(&args.config, &start)?;
     // `--show-settings` shows what was read, a missing local path marked, rather than stopping at it.
     if let Some(c) = config.as_ref().filter(|_| !args.show_settings) {
         check_component_urls(c)?;
@@ -450,90 +456,16 @@ pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, Con
         force_exclude: args.force_exclude,
         per_file_ignores: vec![],
         config_file: None,
+        show_fixes: args.show_fixes,
     };
     let cli = CliOverrides {
         rules: args.rules,
         no_respect_gitignore: args.no_respect_gitignore,
     };
     resolve(&mut settings, cli, config);
+    // Options from `--config KEY = VALUE` alone come from no file.
+    settings.config_file = config_path;
     Ok(settings)
-}
-
-/// `--show-settings`: the resolved settings, one per line.
-pub fn show(settings: &CheckSettings, out: &mut dyn Write) -> std::io::Result<()> {
-    let list = |v: &[String]| format!("[{}]", v.join(", "));
-    writeln!(
-        out,
-        "config file: {}",
-        settings
-            .config_file
-            .as_ref()
-            .map_or("(none)".to_string(), |p| p.display().to_string())
-    )?;
-    let paths: Vec<String> = settings
-        .paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    writeln!(out, "paths: {}", list(&paths))?;
-    let s = &settings.selection;
-    writeln!(
-        out,
-        "select: {}",
-        if s.select.is_empty() {
-            "[KFP] (default: every rule that is not opt-in)".to_string()
-        } else {
-            list(&s.select)
-        }
-    )?;
-    writeln!(out, "ignore: {}", list(&s.ignore))?;
-    writeln!(out, "per-file-ignores:")?;
-    for p in &settings.per_file_ignores {
-        writeln!(out, "  {} = {}", p.pattern, list(&p.rules))?;
-    }
-    writeln!(out, "exclude: {}", list(&settings.exclude))?;
-    writeln!(
-        out,
-        "target-version: {}{}",
-        s.target(),
-        if s.target.is_none() { " (default)" } else { "" }
-    )?;
-    writeln!(out, "respect-gitignore: {}", settings.respect_gitignore)?;
-    if let Some(urls) = &settings.selection.component_urls {
-        writeln!(out, "component-urls:")?;
-        for (prefix, local) in urls.map() {
-            let missing = if local.exists() {
-                ""
-            } else {
-                " (does not exist)"
-            };
-            writeln!(out, "  \"{prefix}\" = {}{missing}", local.display())?;
-        }
-        match urls.fetcher() {
-            Some(f) => writeln!(
-                out,
-                "fetch-components: true (cache: {})",
-                f.cache_location()
-                    .map_or("none".to_string(), |d| d.display().to_string())
-            )?,
-            None => writeln!(out, "fetch-components: false")?,
-        }
-    }
-    writeln!(out, "fix: {:?}", settings.fix_mode)?;
-    writeln!(out, "unsafe-fixes: {}", settings.unsafe_fixes)?;
-    writeln!(out, "output-format: {:?}", settings.output_format)?;
-    let enabled: Vec<String> = crate::rules::registry()
-        .rules
-        .iter()
-        .filter(|r| s.is_enabled(r))
-        .map(|r| r.id.clone())
-        .collect();
-    writeln!(
-        out,
-        "enabled rules ({}): {}",
-        enabled.len(),
-        enabled.join(" ")
-    )
 }
 
 #[cfg(test)]

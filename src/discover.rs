@@ -193,6 +193,64 @@ pub fn discover(
     (files, errors)
 }
 
+/// Why discovery passed over a file (`--show-files`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// An `exclude`/`extend-exclude`/`--exclude` pattern matches the file or a folder above it.
+    Excluded,
+    /// `.gitignore`, `.ignore` or git's excludes leave it out.
+    IgnoredByGit,
+}
+
+/// Every file of a kind kfp-upgrade knows under `paths`, in discovery order: `None` for those [`discover`]
+/// returns, the reason for the others. Hidden folders, virtualenvs, `__pycache__` and the like are not walked
+/// at all, as in [`discover`], so they are not listed.
+pub fn explain(
+    paths: &[PathBuf],
+    excludes: &GlobSet,
+    respect_gitignore: bool,
+    force_exclude: bool,
+) -> (Vec<(DiscoveredFile, Option<Skip>)>, Vec<WalkError>) {
+    let (found, errors) = discover(paths, excludes, respect_gitignore, force_exclude);
+    // Everything the same walk sees with no excludes and no ignore files: the difference was skipped.
+    let (everything, _) = discover(paths, &GlobSet::empty(), false, false);
+    let kept: std::collections::HashSet<&Path> = found.iter().map(|f| f.path.as_path()).collect();
+    let explained = everything
+        .into_iter()
+        .map(|file| {
+            let skip = if kept.contains(file.path.as_path()) {
+                None
+            } else if is_excluded(paths, excludes, &file.path) {
+                Some(Skip::Excluded)
+            } else {
+                Some(Skip::IgnoredByGit)
+            };
+            (file, skip)
+        })
+        .collect();
+    (explained, errors)
+}
+
+/// Whether an exclude pattern matches `file` or a folder above it, relative to the root it was found under
+/// (as the walk's filter matches), or as named on the command line.
+fn is_excluded(paths: &[PathBuf], excludes: &GlobSet, file: &Path) -> bool {
+    let named = paths.iter().any(|p| p == file);
+    paths.iter().any(|root| {
+        let root = root.strip_prefix("./").unwrap_or(root);
+        let rel = if named || root == Path::new(".") || root.as_os_str().is_empty() {
+            file.strip_prefix("./").unwrap_or(file)
+        } else {
+            match file.strip_prefix(root) {
+                Ok(rel) => rel,
+                Err(_) => return false,
+            }
+        };
+        rel.ancestors()
+            .filter(|a| !a.as_os_str().is_empty())
+            .any(|a| excludes.is_match(a))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use kfp_upgrade::ExitStatus;
-use kfp_upgrade::cli::{Cli, Command};
+use kfp_upgrade::cli::{Cli, ColorChoice, Command};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -40,9 +40,16 @@ fn main() -> ExitCode {
             }
         }
     }
-    // Colour only on a terminal, never into --output-file.
-    let color =
-        !to_file && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // `auto` colours a terminal only; --output-file is coloured only when asked with `--color always`.
+    let choice = match &cli.command {
+        Command::Check(args) => args.color,
+        _ => ColorChoice::Auto,
+    };
+    let color = match choice {
+        ColorChoice::Always => true,
+        _ if to_file => false,
+        _ => choice.resolve(std::io::stdout().is_terminal()),
+    };
     let result = kfp_upgrade::run(cli, color, &mut out, &mut err);
     let status = match result.and_then(|s| out.flush().map(|_| s)) {
         Ok(s) => s,

@@ -1,4 +1,4 @@
-//! `kfp-upgrade rule ID` and `kfp-upgrade rules`: rule documentation from the embedded data.
+//! `kfp-upgrade rule ID`, `rule --all` and `kfp-upgrade rules`: rule documentation from the embedded data.
 
 use std::io::Write;
 
@@ -31,13 +31,60 @@ pub fn write_table(out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The documentation of one rule; `false` when the id is unknown.
-pub fn write_rule(out: &mut dyn Write, id: &str) -> std::io::Result<bool> {
-    let Some(rule) = registry().get(id) else {
-        return Ok(false);
+/// `kfp-upgrade rule ID` / `rule --all`: the documentation of one rule (`false` when the id is unknown) or,
+/// with `id` `None`, of every rule in id order; as text, or as JSON (an object, or an array of them, as
+/// `ruff rule --output-format json` prints).
+pub fn write_rules(out: &mut dyn Write, id: Option<&str>, json: bool) -> std::io::Result<bool> {
+    let rules: Vec<&Rule> = match id {
+        Some(id) => match registry().get(id) {
+            Some(rule) => vec![rule],
+            None => return Ok(false),
+        },
+        None => registry().rules.iter().collect(),
     };
-    out.write_all(render(rule).as_bytes())?;
+    if json {
+        let value = match rules.as_slice() {
+            [one] if id.is_some() => to_json(one),
+            all => serde_json::Value::Array(all.iter().map(|r| to_json(r)).collect()),
+        };
+        serde_json::to_writer_pretty(&mut *out, &value)?;
+        writeln!(out)?;
+        return Ok(true);
+    }
+    for (n, rule) in rules.iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        out.write_all(render(rule).as_bytes())?;
+    }
     Ok(true)
+}
+
+/// A rule's documentation as JSON: the keys of its data file (`rules/<family>/<id>-<name>.yaml`), plus the
+/// text `rule ID` prints as `explanation`.
+fn to_json(rule: &Rule) -> serde_json::Value {
+    let d = &rule.docs;
+    serde_json::json!({
+        "id": rule.id,
+        "name": rule.name,
+        "family": rule.family,
+        "severity": rule.severity.as_str(),
+        "fix": rule.fix.as_str(),
+        "message": rule.message,
+        "fix_title": rule.fix_title,
+        "opt_in": rule.opt_in,
+        "min_kfp": rule.min_kfp,
+        "docs": {
+            "what": d.what,
+            "why": d.why,
+            "example": d.example,
+            "use_instead": d.use_instead,
+            "fix_safety": d.fix_safety,
+            "known_problems": d.known_problems,
+            "references": d.references,
+        },
+        "explanation": render(rule),
+    })
 }
 
 /// Markdown-like text of a rule's documentation.

@@ -201,4 +201,6 @@ pub struct CheckSettings {
     pub per_file_ignores: Vec<crate::config::PerFileIgnore>,
     /// The configuration file the settings came from, if any.
     pub config_file: Option<PathBuf>,
+    /// `--show-fixes`: list the fixes applied (or, with `--diff`, that would be), per file and rule.
+    pub show_fixes: bool,
 }

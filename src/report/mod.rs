@@ -2,6 +2,8 @@
 
 pub(crate) mod concise;
 pub(crate) mod diff;
+pub(crate) mod files;
+pub(crate) mod fixes;
 pub mod full;
 pub(crate) mod github;
 pub(crate) mod gitlab;
@@ -12,6 +14,7 @@ mod model;
 pub(crate) mod rdjson;
 pub(crate) mod render;
 pub(crate) mod sarif;
+pub(crate) mod settings;
 pub(crate) mod statistics;
 
 pub use model::{FileError, FileReport, RunReport, Summary, fix_state, summary_text};

@@ -120,7 +120,16 @@ pub(crate) fn render(
         _ => {}
     }
     render_findings(settings, report, out, err)?;
-    render_summary(settings, &report.summary(), out, err)
+    render_summary(settings, &report.summary(), out, err)?;
+    if settings.show_fixes && settings.fix_mode != FixMode::None {
+        // With --diff, stdout carries the patch: the list goes beside it, as the summary does.
+        if settings.fix_mode == FixMode::Diff {
+            super::fixes::write(report, settings.fix_mode, err)?;
+        } else {
+            super::fixes::write(report, settings.fix_mode, out)?;
+        }
+    }
+    Ok(())
 }
 
 /// The findings and errors of (part of) a run in a line- or file-oriented format, without the summary: printing

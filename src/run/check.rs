@@ -83,6 +83,8 @@ fn streams(settings: &CheckSettings) -> bool {
     );
     line_oriented
         && !settings.statistics
+        // The fixes are listed after the whole run, per file: the run's reports are kept for that.
+        && !settings.show_fixes
         && settings.baseline.is_none()
         && settings.write_baseline.is_none()
 }

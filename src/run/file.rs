@@ -12,11 +12,11 @@ use crate::python;
 use crate::report::{FileError, FileReport};
 use crate::settings::{CheckSettings, FixMode};
 use crate::source::SourceFile;
-use crate::{shell, yaml};
+use crate::yaml;
 
 use super::index::RunIndex;
 use super::language::{Language, Python, Shell, Unreadable, View, Yaml};
-use super::screen::{PREFILTER, contains, file_settings};
+use super::screen::{file_settings, screen};
 use super::write;
 
 /// What happened to one file.
@@ -99,13 +99,10 @@ pub(crate) fn process_bytes(
     bytes: Vec<u8>,
     own_check: Option<python::OwnCheck>,
 ) -> Outcome {
-    let worth_reading = match file.kind {
-        FileKind::Python | FileKind::Notebook => contains(&bytes, PREFILTER),
-        FileKind::Shell => contains(&bytes, shell::PREFILTER),
-        FileKind::Yaml => yaml::is_candidate(&bytes),
-        FileKind::Archive => return process_archive(file, settings, project),
-    };
-    if !worth_reading {
+    if file.kind == FileKind::Archive {
+        return process_archive(file, settings, project);
+    }
+    if screen(file.kind, &bytes).is_err() {
         return Outcome::Skipped;
     }
     let source = match SourceFile::from_bytes(&file.path, bytes.clone()) {

@@ -9,6 +9,7 @@ pub(crate) mod index;
 mod language;
 pub(crate) mod migrate;
 mod screen;
+mod show_files;
 mod stdin;
 mod write;
 
@@ -31,16 +32,31 @@ pub fn run(
 ) -> std::io::Result<ExitStatus> {
     match cli.command {
         Command::Rules => rule_docs::write_table(out).map(|_| ExitStatus::Clean),
-        Command::Rule { id } => match rule_docs::write_rule(out, &id)? {
-            true => Ok(ExitStatus::Clean),
-            false => {
-                render::error(
-                    err,
-                    &format!("unknown rule `{id}`; `kfp-upgrade rules` lists them"),
-                )?;
-                Ok(ExitStatus::Error)
+        Command::Rule {
+            id,
+            all,
+            output_format,
+        } => {
+            let id = id.filter(|_| !all);
+            let json = output_format == crate::cli::RuleFormat::Json;
+            if rule_docs::write_rules(out, id.as_deref(), json)? {
+                return Ok(ExitStatus::Clean);
             }
-        },
+            let id = id.unwrap_or_default();
+            let hint = crate::selector::closest(&id);
+            render::error(
+                err,
+                &format!(
+                    "unknown rule `{id}`; did you mean `{hint}`? (`kfp-upgrade rules` lists them)"
+                ),
+            )?;
+            Ok(ExitStatus::Error)
+        }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "kfp-upgrade", out);
+            Ok(ExitStatus::Clean)
+        }
         Command::Convert {
             file,
             output,
@@ -60,6 +76,7 @@ pub fn run(
                 paths: vec![args.src],
                 unsafe_fixes: args.unsafe_fixes,
                 rules: args.rules,
+                config: args.config,
                 ..Default::default()
             };
             match config::check_settings(check, false) {
@@ -72,14 +89,16 @@ pub fn run(
         }
         Command::Check(args) => {
             let show_settings = args.show_settings;
+            let show_files = args.show_files;
             match config::check_settings(args, color) {
                 Err(e) => {
                     render::error(err, &e.to_string())?;
                     Ok(ExitStatus::Error)
                 }
                 Ok(settings) if show_settings => {
-                    config::show(&settings, out).map(|_| ExitStatus::Clean)
+                    crate::report::settings::write(&settings, out).map(|_| ExitStatus::Clean)
                 }
+                Ok(settings) if show_files => show_files::run(&settings, out, err),
                 Ok(settings) => run_check(&settings, out, err),
             }
         }

@@ -4,10 +4,35 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use crate::discover::FileKind;
 use crate::settings::CheckSettings;
+use crate::{shell, yaml};
 
 /// Bytes a file must contain to be worth parsing: files that never mention kfp are skipped unparsed.
 pub(crate) const PREFILTER: &[u8] = b"kfp";
+
+/// Why a discovered file is not parsed: its bytes hold nothing a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unread {
+    /// Python or a notebook that never mentions kfp.
+    NoKfp,
+    /// A shell or CI file without the `dsl-compile` command.
+    NoDslCompile,
+    /// YAML or JSON that is neither a component spec nor a compiled pipeline.
+    NotAComponentSpec,
+}
+
+/// Whether a file of `kind` with these bytes is worth parsing, and if not, why.
+pub(crate) fn screen(kind: FileKind, bytes: &[u8]) -> Result<(), Unread> {
+    let (worth_reading, why) = match kind {
+        FileKind::Python | FileKind::Notebook => (contains(bytes, PREFILTER), Unread::NoKfp),
+        FileKind::Shell => (contains(bytes, shell::PREFILTER), Unread::NoDslCompile),
+        FileKind::Yaml => (yaml::is_candidate(bytes), Unread::NotAComponentSpec),
+        // A package is reported by its name (KFP601), never opened.
+        FileKind::Archive => return Ok(()),
+    };
+    if worth_reading { Ok(()) } else { Err(why) }
+}
 
 pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     // Every file of a tree goes through this prefilter: a vectorised search, not a byte-by-byte window.

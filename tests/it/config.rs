@@ -114,9 +114,16 @@ fn per_file_ignores_and_extend_select_apply_to_matching_files() {
     let o = p.run(&["check", ".", "--show-settings"]);
     let out = stdout(&o);
     assert!(out.contains("kfp-upgrade.toml"), "{out}");
-    assert!(out.contains("  tests/*.py = [KFP0]"), "{out}");
-    assert!(out.contains("select: [KFP, KFP116]"), "{out}");
-    assert!(out.contains(" KFP116"), "the opt-in rule is enabled: {out}");
+    assert!(out.contains("\n\"tests/*.py\" = [\"KFP0\"]\n"), "{out}");
+    assert!(out.contains("\nselect = [\"KFP\", \"KFP116\"]\n"), "{out}");
+    let enabled = out
+        .lines()
+        .find(|l| l.starts_with("enabled-rules = "))
+        .unwrap_or_default();
+    assert!(
+        enabled.contains("\"KFP116\""),
+        "the opt-in rule is enabled: {out}"
+    );
 }
 
 #[test]

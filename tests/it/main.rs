@@ -30,6 +30,7 @@ mod output_formats;
 mod pipeline_cli;
 mod pre_commit;
 mod robustness;
+mod ruff_features;
 mod rule_docs;
 mod rule_examples;
 mod rule_handlers;
