@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{ConfigError, ConfigFile, Options, find, load, load_text};
+use super::file::{ConfigError, ConfigFile, Options, find, load, load_text};
 use crate::cli::ConfigArgs;
 
 /// The configuration of a run: `--config FILE` instead of the file found by walking up from `start` (none

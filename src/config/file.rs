@@ -1,13 +1,4 @@
-//! Configuration files and the resolution of the command line plus the file into one [`CheckSettings`].
-//!
-//! The settings live in `kfp-upgrade.toml` (top level) or in `pyproject.toml` under `[tool.kfp-upgrade]`,
-//! found by walking up from the first checked path (or the `--stdin-filename`): the nearest folder with
-//! either wins, `kfp-upgrade.toml` before `pyproject.toml`, and a `pyproject.toml` without the table is passed
-//! over, as ruff does. Keys are read strictly: an unknown key is an error with its line and column.
-//!
-//! Precedence: `--select` replaces the file's `select` and `extend-select`; `--ignore` adds to its `ignore`;
-//! `--exclude` replaces its `exclude` (`extend-exclude` always applies); `--target-version` replaces
-//! `target-version`; `--no-respect-gitignore` turns discovery's `.gitignore`/`.ignore` handling off.
+//! Reading and resolving the configuration file: discovery, strict parsing, CLI + file → CheckSettings.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,8 +8,6 @@ use serde::Deserialize;
 
 use crate::cli::{CheckArgs, RuleArgs};
 use crate::settings::{CheckSettings, FixMode, KfpVersion, RuleSelection};
-
-mod overrides;
 
 pub const FILE_NAME: &str = "kfp-upgrade.toml";
 pub const PYPROJECT: &str = "pyproject.toml";
@@ -124,7 +113,7 @@ pub fn load(path: &Path) -> Result<Option<ConfigFile>, ConfigError> {
 }
 
 /// [`load`] of a configuration's text; errors name `path` with a line and column.
-fn load_text(path: &Path, text: &str) -> Result<Option<ConfigFile>, ConfigError> {
+pub(super) fn load_text(path: &Path, text: &str) -> Result<Option<ConfigFile>, ConfigError> {
     let parse_error =
         |e: toml::de::Error| invalid(path, text, e.span(), e.message().trim().to_string());
     let options = if path.file_name().is_some_and(|n| n == PYPROJECT) {
@@ -413,20 +402,29 @@ pub fn validate_cli_selectors(rules: &RuleArgs) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// The settings of a `check` run: its command line over the configuration file found from its first path.
-pub fn check_settings(args: CheckArgs, color: bool) -> Result<CheckSettings, ConfigError> {
+/// The paths a `check` run checks (`.` when none is given), and where its configuration is looked up from:
+/// the buffer's file, or the first checked path.
+pub(super) fn paths_and_start(args: &CheckArgs) -> (Vec<PathBuf>, PathBuf) {
     let paths = if args.paths.is_empty() {
         vec![".".into()]
     } else {
-        args.paths
+        args.paths.clone()
     };
-    // The configuration of the buffer's file, or of the first checked path.
     let start = args
         .stdin_filename
         .clone()
         .unwrap_or_else(|| paths[0].clone());
-    validate_cli_selectors(&args.rules)?;
-    let (config, config_path) = overrides::config_of_run(&args.config, &start)?;
+    (paths, start)
+}
+
+/// The settings of a `check` run: its command line over `config` (read from `config_path`).
+pub(super) fn settings_from(
+    args: CheckArgs,
+    color: bool,
+    paths: Vec<PathBuf>,
+    config: Option<ConfigFile>,
+    config_path: Option<PathBuf>,
+) -> Result<CheckSettings, ConfigError> {
     // `--show-settings` shows what was read, a missing local path marked, rather than stopping at it.
     if let Some(c) = config.as_ref().filter(|_| !args.show_settings) {
         check_component_urls(c)?;
