@@ -73,22 +73,19 @@ fn wheel_installs_the_binary_offline_and_reports_cargo_version() {
     let o = run(Command::new(&bin).arg("--version"));
     assert_eq!(stdout(&o).trim(), format!("kfp-upgrade {VERSION}"));
 
-    // An example from examples/: v1 code, so findings and exit 1; already-v2 code passes.
-    let examples = manifest_dir().join("examples/pipelines");
-    let o = Command::new(&bin)
-        .arg("check")
-        .arg(examples.join("v2_namespace_pipeline.py"))
-        .current_dir(manifest_dir())
-        .output()
-        .unwrap();
+    // Examples from examples/: v1 code, so findings and exit 1; already-v2 code passes.
+    let check = |file: &str| {
+        Command::new(&bin)
+            .arg("check")
+            .arg(manifest_dir().join("examples/pipelines").join(file))
+            .current_dir(manifest_dir())
+            .output()
+            .unwrap()
+    };
+    let o = check("v2_namespace_pipeline.py");
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("warning[KFP001]"), "{}", stdout(&o));
-    let o = Command::new(&bin)
-        .arg("check")
-        .arg(examples.join("clean_v2.py"))
-        .current_dir(manifest_dir())
-        .output()
-        .unwrap();
+    let o = check("clean_v2.py");
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
 }
 
@@ -109,9 +106,9 @@ fn maturin_is_pinned_to_one_version() {
         Some("bin")
     );
     assert!(
-        read("scripts/wheel-venvs.sh")
+        read("scripts/tool-venvs.sh")
             .contains(&format!("ensure_venv maturin \"maturin=={version}\"")),
-        "scripts/wheel-venvs.sh must install {pin}"
+        "scripts/tool-venvs.sh must install {pin}"
     );
     let workflow: serde_yaml::Value =
         serde_yaml::from_str(&read(".github/workflows/release.yml")).unwrap();

@@ -1,5 +1,5 @@
 //! The Python wheel of this crate (pyproject.toml: maturin, `bindings = "bin"`), built once per test process with
-//! maturin from PyPI (the venv of `scripts/wheel-venvs.sh`, cached under `<target>/oracle/maturin`).
+//! maturin from PyPI (the second venv of `scripts/tool-venvs.sh`, cached under `<target>/oracle/maturin`).
 //!
 //! The wheel is built with the `dev` profile into its own cargo target directory (`<target>/tmp/wheel/target`):
 //! the tests check the packaging, not the optimiser, and a release build of the Python parser would add minutes
@@ -40,7 +40,7 @@ pub fn wheel() -> Option<&'static Wheel> {
 }
 
 fn build() -> Result<Wheel, String> {
-    let python = super::oracle::venv_pythons("scripts/wheel-venvs.sh", 1)?.remove(0);
+    let python = super::oracle::venv_pythons("scripts/tool-venvs.sh", 2)?.remove(1);
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wheel");
     let dist = root.join("dist");
     if dist.exists() {
