@@ -36,6 +36,7 @@ mod rule_examples;
 mod rule_handlers;
 mod rule_snapshots;
 mod stdin;
+mod wheel;
 mod yaml_components;
 mod yaml_convert;
 

@@ -4,3 +4,4 @@ pub mod ecosystem;
 pub mod oracle;
 pub mod project;
 pub mod tools;
+pub mod wheel;

@@ -1,4 +1,5 @@
-//! The venv of Python tools the tests run as users do (`scripts/tool-venvs.sh`): pre-commit and jsonschema.
+//! The venv of Python tools the tests run as users do (`scripts/tool-venvs.sh`): pre-commit and jsonschema
+//! (maturin, the script's second venv, is `super::wheel`'s).
 //! Same opt-out as the oracle: `KFP_UPGRADE_SKIP_ORACLE=1` outside CI makes [`python`] return `None`.
 
 use std::path::PathBuf;
@@ -12,7 +13,7 @@ pub fn python() -> Option<&'static PathBuf> {
     }
     static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     match PYTHON.get_or_init(|| {
-        super::oracle::venv_pythons("scripts/tool-venvs.sh", 1).map(|mut p| p.remove(0))
+        super::oracle::venv_pythons("scripts/tool-venvs.sh", 2).map(|mut p| p.remove(0))
     }) {
         Ok(p) => Some(p),
         Err(e) => panic!("tool venv unavailable: {e}"),
