@@ -23,12 +23,7 @@ pub fn load_component(
         return;
     };
     // v1 signature: load_component(filename=None, url=None, text=None, component_spec=None)
-    let keyword = |name: &str| {
-        call.arguments
-            .keywords
-            .iter()
-            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
-    };
+    let keyword = |name: &str| crate::python::pipelines::keyword(call, name);
     let (kind, value_range, keyword_range) =
         if call.arguments.keywords.is_empty() && call.arguments.args.len() == 1 {
             ("file", range(&call.arguments.args[0]), None)

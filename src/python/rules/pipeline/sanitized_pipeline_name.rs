@@ -12,12 +12,7 @@ pub(crate) fn display_name(checker: &mut Checker, call: &ast::ExprCall) {
     let Some(rule) = checker.enabled(id::KFP303) else {
         return;
     };
-    let keyword = |name: &str| {
-        call.arguments
-            .keywords
-            .iter()
-            .find(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == name))
-    };
+    let keyword = |name: &str| crate::python::pipelines::keyword(call, name);
     if keyword("display_name").is_some() {
         return;
     }
