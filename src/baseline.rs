@@ -272,7 +272,7 @@ pub fn apply(baseline: &Baseline, baseline_path: &Path, report: &mut RunReport) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::id;
+    use crate::registry::id;
 
     #[test]
     fn fnv_is_the_published_function() {

@@ -417,7 +417,7 @@ pub fn apply_fixes<'d>(
 mod tests {
     use super::*;
     use crate::diagnostic::{Edit, Fix};
-    use crate::rules::id;
+    use crate::registry::id;
 
     fn diag(
         range: std::ops::Range<usize>,

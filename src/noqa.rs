@@ -3,7 +3,7 @@
 //! their comments in the token stream; YAML and shell files with `hash_comments`. All apply them with
 //! `suppress`.
 
-use crate::rules::id;
+use crate::registry::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
@@ -213,13 +213,13 @@ pub fn unused(
     diagnostics: &[Diagnostic],
     selection: &RuleSelection,
 ) -> Vec<Diagnostic> {
-    let Some(rule) = crate::rules::registry().get(UNUSED_NOQA_RULE) else {
+    let Some(rule) = crate::registry::registry().get(UNUSED_NOQA_RULE) else {
         return vec![];
     };
     if !selection.is_enabled(rule) {
         return vec![];
     }
-    let registry = crate::rules::registry();
+    let registry = crate::registry::registry();
     let mut found = Vec::new();
     for comment in comments {
         let Some(d) = directive(&source.text, comment) else {

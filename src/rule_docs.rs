@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::rules::{Rule, registry};
+use crate::registry::{Rule, registry};
 
 /// A table of every rule: id, name, severity, fix availability.
 pub fn write_table(out: &mut dyn Write) -> std::io::Result<()> {

@@ -6,7 +6,7 @@
 pub fn is_known(selector: &str) -> bool {
     let s = selector.trim().to_ascii_uppercase();
     !s.is_empty()
-        && crate::rules::registry()
+        && crate::registry::registry()
             .rules
             .iter()
             .any(|r| r.id.starts_with(s.as_str()))
@@ -16,7 +16,7 @@ pub fn is_known(selector: &str) -> bool {
 /// by edit distance (a swap of two letters counts once), then by closeness in length.
 pub fn closest(selector: &str) -> String {
     let s = selector.trim().to_ascii_uppercase();
-    let mut candidates: Vec<String> = crate::rules::registry()
+    let mut candidates: Vec<String> = crate::registry::registry()
         .rules
         .iter()
         .flat_map(|r| (3..=r.id.len()).map(move |n| r.id[..n].to_string()))
@@ -46,7 +46,7 @@ pub fn unknown_message(selector: &str, place: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::id;
+    use crate::registry::id;
 
     #[test]
     fn known_selectors_are_prefixes_of_rule_ids() {

@@ -4,12 +4,12 @@
 //! These files are scanned for that one command only, line by line (comments skipped, `\` continuations
 //! followed); nothing else in them is interpreted.
 
-use crate::rules::id;
+use crate::registry::id;
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::noqa;
-use crate::rules::registry;
+use crate::registry::registry;
 use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
@@ -249,7 +249,7 @@ pub fn check(source: &SourceFile, selection: &RuleSelection) -> Vec<Diagnostic> 
             .with_fix(fix),
         );
         if plain && let Some(d) = diagnostics.last_mut() {
-            d.severity = Some(crate::rules::Severity::Info);
+            d.severity = Some(crate::registry::Severity::Info);
         }
     }
     noqa::suppress(

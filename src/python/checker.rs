@@ -13,7 +13,7 @@ use super::parse::ast::{self, Expr, Stmt};
 use super::pipelines::PipelineFacts;
 use crate::components::Component;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{EnabledRules, Rule};
+use crate::registry::{EnabledRules, Rule};
 use crate::settings::{KfpVersion, RuleSelection};
 use crate::source::SourceFile;
 

@@ -67,8 +67,8 @@ impl Factory {
 
 /// The applicability of the v1 definitions' rewrite when the selection enables it.
 pub(crate) fn migration(selection: &crate::settings::RuleSelection) -> Option<Applicability> {
-    crate::rules::registry()
-        .get(crate::rules::id::KFP101)
+    crate::registry::registry()
+        .get(crate::registry::id::KFP101)
         .filter(|r| selection.is_enabled(r))
         .map(|r| r.fix.applicability())
 }

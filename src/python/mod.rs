@@ -5,6 +5,7 @@ pub(crate) mod checker;
 pub(crate) mod components;
 pub(crate) mod context;
 pub(crate) mod edits;
+pub(crate) mod handlers;
 pub(crate) mod json_literals;
 pub(crate) mod literals;
 pub(crate) mod names;
@@ -12,7 +13,6 @@ pub(crate) mod notebook_index;
 pub(crate) mod op_translate;
 pub(crate) mod parse;
 pub(crate) mod pipelines;
-pub(crate) mod rules;
 pub(crate) mod syntax_errors;
 pub(crate) mod unbound;
 pub(crate) mod visit;
@@ -23,7 +23,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Checked, FixOutcome};
 use crate::noqa;
 use crate::project::{ModuleComponents, ModulePath, Project};
-use crate::rules::id;
+use crate::registry::id;
 use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
@@ -355,7 +355,7 @@ mod tests {
             ..RuleSelection::default()
         };
         let mut texts: Vec<(String, String)> = Vec::new();
-        for rule in &crate::rules::registry().rules {
+        for rule in &crate::registry::registry().rules {
             for e in &rule.examples.invalid {
                 texts.push((format!("{} {}", rule.id, e.name), e.before.clone()));
             }

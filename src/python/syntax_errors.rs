@@ -6,7 +6,7 @@
 //! has any gets no fix.
 
 use crate::diagnostic::Diagnostic;
-use crate::rules::id;
+use crate::registry::id;
 use crate::source::SourceFile;
 
 use super::parse::SyntaxError;

@@ -12,11 +12,11 @@ use rustc_hash::FxHashMap;
 use super::checker::{Checker, ImportSite, is_loader};
 use super::components;
 use super::context::Context;
+use super::handlers;
 use super::names::{Resolved, SemanticModel, range};
 use super::parse::ParsedModule;
 use super::parse::ast::{self, Expr, Stmt};
 use super::pipelines::PipelineFacts;
-use super::rules;
 use super::visit::{self, ScopeBody, Visitor};
 use crate::diagnostic::Diagnostic;
 use crate::settings::RuleSelection;
@@ -44,7 +44,7 @@ pub fn check_module<'a>(
         module,
         model,
         selection,
-        rules: crate::rules::EnabledRules::resolve(selection, ctx.only),
+        rules: crate::registry::EnabledRules::resolve(selection, ctx.only),
         diagnostics: Vec::new(),
         scope: 0,
         imports: Vec::new(),
@@ -64,12 +64,12 @@ pub fn check_module<'a>(
         guard_depth: 0,
         sole_next: false,
     };
-    rules::check_definitions(&mut checker);
+    handlers::check_definitions(&mut checker);
     checker.visit_body(&module.body);
     let imports = std::mem::take(&mut checker.imports);
     for site in &imports {
         if !site.guarded {
-            rules::check_import(&mut checker, site);
+            handlers::check_import(&mut checker, site);
         }
     }
     checker
@@ -164,7 +164,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.functions.pop();
             }
             Stmt::Assign(assign) => {
-                rules::check_assign(self, assign, range(stmt));
+                handlers::check_assign(self, assign, range(stmt));
                 let saved = self.assign_target.take();
                 if let [Expr::Name(target)] = assign.targets.as_slice() {
                     self.assign_target =
@@ -181,7 +181,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Call(call) => {
-                rules::check_call(self, call, range(expr));
+                handlers::check_call(self, call, range(expr));
                 // A zero-argument call of a name (`Integer()`) is recorded so a fix can replace the whole call.
                 let bare = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
                 match call.func.as_ref() {
@@ -197,11 +197,11 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 }
             }
             Expr::Subscript(subscript) => {
-                rules::check_subscript(self, subscript);
+                handlers::check_subscript(self, subscript);
                 visit::walk_expr(self, expr);
             }
             Expr::Attribute(attribute) => {
-                rules::check_attribute(self, attribute, range(expr));
+                handlers::check_attribute(self, attribute, range(expr));
                 self.visit_chain(expr, None, false);
             }
             Expr::Name(_) => self.visit_chain(expr, None, false),
@@ -244,7 +244,7 @@ impl<'a> Checker<'a> {
         {
             self.loaded_components.insert(b);
         }
-        rules::volumes::record_assignment(self, b, &assign.value);
+        handlers::volumes::record_assignment(self, b, &assign.value);
     }
 }
 
@@ -272,7 +272,7 @@ impl<'a> Checker<'a> {
                             bare_call: call,
                         });
                     }
-                    rules::check_chain(self, expr, resolved.as_ref(), bare_call, is_callee);
+                    handlers::check_chain(self, expr, resolved.as_ref(), bare_call, is_callee);
                 }
             }
             other => self.visit_expr(other),

@@ -42,7 +42,7 @@ pub(crate) fn write(report: &RunReport, mode: FixMode, out: &mut dyn Write) -> s
     for (path, counts) in files {
         writeln!(out, "- {path}:")?;
         for (rule, n) in counts {
-            let name = crate::rules::registry()
+            let name = crate::registry::registry()
                 .get(rule)
                 .map_or("", |r| r.name.as_str());
             writeln!(out, "    {n} × {rule} ({name})")?;

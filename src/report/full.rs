@@ -7,10 +7,10 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor::Buffer};
 
 use super::model::{FileError, RunReport, fix_state};
-use crate::rules::Severity;
+use crate::registry::Severity;
 
 fn severity(d: &crate::diagnostic::Diagnostic) -> RenderedSeverity {
-    match crate::rules::severity_of(d) {
+    match crate::registry::severity_of(d) {
         Severity::Error => RenderedSeverity::Error,
         Severity::Warning => RenderedSeverity::Warning,
         Severity::Info => RenderedSeverity::Note,

@@ -8,7 +8,7 @@
 use std::io::Write;
 
 use super::model::RunReport;
-use crate::rules::Severity;
+use crate::registry::Severity;
 
 /// Escaping for the message part (the runner decodes `%25`, `%0D`, `%0A`).
 fn escape_data(s: &str) -> String {
@@ -43,7 +43,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
                     format!(",line={line},col={col},endLine={end_line},endColumn={end_col}")
                 }
             };
-            let level = match crate::rules::severity_of(d) {
+            let level = match crate::registry::severity_of(d) {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
                 Severity::Error => "error",

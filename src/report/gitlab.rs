@@ -15,7 +15,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::model::RunReport;
-use crate::rules::Severity;
+use crate::registry::Severity;
 
 fn severity(severity: Option<Severity>) -> &'static str {
     match severity {
@@ -73,7 +73,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
                 "description": description,
                 "check_name": d.rule,
                 "fingerprint": fingerprint(&format!("{path}\0{}\0{}\0{key}", cell.unwrap_or(0), d.rule), &mut seen),
-                "severity": severity(Some(crate::rules::severity_of(d))),
+                "severity": severity(Some(crate::registry::severity_of(d))),
                 "categories": ["Compatibility"],
                 "location": location,
             }));

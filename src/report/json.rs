@@ -7,7 +7,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::model::{RunReport, Summary};
-use crate::rules::registry;
+use crate::registry::registry;
 use crate::source::SourceFile;
 
 pub const SCHEMA_VERSION: u32 = 2;
@@ -88,7 +88,7 @@ pub(crate) fn diagnostics(report: &RunReport) -> Vec<JsonDiagnostic> {
                 cell,
                 rule: d.rule,
                 name: rule.map(|r| r.name.clone()).unwrap_or_default(),
-                severity: crate::rules::severity_of(d).as_str(),
+                severity: crate::registry::severity_of(d).as_str(),
                 message: d.message.clone(),
                 fix_title: d.fix_title.clone(),
                 start: position(s, d.range.start),

@@ -12,7 +12,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::model::RunReport;
-use crate::rules::{Severity, registry};
+use crate::registry::{Severity, registry};
 use crate::source::SourceFile;
 
 const REPOSITORY: &str = "https://github.com/kfp-upgrade/kfp-upgrade";
@@ -51,7 +51,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             let mut diagnostic = json!({
                 "message": message,
                 "location": {"path": path},
-                "severity": severity(Some(crate::rules::severity_of(d))),
+                "severity": severity(Some(crate::registry::severity_of(d))),
                 "code": {
                     "value": d.rule,
                     "url": rule.map(|r| format!("{REPOSITORY}/blob/main/{}", r.path)).unwrap_or_default(),

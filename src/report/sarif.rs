@@ -9,7 +9,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::model::RunReport;
-use crate::rules::{Severity, registry};
+use crate::registry::{Severity, registry};
 use crate::source::SourceFile;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -107,7 +107,7 @@ pub fn write(out: &mut dyn Write, report: &RunReport) -> std::io::Result<()> {
             };
             let mut result = json!({
                 "ruleId": d.rule,
-                "level": level(crate::rules::severity_of(d)),
+                "level": level(crate::registry::severity_of(d)),
                 "message": {"text": message},
                 "locations": [location(&d.range)],
             });

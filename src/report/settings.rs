@@ -110,7 +110,7 @@ pub fn write(settings: &CheckSettings, out: &mut dyn Write) -> std::io::Result<(
             None => writeln!(out, "# component-cache: none")?,
         }
     }
-    let enabled: Vec<&str> = crate::rules::registry()
+    let enabled: Vec<&str> = crate::registry::registry()
         .rules
         .iter()
         .filter(|r| s.is_enabled(r))

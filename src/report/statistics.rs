@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::model::RunReport;
 use crate::diagnostic::Applicability;
-use crate::rules::registry;
+use crate::registry::registry;
 
 #[derive(Serialize)]
 struct Row {

@@ -16,8 +16,8 @@ use serde::Serialize;
 
 use crate::diagnostic::Applicability;
 use crate::discover;
+use crate::registry::registry;
 use crate::report::RunReport;
-use crate::rules::registry;
 use crate::settings::{CheckSettings, FixMode};
 
 use crate::cli::ReportFormat;

@@ -4,9 +4,9 @@ use crate::diagnostic::Diagnostic;
 use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
+use super::handlers;
 use super::kind::{CompiledBy, Kind, classify};
 use super::model::ComponentSpec;
-use super::rules;
 use super::spans::{self, YamlError};
 
 /// Checks one YAML (or JSON) file. Broken YAML is an error with its position.
@@ -27,10 +27,10 @@ pub fn check_in(
         match classify(root) {
             Kind::Component => {
                 let spec = ComponentSpec::read(root, documents.len(), &source.text)?;
-                rules::component(source, &spec, selection, &mut diagnostics);
+                handlers::component(source, &spec, selection, &mut diagnostics);
             }
             kind @ (Kind::ArgoWorkflow | Kind::V2NamespaceJob) => {
-                rules::compiled_artefact(root, kind, selection, compiled_by, &mut diagnostics);
+                handlers::compiled_artefact(root, kind, selection, compiled_by, &mut diagnostics);
             }
             Kind::V2Ir | Kind::Other => {}
         }
@@ -92,14 +92,14 @@ pub(crate) fn check_round(
 /// A file-level diagnostic for a compiled pipeline package (`.tar.gz`, `.tgz`, `.zip`): such files are never
 /// read.
 pub fn archive(selection: &RuleSelection, compiled_by: &CompiledBy) -> Vec<Diagnostic> {
-    rules::archive(selection, compiled_by)
+    handlers::archive(selection, compiled_by)
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::kind::is_candidate;
     use super::*;
-    use crate::rules::id;
+    use crate::registry::id;
 
     fn source(text: &str) -> SourceFile {
         SourceFile::new(std::path::Path::new("c.yaml"), text.to_string(), false)

@@ -638,7 +638,7 @@ fn graph_to_python(
     };
     out.push_str(&format!(
         "\n\n@dsl.pipeline(name={})\ndef {function}(",
-        py_str(&crate::python::rules::pipeline_definition::sanitize_pipeline_name(name))
+        py_str(&crate::python::handlers::pipeline_definition::sanitize_pipeline_name(name))
     ));
     let params: Vec<String> = params_required.into_iter().chain(params_optional).collect();
     out.push_str(&params.join(", "));

@@ -45,7 +45,7 @@ pub fn component(binding: &str, text: &str) -> Option<Component> {
     }
     let spec = ComponentSpec::read(root, documents.len(), text).ok()?;
     // KFP501's reading of the placeholders sees aliases as written; the declared ports are their values.
-    let by_value_only = super::rules::inputs_read_by_value_only(&spec);
+    let by_value_only = super::handlers::inputs_read_by_value_only(&spec);
     let expanded = spans::expand_aliases(root).ok()?;
     let spec = ComponentSpec { root: &expanded };
     let mut required = Vec::new();

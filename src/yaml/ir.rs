@@ -254,7 +254,7 @@ pub fn to_ir(text: &str) -> Result<String, ConvertError> {
         return unsupported("`env`");
     }
     let name = spec.name_string().unwrap_or("component");
-    let k8s = crate::python::rules::pipeline_definition::sanitize_pipeline_name(&sanitize(name));
+    let k8s = crate::python::handlers::pipeline_definition::sanitize_pipeline_name(&sanitize(name));
     let declared = |key: &str| -> Result<Vec<Port>, ConvertError> {
         spec.port_items(key)
             .iter()

@@ -12,12 +12,12 @@
 mod check;
 pub mod convert;
 pub mod graph_children;
+pub mod handlers;
 pub mod interface;
 pub mod ir;
 mod kind;
 pub mod model;
 pub mod placeholders;
-pub mod rules;
 pub mod scalar;
 mod shape;
 pub mod spans;

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use crate::common::ecosystem::{compile_failures, pythons, run_python};
-use kfp_upgrade::rules::registry;
+use kfp_upgrade::registry::registry;
 
 fn write_examples(dir: &std::path::Path, ids: &[&str], after: bool) -> Vec<PathBuf> {
     let mut files = Vec::new();

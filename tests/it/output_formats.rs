@@ -104,11 +104,14 @@ fn github_annotation_levels_follow_rule_severity() {
             assert!(line.starts_with("::error"), "{line}");
             continue;
         }
-        let severity = kfp_upgrade::rules::registry().get(rule).unwrap().severity;
+        let severity = kfp_upgrade::registry::registry()
+            .get(rule)
+            .unwrap()
+            .severity;
         let expected = match severity {
-            kfp_upgrade::rules::Severity::Error => "::error",
-            kfp_upgrade::rules::Severity::Warning => "::warning",
-            kfp_upgrade::rules::Severity::Info => "::notice",
+            kfp_upgrade::registry::Severity::Error => "::error",
+            kfp_upgrade::registry::Severity::Warning => "::warning",
+            kfp_upgrade::registry::Severity::Info => "::notice",
         };
         assert!(line.starts_with(expected), "{line}");
     }
@@ -312,11 +315,12 @@ fn gitlab_code_quality_report_is_valid_and_maps_severity() {
             assert_eq!(i["severity"], "major", "{i}");
             continue;
         }
-        if let Some(rule) = kfp_upgrade::rules::registry().get(i["check_name"].as_str().unwrap()) {
+        if let Some(rule) = kfp_upgrade::registry::registry().get(i["check_name"].as_str().unwrap())
+        {
             let expected = match rule.severity {
-                kfp_upgrade::rules::Severity::Error => "major",
-                kfp_upgrade::rules::Severity::Warning => "minor",
-                kfp_upgrade::rules::Severity::Info => "info",
+                kfp_upgrade::registry::Severity::Error => "major",
+                kfp_upgrade::registry::Severity::Warning => "minor",
+                kfp_upgrade::registry::Severity::Info => "info",
             };
             assert_eq!(i["severity"], expected, "{i}");
         }
@@ -540,11 +544,11 @@ fn runs_larger_than_a_chunk_print_everything_in_order_with_one_summary() {
 #[test]
 fn kfp403_json_output_is_a_warning_and_archive_output_an_error() {
     assert_eq!(
-        kfp_upgrade::rules::registry()
+        kfp_upgrade::registry::registry()
             .get("KFP403")
             .unwrap()
             .severity,
-        kfp_upgrade::rules::Severity::Warning
+        kfp_upgrade::registry::Severity::Warning
     );
     let p = Project::new();
     let module = |path: &str| {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::common::oracle::{Kfp, compile_files};
 use kfp_upgrade::diagnostic::Diagnostic;
 use kfp_upgrade::python;
-use kfp_upgrade::rules::{Rule, registry};
+use kfp_upgrade::registry::{Rule, registry};
 use kfp_upgrade::settings::RuleSelection;
 use kfp_upgrade::source::SourceFile;
 
@@ -203,7 +203,7 @@ fn every_rule_example_behaves_as_documented() {
 /// Writes the oracle examples to files named after their rule and example.
 fn write_examples(
     dir: &Path,
-    mut pick: impl FnMut(&kfp_upgrade::rules::InvalidExample) -> Option<&str>,
+    mut pick: impl FnMut(&kfp_upgrade::registry::InvalidExample) -> Option<&str>,
 ) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for rule in &registry().rules {
@@ -474,7 +474,7 @@ fn every_rule_is_documented_and_well_formed() {
         // by loading their `before` under kfp 2 in the YAML oracle test.
         if !is_shell(rule)
             && rule.family != "artefacts"
-            && rule.fix != kfp_upgrade::rules::FixAvailability::None
+            && rule.fix != kfp_upgrade::registry::FixAvailability::None
             && rule.examples.invalid.iter().all(|e| !e.oracle)
         {
             problems.push(format!(

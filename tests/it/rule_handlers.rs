@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use kfp_upgrade::rules::registry;
+use kfp_upgrade::registry::registry;
 
 fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -139,30 +139,31 @@ fn code_names_rules_by_their_generated_constants() {
 #[test]
 fn every_rule_in_the_data_has_a_generated_constant() {
     let ids: Vec<&str> = registry().rules.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, kfp_upgrade::rules::id::ALL);
+    assert_eq!(ids, kfp_upgrade::registry::id::ALL);
     for (i, id) in ids.iter().enumerate() {
-        assert_eq!(kfp_upgrade::rules::slot(id), Some(i), "{id}");
+        assert_eq!(kfp_upgrade::registry::slot(id), Some(i), "{id}");
     }
     for unknown in ["KFP999", "KFP", "KFP1", "kfp001", "KFP0011", "XYZ001"] {
-        assert_eq!(kfp_upgrade::rules::slot(unknown), None, "{unknown}");
+        assert_eq!(kfp_upgrade::registry::slot(unknown), None, "{unknown}");
     }
 }
 
 #[test]
 fn a_malformed_handler_is_rejected() {
-    use kfp_upgrade::rules::Handler;
+    use kfp_upgrade::registry::Handler;
     for bad in [
         "",
         "check",
-        "python::rules::",
+        "python::handlers::",
         "Python::x::f",
         "data ",
-        "python::rules::x::f g",
+        "python::handlers::x::f g",
     ] {
         assert!(Handler::try_from(bad.to_string()).is_err(), "{bad:?}");
     }
-    let h = Handler::try_from("data python::rules::name_table::check_chain".to_string()).unwrap();
+    let h =
+        Handler::try_from("data python::handlers::name_table::check_chain".to_string()).unwrap();
     assert!(h.data);
-    assert_eq!(h.source_file(), "src/python/rules/name_table.rs");
+    assert_eq!(h.source_file(), "src/python/handlers/name_table.rs");
     assert_eq!(h.function, "check_chain");
 }

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
+use kfp_upgrade::registry::{Rule, registry};
 use kfp_upgrade::report::{FileReport, RunReport, full};
-use kfp_upgrade::rules::{Rule, registry};
 
 use crate::rule_examples::diagnostics_of;
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::oracle::{Kfp, compile_files, python};
-use kfp_upgrade::rules::registry;
+use kfp_upgrade::registry::registry;
 use kfp_upgrade::settings::RuleSelection;
 use kfp_upgrade::source::SourceFile;
 

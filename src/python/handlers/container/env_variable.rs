@@ -1,0 +1,141 @@
+//! KFP207: `op.add_env_variable(V1EnvVar(name, value))` → `task.set_env_variable(name, value)`; a secret, config map or field reference → the kfp-kubernetes helper.
+
+use super::kubernetes_objects;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::python::checker::Checker;
+use crate::python::edits::spell_qualified;
+use crate::python::names::range;
+use crate::python::parse::ast::{self, Expr};
+use crate::registry::id;
+use std::ops::Range;
+
+/// KFP207: `op.add_env_variable(V1EnvVar(name, value))` → `task.set_env_variable(name, value)`; a secret,
+/// config map or field reference → the kfp-kubernetes helper.
+pub(crate) fn env_variable(
+    checker: &mut Checker,
+    call: &ast::ExprCall,
+    call_range: Range<usize>,
+    tail: Range<usize>,
+    task_text: &str,
+    fixable: bool,
+) {
+    let Some(rule) = checker.enabled(id::KFP207) else {
+        return;
+    };
+    let fields = call.arguments.args.first().and_then(|a| {
+        kubernetes_objects::model_fields(checker, a, "V1EnvVar", &["name", "value", "value_from"])
+    });
+    let get = |fields: &[(String, &Expr)], n: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| checker.text(range(*v)).to_string())
+    };
+    let mut applicability = Applicability::Safe;
+    let rewrite: Option<(String, Option<Edit>, bool)> = fields.as_ref().and_then(|f| {
+        let name = get(f, "name")?;
+        match (get(f, "value"), f.iter().find(|(k, _)| k == "value_from")) {
+            (Some(value), None) => {
+                Some((format!(".set_env_variable({name}, {value})"), None, false))
+            }
+            (None, Some((_, source))) => {
+                applicability = rule.fix.applicability().max(Applicability::Unsafe);
+                let (text, import) = env_source(checker, source, &name, task_text)?;
+                Some((text, import, true))
+            }
+            _ => None,
+        }
+    });
+    let fix = rewrite
+        .filter(|_| fixable)
+        .map(|(text, import, whole_call)| {
+            let target = if whole_call { call_range } else { tail };
+            let mut edits = vec![Edit::replace(target, text)];
+            edits.extend(import);
+            Fix::new(applicability, edits)
+        });
+    let d = Diagnostic::new(rule.code, range(call.func.as_ref()), rule.message_with(&[]))
+        .with_fix_title(rule.fix_title.clone())
+        .with_fix(fix);
+    checker.report(d);
+}
+
+/// `value_from=V1EnvVarSource(secret_key_ref=V1SecretKeySelector(name=S, key=K))` and the config-map and
+/// field-path forms → the kfp-kubernetes call that sets env `name` on the task.
+pub(crate) fn env_source(
+    checker: &Checker,
+    source: &Expr,
+    env_name: &str,
+    task_text: &str,
+) -> Option<(String, Option<Edit>)> {
+    let refs = kubernetes_objects::model_fields(
+        checker,
+        source,
+        "V1EnvVarSource",
+        &[
+            "config_map_key_ref",
+            "field_ref",
+            "resource_field_ref",
+            "secret_key_ref",
+        ],
+    )?;
+    let [(kind, selector)] = refs.as_slice() else {
+        return None;
+    };
+    let text = |e: &Expr| checker.text(range(e)).to_string();
+    let field = |fields: &[(String, &Expr)], n: &str| {
+        fields.iter().find(|(k, _)| k == n).map(|(_, v)| text(v))
+    };
+    let (function, arguments) = match kind.as_str() {
+        "secret_key_ref" | "config_map_key_ref" => {
+            let model = if kind == "secret_key_ref" {
+                "V1SecretKeySelector"
+            } else {
+                "V1ConfigMapKeySelector"
+            };
+            let sel = kubernetes_objects::model_fields(
+                checker,
+                selector,
+                model,
+                &["key", "name", "optional"],
+            )?;
+            let (name, key) = (field(&sel, "name")?, field(&sel, "key")?);
+            let optional = field(&sel, "optional")
+                .map(|o| format!(", optional={o}"))
+                .unwrap_or_default();
+            if kind == "secret_key_ref" {
+                (
+                    "kfp.kubernetes.use_secret_as_env",
+                    format!(
+                        "secret_name={name}, secret_key_to_env={{{key}: {env_name}}}{optional}"
+                    ),
+                )
+            } else {
+                (
+                    "kfp.kubernetes.use_config_map_as_env",
+                    format!(
+                        "config_map_name={name}, config_map_key_to_env={{{key}: {env_name}}}{optional}"
+                    ),
+                )
+            }
+        }
+        "field_ref" => {
+            let sel = kubernetes_objects::model_fields(
+                checker,
+                selector,
+                "V1ObjectFieldSelector",
+                &["api_version", "field_path"],
+            )?;
+            (
+                "kfp.kubernetes.use_field_path_as_env",
+                format!(
+                    "env_name={env_name}, field_path={}",
+                    field(&sel, "field_path")?
+                ),
+            )
+        }
+        _ => return None,
+    };
+    let (spelled, import) = spell_qualified(checker, function)?;
+    Some((format!("{spelled}({task_text}, {arguments})"), import))
+}
