@@ -174,8 +174,8 @@ impl<'a> Checker<'a> {
         }
         match expr {
             Expr::Call(call) => match call.func.as_ref() {
-                Expr::Attribute(a) if is_task_method(a.attr.as_str()) => self.is_task(&a.value),
-                // kfp-kubernetes helpers return the task they were given.
+                // kfp-kubernetes helpers return the task they were given. Asked first: their names look
+                // like task methods (`kubernetes.add_toleration(task, …)`).
                 callee
                     if self
                         .qualified_name(callee)
@@ -183,6 +183,7 @@ impl<'a> Checker<'a> {
                 {
                     call.arguments.args.first().is_some_and(|t| self.is_task(t))
                 }
+                Expr::Attribute(a) if is_task_method(a.attr.as_str()) => self.is_task(&a.value),
                 callee => self.is_task_constructor(callee),
             },
             Expr::Name(n) => matches!(
