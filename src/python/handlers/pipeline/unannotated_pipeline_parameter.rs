@@ -206,11 +206,13 @@ pub(crate) fn is_none_literal(e: &Expr) -> bool {
 pub(crate) fn constant_type(checker: &Checker, default: &Expr) -> Option<&'static str> {
     let Expr::Name(n) = default else { return None };
     let name = n.id.as_str();
+    // A default is evaluated in the module's scope: the parameter of the same name (`def p(x=x)`) does not
+    // shadow it, but a second module-level binding makes the value unknown.
     if checker
         .model
         .bindings
         .iter()
-        .filter(|b| b.name == name)
+        .filter(|b| b.name == name && b.scope == 0)
         .count()
         != 1
     {
