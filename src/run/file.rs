@@ -130,7 +130,7 @@ pub(crate) fn process_bytes(
                 settings,
                 source,
                 &bytes,
-                View::Notebook(notebook),
+                View::notebook(notebook),
                 &python,
                 None,
             )
@@ -203,10 +203,10 @@ fn pipeline(
             None,
         );
     };
-    let changed = fixed_file != source.text;
+    let changed = fixed_file.text != source.text;
     if changed
         && settings.fix_mode == FixMode::Apply
-        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&fixed_file))
+        && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&fixed_file.text))
     {
         // Nothing was written: report the file as it stands.
         let error = FileError::whole_file(&file.path, e.to_string());

@@ -112,24 +112,48 @@ impl Language for Shell<'_> {
 pub(crate) enum View {
     /// The file's own text.
     Whole,
-    /// A notebook's code cells, joined into one module; reported cell by cell.
-    Notebook(notebook::Notebook),
+    /// A notebook's code cells, joined into one module (`module`, whose cells start at `starts`); reported
+    /// cell by cell.
+    Notebook {
+        nb: notebook::Notebook,
+        module: String,
+        starts: Vec<usize>,
+    },
+}
+
+/// A fixed view made the file's text again: the file's new text and, for a notebook, the cells it was split
+/// into (their texts and where they start in the fixed module).
+pub(crate) struct FileText {
+    pub(crate) text: String,
+    cells: Option<(Vec<String>, Vec<usize>)>,
 }
 
 impl View {
+    /// The view of a notebook: its code cells joined once.
+    pub(crate) fn notebook(nb: notebook::Notebook) -> Self {
+        let (module, starts) = nb.module();
+        View::Notebook { nb, module, starts }
+    }
+
     /// The text the rules read, of the file whose text is `source`.
     pub(crate) fn text(&self, source: &SourceFile) -> SourceFile {
         match self {
             View::Whole => source.clone(),
-            View::Notebook(nb) => SourceFile::new(&source.path, nb.module().0, false),
+            View::Notebook { module, .. } => SourceFile::new(&source.path, module.clone(), false),
         }
     }
 
     /// The file's text once the rules' text is `fixed`; `None` when a fix broke the view (spanned two cells).
-    pub(crate) fn file_text(&self, fixed: &str) -> Option<String> {
+    pub(crate) fn file_text(&self, fixed: &str) -> Option<FileText> {
         match self {
-            View::Whole => Some(fixed.to_string()),
-            View::Notebook(nb) => nb.split(fixed).map(|(texts, _)| nb.with_sources(&texts)),
+            View::Whole => Some(FileText {
+                text: fixed.to_string(),
+                cells: None,
+            }),
+            View::Notebook { nb, .. } => nb.split(fixed).map(|(texts, starts)| FileText {
+                text: nb.with_sources(&texts),
+                cells: Some((texts, starts)),
+            }),
         }
     }
 
@@ -142,8 +166,7 @@ impl View {
     ) -> Vec<FileReport> {
         match self {
             View::Whole => vec![FileReport::unchanged(source.clone(), diagnostics)],
-            View::Notebook(nb) => {
-                let (_, starts) = nb.module();
+            View::Notebook { nb, starts, .. } => {
                 let original: Vec<String> = nb.cells.iter().map(|c| c.text.clone()).collect();
                 cell_reports(
                     nb,
@@ -151,7 +174,7 @@ impl View {
                         &source.path,
                         &nb.cells,
                         &original,
-                        &starts,
+                        starts,
                         diagnostics,
                         &[],
                         text,
@@ -161,16 +184,17 @@ impl View {
         }
     }
 
-    /// The reports of a file fixed to `outcome`, whose file text is now `fixed_file`.
+    /// The reports of a file fixed to `outcome`, whose file text is now `fixed` (`file_text` of it).
     pub(crate) fn fixed(
         &self,
         source: &SourceFile,
         outcome: FixOutcome,
-        fixed_file: String,
+        fixed: FileText,
     ) -> Vec<FileReport> {
-        let changed = fixed_file != source.text;
-        match self {
-            View::Whole => vec![FileReport {
+        let changed = fixed.text != source.text;
+        let fixed_file = fixed.text;
+        match (self, fixed.cells) {
+            (View::Whole, _) => vec![FileReport {
                 source: SourceFile::new(&source.path, outcome.text, source.bom),
                 diagnostics: outcome.remaining,
                 applied: outcome.applied,
@@ -178,10 +202,10 @@ impl View {
                 cell_change: None,
                 cell: None,
             }],
-            View::Notebook(nb) => {
-                let (texts, starts) = nb
-                    .split(&outcome.text)
-                    .expect("`file_text` split the same text");
+            (View::Notebook { .. }, None) => {
+                unreachable!("`file_text` of a notebook view always returns its cells")
+            }
+            (View::Notebook { nb, .. }, Some((texts, starts))) => {
                 let module = SourceFile::new(&source.path, outcome.text, false);
                 let mut cells = cell_reports(
                     nb,
