@@ -9,8 +9,7 @@ use crate::registry::id;
 use std::ops::Range;
 
 /// v1 `create_run_from_pipeline_func` parameters kfp 2 removed (`pipeline_conf` is KFP330's).
-pub(crate) const REMOVED_CLIENT_ARGUMENTS: &[&str] =
-    &["mode", "launcher_image", "tekton_pipeline_conf"];
+const REMOVED_CLIENT_ARGUMENTS: &[&str] = &["mode", "launcher_image", "tekton_pipeline_conf"];
 
 /// KFP420: `create_run_from_pipeline_func(..., mode=..., launcher_image=...)` → dropped.
 pub(crate) fn client_arguments(

@@ -7,7 +7,7 @@ use crate::python::names::range;
 use crate::python::parse::ast::Expr;
 
 /// Output suffixes kfp 2's compiler rejects (archives) or deprecates (`.json`), longest first.
-pub(crate) const OLD_SUFFIXES: &[&str] = &[".tar.gz", ".tgz", ".zip", ".json"];
+const OLD_SUFFIXES: &[&str] = &[".tar.gz", ".tgz", ".zip", ".json"];
 
 /// The range of a string literal's old suffix (`.tar.gz` in `'pipeline.tar.gz'`), and the suffix.
 pub(crate) fn old_suffix(

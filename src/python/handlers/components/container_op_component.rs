@@ -38,7 +38,7 @@ pub fn check_container_op_component(checker: &mut Checker, function: &ast::StmtF
     checker.report(d);
 }
 
-pub(crate) fn returns_container_op(checker: &Checker, body: &[Stmt]) -> bool {
+fn returns_container_op(checker: &Checker, body: &[Stmt]) -> bool {
     body.iter().any(|stmt| match stmt {
         Stmt::Return(ast::StmtReturn {
             value: Some(value), ..

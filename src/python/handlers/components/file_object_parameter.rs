@@ -9,7 +9,7 @@ use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr};
 use crate::registry::id;
 
-pub(crate) type FileObject<'a> = (&'a ast::ParameterWithDefault, &'a Expr, &'static str, bool);
+type FileObject<'a> = (&'a ast::ParameterWithDefault, &'a Expr, &'static str, bool);
 
 /// KFP111: v1 passed open files; kfp 2 passes paths. The annotation becomes `InputPath(...)` /
 /// `OutputPath(...)` and the body opens each file under the parameter's own name first, so the body keeps

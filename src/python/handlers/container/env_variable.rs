@@ -62,7 +62,7 @@ pub(crate) fn env_variable(
 
 /// `value_from=V1EnvVarSource(secret_key_ref=V1SecretKeySelector(name=S, key=K))` and the config-map and
 /// field-path forms → the kfp-kubernetes call that sets env `name` on the task.
-pub(crate) fn env_source(
+fn env_source(
     checker: &Checker,
     source: &Expr,
     env_name: &str,

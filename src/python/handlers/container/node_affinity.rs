@@ -11,7 +11,7 @@ use crate::registry::id;
 use std::ops::Range;
 
 /// `V1NodeSelectorRequirement(key=, operator=, values=)` → `{'key': ..., 'operator': ..., 'values': ...}`.
-pub(crate) fn requirement(checker: &Checker, e: &Expr) -> Option<String> {
+fn requirement(checker: &Checker, e: &Expr) -> Option<String> {
     let f = model_fields(
         checker,
         e,
@@ -28,7 +28,7 @@ pub(crate) fn requirement(checker: &Checker, e: &Expr) -> Option<String> {
     Some(format!("{{{}}}", parts.join(", ")))
 }
 
-pub(crate) fn requirements(checker: &Checker, e: Option<&Expr>) -> Option<Option<String>> {
+fn requirements(checker: &Checker, e: Option<&Expr>) -> Option<Option<String>> {
     let Some(e) = e else { return Some(None) };
     let Expr::List(l) = e else { return None };
     let items: Option<Vec<String>> = l.elts.iter().map(|r| requirement(checker, r)).collect();
@@ -36,11 +36,7 @@ pub(crate) fn requirements(checker: &Checker, e: Option<&Expr>) -> Option<Option
 }
 
 /// The keyword arguments of one `add_node_affinity` call for a `V1NodeSelectorTerm` (and weight).
-pub(crate) fn term_arguments(
-    checker: &Checker,
-    term: &Expr,
-    weight: Option<&Expr>,
-) -> Option<String> {
+fn term_arguments(checker: &Checker, term: &Expr, weight: Option<&Expr>) -> Option<String> {
     let f = model_fields(
         checker,
         term,

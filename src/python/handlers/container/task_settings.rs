@@ -315,4 +315,4 @@ pub fn check_attribute(checker: &mut Checker, attribute: &ast::ExprAttribute) {
 /// Start offsets of calls a rule already handled as part of a larger one (`add_volume` in an
 /// `add_volume(...).add_volume_mount(...)` chain).
 #[derive(Default)]
-pub(crate) struct HandledCalls(rustc_hash::FxHashSet<usize>);
+struct HandledCalls(rustc_hash::FxHashSet<usize>);

@@ -108,7 +108,7 @@ pub(crate) fn volume_mount(
 
 /// Finds `<task>.add_volume_mount(M)` / `<task>.container.add_volume_mount(M)` expression statements in a
 /// body, by the task's source text.
-pub(crate) struct MountFinder<'a, 'b> {
+struct MountFinder<'a, 'b> {
     text: &'b str,
     task: &'b str,
     found: Vec<(&'a Expr, Range<usize>)>,

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 /// `dsl.VolumeOp`'s own parameters in positional order (kfp 1.8.22); `name=` and the other `ResourceOp`
 /// arguments are keywords.
-pub(crate) const VOLUME_OP_PARAMS: &[&str] = &[
+const VOLUME_OP_PARAMS: &[&str] = &[
     "resource_name",
     "size",
     "storage_class",
@@ -24,7 +24,7 @@ pub(crate) const VOLUME_OP_PARAMS: &[&str] = &[
 ];
 
 /// The access modes a v1 `dsl.VOLUME_MODE_*` constant stands for.
-pub(crate) fn access_modes(checker: &Checker, e: &Expr) -> Option<String> {
+fn access_modes(checker: &Checker, e: &Expr) -> Option<String> {
     match checker.qualified_name(e).as_deref() {
         Some("kfp.dsl.VOLUME_MODE_RWO") => Some("['ReadWriteOnce']".into()),
         Some("kfp.dsl.VOLUME_MODE_RWM") => Some("['ReadWriteMany']".into()),

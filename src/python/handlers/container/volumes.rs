@@ -193,7 +193,7 @@ pub fn mounted_claim(checker: &Checker, call: &ast::ExprCall) -> Option<(String,
 
 /// What the volume rules remember of a module's variables while it is walked.
 #[derive(Default)]
-pub(crate) struct VolumeFacts {
+struct VolumeFacts {
     /// Claims mounted by the op a variable holds (`pvolumes=` / `add_pvolumes`), as (mount path, PVC name
     /// expression): another op's `step.pvolume` refers to them.
     op_pvolumes: FxHashMap<BindingId, Vec<(String, String)>>,

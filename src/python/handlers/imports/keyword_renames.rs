@@ -9,11 +9,10 @@ use crate::registry::{KeywordRename, Rule, registry};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
-pub(crate) type RenamesByCallee =
-    HashMap<&'static str, Vec<(&'static Rule, &'static KeywordRename)>>;
+type RenamesByCallee = HashMap<&'static str, Vec<(&'static Rule, &'static KeywordRename)>>;
 
 /// Every rule's keyword renames, by callee: looked up once per call instead of scanning all rules.
-pub(crate) fn renames_by_callee() -> &'static RenamesByCallee {
+fn renames_by_callee() -> &'static RenamesByCallee {
     static RENAMES: OnceLock<RenamesByCallee> = OnceLock::new();
     RENAMES.get_or_init(|| {
         let mut map: RenamesByCallee = HashMap::default();

@@ -64,7 +64,7 @@ pub fn load_component(
     report_load_component(checker, rule, call_range, Some((fix, new_name)));
 }
 
-pub(crate) fn report_load_component(
+fn report_load_component(
     checker: &mut Checker,
     rule: &'static crate::registry::Rule,
     call_range: Range<usize>,

@@ -10,11 +10,10 @@ use crate::registry::id;
 
 /// String annotations kfp 2 reads as parameter types (checked by compiling each with kfp 2.17.3); every other
 /// string, `'str'` and `'Bool'` included, is read as an artifact type and fails.
-pub(crate) const KFP2_TYPE_NAMES: &[&str] =
-    &["Integer", "String", "Float", "Boolean", "Dict", "List"];
+const KFP2_TYPE_NAMES: &[&str] = &["Integer", "String", "Float", "Boolean", "Dict", "List"];
 
 /// v1 type names whose builtin carries exactly the same values.
-pub(crate) const SAME_VALUES: &[&str] = &[
+const SAME_VALUES: &[&str] = &[
     "integer", "int", "float", "double", "string", "str", "bool", "boolean",
 ];
 

@@ -7,7 +7,7 @@ use crate::python::parse::ast::{self, Expr};
 use crate::registry::id;
 
 /// v1's `pipeline(name=None, description=None, pipeline_root=None)`, in order (I1).
-pub(crate) const V1_DECORATOR_PARAMETERS: &[&str] = &["name", "description", "pipeline_root"];
+const V1_DECORATOR_PARAMETERS: &[&str] = &["name", "description", "pipeline_root"];
 
 /// KFP302: `@dsl.pipeline('name', 'description')` → keywords (kfp 2's options are keyword-only).
 pub(crate) fn positional_options(checker: &mut Checker, call: &ast::ExprCall) {

@@ -10,7 +10,7 @@ use crate::python::parse::ast::{self, Expr};
 use crate::registry::id;
 
 /// The builtin type of a literal default, when it is unambiguous.
-pub(crate) fn type_of_default(default: &Expr) -> Option<&'static str> {
+fn type_of_default(default: &Expr) -> Option<&'static str> {
     Some(match default {
         Expr::StringLiteral(_) | Expr::BooleanLiteral(_) | Expr::NumberLiteral(_) => {
             crate::python::literals::scalar_type(default)?
@@ -133,11 +133,7 @@ pub(crate) fn unannotated(
 
 /// The builtin types of the known component inputs the pipeline passes `param` to (as the bare name), in
 /// the order met; artifact inputs count as `artifact`.
-pub(crate) fn consumer_types(
-    checker: &Checker,
-    def: &ast::StmtFunctionDef,
-    param: &str,
-) -> Vec<&'static str> {
+fn consumer_types(checker: &Checker, def: &ast::StmtFunctionDef, param: &str) -> Vec<&'static str> {
     use crate::components::{InputKind, ValueType};
     use crate::python::visit::{self, Visitor};
     struct Calls<'a>(Vec<&'a ast::ExprCall>);
@@ -198,12 +194,12 @@ pub(crate) fn consumer_types(
     types
 }
 
-pub(crate) fn is_none_literal(e: &Expr) -> bool {
+fn is_none_literal(e: &Expr) -> bool {
     crate::python::literals::is_none(e)
 }
 
 /// The type of a module-level constant a default names: a name bound once, to a literal.
-pub(crate) fn constant_type(checker: &Checker, default: &Expr) -> Option<&'static str> {
+fn constant_type(checker: &Checker, default: &Expr) -> Option<&'static str> {
     let Expr::Name(n) = default else { return None };
     let name = n.id.as_str();
     // A default is evaluated in the module's scope: the parameter of the same name (`def p(x=x)`) does not
@@ -228,7 +224,7 @@ pub(crate) fn constant_type(checker: &Checker, default: &Expr) -> Option<&'stati
 }
 
 /// A default written as the type the consumers take: `'10'` → `10.0` for `float`, `'3'` → `3` for `int`.
-pub(crate) fn converted_default(checker: &Checker, default: &Expr, to: &str) -> Option<String> {
+fn converted_default(checker: &Checker, default: &Expr, to: &str) -> Option<String> {
     let text = checker.text(range(default)).trim();
     let value = str_literal(default);
     let number = value.as_deref().unwrap_or(text).trim();

@@ -60,6 +60,6 @@ pub(crate) fn undecorated(checker: &mut Checker, pipeline: &PipelineFn) {
     checker.report(d);
 }
 
-pub(crate) fn def_name(checker: &Checker, def: &ast::StmtFunctionDef) -> Range<usize> {
+fn def_name(checker: &Checker, def: &ast::StmtFunctionDef) -> Range<usize> {
     crate::python::components::def_name_range(&checker.source.text, def)
 }
