@@ -92,8 +92,24 @@ pub struct ModuleComponents {
     pub compile_outputs: Vec<(String, String)>,
 }
 
+/// What still makes a Python file of the run fail when another file imports it under kfp 2: the first finding
+/// of its own check that no fix removes and that sits where the import runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportBlocker {
+    pub rule: &'static str,
+    /// The finding's message.
+    pub message: String,
+}
+
+/// Answers, for a Python file of the run, what blocks importing it (`None` for a file outside the run or one
+/// that imports fine). Implemented by the run, which knows the run's files and settings and checks each
+/// imported file once, from its original text.
+pub trait ImportBlockers: Send + Sync {
+    fn blocker(&self, project: &Project, path: &Path) -> Option<ImportBlocker>;
+}
+
 /// Every component defined in the run's files.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Project {
     by_module: HashMap<String, Vec<ModuleComponents>>,
     by_path: HashMap<PathBuf, (String, usize)>,
@@ -102,6 +118,20 @@ pub struct Project {
     queried: Option<Mutex<Vec<String>>>,
     /// `compiled_files`, once asked for.
     compiled: OnceLock<HashMap<PathBuf, (PathBuf, String)>>,
+    /// The run's answer to "does importing this file of the run fail under kfp 2?" (`None`: a check on its
+    /// own, nothing is known about other files).
+    import_blockers: Option<std::sync::Arc<dyn ImportBlockers>>,
+    /// Set on a recording project: the files of the run its checks asked `import_blocker` about.
+    imports_asked: Option<Mutex<Vec<PathBuf>>>,
+}
+
+impl std::fmt::Debug for Project {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Project")
+            .field("by_module", &self.by_module)
+            .field("import_blockers", &self.import_blockers.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Project {
@@ -147,8 +177,40 @@ impl Project {
     pub fn recording() -> Self {
         Self {
             queried: Some(Mutex::new(Vec::new())),
+            imports_asked: Some(Mutex::new(Vec::new())),
             ..Self::default()
         }
+    }
+
+    /// Lets the project answer `import_blocker` with the run's own checks of its files.
+    pub fn set_import_blockers(&mut self, blockers: std::sync::Arc<dyn ImportBlockers>) {
+        self.import_blockers = Some(blockers);
+    }
+
+    /// Whether asking `import_blocker` can tell anything: the project knows the run's files, or records what
+    /// it is asked. A check on its own skips resolving its imports.
+    pub fn knows_imports(&self) -> bool {
+        self.import_blockers.is_some() || self.imports_asked.is_some()
+    }
+
+    /// What blocks importing the Python file at `path` (a file an import of the checked file resolves to),
+    /// when it is a file of the run.
+    pub fn import_blocker(&self, path: &Path) -> Option<ImportBlocker> {
+        if let Some(asked) = &self.imports_asked {
+            let mut asked = asked.lock().unwrap_or_else(|p| p.into_inner());
+            if !asked.iter().any(|a| a == path) {
+                asked.push(path.to_path_buf());
+            }
+        }
+        self.import_blockers.as_ref()?.blocker(self, path)
+    }
+
+    /// The files a recording project was asked `import_blocker` about, in first-asked order.
+    pub fn imports_asked(&self) -> Vec<PathBuf> {
+        self.imports_asked
+            .as_ref()
+            .map(|a| a.lock().unwrap_or_else(|p| p.into_inner()).clone())
+            .unwrap_or_default()
     }
 
     fn record(&self, module: &str) {
@@ -169,15 +231,17 @@ impl Project {
     }
 
     /// Whether lookups of `modules` from the file at `path` get the answers a project holding only that file's
-    /// own components gives: no other file's components live under any of those module names. A check made
-    /// against that file alone is then the check against this project.
-    pub fn answers_as_alone(&self, path: &Path, modules: &[String]) -> bool {
-        modules
+    /// own components gives: no other file's components live under any of those module names, and none of the
+    /// `imported` files of the run fails to import. A check made against that file alone is then the check
+    /// against this project.
+    pub fn answers_as_alone(&self, path: &Path, modules: &[String], imported: &[PathBuf]) -> bool {
+        let components_alone = modules
             .iter()
             .all(|module| match self.by_module.get(module) {
                 None => true,
                 Some(entries) => entries.iter().all(|e| e.path == path),
-            })
+            });
+        components_alone && imported.iter().all(|f| self.import_blocker(f).is_none())
     }
 
     pub fn add(&mut self, module: ModuleComponents) {

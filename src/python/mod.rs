@@ -6,6 +6,7 @@ pub(crate) mod components;
 pub(crate) mod context;
 pub(crate) mod edits;
 pub(crate) mod handlers;
+pub(crate) mod import_time;
 pub(crate) mod json_literals;
 pub(crate) mod literals;
 pub(crate) mod names;
@@ -28,6 +29,7 @@ use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
 pub use context::Context;
+pub use import_time::import_blocker;
 pub use parse::SyntaxError;
 pub use syntax_errors::SYNTAX_ERROR_RULE;
 
@@ -53,6 +55,8 @@ pub struct OwnCheck {
     pub diagnostics: Vec<Diagnostic>,
     /// The modules the check looked components up in.
     pub queried: Vec<String>,
+    /// The files of the run the check asked whether they import under kfp 2 (KFP016).
+    pub imported: Vec<std::path::PathBuf>,
 }
 
 /// The components a source defines, for the project index, and with `check` its own check, from one parse.
@@ -97,6 +101,7 @@ pub fn index(
     };
     let diagnostics = check_parsed(source, &module, &analysis, selection, &ctx);
     let queried = own.queried();
+    let imported = own.imports_asked();
     let components = own
         .into_modules()
         .next()
@@ -106,6 +111,7 @@ pub fn index(
         Some(OwnCheck {
             diagnostics,
             queried,
+            imported,
         }),
     )
 }

@@ -178,6 +178,10 @@ pub struct InvalidExample {
     /// oracle test checks the claim.
     #[serde(default)]
     pub v1_error: Option<String>,
+    /// Other files of the example's project, by path relative to the example's folder: rules that look across
+    /// files (KFP016) are checked on the whole project, with `before` as `example.py`.
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -185,6 +189,9 @@ pub struct InvalidExample {
 pub struct ValidExample {
     pub name: String,
     pub code: String,
+    /// Other files of the example's project (see `InvalidExample::files`).
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -131,6 +131,41 @@ pub fn check_files(
     Ok(report)
 }
 
+/// Checks every file under `root` as one run with `selection` and otherwise default settings, fixing them in
+/// place (unsafe fixes included) with `fix`: the rule examples that span several files are checked this way.
+pub fn check_tree(
+    root: &std::path::Path,
+    selection: crate::settings::RuleSelection,
+    fix: bool,
+) -> Result<RunReport, discover::ExcludeError> {
+    let settings = CheckSettings {
+        paths: vec![root.to_path_buf()],
+        exclude: Vec::new(),
+        selection,
+        fix_mode: if fix {
+            crate::settings::FixMode::Apply
+        } else {
+            crate::settings::FixMode::None
+        },
+        unsafe_fixes: fix,
+        output_format: Default::default(),
+        exit_zero: false,
+        exit_non_zero_on_fix: false,
+        statistics: false,
+        quiet: true,
+        color: false,
+        stdin_filename: None,
+        baseline: None,
+        write_baseline: None,
+        respect_gitignore: false,
+        force_exclude: false,
+        per_file_ignores: Vec::new(),
+        config_file: None,
+        show_fixes: false,
+    };
+    check_files(&settings, None)
+}
+
 /// `check_files`, handing the report on in chunks of files, in discovery order: walk errors first, then each
 /// chunk's files and errors. A run over a large tree then holds one chunk's reports at a time. Stops at the
 /// first error `on_chunk` returns (a closed stdout) and returns it.

@@ -204,6 +204,9 @@ fn pipeline(
         );
     };
     let changed = fixed_file.text != source.text;
+    if changed && settings.fix_mode == FixMode::Apply {
+        language.before_write(&file.path);
+    }
     if changed
         && settings.fix_mode == FixMode::Apply
         && let Err(e) = write::write_atomic(&file.path, bytes, &source.encode(&fixed_file.text))

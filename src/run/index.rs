@@ -16,6 +16,7 @@ use crate::python;
 use crate::settings::CheckSettings;
 use crate::source::SourceFile;
 
+use super::import_blockers::RunModules;
 use super::screen::{PREFILTER, contains, file_settings};
 
 /// Files checked together before their reports are handed on: bounds the memory a run holds (reports keep
@@ -46,7 +47,7 @@ impl RunIndex {
         }
         let own = own.lock().unwrap_or_else(|p| p.into_inner()).take()?;
         self.project
-            .answers_as_alone(path, &own.queried)
+            .answers_as_alone(path, &own.queried, &own.imported)
             .then_some(own)
     }
 }
@@ -75,6 +76,9 @@ pub(crate) fn build(files: &[DiscoveredFile], settings: &CheckSettings) -> RunIn
 /// `build`, keeping at most `keep` files' own checks.
 fn build_keeping(files: &[DiscoveredFile], settings: &CheckSettings, keep: usize) -> RunIndex {
     let mut index = RunIndex::default();
+    index
+        .project
+        .set_import_blockers(std::sync::Arc::new(RunModules::new(files, settings)));
     let mut kept = 0;
     for chunk in files.chunks(CHUNK_FILES) {
         let with_checks = kept < keep;

@@ -28,6 +28,10 @@ pub(crate) trait Language {
     /// The check of a fix round's result, with what the fix loop's guards need: whether it still parses and,
     /// where the language has names, which it reads unbound.
     fn recheck(&self, text: &SourceFile) -> Checked;
+
+    /// The run is about to write this file's fixes to `path`: anything other files learn from its original
+    /// text must be settled now.
+    fn before_write(&self, _path: &std::path::Path) {}
 }
 
 /// Python source, a file's or a notebook's joined cells (`ctx.notebook`).
@@ -53,6 +57,13 @@ impl Language for Python<'_> {
 
     fn recheck(&self, text: &SourceFile) -> Checked {
         python::check_round(text, self.selection, &self.ctx)
+    }
+
+    fn before_write(&self, path: &std::path::Path) {
+        // Files importing this one are told whether it imports under kfp 2 as it was (KFP016).
+        if !self.ctx.notebook {
+            super::import_blockers::pin(self.ctx.project, path);
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod check;
 mod convert;
 mod exit;
 mod file;
+mod import_blockers;
 pub(crate) mod index;
 mod language;
 pub(crate) mod migrate;
@@ -19,7 +20,7 @@ use crate::cli::{Cli, Command};
 use crate::report::render;
 use crate::{config, rule_docs};
 
-pub use check::run_check;
+pub use check::{check_tree, run_check};
 pub use exit::ExitStatus;
 
 /// Runs a parsed command line, printing to `out` and `err`. `color` says whether `out` is a terminal that

@@ -6,6 +6,7 @@
 //! - each valid example gives no diagnostic of the rule — else "noisy";
 //! - the oracle: `before` imports and compiles under kfp 1.8.22, `after` under kfp 2.17.3.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::common::oracle::{Kfp, compile_files};
@@ -65,8 +66,11 @@ fn yaml_fixed(text: &str, selection: &RuleSelection) -> Result<String, String> {
 pub(crate) fn diagnostics_of(
     rule: &Rule,
     text: &str,
+    files: &Files,
 ) -> Result<(SourceFile, Vec<Diagnostic>), String> {
-    let (source, diagnostics) = if is_shell(rule) {
+    let (source, diagnostics) = if !files.is_empty() {
+        project_check(text, files, &all_rules_and(rule))?
+    } else if is_shell(rule) {
         let source = shell_source(text);
         let diagnostics = kfp_upgrade::shell::check(&source, &all_rules_and(rule));
         (source, diagnostics)
@@ -94,8 +98,59 @@ pub(crate) fn diagnostics_of(
     Ok((source, own))
 }
 
-fn count_of(rule: &Rule, text: &str) -> Result<usize, String> {
-    diagnostics_of(rule, text).map(|(_, diagnostics)| diagnostics.len())
+fn count_of(rule: &Rule, text: &str, files: &Files) -> Result<usize, String> {
+    diagnostics_of(rule, text, files).map(|(_, diagnostics)| diagnostics.len())
+}
+
+/// The other files of an example's project, by path relative to the example's folder.
+pub(crate) type Files = BTreeMap<String, String>;
+
+/// Writes an example with other files as a project: `example.py` in `<dir>/example/`, the files beside it.
+fn write_project(dir: &Path, text: &str, files: &Files) -> PathBuf {
+    let folder = dir.join("example");
+    for (name, content) in files {
+        let path = folder.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    std::fs::create_dir_all(&folder).unwrap();
+    let example = folder.join("example.py");
+    std::fs::write(&example, text).unwrap();
+    example
+}
+
+/// What one run over an example's project reports on `example.py` (shown as `example.py`).
+fn project_check(
+    text: &str,
+    files: &Files,
+    selection: &RuleSelection,
+) -> Result<(SourceFile, Vec<Diagnostic>), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let example = write_project(dir.path(), text, files);
+    let report = kfp_upgrade::run::check_tree(dir.path(), selection.clone(), false)
+        .map_err(|e| e.to_string())?;
+    if let Some(e) = report.errors.first() {
+        return Err(format!("{e:?}"));
+    }
+    let diagnostics = report
+        .files
+        .into_iter()
+        .filter(|f| f.source.path == example)
+        .flat_map(|f| f.diagnostics)
+        .collect();
+    Ok((python_source(text), diagnostics))
+}
+
+/// `example.py` after one fixing run (unsafe fixes included) over the example's project.
+fn project_fixed(text: &str, files: &Files, selection: &RuleSelection) -> Result<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let example = write_project(dir.path(), text, files);
+    let report = kfp_upgrade::run::check_tree(dir.path(), selection.clone(), true)
+        .map_err(|e| e.to_string())?;
+    if let Some(e) = report.errors.first() {
+        return Err(format!("{e:?}"));
+    }
+    Ok(std::fs::read_to_string(example).unwrap())
 }
 
 fn only(rule: &Rule) -> RuleSelection {
@@ -105,7 +160,10 @@ fn only(rule: &Rule) -> RuleSelection {
     }
 }
 
-fn fixed(rule: &Rule, text: &str) -> Result<String, String> {
+fn fixed(rule: &Rule, text: &str, files: &Files) -> Result<String, String> {
+    if !files.is_empty() {
+        return project_fixed(text, files, &all_rules_and(rule));
+    }
     if is_shell(rule) {
         return Ok(shell_fixed(text, &all_rules_and(rule)));
     }
@@ -136,7 +194,7 @@ fn every_rule_example_behaves_as_documented() {
     for rule in &registry().rules {
         for ex in &rule.examples.invalid {
             let at = format!("{} invalid `{}`", rule.id, ex.name);
-            match count_of(rule, &ex.before) {
+            match count_of(rule, &ex.before, &ex.files) {
                 Ok(n) if n == ex.count => {}
                 Ok(0) => failures.push(format!("{at}: missing (no diagnostic)")),
                 Ok(n) => failures.push(format!(
@@ -149,7 +207,8 @@ fn every_rule_example_behaves_as_documented() {
             // rules may still fix the example's other v1 constructs).
             let expected = ex.after.as_deref().unwrap_or(&ex.before);
             let result = match &ex.after {
-                Some(_) => fixed(rule, &ex.before),
+                Some(_) => fixed(rule, &ex.before, &ex.files),
+                None if !ex.files.is_empty() => project_fixed(&ex.before, &ex.files, &only(rule)),
                 None if is_shell(rule) => Ok(shell_fixed(&ex.before, &only(rule))),
                 None if is_yaml(rule) => yaml_fixed(&ex.before, &only(rule)),
                 None => fixed_with(&ex.before, &only(rule)),
@@ -162,14 +221,14 @@ fn every_rule_example_behaves_as_documented() {
                 Err(e) => failures.push(format!("{at}: {e}")),
             }
             if let Some(after) = &ex.after {
-                match count_of(rule, after) {
+                match count_of(rule, after, &ex.files) {
                     Ok(0) => {}
                     Ok(n) => {
                         failures.push(format!("{at}: after still has {n} diagnostics of the rule"))
                     }
                     Err(e) => failures.push(format!("{at}: after does not parse: {e}")),
                 }
-                match fixed(rule, after) {
+                match fixed(rule, after, &ex.files) {
                     Ok(again) if &again == after => {}
                     Ok(_) => {
                         failures.push(format!("{at}: not idempotent (fixing after changes it)"))
@@ -179,7 +238,7 @@ fn every_rule_example_behaves_as_documented() {
             }
         }
         for ex in &rule.examples.valid {
-            match count_of(rule, &ex.code) {
+            match count_of(rule, &ex.code, &ex.files) {
                 Ok(0) => {}
                 Ok(n) => failures.push(format!(
                     "{} valid `{}`: noisy ({n} diagnostics)",
@@ -210,6 +269,19 @@ fn write_examples(
         for ex in rule.examples.invalid.iter().filter(|e| e.oracle) {
             if let Some(text) = pick(ex) {
                 let stem = format!("{}_{}", rule.id, ex.name.replace('-', "_"));
+                if !ex.files.is_empty() {
+                    // The example's own folder, with its other files beside it.
+                    let folder = dir.join(&stem);
+                    for (name, content) in &ex.files {
+                        let path = folder.join(name);
+                        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                        std::fs::write(path, content).unwrap();
+                    }
+                    let path = folder.join(format!("{stem}.py"));
+                    std::fs::write(&path, text).unwrap();
+                    files.push(path);
+                    continue;
+                }
                 let path = dir.join(format!("{stem}.py"));
                 if is_yaml(rule) {
                     files.push(yaml_example_module(dir, &stem, text));

@@ -23,7 +23,7 @@ fn rendered(rule: &Rule) -> String {
     let mut text = String::new();
     for ex in &rule.examples.invalid {
         text.push_str(&format!("── invalid example `{}` ──\n", ex.name));
-        match diagnostics_of(rule, &ex.before) {
+        match diagnostics_of(rule, &ex.before, &ex.files) {
             Ok((source, diagnostics)) => {
                 let report = RunReport {
                     files: vec![FileReport::unchanged(source, diagnostics)],

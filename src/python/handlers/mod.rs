@@ -29,6 +29,7 @@ use super::parse::ast::{self, Expr};
 /// An import statement (after the whole module has been walked).
 pub fn check_import(checker: &mut Checker, site: &ImportSite) {
     name_table::check_import(checker, site);
+    imports::failing_module::check_import(checker, site);
 }
 
 /// A name or attribute chain in load context, with what its head name resolved to; `bare_call` is the range of `chain()` when it is called with
