@@ -26,6 +26,10 @@ use std::sync::Arc;
 /// A call of a known v1 component.
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<Component>) {
     positional_arguments(checker, call, component);
+    // A definition this run rewrites may still change its inputs' types (a ContainerOp factory's are
+    // chosen from its callers): its arguments' types are judged against the rewritten definition.
+    let types_settled =
+        component.reason == RenameReason::LoadedYaml || component.migration.is_none();
     for keyword in &call.arguments.keywords {
         let Some(arg) = keyword.arg.as_ref() else {
             continue;
@@ -55,6 +59,14 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<C
             checker.report(d);
         }
         if let Some(input) = component.input_by_name(arg.as_str()) {
+            if types_settled {
+                super::argument_type::check_argument(
+                    checker,
+                    &keyword.value,
+                    input.kind,
+                    &input.v1_name,
+                );
+            }
             check_argument_value(
                 checker,
                 call,
@@ -68,6 +80,9 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, component: &Arc<C
     }
     for (i, arg) in call.arguments.args.iter().enumerate() {
         if let Some(input) = component.inputs.get(i) {
+            if types_settled {
+                super::argument_type::check_argument(checker, arg, input.kind, &input.v1_name);
+            }
             check_argument_value(
                 checker,
                 call,

@@ -1,6 +1,7 @@
 //! KFP1xx, components: v1 component factories and definitions, their signatures, and calls of components.
 //! `component_factory`, `component_signature` and `component_calls` dispatch to the rule files beside them.
 
+pub(crate) mod argument_type;
 pub(crate) mod artifact_annotation;
 pub(crate) mod artifact_into_parameter;
 pub(crate) mod component_calls;
