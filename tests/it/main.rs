@@ -24,6 +24,7 @@ mod ecosystem_oracle;
 mod examples_e2e;
 mod fix_safety;
 mod migrate;
+mod migrate_report;
 mod notebook;
 mod oracle_harness;
 mod output_formats;
