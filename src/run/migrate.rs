@@ -5,7 +5,8 @@
 //! tree itself, and refuses when git reports uncommitted changes to the files it would touch (`--force`
 //! overrides), so every rewrite can be reviewed with `git diff` and undone with `git checkout`.
 //! The rewriting is `check --fix` on the whole tree in one run, so call sites in other files follow
-//! renamed component inputs.
+//! renamed component inputs. What the report says and how it is laid out is `report::migrate`'s; this module
+//! runs the migration, `--verify` and the progress line, and writes the report's files.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -158,7 +159,8 @@ const COMPILE_HARNESS: &str = include_str!("../../tests/oracle/compile_kfp.py");
 
 /// The `PYTHONPATH` a module is imported with: the project root and its `src/` (the two places a package of
 /// the project lives, flat or `src` layout, as pytest's rootdir and `pythonpath = src` make them importable),
-/// before whatever the environment had. The harness puts the module's own folder first.
+/// before whatever the environment had. The harness puts the module's own folder first, and with
+/// `--as-package` the folder above the module's package.
 fn import_path(root: &Path) -> std::ffi::OsString {
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     let mut paths = vec![root.clone()];
@@ -190,7 +192,8 @@ fn verify(python: &Path, root: &Path, run: &RunReport) -> Result<Vec<VerifyEntry
     std::fs::write(&harness, COMPILE_HARNESS).map_err(|e| e.to_string())?;
     let output = std::process::Command::new(python)
         .arg(&harness)
-        .args(["--kfp", "2", "--"])
+        // A module of a package is imported by its dotted name, so its relative imports work.
+        .args(["--kfp", "2", "--as-package", "--"])
         .args(&modules)
         .env("PYTHONPATH", import_path(root))
         .stdin(std::process::Stdio::null())
@@ -368,9 +371,10 @@ fn write_report(
             let details = details_path(path);
             let name = details
                 .file_name()
-                .map(|n| n.to_string_lossy().into_owned());
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             write(&details, report::details(report))?;
-            write(path, report::summary(report, name.as_deref()))?;
+            write(path, report::summary(report, &name))?;
             Ok(vec![path.clone(), details])
         }
         (Some(path), ReportFormat::Json) => {

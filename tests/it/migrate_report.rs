@@ -374,7 +374,8 @@ fn verify_imports_a_src_layout_package_and_a_root_package_with_their_sibling_mod
         return;
     };
     let p = Project::new();
-    // The standard `src` layout: the pipeline imports its package's sibling module by the package name.
+    // The standard `src` layout: the pipeline imports its package's sibling modules by the package name and
+    // relatively.
     p.write("proj/pyproject.toml", "[project]\nname = \"mypkg\"\n");
     p.write("proj/src/mypkg/__init__.py", "");
     p.write(
@@ -382,10 +383,15 @@ fn verify_imports_a_src_layout_package_and_a_root_package_with_their_sibling_mod
         "from kfp.v2 import dsl\n\n\n@dsl.component\ndef add(a: int, b: int) -> int:\n    return a + b\n",
     );
     p.write(
+        "proj/src/mypkg/steps.py",
+        "from kfp.v2 import dsl\n\n\n@dsl.component\ndef double(a: int) -> int:\n    return 2 * a\n",
+    );
+    p.write(
         "proj/src/mypkg/pipeline.py",
-        "from kfp.v2 import dsl\n\nfrom mypkg import components\nfrom mypkg.components import add\n\n\n\
-         @dsl.pipeline(name='sum')\ndef total(a: int = 1, b: int = 2):\n    first = add(a=a, b=b)\n    \
-         components.add(a=first.output, b=b)\n",
+        "from kfp.v2 import dsl\n\nfrom mypkg import components\nfrom mypkg.components import add\n\
+         from .steps import double\n\n\n@dsl.pipeline(name='sum')\ndef total(a: int = 1, b: int = 2):\n    \
+         first = add(a=a, b=b)\n    second = components.add(a=first.output, b=b)\n    \
+         double(a=second.output)\n",
     );
     // A package at the project root, imported from its own folder by the package name.
     p.write("proj/tools/__init__.py", "");

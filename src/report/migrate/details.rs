@@ -78,3 +78,52 @@ pub(crate) fn details(r: &MigrationReport) -> String {
     s.push_str(&totals_table(r));
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::migrate::{FileEntry, FileNote};
+
+    #[test]
+    fn a_file_note_is_shown_under_its_file_and_kept_in_the_json() {
+        let mut report = MigrationReport {
+            source: "src".into(),
+            destination: "out".into(),
+            tool_version: "0",
+            target_kfp: "2.17".into(),
+            unsafe_fixes: false,
+            files_checked: 1,
+            files_changed: 1,
+            files: vec![],
+            errors: vec![],
+            totals: Default::default(),
+            verify: None,
+        };
+        report.files.push(FileEntry {
+            file: "p.py".into(),
+            path: "p.py".into(),
+            cell: None,
+            fixes: vec![],
+            remaining: vec![],
+            notes: vec![FileNote {
+                title: "The v1 spec of `train_op`".into(),
+                body: "```yaml\nname: Train\n```\n".into(),
+            }],
+        });
+        let text = details(&report);
+        assert!(
+            text.contains(
+                "### `p.py`\n\nThe v1 spec of `train_op`:\n\n```yaml\nname: Train\n```\n\n"
+            ),
+            "{text}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&report.json().unwrap()).unwrap();
+        assert_eq!(
+            json["files"][0]["notes"][0]["title"],
+            "The v1 spec of `train_op`"
+        );
+        // Without notes, the key is left out.
+        report.files[0].notes.clear();
+        assert!(!report.json().unwrap().contains("notes"));
+    }
+}

@@ -23,18 +23,13 @@ pub(crate) fn utf16_len(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
-/// The summary; `details` names the file that holds every entry (`None`: there is none).
-pub(crate) fn summary(r: &MigrationReport, details: Option<&str>) -> String {
+/// The summary; `details` names the file beside it that holds every entry.
+pub(crate) fn summary(r: &MigrationReport, details: &str) -> String {
     let mut s = header(r, "KFP SDK v1 → v2 migration report");
-    let see = match details {
-        Some(name) => {
-            s.push_str(&format!(
-                "Every file's fixes (with their line in the original file) and findings: `{name}`.\n\n"
-            ));
-            format!("see `{name}`")
-        }
-        None => "see the full report".to_string(),
-    };
+    s.push_str(&format!(
+        "Every file's fixes (with their line in the original file) and findings: `{details}`.\n\n"
+    ));
+    let see = format!("see `{details}`");
     if let Some(verify) = &r.verify {
         s.push_str(&format!(
             "Verification under kfp 2: {} of {} pipeline modules imported and compiled.\n\n",
