@@ -197,10 +197,12 @@ pub struct MigrateArgs {
     /// Also apply fixes that change names or behaviour.
     #[arg(long)]
     pub unsafe_fixes: bool,
-    /// Write the report to this file (default: stdout).
+    /// Write the report to FILE: a summary that fits a pull request description (totals per rule, the
+    /// first files that need a human, files not migrated; at most 60,000 characters), with every file's
+    /// fixes and findings in FILE.details.md. Without it, the full report goes to stdout.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// The report's format.
+    /// The report's format: Markdown (summary and details), or the whole report as one JSON document.
     #[arg(long, value_enum, default_value = "markdown")]
     pub report_format: ReportFormat,
     /// After migrating, import each pipeline module with --python (which must have kfp 2) and compile its

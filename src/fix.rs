@@ -103,6 +103,8 @@ pub(crate) fn fix_loop(
     // Findings whose fix is held back, by (rule, message).
     let mut blocked: Vec<(&'static str, String)> = Vec::new();
     let mut converged = false;
+    // The accepted rounds' edits, oldest first: the way from a later round's text back to `source`.
+    let mut history: Vec<Shift> = Vec::new();
     for _ in 0..MAX_FIX_ROUNDS {
         hold_back(&mut diagnostics, &blocked);
         let Some((text, taken)) = apply_fixes(&current.text, &diagnostics, unsafe_fixes) else {
@@ -138,7 +140,7 @@ pub(crate) fn fix_loop(
             continue;
         }
         // Converge or stop: a finding that was fixed must not come back where it was.
-        let shift = Shift::of(&taken);
+        let shift = Shift::of(&taken, |offset| original(&history, offset));
         let stuck: Vec<(&'static str, String)> = taken
             .iter()
             .filter(|(_, d)| {
@@ -163,8 +165,9 @@ pub(crate) fn fix_loop(
         outcome.applied.extend(
             taken
                 .iter()
-                .map(|(offset, d)| AppliedFix::of(&current, *offset, d)),
+                .map(|(_, d)| AppliedFix::of(source, original(&history, d.range.start), d)),
         );
+        history.push(shift);
         current = candidate;
         diagnostics = checked.diagnostics;
         broken = checked.broken;
@@ -210,35 +213,83 @@ fn newly_unbound(
     names
 }
 
-/// Where an offset of the text before a round lies in the text after it.
+/// Where an offset of the text before a round lies in the text after it, and back.
 struct Shift {
-    /// The round's distinct edits: (start, end, inserted length), sorted.
-    edits: Vec<(usize, usize, usize)>,
+    /// The round's distinct edits, sorted by position in the text before the round.
+    edits: Vec<RoundEdit>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct RoundEdit {
+    start: usize,
+    end: usize,
+    inserted: usize,
+    /// Where the diagnostic whose fix made the edit lies in the original text: text a fix wrote (a new
+    /// module-level component, an added import) stands for the v1 code that asked for it.
+    origin: usize,
+}
+
+/// Where an offset of the text after a round lies in the text before it.
+enum Before {
+    /// An offset of the text before the round.
+    At(usize),
+    /// Inside text the round wrote: the original offset of the code that asked for it.
+    Written(usize),
 }
 
 impl Shift {
-    fn of(taken: &[(usize, &Diagnostic)]) -> Self {
-        let mut edits: Vec<(usize, usize, usize)> = Vec::new();
+    /// The round that applied `taken`; `origin` maps an offset of the round's text to the original text.
+    fn of(taken: &[(usize, &Diagnostic)], origin: impl Fn(usize) -> usize) -> Self {
+        let mut edits: Vec<RoundEdit> = Vec::new();
         let mut seen: Vec<&crate::diagnostic::Edit> = Vec::new();
         for (_, d) in taken {
+            let origin = origin(d.range.start);
             for e in d.fix.iter().flat_map(|f| &f.edits) {
                 // The same edit made by two fixes is applied once.
                 if seen.contains(&e) {
                     continue;
                 }
                 seen.push(e);
-                edits.push((e.range.start, e.range.end, e.content.len()));
+                edits.push(RoundEdit {
+                    start: e.range.start,
+                    end: e.range.end,
+                    inserted: e.content.len(),
+                    origin,
+                });
             }
         }
-        edits.sort_unstable();
+        // Stable, as `apply_fixes` orders them: stacked insertions keep their order.
+        edits.sort_by_key(|e| (e.start, e.end));
         Self { edits }
+    }
+
+    /// The inverse of `map`: an offset of the text after the round, in the text before it.
+    fn back(&self, offset: usize) -> Before {
+        let mut delta: isize = 0;
+        for e in &self.edits {
+            let start = (e.start as isize + delta) as usize;
+            if offset < start {
+                break;
+            }
+            if offset < start + e.inserted {
+                return Before::Written(e.origin);
+            }
+            delta += e.inserted as isize - (e.end - e.start) as isize;
+        }
+        Before::At((offset as isize - delta).max(0) as usize)
     }
 
     /// An offset outside every edit moves by the size change of the edits before it; one inside an edit goes
     /// to the edit's start.
     fn map(&self, offset: usize) -> usize {
         let mut delta: isize = 0;
-        for &(start, end, inserted) in &self.edits {
+        for &RoundEdit {
+            start,
+            end,
+            inserted,
+            ..
+        } in &self.edits
+        {
             if end <= offset {
                 // Before the offset (an insertion at the offset itself pushes what follows).
                 delta += inserted as isize - (end - start) as isize;
@@ -250,6 +301,17 @@ impl Shift {
         }
         (offset as isize + delta) as usize
     }
+}
+
+/// Where an offset of the text after the rounds of `history` lies in the text before the first.
+fn original(history: &[Shift], mut offset: usize) -> usize {
+    for round in history.iter().rev() {
+        match round.back(offset) {
+            Before::At(before) => offset = before,
+            Before::Written(origin) => return origin,
+        }
+    }
+    offset
 }
 
 /// Takes the fix off every diagnostic a guard blocked.
@@ -311,18 +373,23 @@ fn has_word(text: &str, word: &str) -> bool {
 pub struct AppliedFix {
     pub rule: &'static str,
     pub applicability: Applicability,
-    /// 1-based line in the text the fix was applied to.
+    /// Where its finding was in the text the fix loop started from (byte offset, 1-based line), whatever
+    /// earlier rounds inserted above it. A finding in text an earlier fix wrote is placed where the code
+    /// that asked for that text was.
+    pub offset: usize,
     pub line: usize,
     pub message: String,
 }
 
 impl AppliedFix {
-    /// The fix of `d`, taken at byte `offset` of `text`.
-    fn of(text: &SourceFile, offset: usize, d: &Diagnostic) -> Self {
+    /// The fix of `d`, whose finding lies at byte `offset` of the `original` text.
+    fn of(original: &SourceFile, offset: usize, d: &Diagnostic) -> Self {
+        let offset = offset.min(original.text.len());
         Self {
             rule: d.rule,
             applicability: d.applicability().unwrap_or(Applicability::Safe),
-            line: text.line_col(offset.min(text.text.len())).0,
+            offset,
+            line: original.line_col(offset).0,
             message: d.message.clone(),
         }
     }
@@ -484,6 +551,77 @@ mod tests {
         // The insertion comes first (smaller span); the replacement is left for the next round.
         assert_eq!(out, "xAyz");
         assert_eq!(taken.len(), 1);
+    }
+
+    /// A check in three steps: `import old` becomes three imports (two lines inserted above what follows);
+    /// once `new` is imported, `use_old()` becomes `use_new()` and `import extra` (text the first fix wrote)
+    /// becomes `import extra_ok`.
+    fn staged_check(text: &SourceFile) -> Checked {
+        let t = &text.text;
+        let mut diagnostics = Vec::new();
+        let mut rewrite = |rule, from: &str, to: &str| {
+            if let Some(at) = t.find(&format!("{from}\n")) {
+                let range = at..at + from.len();
+                diagnostics.push(Diagnostic::new(rule, range.clone(), from).with_fix(Some(
+                    Fix::new(Applicability::Safe, vec![Edit::replace(range, to)]),
+                )));
+            }
+        };
+        rewrite(
+            id::KFP001,
+            "import old",
+            "import new\nimport extra\nimport more",
+        );
+        if t.contains("import new\n") {
+            rewrite(id::KFP010, "use_old()", "use_new()");
+            rewrite(id::KFP011, "import extra", "import extra_ok");
+        }
+        Checked {
+            diagnostics,
+            ..Checked::default()
+        }
+    }
+
+    #[test]
+    fn applied_fixes_keep_their_line_in_the_original_text() {
+        let source = SourceFile::new(
+            std::path::Path::new("m.py"),
+            "# top\nimport old\n\nx = 1\nuse_old()\n".into(),
+            false,
+        );
+        let first = staged_check(&source).diagnostics;
+        let outcome = fix_loop(&source, first, false, staged_check);
+        assert_eq!(
+            outcome.text,
+            "# top\nimport new\nimport extra_ok\nimport more\n\nx = 1\nuse_new()\n"
+        );
+        let lines: Vec<(&str, usize)> = outcome.applied.iter().map(|a| (a.rule, a.line)).collect();
+        // `use_old()` was on line 5 of the original and on line 7 of the text its fix was applied to; the
+        // import the first fix wrote stands for the `import old` of line 2.
+        assert_eq!(lines, [(id::KFP001, 2), (id::KFP011, 2), (id::KFP010, 5)]);
+        let use_old = source.text.find("use_old").unwrap();
+        assert_eq!(outcome.applied[2].offset, use_old);
+    }
+
+    #[test]
+    fn shift_back_inverts_map_outside_edits() {
+        let d = |at: std::ops::Range<usize>, to: &str| {
+            Diagnostic::new(id::KFP001, at.clone(), "m").with_fix(Some(Fix::new(
+                Applicability::Safe,
+                vec![Edit::replace(at, to)],
+            )))
+        };
+        let ds = [d(2..4, "XYZW"), d(6..9, ""), d(10..10, "ins")];
+        let taken: Vec<(usize, &Diagnostic)> = ds.iter().map(|d| (d.range.start, d)).collect();
+        let shift = Shift::of(&taken, |o| o + 1000);
+        for offset in [0, 1, 4, 5, 9, 11, 15] {
+            match shift.back(shift.map(offset)) {
+                Before::At(o) => assert_eq!(o, offset, "offset {offset}"),
+                Before::Written(_) => panic!("{offset} is outside every edit"),
+            }
+        }
+        // Inside written text: the origin of the fix that wrote it.
+        assert!(matches!(shift.back(3), Before::Written(1002)));
     }
 
     #[test]

@@ -546,16 +546,6 @@ impl Notebook {
     }
 }
 
-/// The byte offset where 1-based `line` starts (the end of the text past the last line).
-fn line_offset(text: &str, line: usize) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    text.match_indices('\n')
-        .nth(line - 2)
-        .map_or(text.len(), |(i, _)| i + 1)
-}
-
 fn json_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
@@ -569,7 +559,8 @@ pub fn cell_at(starts: &[usize], offset: usize) -> usize {
 }
 
 /// Diagnostics of the module, moved into the cells they fall in (fixes dropped: their edits are offsets into
-/// the module, and the notebook is only ever written whole).
+/// the module, and the notebook is only ever written whole), and the applied fixes, which are positioned in
+/// the `original` module (its text and cell starts) the fix loop started from, moved into their cells there.
 pub fn distribute(
     notebook: &Path,
     cells: &[Cell],
@@ -577,7 +568,7 @@ pub fn distribute(
     starts: &[usize],
     diagnostics: Vec<Diagnostic>,
     applied: &[AppliedFix],
-    module: &SourceFile,
+    original: (&str, &[usize]),
 ) -> Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)> {
     let mut out: Vec<(SourceFile, Vec<Diagnostic>, Vec<AppliedFix>)> = cells
         .iter()
@@ -594,14 +585,16 @@ pub fn distribute(
             cell.1.push(d);
         }
     }
+    let (module, original_starts) = original;
     for a in applied {
-        // The line in the final module: close enough to name the cell the fix went to.
-        let offset = line_offset(&module.text, a.line);
-        let i = cell_at(starts, offset);
-        let start = starts.get(i).copied().unwrap_or(0);
+        let i = cell_at(original_starts, a.offset);
+        let start = original_starts.get(i).copied().unwrap_or(0);
         if let Some(cell) = out.get_mut(i) {
             let mut a = a.clone();
-            a.line = module.line_col(offset).0 - module.line_col(start).0 + 1;
+            a.offset -= start.min(a.offset);
+            a.line = module
+                .get(start..a.offset + start)
+                .map_or(1, |before| before.matches('\n').count() + 1);
             cell.2.push(a);
         }
     }

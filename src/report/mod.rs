@@ -10,6 +10,7 @@ pub(crate) mod gitlab;
 pub(crate) mod json;
 pub(crate) mod json_lines;
 pub(crate) mod junit;
+pub(crate) mod migrate;
 mod model;
 pub(crate) mod rdjson;
 pub(crate) mod render;

@@ -188,7 +188,7 @@ impl View {
                         starts,
                         diagnostics,
                         &[],
-                        text,
+                        (&text.text, starts),
                     ),
                 )
             }
@@ -216,8 +216,14 @@ impl View {
             (View::Notebook { .. }, None) => {
                 unreachable!("`file_text` of a notebook view always returns its cells")
             }
-            (View::Notebook { nb, .. }, Some((texts, starts))) => {
-                let module = SourceFile::new(&source.path, outcome.text, false);
+            (
+                View::Notebook {
+                    nb,
+                    module,
+                    starts: original_starts,
+                },
+                Some((texts, starts)),
+            ) => {
                 let mut cells = cell_reports(
                     nb,
                     distribute(
@@ -227,7 +233,7 @@ impl View {
                         &starts,
                         outcome.remaining,
                         &outcome.applied,
-                        &module,
+                        (module, original_starts),
                     ),
                 );
                 // The notebook changes as a whole (its JSON before and after, for writing and the summary);

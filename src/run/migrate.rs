@@ -5,22 +5,19 @@
 //! tree itself, and refuses when git reports uncommitted changes to the files it would touch (`--force`
 //! overrides), so every rewrite can be reviewed with `git diff` and undone with `git checkout`.
 //! The rewriting is `check --fix` on the whole tree in one run, so call sites in other files follow
-//! renamed component inputs.
+//! renamed component inputs. What the report says and how it is laid out is `report::migrate`'s; this module
+//! runs the migration, `--verify` and the progress line, and writes the report's files.
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde::Serialize;
-
-use crate::diagnostic::Applicability;
-use crate::discover;
-use crate::registry::registry;
-use crate::report::RunReport;
-use crate::settings::{CheckSettings, FixMode};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::ReportFormat;
+use crate::discover;
+use crate::report::RunReport;
+use crate::report::migrate::{self as report, MigrationReport, VerifyEntry, shown};
+use crate::settings::{CheckSettings, FixMode};
 
 use super::check::{Progress, check_files};
 use super::exit::ExitStatus;
@@ -155,80 +152,26 @@ fn dirty_files(root: &Path, files: &[PathBuf]) -> Vec<String> {
     }
 }
 
-/// One file's part of the report.
-#[derive(Debug, Serialize)]
-pub struct FileEntry {
-    pub file: String,
-    pub fixes: Vec<FixEntry>,
-    pub remaining: Vec<RemainingEntry>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct FixEntry {
-    pub rule: &'static str,
-    pub line: usize,
-    pub applicability: &'static str,
-    pub message: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct RemainingEntry {
-    pub rule: &'static str,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-    /// What to do (the fix title) and where the rule's documentation is.
-    pub guidance: Option<String>,
-    pub docs: Option<String>,
-    /// A fix exists but needs `--unsafe-fixes`.
-    pub unsafe_fix_available: bool,
-}
-
-#[derive(Debug, Default, Serialize)]
-pub struct RuleTotal {
-    pub name: String,
-    pub fixed_safe: usize,
-    pub fixed_unsafe: usize,
-    pub remaining: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ErrorEntry {
-    pub file: String,
-    pub message: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct MigrationReport {
-    pub source: String,
-    pub destination: String,
-    pub tool_version: &'static str,
-    pub target_kfp: String,
-    pub unsafe_fixes: bool,
-    pub files_checked: usize,
-    pub files_changed: usize,
-    pub files: Vec<FileEntry>,
-    pub errors: Vec<ErrorEntry>,
-    pub totals: BTreeMap<&'static str, RuleTotal>,
-    /// `--verify` results, one per pipeline module (absent without `--verify`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verify: Option<Vec<VerifyEntry>>,
-}
-
-/// A migrated module imported and compiled under kfp 2.
-#[derive(Debug, serde::Deserialize, Serialize)]
-pub struct VerifyEntry {
-    pub file: String,
-    pub ok: bool,
-    /// The components and pipelines compiled.
-    pub compiled: Vec<String>,
-    pub error: Option<String>,
-}
-
 /// The compile harness the test suite's oracle uses (`tests/oracle/compile_kfp.py`), embedded so `--verify`
 /// works anywhere: it imports each file in a forked child with a timeout and compiles every module-level
 /// component and pipeline with kfp 2's compiler.
 const COMPILE_HARNESS: &str = include_str!("../../tests/oracle/compile_kfp.py");
+
+/// The `PYTHONPATH` a module is imported with: the project root and its `src/` (the two places a package of
+/// the project lives, flat or `src` layout, as pytest's rootdir and `pythonpath = src` make them importable),
+/// before whatever the environment had. The harness puts the module's own folder first, and with
+/// `--as-package` the folder above the module's package.
+fn import_path(root: &Path) -> std::ffi::OsString {
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut paths = vec![root.clone()];
+    if root.join("src").is_dir() {
+        paths.push(root.join("src"));
+    }
+    if let Some(existing) = std::env::var_os("PYTHONPATH") {
+        paths.extend(std::env::split_paths(&existing));
+    }
+    std::env::join_paths(paths).unwrap_or_default()
+}
 
 /// Imports and compiles the migrated pipeline modules with `python`. This runs the user's module code.
 fn verify(python: &Path, root: &Path, run: &RunReport) -> Result<Vec<VerifyEntry>, String> {
@@ -249,8 +192,10 @@ fn verify(python: &Path, root: &Path, run: &RunReport) -> Result<Vec<VerifyEntry
     std::fs::write(&harness, COMPILE_HARNESS).map_err(|e| e.to_string())?;
     let output = std::process::Command::new(python)
         .arg(&harness)
-        .args(["--kfp", "2", "--"])
+        // A module of a package is imported by its dotted name, so its relative imports work.
+        .args(["--kfp", "2", "--as-package", "--"])
         .args(&modules)
+        .env("PYTHONPATH", import_path(root))
         .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
@@ -272,201 +217,6 @@ fn verify(python: &Path, root: &Path, run: &RunReport) -> Result<Vec<VerifyEntry
         ));
     }
     Ok(entries)
-}
-
-fn shown(path: &Path, root: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
-fn total<'t>(
-    totals: &'t mut BTreeMap<&'static str, RuleTotal>,
-    rule: &'static str,
-) -> &'t mut RuleTotal {
-    totals.entry(rule).or_insert_with(|| RuleTotal {
-        name: registry()
-            .get(rule)
-            .map(|r| r.name.clone())
-            .unwrap_or_default(),
-        ..RuleTotal::default()
-    })
-}
-
-pub fn build_report(
-    run: &RunReport,
-    settings: &CheckSettings,
-    src: &Path,
-    root: &Path,
-) -> MigrationReport {
-    let mut totals: BTreeMap<&'static str, RuleTotal> = BTreeMap::new();
-    let mut files = Vec::new();
-    for f in &run.files {
-        if f.applied.is_empty() && f.diagnostics.is_empty() {
-            continue;
-        }
-        let fixes = f
-            .applied
-            .iter()
-            .map(|a| {
-                let t = total(&mut totals, a.rule);
-                match a.applicability {
-                    Applicability::Unsafe => t.fixed_unsafe += 1,
-                    _ => t.fixed_safe += 1,
-                }
-                FixEntry {
-                    rule: a.rule,
-                    line: a.line,
-                    applicability: a.applicability.as_str(),
-                    message: a.message.clone(),
-                }
-            })
-            .collect();
-        let remaining = f
-            .diagnostics
-            .iter()
-            .map(|d| {
-                let t = total(&mut totals, d.rule);
-                t.remaining += 1;
-                let (line, column) = f.source.line_col(d.range.start);
-                RemainingEntry {
-                    rule: d.rule,
-                    line,
-                    column,
-                    message: d.message.clone(),
-                    guidance: d.fix_title.clone(),
-                    docs: registry()
-                        .get(d.rule)
-                        .map(|r| crate::report::sarif::help_uri(&r.path)),
-                    unsafe_fix_available: d.applicability() == Some(Applicability::Unsafe),
-                }
-            })
-            .collect();
-        files.push(FileEntry {
-            file: shown(std::path::Path::new(&f.shown_path()), root),
-            fixes,
-            remaining,
-        });
-    }
-    MigrationReport {
-        source: src.display().to_string(),
-        destination: root.display().to_string(),
-        tool_version: env!("CARGO_PKG_VERSION"),
-        target_kfp: settings.selection.target().to_string(),
-        unsafe_fixes: settings.unsafe_fixes,
-        files_checked: run.files_checked,
-        files_changed: run.files.iter().filter(|f| f.change.is_some()).count(),
-        files,
-        errors: run
-            .errors
-            .iter()
-            .map(|e| ErrorEntry {
-                file: shown(&e.path, root),
-                message: e.message.clone(),
-            })
-            .collect(),
-        totals,
-        verify: None,
-    }
-}
-
-/// The report as Markdown, for the migration pull request.
-pub fn markdown(r: &MigrationReport) -> String {
-    let mut s = String::from("# KFP SDK v1 → v2 migration report\n\n");
-    s.push_str(&format!(
-        "Migrated `{}` → `{}` with kfp-upgrade {} for kfp {} ({}).\n\n",
-        r.source,
-        r.destination,
-        r.tool_version,
-        r.target_kfp,
-        if r.unsafe_fixes {
-            "safe and unsafe fixes"
-        } else {
-            "safe fixes only"
-        }
-    ));
-    let fixed: usize = r.files.iter().map(|f| f.fixes.len()).sum();
-    let left: usize = r.files.iter().map(|f| f.remaining.len()).sum();
-    s.push_str(&format!(
-        "**{} files checked, {} changed; {fixed} fixes applied; {left} findings need a human; {} files could not be \
-         migrated.**\n\n",
-        r.files_checked,
-        r.files_changed,
-        r.errors.len()
-    ));
-    if !r.errors.is_empty() {
-        s.push_str("## Files that could not be migrated\n\n");
-        for e in &r.errors {
-            s.push_str(&format!("- `{}`: {}\n", e.file, e.message));
-        }
-        s.push('\n');
-    }
-    s.push_str("## Files\n\n");
-    for f in &r.files {
-        s.push_str(&format!("### `{}`\n\n", f.file));
-        if !f.fixes.is_empty() {
-            s.push_str("Fixes applied:\n\n");
-            for x in &f.fixes {
-                s.push_str(&format!(
-                    "- line {} · {} · {} — {}\n",
-                    x.line, x.rule, x.applicability, x.message
-                ));
-            }
-            s.push('\n');
-        }
-        if !f.remaining.is_empty() {
-            s.push_str("Needs a human:\n\n");
-            for d in &f.remaining {
-                s.push_str(&format!(
-                    "- [ ] line {}:{} · {} — {}",
-                    d.line, d.column, d.rule, d.message
-                ));
-                if let Some(g) = &d.guidance {
-                    s.push_str(&format!(". **{g}**"));
-                }
-                if d.unsafe_fix_available {
-                    s.push_str(" (an unsafe fix exists: `--unsafe-fixes`)");
-                }
-                if let Some(docs) = &d.docs {
-                    s.push_str(&format!(" ([docs]({docs}))"));
-                }
-                s.push('\n');
-            }
-            s.push('\n');
-        }
-    }
-    if let Some(verify) = &r.verify {
-        s.push_str("## Verification: import and compile under kfp 2\n\n");
-        if verify.is_empty() {
-            s.push_str("No pipeline modules to verify.\n\n");
-        }
-        for v in verify {
-            if v.ok {
-                s.push_str(&format!(
-                    "- ✅ `{}`: compiled {}\n",
-                    v.file,
-                    v.compiled.join(", ")
-                ));
-            } else {
-                let error = v.error.as_deref().unwrap_or("failed");
-                s.push_str(&format!(
-                    "- ❌ `{}`:\n\n  ```text\n  {}\n  ```\n",
-                    v.file,
-                    error.replace('\n', "\n  ")
-                ));
-            }
-        }
-        s.push('\n');
-    }
-    s.push_str("## Totals per rule\n\n| rule | name | fixed (safe) | fixed (unsafe) | left |\n|---|---|---|---|---|\n");
-    for (rule, t) in &r.totals {
-        s.push_str(&format!(
-            "| {rule} | {} | {} | {} | {} |\n",
-            t.name, t.fixed_safe, t.fixed_unsafe, t.remaining
-        ));
-    }
-    s
 }
 
 /// Runs a migration. The report goes to `--report FILE`, or to `out` when none is given.
@@ -568,73 +318,154 @@ fn migrate(
         }
     }
     // A progress line on a terminal only: logs and pipes get the report and nothing else.
-    let show_progress = std::io::stderr().is_terminal();
-    let done = AtomicUsize::new(0);
-    let progress = |path: &Path, total: usize| {
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        eprint!("\r\x1b[2K[{n}/{total}] {}", shown(path, &root));
-    };
+    let progress = ProgressLine::new(&root, std::io::stderr().is_terminal());
+    let update = |path: &Path, total: usize| progress.update(path, total);
     let run = check_files(
         &settings,
-        if show_progress {
-            Some(&progress as &Progress<'_>)
-        } else {
-            None
-        },
+        progress.is_shown().then_some(&update as &Progress<'_>),
     )?;
-    if show_progress {
-        eprint!("\r\x1b[2K");
-    }
-    let mut report = build_report(&run, &settings, src, &root);
+    progress.finish();
+    let mut report = report::build(&run, &settings, src, &root);
     if let Some(python) = &options.verify {
         match verify(python, &root, &run) {
             Ok(entries) => report.verify = Some(entries),
             Err(e) => return Err(MigrateError::Verify(e).into()),
         }
     }
-    let text = match options.report_format {
-        ReportFormat::Markdown => markdown(&report),
-        ReportFormat::Json => {
-            let mut t = serde_json::to_string_pretty(&report).map_err(std::io::Error::from)?;
-            t.push('\n');
-            t
-        }
-    };
-    match &options.report {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|source| MigrateError::WriteReport {
-                path: path.clone(),
-                source,
-            })?;
-        }
-        None => out.write_all(text.as_bytes())?,
-    }
-    let fixed: usize = report.files.iter().map(|f| f.fixes.len()).sum();
-    let left: usize = report.files.iter().map(|f| f.remaining.len()).sum();
-    writeln!(
-        err,
-        "Migrated {}: {fixed} fixes in {} files; {left} findings need a human; {} errors.{}",
-        root.display(),
-        report.files_changed,
-        report.errors.len(),
-        options
-            .report
-            .as_ref()
-            .map(|p| format!(" Report: {}", p.display()))
-            .unwrap_or_default()
-    )?;
-    let unverified = report.verify.iter().flatten().filter(|v| !v.ok).count();
-    if unverified > 0 {
-        writeln!(
-            err,
-            "{unverified} migrated modules failed to import or compile under kfp 2 (see the report)."
-        )?;
-    }
+    let written = write_report(&report, options, out)?;
+    let written: Vec<&Path> = written.iter().map(PathBuf::as_path).collect();
+    err.write_all(report::closing_lines(&report, &root, &written).as_bytes())?;
     Ok(if !report.errors.is_empty() {
         ExitStatus::Error
-    } else if left > 0 || unverified > 0 {
+    } else if report.left() > 0 || report.unverified() > 0 {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
     })
+}
+
+/// The details file beside the summary `FILE`: `FILE.details.md`.
+pub fn details_path(summary: &Path) -> PathBuf {
+    let mut name = summary.as_os_str().to_os_string();
+    name.push(".details.md");
+    PathBuf::from(name)
+}
+
+/// Writes the report: with `--report FILE`, the summary there and every file's detail beside it (Markdown),
+/// or the whole report there (JSON); without, the whole report to `out`, there being no file beside which to
+/// put the rest. Returns the files written.
+fn write_report(
+    report: &MigrationReport,
+    options: &MigrateOptions,
+    out: &mut dyn Write,
+) -> Result<Vec<PathBuf>, Failure> {
+    let write = |path: &Path, text: String| {
+        std::fs::write(path, text).map_err(|source| MigrateError::WriteReport {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    let json = || report.json().map_err(std::io::Error::from);
+    match (&options.report, options.report_format) {
+        (Some(path), ReportFormat::Markdown) => {
+            let details = details_path(path);
+            let name = details
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            write(&details, report::details(report))?;
+            write(path, report::summary(report, &name))?;
+            Ok(vec![path.clone(), details])
+        }
+        (Some(path), ReportFormat::Json) => {
+            write(path, json()?)?;
+            Ok(vec![path.clone()])
+        }
+        (None, ReportFormat::Markdown) => {
+            out.write_all(report::details(report).as_bytes())?;
+            Ok(vec![])
+        }
+        (None, ReportFormat::Json) => {
+            out.write_all(json()?.as_bytes())?;
+            Ok(vec![])
+        }
+    }
+}
+
+/// The progress line on stderr: files done of the total and the current file, its path cut from the left to
+/// what the terminal's width leaves (the file name is the part worth seeing). Hidden, and never drawn, when
+/// stderr is not a terminal.
+struct ProgressLine<'r> {
+    bar: ProgressBar,
+    root: &'r Path,
+}
+
+impl<'r> ProgressLine<'r> {
+    fn new(root: &'r Path, terminal: bool) -> Self {
+        let bar = if terminal {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+        } else {
+            ProgressBar::hidden()
+        };
+        // `{wide_msg}` fills what is left of the line and cuts what would overflow it.
+        if let Ok(style) = ProgressStyle::with_template("[{pos}/{len}] {wide_msg}") {
+            bar.set_style(style);
+        }
+        Self { bar, root }
+    }
+
+    fn is_shown(&self) -> bool {
+        !self.bar.is_hidden()
+    }
+
+    fn update(&self, path: &Path, total: usize) {
+        let total = total as u64;
+        if self.bar.length() != Some(total) {
+            self.bar.set_length(total);
+        }
+        // The message first: `inc` draws, and should draw this file.
+        let used = format!("[{}/{total}] ", self.bar.position() + 1).len();
+        let columns = console::Term::stderr().size().1 as usize;
+        self.bar.set_message(fit_path(
+            &shown(path, self.root),
+            columns.saturating_sub(used + 1),
+        ));
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// `path` in at most `width` columns: whole when it fits, else `…` and its end.
+fn fit_path(path: &str, width: usize) -> String {
+    if console::measure_text_width(path) <= width {
+        return path.to_string();
+    }
+    let mut kept = 0;
+    let mut start = path.len();
+    for (i, c) in path.char_indices().rev() {
+        let w = console::measure_text_width(c.encode_utf8(&mut [0; 4]));
+        if kept + w + 1 > width {
+            break;
+        }
+        kept += w;
+        start = i;
+    }
+    format!("…{}", &path[start..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_path_keeps_its_end_within_the_width() {
+        assert_eq!(fit_path("a/b.py", 20), "a/b.py");
+        let cut = fit_path("pipelines/team/very/deep/folder/train_pipeline.py", 24);
+        assert_eq!(cut, "…older/train_pipeline.py");
+        assert_eq!(console::measure_text_width(&cut), 24);
+        assert_eq!(fit_path("ab", 0), "…");
+    }
 }

@@ -25,6 +25,7 @@ mod examples_e2e;
 mod fix_safety;
 mod import_blockers;
 mod migrate;
+mod migrate_report;
 mod notebook;
 mod oracle_harness;
 mod output_formats;

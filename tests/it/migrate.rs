@@ -72,9 +72,29 @@ fn out_copies_the_tree_keeps_permissions_and_symlinks_and_migrates_the_copy() {
         assert_eq!(std::fs::read_link(&path).unwrap(), Path::new(target));
     }
 
-    let report = p.read_string("report.md");
+    // The summary for the pull request, and every file's detail beside it.
+    let summary = p.read_string("report.md");
     assert!(
-        report.starts_with("# KFP SDK v1 → v2 migration report"),
+        summary.starts_with("# KFP SDK v1 → v2 migration report\n"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("| KFP001 | kfp-v2-namespace | 2 | 0 | 0 |"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(
+            "## Files that need a human\n\n- [ ] `pipelines/b.py`: 1 finding: KFP403 ×1\n"
+        ),
+        "{summary}"
+    );
+    assert!(
+        !summary.contains("pipelines/a.py"),
+        "nothing left there: {summary}"
+    );
+    let report = p.read_string("report.md.details.md");
+    assert!(
+        report.starts_with("# KFP SDK v1 → v2 migration report: every file"),
         "{report}"
     );
     assert!(report.contains("### `pipelines/a.py`"), "{report}");
@@ -93,7 +113,11 @@ fn out_copies_the_tree_keeps_permissions_and_symlinks_and_migrates_the_copy() {
         "{report}"
     );
     assert!(!report.contains("shared.py"), "{report}");
-    assert!(stderr(&o).contains("Report: report.md"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Report: report.md, details: report.md.details.md"),
+        "{}",
+        stderr(&o)
+    );
 
     // Never into an existing folder with content.
     let o = p.run(&["migrate", "src", "--out", "migrated"]);
@@ -195,8 +219,19 @@ fn verify_imports_and_compiles_the_migrated_pipelines_with_kfp_2() {
     let o = p.run(&[
         "migrate", "src", "--out", "out", "--report", "r.md", "--verify", "--python", &kfp2,
     ]);
-    let report = p.read_string("r.md");
+    let report = p.read_string("r.md.details.md");
     assert_eq!(o.status.code(), Some(1), "{}{report}", stderr(&o));
+    let summary = p.read_string("r.md");
+    assert!(
+        summary
+            .contains("Verification under kfp 2: 1 of 2 pipeline modules imported and compiled."),
+        "{summary}"
+    );
+    assert!(
+        summary
+            .contains("## Modules that failed to import or compile under kfp 2\n\n- ❌ `bad.py`: "),
+        "{summary}"
+    );
     assert!(
         report.contains("## Verification: import and compile under kfp 2"),
         "{report}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Oracle harness: compile pipeline files with a real KFP SDK.
 
-Usage: python compile_kfp.py --kfp 1|2 [--out DIR] FILE...
+Usage: python compile_kfp.py --kfp 1|2 [--out DIR] [--as-package] FILE...
 
 Run it with the python of the venv holding the matching SDK (see
 scripts/oracle-venvs.sh). kfp is imported once in this process; every FILE is
@@ -11,7 +11,10 @@ sibling imports work and nothing leaks between files.
 
 In the child the file is imported as a module (unique name, never as
 __main__, so `if __name__ == "__main__":` blocks do not run) with all warnings
-recorded, and then:
+recorded. With --as-package, a file inside a package (folders holding
+__init__.py) is imported by its dotted name instead, with the folder above the
+package first on sys.path and the package imported first, as pytest's prepend
+import mode does, so its relative imports work. And then:
   --kfp 1: every function decorated with @dsl.pipeline (collected through
            kfp.dsl._pipeline._pipeline_decorator_handler, exactly as v1's
            dsl-compile does) is compiled with kfp.compiler.Compiler() to Argo
@@ -124,7 +127,19 @@ def _unique_name(name, taken):
     return candidate
 
 
-def _run_child(kfp_major, path, out_dir):
+def _package_parts(file_dir):
+    """The dotted package a file of `file_dir` is in, as a list, and the folder above it."""
+    parts = []
+    while os.path.isfile(os.path.join(file_dir, "__init__.py")):
+        parent = os.path.dirname(file_dir)
+        if parent == file_dir:
+            break
+        parts.insert(0, os.path.basename(file_dir))
+        file_dir = parent
+    return parts, file_dir
+
+
+def _run_child(kfp_major, path, out_dir, as_package=False):
     """Runs in the forked child. Returns the result dict (minus "file")."""
     import importlib.util
 
@@ -142,6 +157,12 @@ def _run_child(kfp_major, path, out_dir):
     sys.path.insert(0, file_dir)
 
     module_name = f"_kfp_oracle_{stem}_{os.getpid()}"
+    package = []
+    if as_package:
+        package, above = _package_parts(file_dir)
+        if package:
+            sys.path.insert(0, above)
+            module_name = ".".join(package if stem == "__init__" else package + [stem])
     recorded = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -158,12 +179,22 @@ def _run_child(kfp_major, path, out_dir):
 
                 v1_pipeline._pipeline_decorator_handler = add_pipeline
 
-            spec = importlib.util.spec_from_file_location(module_name, abspath)
-            if spec is None or spec.loader is None:
-                raise ImportError(f"cannot load {abspath} as a module")
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            spec.loader.exec_module(module)
+            module = None
+            if package:
+                # The package's own __init__ runs first, as on a real import, and may import the module.
+                parent = module_name.rpartition(".")[0]
+                if parent:
+                    importlib.import_module(parent)
+                module = sys.modules.get(module_name)
+                if module is None and stem == "__init__":
+                    module = importlib.import_module(module_name)
+            if module is None:
+                spec = importlib.util.spec_from_file_location(module_name, abspath)
+                if spec is None or spec.loader is None:
+                    raise ImportError(f"cannot load {abspath} as a module")
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[module_name] = module
+                spec.loader.exec_module(module)
 
             targets = []  # (name, object)
             if kfp_major == 1:
@@ -221,7 +252,7 @@ def _run_child(kfp_major, path, out_dir):
     return result
 
 
-def _handle_file(kfp_major, path, out_root):
+def _handle_file(kfp_major, path, out_root, as_package=False):
     """Fork a child for one file; return the result dict."""
     abspath = os.path.abspath(path)
     stem = os.path.splitext(os.path.basename(path))[0]
@@ -245,7 +276,7 @@ def _handle_file(kfp_major, path, out_root):
             # Keep our stdout clean for JSON: user prints go to stderr.
             os.dup2(2, 1)
             os.chdir(cwd)
-            res = _run_child(kfp_major, abspath, out_dir)
+            res = _run_child(kfp_major, abspath, out_dir, as_package)
             data = json.dumps(res).encode()
             view = memoryview(data)
             while view:
@@ -319,6 +350,7 @@ def main(argv=None):
     parser = _Parser(prog="compile_kfp.py", description=__doc__.splitlines()[0])
     parser.add_argument("--kfp", required=True, choices=["1", "2"])
     parser.add_argument("--out", metavar="DIR")
+    parser.add_argument("--as-package", action="store_true")
     parser.add_argument("files", nargs="+", metavar="FILE")
     args = parser.parse_args(argv)
     kfp_major = int(args.kfp)
@@ -356,7 +388,7 @@ def main(argv=None):
                 "warnings": [],
             }
         else:
-            res = _handle_file(kfp_major, path, args.out)
+            res = _handle_file(kfp_major, path, args.out, args.as_package)
         all_ok = all_ok and res["ok"]
         sys.stdout.write(json.dumps(res) + "\n")
         sys.stdout.flush()
