@@ -151,18 +151,37 @@ fn literal_bindings<'c>(checker: &'c mut Checker) -> &'c LiteralBindings {
             built: true,
             ..LiteralBindings::default()
         };
-        collect(checker, &checker.module.body, &mut facts);
+        collect(
+            checker,
+            &checker.module.body,
+            &mut facts,
+            &mut FxHashMap::default(),
+        );
         *checker.state::<LiteralBindings>() = facts;
     }
     checker.state::<LiteralBindings>()
 }
 
-fn collect(checker: &Checker, body: &[Stmt], facts: &mut LiteralBindings) {
+/// `lists`: the first element's type of the literal list each name of the function being walked is bound
+/// to (`None` once a name is bound to anything else as well), for `ParallelFor(loop_args)`.
+fn collect(
+    checker: &Checker,
+    body: &[Stmt],
+    facts: &mut LiteralBindings,
+    lists: &mut FxHashMap<String, Option<ValueType>>,
+) {
     for stmt in body {
         match stmt {
             Stmt::Assign(a) => {
-                if let ([Expr::Name(t)], Some(v)) = (a.targets.as_slice(), literal_type(&a.value)) {
-                    facts.constants.insert(range(t).start, v);
+                if let [Expr::Name(t)] = a.targets.as_slice() {
+                    if let Some(v) = literal_type(&a.value) {
+                        facts.constants.insert(range(t).start, v);
+                    }
+                    let first = first_of_list(&a.value);
+                    lists
+                        .entry(t.id.to_string())
+                        .and_modify(|known| *known = None)
+                        .or_insert(first);
                 }
             }
             Stmt::With(w) => {
@@ -172,12 +191,12 @@ fn collect(checker: &Checker, body: &[Stmt], facts: &mut LiteralBindings) {
                         && checker
                             .qualified_name(&call.func)
                             .is_some_and(|q| PARALLEL_FOR.contains(&q.as_str()))
-                        && let Some(t) = first_element_type(call)
+                        && let Some(t) = first_element_type(call, lists)
                     {
                         facts.loop_items.insert(range(var).start, t);
                     }
                 }
-                collect(checker, &w.body, facts);
+                collect(checker, &w.body, facts, lists);
             }
             Stmt::FunctionDef(f) => {
                 for p in f.parameters.iter_non_variadic_params() {
@@ -185,31 +204,32 @@ fn collect(checker: &Checker, body: &[Stmt], facts: &mut LiteralBindings) {
                         facts.parameters.insert(range(&p.parameter.name).start, t);
                     }
                 }
-                collect(checker, &f.body, facts);
+                // A function's names are its own.
+                collect(checker, &f.body, facts, &mut FxHashMap::default());
             }
-            Stmt::ClassDef(c) => collect(checker, &c.body, facts),
+            Stmt::ClassDef(c) => collect(checker, &c.body, facts, &mut FxHashMap::default()),
             Stmt::If(i) => {
-                collect(checker, &i.body, facts);
+                collect(checker, &i.body, facts, lists);
                 for clause in &i.elif_else_clauses {
-                    collect(checker, &clause.body, facts);
+                    collect(checker, &clause.body, facts, lists);
                 }
             }
             Stmt::For(f) => {
-                collect(checker, &f.body, facts);
-                collect(checker, &f.orelse, facts);
+                collect(checker, &f.body, facts, lists);
+                collect(checker, &f.orelse, facts, lists);
             }
             Stmt::While(w) => {
-                collect(checker, &w.body, facts);
-                collect(checker, &w.orelse, facts);
+                collect(checker, &w.body, facts, lists);
+                collect(checker, &w.orelse, facts, lists);
             }
             Stmt::Try(t) => {
-                collect(checker, &t.body, facts);
+                collect(checker, &t.body, facts, lists);
                 for handler in &t.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = handler;
-                    collect(checker, &h.body, facts);
+                    collect(checker, &h.body, facts, lists);
                 }
-                collect(checker, &t.orelse, facts);
-                collect(checker, &t.finalbody, facts);
+                collect(checker, &t.orelse, facts, lists);
+                collect(checker, &t.finalbody, facts, lists);
             }
             _ => {}
         }
@@ -233,10 +253,20 @@ fn annotated_type(annotation: &Expr) -> Option<ValueType> {
     }
 }
 
-/// The type kfp 2 gives the items of `ParallelFor(<literal list>)`: its first element's.
-fn first_element_type(call: &ast::ExprCall) -> Option<ValueType> {
-    let items = crate::python::pipelines::argument(call, 0, "items")?;
-    let first = match items {
+/// The type kfp 2 gives the items of `ParallelFor(<literal list>)` (or of a name bound only to one): its
+/// first element's.
+fn first_element_type(
+    call: &ast::ExprCall,
+    lists: &FxHashMap<String, Option<ValueType>>,
+) -> Option<ValueType> {
+    match crate::python::pipelines::argument(call, 0, "items")? {
+        Expr::Name(n) => *lists.get(n.id.as_str())?,
+        items => first_of_list(items),
+    }
+}
+
+fn first_of_list(e: &Expr) -> Option<ValueType> {
+    let first = match e {
         Expr::List(l) => l.elts.first()?,
         Expr::Tuple(t) => t.elts.first()?,
         _ => return None,
