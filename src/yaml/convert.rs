@@ -241,6 +241,14 @@ impl FixedSpec {
     }
 }
 
+/// Every YAML fix but KFP504's, which replaces a graph by its IR: the converters read the graph itself.
+fn spec_fixes() -> RuleSelection {
+    RuleSelection {
+        ignore: vec![crate::registry::id::KFP504.to_string()],
+        ..RuleSelection::default()
+    }
+}
+
 /// The spec `text` after every YAML fix, parsed; an error unless it is a v1 component spec.
 pub fn fixed_spec(text: &str) -> Result<FixedSpec, ConvertError> {
     let source = SourceFile::new(
@@ -248,7 +256,7 @@ pub fn fixed_spec(text: &str) -> Result<FixedSpec, ConvertError> {
         text.to_string(),
         false,
     );
-    let fixed = super::check::fix(&source, &RuleSelection::default(), true)?.text;
+    let fixed = super::check::fix(&source, &spec_fixes(), true)?.text;
     let documents = super::spans::parse(&fixed)?;
     if documents
         .first()
@@ -264,14 +272,23 @@ pub fn fixed_spec(text: &str) -> Result<FixedSpec, ConvertError> {
     Ok(FixedSpec { root })
 }
 
-/// The spec text of a graph task's `componentRef` (a `url`, maybe with a `digest`): `Ok(None)` when it is not
-/// at hand (the module then loads it at run time, untyped here), an error when it must not be used (a digest
-/// that does not match).
-pub type ChildSpecs<'a> = &'a dyn Fn(&Node) -> Result<Option<String>, String>;
+/// What a graph task's `componentRef` (a `url`, maybe with a `digest`) reads as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChildSpec {
+    /// The child's spec text.
+    Text(String),
+    /// Not at hand, and why (the Python module then loads it at run time, untyped here; the IR cannot be
+    /// written).
+    Unavailable(String),
+}
+
+/// The spec of a graph task's `componentRef`; an error when it must not be used (a digest that does not
+/// match).
+pub type ChildSpecs<'a> = &'a dyn Fn(&Node) -> Result<ChildSpec, String>;
 
 /// Converts the v1 component spec `text` to a kfp 2 Python module.
 pub fn to_python(text: &str) -> Result<String, ConvertError> {
-    to_python_with(text, &|_| Ok(None))
+    to_python_with(text, &|_| Ok(ChildSpec::Unavailable(String::new())))
 }
 
 /// `to_python`, reading a graph's child specs with `children` so its constants and untyped inputs get the
@@ -465,7 +482,7 @@ fn graph_to_python(
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
             child_text = Some(text.clone());
             let source = SourceFile::new(std::path::Path::new("task.yaml"), text, false);
-            let fixed = super::check::fix(&source, &RuleSelection::default(), true)?.text;
+            let fixed = super::check::fix(&source, &spec_fixes(), true)?.text;
             format!(
                 "{op} = components.load_component_from_text({})",
                 py_str(&fixed)
@@ -492,8 +509,11 @@ fn graph_to_python(
         if child_text.is_none()
             && let Some(reference) = reference
         {
-            child_text = children(reference)
+            let child = children(reference)
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
+            if let ChildSpec::Text(text) = child {
+                child_text = Some(text);
+            }
         }
         let child = child_text.and_then(|t| crate::yaml::interface::component("op", &t));
         let kind_of = |k: &str| {
@@ -574,17 +594,14 @@ fn graph_to_python(
             (None, _) => params_required.push(format!("{id}: {annotation}")),
         }
     }
-    // Tasks in dependency order.
-    let mut ordered: Vec<Task> = Vec::new();
-    while !tasks.is_empty() {
-        let Some(i) = tasks
+    let order = dependency_order(
+        &tasks
             .iter()
-            .position(|t| t.depends.iter().all(|d| ordered.iter().any(|o| &o.id == d)))
-        else {
-            return unsupported("a task that depends on an unknown task or a cycle");
-        };
-        ordered.push(tasks.remove(i));
-    }
+            .map(|t| (t.id.as_str(), t.depends.as_slice()))
+            .collect::<Vec<_>>(),
+    )?;
+    let mut tasks: Vec<Option<Task>> = tasks.into_iter().map(Some).collect();
+    let ordered: Vec<Task> = order.iter().filter_map(|&i| tasks[i].take()).collect();
     // Outputs: `-> type` for one, a NamedTuple for several.
     let mut outputs = Vec::new();
     for (k, v) in graph.get("outputValues").map_or(&[][..], Node::entries) {
@@ -636,8 +653,12 @@ fn graph_to_python(
                 .join(", ")
         ),
     };
+    let description = spec
+        .description()
+        .map(|d| format!(", description={}", py_str(d.trim_end())))
+        .unwrap_or_default();
     out.push_str(&format!(
-        "\n\n@dsl.pipeline(name={})\ndef {function}(",
+        "\n\n@dsl.pipeline(name={}{description})\ndef {function}(",
         py_str(&crate::python::handlers::pipeline_definition::sanitize_pipeline_name(name))
     ));
     let params: Vec<String> = params_required.into_iter().chain(params_optional).collect();
@@ -679,14 +700,31 @@ fn graph_to_python(
     Ok(out)
 }
 
+/// The order a graph's tasks are called in: each task, in the graph's order, once the tasks it takes outputs
+/// from are placed (`(id, ids it depends on)` in; indices out). kfp 2 names tasks in call order, so the Python
+/// module and the IR must agree on it.
+pub(super) fn dependency_order(tasks: &[(&str, &[String])]) -> Result<Vec<usize>, ConvertError> {
+    let mut order: Vec<usize> = Vec::new();
+    while order.len() < tasks.len() {
+        let placed = |d: &String| order.iter().any(|&o| tasks[o].0 == d);
+        let Some(i) =
+            (0..tasks.len()).find(|i| !order.contains(i) && tasks[*i].1.iter().all(placed))
+        else {
+            return unsupported("a task that depends on an unknown task or a cycle");
+        };
+        order.push(i);
+    }
+    Ok(order)
+}
+
 /// `{taskOutput: {taskId, outputName}}`: the task and its output (empty when missing).
-fn task_output(t: &Node) -> (&str, &str) {
+pub(super) fn task_output(t: &Node) -> (&str, &str) {
     let field = |k: &str| t.get(k).and_then(scalar::string).unwrap_or_default();
     (field("taskId"), field("outputName"))
 }
 
 /// An inline spec as a YAML value, for `serde_yaml` to write back as text (scalars keep their meaning).
-fn to_value(node: &Node) -> Result<serde_yaml::Value, ConvertError> {
+pub(super) fn to_value(node: &Node) -> Result<serde_yaml::Value, ConvertError> {
     use super::spans::Value as Tree;
     use serde_yaml::Value;
     Ok(match &node.value {
