@@ -66,6 +66,8 @@ impl Kind {
 /// One task, its child read.
 struct Task<'n> {
     id: &'n str,
+    /// The child spec as given, before any fix.
+    text: String,
     child: ContainerIr,
     arguments: &'n [(Node, Node)],
     depends: Vec<String>,
@@ -112,6 +114,45 @@ fn child_text(
     }
 }
 
+/// A child spec's IR parts, after every fix.
+fn child_parts(id: &str, text: &str) -> Result<ContainerIr, ConvertError> {
+    let in_task = |e: ConvertError| match e {
+        ConvertError::Unsupported(why) => ConvertError::Unsupported(format!("task `{id}`: {why}")),
+        other => ConvertError::Unsupported(format!("task `{id}`: its component: {other}")),
+    };
+    let fixed = fixed_spec(text).map_err(in_task)?;
+    container_parts(&fixed.spec()).map_err(in_task)
+}
+
+/// The names of the inputs a child spec declares without a type (kfp 1 passed them anything).
+fn untyped_inputs(text: &str) -> Vec<String> {
+    let Ok(doc) = serde_yaml::from_str::<Value>(text) else {
+        return vec![];
+    };
+    doc.get("inputs")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .filter(|i| i.get("type").is_none_or(Value::is_null))
+        .filter_map(|i| i.get("name").and_then(Value::as_str).map(str::to_string))
+        .collect()
+}
+
+/// The child spec with the inputs `types` names given those (v1 spelling) types.
+fn retyped(id: &str, text: &str, types: &[(String, &'static str)]) -> Result<String, ConvertError> {
+    let bad = |e: serde_yaml::Error| ConvertError::Unsupported(format!("task `{id}`: {e}"));
+    let mut doc: Value = serde_yaml::from_str(text).map_err(bad)?;
+    if let Some(items) = doc.get_mut("inputs").and_then(Value::as_sequence_mut) {
+        for item in items.iter_mut().filter_map(Value::as_mapping_mut) {
+            let name = item.get("name").and_then(Value::as_str).map(str::to_string);
+            if let Some((_, t)) = types.iter().find(|(n, _)| Some(n) == name.as_ref()) {
+                item.insert(s("type"), s(*t));
+            }
+        }
+    }
+    serde_yaml::to_string(&doc).map_err(bad)
+}
+
 fn read_task<'n>(
     id: &'n str,
     task: &'n Node,
@@ -125,12 +166,7 @@ fn read_task<'n>(
         }
     }
     let text = child_text(id, task.get("componentRef"), children)?;
-    let in_task = |e: ConvertError| match e {
-        ConvertError::Unsupported(why) => ConvertError::Unsupported(format!("task `{id}`: {why}")),
-        other => ConvertError::Unsupported(format!("task `{id}`: its component: {other}")),
-    };
-    let fixed = fixed_spec(&text).map_err(in_task)?;
-    let child = container_parts(&fixed.spec()).map_err(in_task)?;
+    let child = child_parts(id, &text)?;
     let arguments = task.get("arguments").map_or(&[][..], Node::entries);
     let depends = arguments
         .iter()
@@ -139,6 +175,7 @@ fn read_task<'n>(
         .collect();
     Ok(Task {
         id,
+        text,
         child,
         arguments,
         depends,
@@ -271,6 +308,52 @@ pub(super) fn graph_to_ir(
             port,
             kind,
         });
+    }
+    // An untyped child input takes the parameter type of what feeds it (kfp 1 passed an untyped input
+    // anything; kfp 2 loads it as an artifact and refuses a parameter): the embedded copy of the child
+    // declares that type, and its fixes then apply (KFP502 writes the value to a file for `inputPath`).
+    let mut retypes: Vec<Vec<(String, &'static str)>> = Vec::new();
+    for task in &tasks {
+        let untyped = untyped_inputs(&task.text);
+        let mut types = Vec::new();
+        for (k, v) in task.arguments {
+            let Some(input) = scalar::string(k).and_then(|k| child_input(task, k).ok()) else {
+                continue;
+            };
+            if !untyped.contains(&input.v1) {
+                continue;
+            }
+            let given = if let Some(g) = v.get("graphInput") {
+                let fed = g
+                    .get("inputName")
+                    .and_then(scalar::string)
+                    .unwrap_or_default();
+                inputs
+                    .iter()
+                    .find(|i| i.port.name == fed)
+                    .map(|i| i.kind.clone())
+            } else if let Some(t) = v.get("taskOutput") {
+                let (from, output) = task_output(t);
+                tasks
+                    .iter()
+                    .find(|p| p.id == from)
+                    .and_then(|p| p.child.outputs.iter().find(|o| o.v2 == sanitize(output)))
+                    .map(Kind::of)
+            } else {
+                scalar_text(v).map(|_| Kind::Parameter("String"))
+            };
+            if let Some(Kind::Parameter(p)) = given
+                && input.param != Some(p)
+            {
+                types.push((input.v1.clone(), p));
+            }
+        }
+        retypes.push(types);
+    }
+    for (task, types) in tasks.iter_mut().zip(retypes) {
+        if !types.is_empty() {
+            task.child = child_parts(task.id, &retyped(task.id, &task.text, &types)?)?;
+        }
     }
     let order = dependency_order(
         &tasks
