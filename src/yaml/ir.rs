@@ -2,7 +2,8 @@
 //!
 //! The output is what kfp 2.17.3 compiles from the module `convert` writes (checked structurally by
 //! `tests/it/yaml_convert.rs`): the component, its executor, and the one-task `root` DAG kfp makes when it
-//! compiles a component on its own.
+//! compiles a component on its own. A graph component's pipeline IR is `ir_graph`'s, built from the same
+//! parts (`container_parts`) for each child.
 
 use serde_yaml::{Mapping, Value};
 

@@ -44,10 +44,11 @@ impl Kind {
         }
     }
 
+    /// How it reads in a message: `a parameter of type `Integer``.
     fn text(&self) -> String {
         match self {
-            Kind::Parameter(p) => format!("`{p}` parameter"),
-            Kind::Artifact(a) => format!("`{a}` artifact"),
+            Kind::Parameter(p) => format!("a parameter of type `{p}`"),
+            Kind::Artifact(a) => format!("an artifact of type `{a}`"),
         }
     }
 
@@ -413,7 +414,7 @@ pub(super) fn graph_to_ir(
             let expected = Kind::of(input);
             let mismatch = |got: &Kind| {
                 ConvertError::Unsupported(format!(
-                    "task `{}`: its input `{key}` is a {}, given a {} (kfp 2 refuses that)",
+                    "task `{}`: its input `{key}` is {}, given {} (kfp 2 refuses that)",
                     task.id,
                     expected.text(),
                     got.text()
@@ -461,8 +462,8 @@ pub(super) fn graph_to_ir(
             } else if let Some(text) = scalar_text(v) {
                 let Some(param) = input.param else {
                     return unsupported(format!(
-                        "task `{}`: the constant `{text}` for its {} input `{key}` (kfp 2 takes artifacts \
-                         only from tasks, graph inputs or importers)",
+                        "task `{}`: the constant `{text}` for its input `{key}`, {} (kfp 2 takes \
+                         artifacts only from tasks, graph inputs or importers)",
                         task.id,
                         expected.text()
                     ));
@@ -591,7 +592,7 @@ pub(super) fn graph_to_ir(
         };
         if !kind.accepts(&given) {
             return unsupported(format!(
-                "the output `{k}` is a {}, given task `{from}`'s {} `{output}` (kfp 2 refuses that)",
+                "the output `{k}` is {}, given task `{from}`'s output `{output}`, {} (kfp 2 refuses that)",
                 kind.text(),
                 given.text()
             ));
@@ -666,4 +667,45 @@ pub(super) fn graph_to_ir(
         ("sdkVersion", s("kfp-2.17.3")),
     ]);
     write_document(&pipeline_name, &sorted(document))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_made_unique_as_kfp_does() {
+        let taken = vec!["train".to_string(), "train-2".to_string()];
+        assert_eq!(unique("train".into(), &taken), "train-3");
+        assert_eq!(unique("make".into(), &taken), "make");
+    }
+
+    #[test]
+    fn constants_take_the_input_type_or_are_refused() {
+        assert_eq!(constant(" 6 ", "Integer"), Some(Value::from(6.0)));
+        assert_eq!(constant("True", "Boolean"), Some(Value::Bool(true)));
+        assert_eq!(constant("yes", "Boolean"), None);
+        assert_eq!(constant("[1]", "JsonObject"), None);
+        assert_eq!(constant(" a ", "String"), Some(s(" a ")));
+        assert_eq!(constant("inf", "Float"), None);
+    }
+
+    #[test]
+    fn artifacts_match_by_schema_unless_one_is_generic() {
+        let a = |t: &str| Kind::Artifact(t.into());
+        assert!(a("system.Dataset").accepts(&a("system.Artifact")));
+        assert!(a("system.Artifact").accepts(&a("system.Model")));
+        assert!(!a("system.Dataset").accepts(&a("system.Model")));
+        assert!(!Kind::Parameter("Float").accepts(&Kind::Parameter("Integer")));
+        assert!(!a("system.Artifact").accepts(&Kind::Parameter("String")));
+    }
+
+    #[test]
+    fn untyped_inputs_are_retyped_in_the_embedded_copy_only() {
+        let text = "name: M\ninputs:\n- {name: a}\n- {name: b, type: CSV}\nimplementation:\n  container: {image: x, command: [cat, {inputPath: a}]}\n";
+        assert_eq!(untyped_inputs(text), ["a"]);
+        let retyped = retyped("m", text, &[("a".into(), "String")]).unwrap();
+        assert!(untyped_inputs(&retyped).is_empty(), "{retyped}");
+        assert!(retyped.contains("type: String"), "{retyped}");
+    }
 }
