@@ -161,6 +161,19 @@ pub struct FileEntry {
     pub file: String,
     pub fixes: Vec<FixEntry>,
     pub remaining: Vec<RemainingEntry>,
+    /// The v1 graph component spec KFP504's fix replaced by its pipeline IR: the file no longer holds it,
+    /// the report keeps it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_v1_spec: Option<String>,
+}
+
+/// KFP504 hook: the original text of a file whose graph spec was replaced by its IR.
+fn replaced_v1_spec(f: &crate::report::FileReport) -> Option<String> {
+    let replaced = f
+        .applied
+        .iter()
+        .any(|a| a.rule == crate::registry::id::KFP504);
+    replaced.then(|| f.change.as_ref().map(|(before, _)| before.clone()))?
 }
 
 #[derive(Debug, Serialize)]
@@ -347,6 +360,7 @@ pub fn build_report(
             file: shown(std::path::Path::new(&f.shown_path()), root),
             fixes,
             remaining,
+            replaced_v1_spec: replaced_v1_spec(f),
         });
     }
     MigrationReport {
@@ -414,6 +428,13 @@ pub fn markdown(r: &MigrationReport) -> String {
                 ));
             }
             s.push('\n');
+        }
+        if let Some(v1) = &f.replaced_v1_spec {
+            s.push_str(&format!(
+                "<details><summary>The v1 graph component spec the kfp 2 pipeline IR replaced</summary>\n\n\
+                 ````yaml\n{}\n````\n\n</details>\n\n",
+                v1.trim_end()
+            ));
         }
         if !f.remaining.is_empty() {
             s.push_str("Needs a human:\n\n");

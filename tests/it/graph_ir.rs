@@ -308,16 +308,47 @@ fn migrate_replaces_a_graph_with_its_ir_when_every_child_resolves_and_says_why_n
         "tree/kfp-upgrade.toml",
         "[component-urls]\n\"https://example.com/c/\" = \"../vendor/\"\n",
     );
-    let o = p.run(&["migrate", "tree", "--in-place", "--force", "--unsafe-fixes"]);
+    let report = p.path("report.md");
+    let o = p.run(&[
+        "migrate",
+        "tree",
+        "--in-place",
+        "--force",
+        "--unsafe-fixes",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
     assert!(o.status.code().unwrap_or(9) <= 1, "{}", stderr(&o));
     let migrated = p.read_string("tree/graph.yaml");
     assert!(
         migrated.starts_with("# PIPELINE DEFINITION\n# Name: my-graph\n"),
         "{migrated}"
     );
+    // The v1 spec is not kept in a second file but in the report, under the file it came from.
+    let report = std::fs::read_to_string(report).unwrap();
+    let section = |file: &str| {
+        report
+            .split("### `")
+            .find(|s| s.starts_with(file))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let replaced = "The v1 graph component spec";
+    assert!(
+        section("graph.yaml`").contains(replaced)
+            && section("graph.yaml`").contains(graph.trim_end()),
+        "{report}"
+    );
+    assert!(!section("pinned.yaml`").contains(replaced), "{report}");
+    assert!(
+        !std::fs::read_dir(p.path("tree")).unwrap().any(|e| {
+            let name = e.unwrap().file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("graph") && name != "graph.yaml"
+        }),
+        "no second file"
+    );
     // Exactly what `convert --format ir` writes.
-    let o = p.run(&["convert", "--format", "ir", "-o", "-", "tree/pinned.yaml"]);
-    assert!(!o.status.success());
     p.write("tree/copy/graph.yaml", &graph);
     let o = p.run(&[
         "convert",
