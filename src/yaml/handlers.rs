@@ -1,6 +1,7 @@
 //! The rules for v1 component specs (KFP5xx) and compiled artefacts (KFP6xx). Rules read a spec through
-//! `model`'s typed view and `placeholders`, with every node's position at hand for their edits; they never read
-//! files or print.
+//! `model`'s typed view and `placeholders`, with every node's position at hand for their edits; they never
+//! print, and read no file but one: KFP504 reads a graph's child specs (beside it, or through the run's URL
+//! resolver, as the Python rules read loaded specs) to write its IR fix.
 
 use crate::registry::id;
 use std::collections::HashMap;
