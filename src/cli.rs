@@ -44,7 +44,7 @@ pub enum Command {
     /// List every rule with its fix availability.
     Rules,
     /// Convert a v1 component spec (component.yaml) to a kfp 2 Python module with a
-    /// `@dsl.container_component`.
+    /// `@dsl.container_component` (a graph component: a `@dsl.pipeline`), or to kfp 2 IR.
     Convert {
         /// The v1 component YAML file.
         file: PathBuf,
