@@ -505,16 +505,34 @@ fn graph_to_python(
                 "task `{id}` names its component without a `spec` or `url`"
             ));
         };
-        loaders.push(loader);
+        let mut loader = loader;
         if child_text.is_none()
             && let Some(reference) = reference
         {
             let child = children(reference)
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
             if let ChildSpec::Text(text) = child {
-                child_text = Some(text);
+                // A child kfp 2 cannot load as it is (KFP501, KFP503, …) is loaded fixed, from its text.
+                let source =
+                    SourceFile::new(std::path::Path::new("task.yaml"), text.clone(), false);
+                let fixed = super::check::fix(&source, &spec_fixes(), true).map(|o| o.text);
+                child_text = Some(match fixed {
+                    Ok(fixed) if fixed != text => {
+                        let url = reference
+                            .get("url")
+                            .and_then(scalar::string)
+                            .unwrap_or_default();
+                        loader = format!(
+                            "# {url}, fixed for kfp 2 by kfp-upgrade\n{op} = components.load_component_from_text({})",
+                            py_str(&fixed)
+                        );
+                        fixed
+                    }
+                    _ => text,
+                });
             }
         }
+        loaders.push(loader);
         let child = child_text.and_then(|t| crate::yaml::interface::component("op", &t));
         let kind_of = |k: &str| {
             child.as_ref().and_then(|c| {
@@ -602,7 +620,7 @@ fn graph_to_python(
     )?;
     let mut tasks: Vec<Option<Task>> = tasks.into_iter().map(Some).collect();
     let ordered: Vec<Task> = order.iter().filter_map(|&i| tasks[i].take()).collect();
-    // Outputs: `-> type` for one, a NamedTuple for several.
+    // Outputs: a NamedTuple of them (its fields are the outputs' names).
     let mut outputs = Vec::new();
     for (k, v) in graph.get("outputValues").map_or(&[][..], Node::entries) {
         let k = scalar::string(k).unwrap_or_default();
@@ -633,7 +651,7 @@ fn graph_to_python(
         "\"\"\"kfp 2 pipeline converted from the v1 graph component `{name}` by kfp-upgrade.\"\"\"\n\n"
     );
     out.push_str("import os\n");
-    if outputs.len() > 1 {
+    if !outputs.is_empty() {
         out.push_str("from typing import NamedTuple\n");
     }
     out.push_str("\nfrom kfp import components, dsl\n\n_HERE = os.path.dirname(os.path.abspath(__file__))\n\n");
@@ -641,9 +659,10 @@ fn graph_to_python(
         out.push_str(l);
         out.push('\n');
     }
+    // A `NamedTuple` even for one output: kfp 2 names a lone return value `Output`, and loaders of the graph
+    // read its outputs under their own names.
     let returns = match outputs.len() {
         0 => String::new(),
-        1 => format!(" -> {}", outputs[0].1),
         _ => format!(
             " -> NamedTuple(\"Outputs\", [{}])",
             outputs
@@ -683,7 +702,6 @@ fn graph_to_python(
                 out.push_str("    pass\n");
             }
         }
-        1 => out.push_str(&format!("    return {}\n", outputs[0].2)),
         _ => {
             let fields: Vec<String> = outputs.iter().map(|(n, _, e)| format!("{n}={e}")).collect();
             out.push_str(&format!(

@@ -373,3 +373,52 @@ fn migrate_replaces_a_graph_with_its_ir_when_every_child_resolves_and_says_why_n
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_loads_and_compiles_under_kfp2(&p, &[p.path("tree/graph.yaml")]);
 }
+
+#[test]
+fn a_child_kfp2_cannot_load_as_it_is_is_embedded_fixed_in_the_module_and_the_ir_alike() {
+    // `{inputValue: message}` on an untyped input: kfp 2 loads the input as an artifact and refuses the
+    // placeholder (KFP501 types it `String`).
+    let p = Project::new();
+    p.write(
+        "echo.yaml",
+        "name: Echo\ninputs:\n- {name: message}\noutputs:\n- {name: out, type: String}\nimplementation:\n  container:\n    image: alpine\n    command: [sh, -c, 'echo \"$0\" > \"$1\"', {inputValue: message}, {outputPath: out}]\n",
+    );
+    p.write(
+        "graph.yaml",
+        "name: Echo twice\ninputs: [{name: text, type: String}]\noutputs: [{name: out, type: String}]\nimplementation:\n  graph:\n    tasks:\n      first: {componentRef: {url: echo.yaml}, arguments: {message: {graphInput: {inputName: text}}}}\n      second:\n        componentRef: {url: echo.yaml}\n        arguments: {message: {taskOutput: {taskId: first, outputName: out}}}\n    outputValues:\n      out: {taskOutput: {taskId: second, outputName: out}}\n",
+    );
+    let o = p.run(&["convert", "-o", "graph.py", "graph.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let module = p.read_string("graph.py");
+    assert!(
+        module.contains("# echo.yaml, fixed for kfp 2 by kfp-upgrade\n")
+            && module.contains("load_component_from_text("),
+        "{module}"
+    );
+    let o = ir_of(&p, "graph.yaml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ir_path = p.write("graph.ir.yaml", stdout(&o));
+    let out = p.path("out");
+    let Some(results) = compile_files(Kfp::V2, &[p.path("graph.py")], Some(&out)) else {
+        return;
+    };
+    assert!(
+        results[0].ok && results[0].compiled.iter().any(|c| c == "echo_twice"),
+        "{:?} {}\n{module}",
+        results[0].compiled,
+        results[0].error.as_deref().unwrap_or("")
+    );
+    let Some(py) = python(Kfp::V2) else { return };
+    let check = Command::new(py)
+        .arg(manifest().join("tests/oracle/ir_equal.py"))
+        .arg("--full")
+        .arg(&ir_path)
+        .arg(out.join("graph").join("echo_twice.yaml"))
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
