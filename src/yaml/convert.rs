@@ -233,11 +233,17 @@ const SEVERAL_KEYS: &str = "a placeholder with several keys";
 /// A spec after every YAML fix, read: its document, aliases followed.
 pub struct FixedSpec {
     root: Node,
+    text: String,
 }
 
 impl FixedSpec {
     pub fn spec(&self) -> ComponentSpec<'_> {
         ComponentSpec { root: &self.root }
+    }
+
+    /// The fixed text.
+    pub fn text(&self) -> &str {
+        &self.text
     }
 }
 
@@ -269,7 +275,7 @@ pub fn fixed_spec(text: &str) -> Result<FixedSpec, ConvertError> {
     // `read_document` has expanded them once already: this cannot fail.
     let root = super::spans::expand_aliases(root)
         .map_or_else(|_| root.clone(), std::borrow::Cow::into_owned);
-    Ok(FixedSpec { root })
+    Ok(FixedSpec { root, text: fixed })
 }
 
 /// What a graph task's `componentRef` (a `url`, maybe with a `digest`) reads as.
@@ -466,6 +472,7 @@ fn graph_to_python(
     let Some(task_map) = graph.get("tasks").filter(|t| t.is_mapping()) else {
         return unsupported("a graph without `tasks`");
     };
+    let embedded = super::ir_graph::embedded_children(spec, graph, children);
     let mut loaders = Vec::new();
     let mut tasks = Vec::new();
     // `(graph input, child input kind)` for every graph input a task consumes.
@@ -477,12 +484,18 @@ fn graph_to_python(
         let op = format!("{}_op", ident(id)?);
         let reference = task.get("componentRef");
         let mut child_text = None;
+        let embedded_text = embedded.iter().find(|(t, _)| t == id).map(|(_, e)| e);
         let loader = if let Some(inline) = reference.and_then(|r| r.get("spec")) {
             let text = serde_yaml::to_string(&to_value(inline)?)
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
-            child_text = Some(text.clone());
-            let source = SourceFile::new(std::path::Path::new("task.yaml"), text, false);
-            let fixed = super::check::fix(&source, &spec_fixes(), true)?.text;
+            let fixed = match embedded_text {
+                Some(e) => e.clone(),
+                None => {
+                    let source = SourceFile::new(std::path::Path::new("task.yaml"), text, false);
+                    super::check::fix(&source, &spec_fixes(), true)?.text
+                }
+            };
+            child_text = Some(fixed.clone());
             format!(
                 "{op} = components.load_component_from_text({})",
                 py_str(&fixed)
@@ -512,21 +525,19 @@ fn graph_to_python(
             let child = children(reference)
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
             if let ChildSpec::Text(text) = child {
-                // A child kfp 2 cannot load as it is (KFP501, KFP503, …) is loaded fixed, from its text.
-                let source =
-                    SourceFile::new(std::path::Path::new("task.yaml"), text.clone(), false);
-                let fixed = super::check::fix(&source, &spec_fixes(), true).map(|o| o.text);
-                child_text = Some(match fixed {
-                    Ok(fixed) if fixed != text => {
+                // A child kfp 2 cannot load as it is (KFP501, KFP503, an untyped input fed a parameter) is
+                // loaded from its text as the IR embeds it.
+                child_text = Some(match embedded_text {
+                    Some(fixed) if *fixed != text => {
                         let url = reference
                             .get("url")
                             .and_then(scalar::string)
                             .unwrap_or_default();
                         loader = format!(
                             "# {url}, fixed for kfp 2 by kfp-upgrade\n{op} = components.load_component_from_text({})",
-                            py_str(&fixed)
+                            py_str(fixed)
                         );
-                        fixed
+                        fixed.clone()
                     }
                     _ => text,
                 });

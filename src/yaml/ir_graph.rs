@@ -69,6 +69,8 @@ struct Task<'n> {
     id: &'n str,
     /// The child spec as given, before any fix.
     text: String,
+    /// The child spec as the IR embeds it: retyped (see `retypes`), then fixed.
+    embedded: String,
     child: ContainerIr,
     arguments: &'n [(Node, Node)],
     depends: Vec<String>,
@@ -115,14 +117,15 @@ fn child_text(
     }
 }
 
-/// A child spec's IR parts, after every fix.
-fn child_parts(id: &str, text: &str) -> Result<ContainerIr, ConvertError> {
+/// A child spec's IR parts, after every fix, and its fixed text.
+fn child_parts(id: &str, text: &str) -> Result<(ContainerIr, String), ConvertError> {
     let in_task = |e: ConvertError| match e {
         ConvertError::Unsupported(why) => ConvertError::Unsupported(format!("task `{id}`: {why}")),
         other => ConvertError::Unsupported(format!("task `{id}`: its component: {other}")),
     };
     let fixed = fixed_spec(text).map_err(in_task)?;
-    container_parts(&fixed.spec()).map_err(in_task)
+    let parts = container_parts(&fixed.spec()).map_err(in_task)?;
+    Ok((parts, fixed.text().to_string()))
 }
 
 /// The names of the inputs a child spec declares without a type (kfp 1 passed them anything).
@@ -167,7 +170,7 @@ fn read_task<'n>(
         }
     }
     let text = child_text(id, task.get("componentRef"), children)?;
-    let child = child_parts(id, &text)?;
+    let (child, embedded) = child_parts(id, &text)?;
     let arguments = task.get("arguments").map_or(&[][..], Node::entries);
     let depends = arguments
         .iter()
@@ -177,6 +180,7 @@ fn read_task<'n>(
     Ok(Task {
         id,
         text,
+        embedded,
         child,
         arguments,
         depends,
@@ -263,13 +267,14 @@ fn sorted(v: Value) -> Value {
     }
 }
 
-/// The pipeline IR of a fixed graph component spec, reading the children with `children`.
-pub(super) fn graph_to_ir(
-    spec: &ComponentSpec,
-    graph: &Node,
+/// A graph's tasks, their children read (and retyped), and its inputs typed. With `strict`, a child that
+/// cannot be read is an error; without, its task is left out (what the Python module loads at run time).
+fn read_graph<'n>(
+    spec: &ComponentSpec<'n>,
+    graph: &'n Node,
     children: ChildSpecs,
-) -> Result<String, ConvertError> {
-    let name = spec.name_string().unwrap_or("pipeline");
+    strict: bool,
+) -> Result<(Vec<Task<'n>>, Vec<GraphInput<'n>>), ConvertError> {
     let Some(task_map) = graph.get("tasks").filter(|t| t.is_mapping()) else {
         return unsupported("a graph without `tasks`");
     };
@@ -277,7 +282,11 @@ pub(super) fn graph_to_ir(
     for (id, task) in task_map.entries() {
         let id = scalar::string(id)
             .ok_or_else(|| ConvertError::Unsupported("a task id that is not a string".into()))?;
-        tasks.push(read_task(id, task, children)?);
+        match read_task(id, task, children) {
+            Ok(t) => tasks.push(t),
+            Err(e) if strict => return Err(e),
+            Err(_) => {}
+        }
     }
     // Graph inputs: an untyped one takes the type of the first child input it feeds (as in the module).
     let mut inputs = Vec::new();
@@ -353,9 +362,41 @@ pub(super) fn graph_to_ir(
     }
     for (task, types) in tasks.iter_mut().zip(retypes) {
         if !types.is_empty() {
-            task.child = child_parts(task.id, &retyped(task.id, &task.text, &types)?)?;
+            match child_parts(task.id, &retyped(task.id, &task.text, &types)?) {
+                Ok(read) => (task.child, task.embedded) = read,
+                Err(e) if strict => return Err(e),
+                Err(_) => {}
+            }
         }
     }
+    Ok((tasks, inputs))
+}
+
+/// The child specs of a graph as its IR embeds them (retyped, fixed), by task id, for the Python module to
+/// load the same components; tasks whose child cannot be read are left out.
+pub(super) fn embedded_children(
+    spec: &ComponentSpec,
+    graph: &Node,
+    children: ChildSpecs,
+) -> Vec<(String, String)> {
+    read_graph(spec, graph, children, false)
+        .map(|(tasks, _)| {
+            tasks
+                .into_iter()
+                .map(|t| (t.id.to_string(), t.embedded))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The pipeline IR of a fixed graph component spec, reading the children with `children`.
+pub(super) fn graph_to_ir(
+    spec: &ComponentSpec,
+    graph: &Node,
+    children: ChildSpecs,
+) -> Result<String, ConvertError> {
+    let name = spec.name_string().unwrap_or("pipeline");
+    let (tasks, inputs) = read_graph(spec, graph, children, true)?;
     let order = dependency_order(
         &tasks
             .iter()

@@ -113,6 +113,40 @@ fn ir_of(p: &Project, graph: &str) -> std::process::Output {
     p.run(&["convert", "--format", "ir", "-o", "-", graph])
 }
 
+/// Asserts the IR at `ir` equals, as a whole, what kfp 2.17.3 compiles from the module `convert` writes for
+/// `graph` (the pipeline function `function`).
+fn assert_ir_is_the_compiled_module(p: &Project, graph: &str, ir: &Path, function: &str) {
+    let module = graph.replace(".yaml", ".py");
+    let o = p.run(&["convert", "-o", &module, graph]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = p.path("out");
+    let Some(results) = compile_files(Kfp::V2, &[p.path(&module)], Some(&out)) else {
+        return;
+    };
+    assert!(
+        results[0].ok && results[0].compiled.iter().any(|c| c == function),
+        "{:?} {}\n{}",
+        results[0].compiled,
+        results[0].error.as_deref().unwrap_or(""),
+        p.read_string(&module)
+    );
+    let stem = module.trim_end_matches(".py");
+    let compiled = out.join(stem).join(format!("{function}.yaml"));
+    let Some(py) = python(Kfp::V2) else { return };
+    let check = Command::new(py)
+        .arg(manifest().join("tests/oracle/ir_equal.py"))
+        .arg("--full")
+        .arg(ir)
+        .arg(&compiled)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "--format ir differs from kfp 2's compile of the converted module:\n{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+}
+
 #[test]
 fn a_graph_becomes_the_ir_kfp2_compiles_from_the_converted_module() {
     let p = Project::new();
@@ -133,31 +167,7 @@ fn a_graph_becomes_the_ir_kfp2_compiles_from_the_converted_module() {
         assert!(ir.contains(name), "{name}\n{ir}");
     }
     let ir_path = p.write("graph.ir.yaml", &ir);
-    let o = p.run(&["convert", "-o", "graph.py", "graph.yaml"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = p.path("out");
-    let Some(results) = compile_files(Kfp::V2, &[p.path("graph.py")], Some(&out)) else {
-        return;
-    };
-    assert!(
-        results[0].ok && results[0].compiled.iter().any(|c| c == "my_graph"),
-        "{:?} {}",
-        results[0].compiled,
-        results[0].error.as_deref().unwrap_or("")
-    );
-    let compiled = out.join("graph").join("my_graph.yaml");
-    let Some(py) = python(Kfp::V2) else { return };
-    let check = Command::new(py)
-        .arg(manifest().join("tests/oracle/ir_equal.py"))
-        .arg("--full")
-        .args([&ir_path, &compiled])
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "--format ir differs from kfp 2's compile of the converted module:\n{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_ir_is_the_compiled_module(&p, "graph.yaml", &ir_path, "my_graph");
     assert_loads_and_compiles_under_kfp2(&p, &[ir_path]);
 }
 
@@ -225,6 +235,8 @@ implementation:
         "the value is written to a file: {ir}"
     );
     let ir_path = p.write("graph.ir.yaml", &ir);
+    // The module loads the same retyped child, from its text.
+    assert_ir_is_the_compiled_module(&p, "graph.yaml", &ir_path, "evaluate");
     assert_loads_and_compiles_under_kfp2(&p, &[ir_path]);
 }
 
@@ -398,27 +410,5 @@ fn a_child_kfp2_cannot_load_as_it_is_is_embedded_fixed_in_the_module_and_the_ir_
     let o = ir_of(&p, "graph.yaml");
     assert!(o.status.success(), "{}", stderr(&o));
     let ir_path = p.write("graph.ir.yaml", stdout(&o));
-    let out = p.path("out");
-    let Some(results) = compile_files(Kfp::V2, &[p.path("graph.py")], Some(&out)) else {
-        return;
-    };
-    assert!(
-        results[0].ok && results[0].compiled.iter().any(|c| c == "echo_twice"),
-        "{:?} {}\n{module}",
-        results[0].compiled,
-        results[0].error.as_deref().unwrap_or("")
-    );
-    let Some(py) = python(Kfp::V2) else { return };
-    let check = Command::new(py)
-        .arg(manifest().join("tests/oracle/ir_equal.py"))
-        .arg("--full")
-        .arg(&ir_path)
-        .arg(out.join("graph").join("echo_twice.yaml"))
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_ir_is_the_compiled_module(&p, "graph.yaml", &ir_path, "echo_twice");
 }
