@@ -44,7 +44,7 @@ pub enum Command {
     /// List every rule with its fix availability.
     Rules,
     /// Convert a v1 component spec (component.yaml) to a kfp 2 Python module with a
-    /// `@dsl.container_component`.
+    /// `@dsl.container_component` (a graph component: a `@dsl.pipeline`), or to kfp 2 IR.
     Convert {
         /// The v1 component YAML file.
         file: PathBuf,
@@ -52,9 +52,14 @@ pub enum Command {
         /// `-` for stdout).
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// `python`: a kfp 2 module; `ir`: the compiled kfp 2 component YAML, written without Python.
+        /// `python`: a kfp 2 module; `ir`: the compiled kfp 2 component YAML (a graph component's pipeline
+        /// IR, its children's specs embedded), written without Python.
         #[arg(long, value_enum, default_value = "python")]
         format: ConvertFormat,
+        /// Fetch the specs of a graph's `http(s)` children that `[component-urls]` does not map (one plain GET
+        /// each, no credentials, cached on disk); never done unless asked.
+        #[arg(long)]
+        fetch_components: bool,
     },
 }
 

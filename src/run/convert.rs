@@ -7,11 +7,13 @@ use crate::source::SourceFile;
 
 use super::exit::ExitStatus;
 
-/// `kfp-upgrade convert FILE [-o OUT]`: writes the kfp 2 Python module for a v1 component spec.
+/// `kfp-upgrade convert FILE [-o OUT] [--format ir] [--fetch-components]`: writes the kfp 2 Python module
+/// (or IR) for a v1 component spec; a graph's children are read as `graph_children` says.
 pub(crate) fn convert_file(
     file: &std::path::Path,
     output: Option<&std::path::Path>,
     format: crate::cli::ConvertFormat,
+    fetch_components: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<ExitStatus> {
@@ -25,12 +27,12 @@ pub(crate) fn convert_file(
             return Ok(ExitStatus::Error);
         }
     };
+    let children = crate::yaml::graph_children::for_file(file, fetch_components);
     let converted = match format {
-        crate::cli::ConvertFormat::Python => crate::yaml::convert::to_python_with(
-            &text.text,
-            &crate::yaml::graph_children::for_file(file),
-        ),
-        crate::cli::ConvertFormat::Ir => crate::yaml::ir::to_ir(&text.text),
+        crate::cli::ConvertFormat::Python => {
+            crate::yaml::convert::to_python_with(&text.text, &children)
+        }
+        crate::cli::ConvertFormat::Ir => crate::yaml::ir::to_ir_with(&text.text, &children),
     };
     let module = match converted {
         Ok(m) => m,

@@ -62,7 +62,8 @@ pub fn run(
             file,
             output,
             format,
-        } => convert::convert_file(&file, output.as_deref(), format, out, err),
+            fetch_components,
+        } => convert::convert_file(&file, output.as_deref(), format, fetch_components, out, err),
         Command::Migrate(args) => {
             let options = migrate::MigrateOptions {
                 src: args.src.clone(),

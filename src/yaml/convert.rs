@@ -233,11 +233,25 @@ const SEVERAL_KEYS: &str = "a placeholder with several keys";
 /// A spec after every YAML fix, read: its document, aliases followed.
 pub struct FixedSpec {
     root: Node,
+    text: String,
 }
 
 impl FixedSpec {
     pub fn spec(&self) -> ComponentSpec<'_> {
         ComponentSpec { root: &self.root }
+    }
+
+    /// The fixed text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Every YAML fix but KFP504's, which replaces a graph by its IR: the converters read the graph itself.
+fn spec_fixes() -> RuleSelection {
+    RuleSelection {
+        ignore: vec![crate::registry::id::KFP504.to_string()],
+        ..RuleSelection::default()
     }
 }
 
@@ -248,7 +262,7 @@ pub fn fixed_spec(text: &str) -> Result<FixedSpec, ConvertError> {
         text.to_string(),
         false,
     );
-    let fixed = super::check::fix(&source, &RuleSelection::default(), true)?.text;
+    let fixed = super::check::fix(&source, &spec_fixes(), true)?.text;
     let documents = super::spans::parse(&fixed)?;
     if documents
         .first()
@@ -261,17 +275,26 @@ pub fn fixed_spec(text: &str) -> Result<FixedSpec, ConvertError> {
     // `read_document` has expanded them once already: this cannot fail.
     let root = super::spans::expand_aliases(root)
         .map_or_else(|_| root.clone(), std::borrow::Cow::into_owned);
-    Ok(FixedSpec { root })
+    Ok(FixedSpec { root, text: fixed })
 }
 
-/// The spec text of a graph task's `componentRef` (a `url`, maybe with a `digest`): `Ok(None)` when it is not
-/// at hand (the module then loads it at run time, untyped here), an error when it must not be used (a digest
-/// that does not match).
-pub type ChildSpecs<'a> = &'a dyn Fn(&Node) -> Result<Option<String>, String>;
+/// What a graph task's `componentRef` (a `url`, maybe with a `digest`) reads as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChildSpec {
+    /// The child's spec text.
+    Text(String),
+    /// Not at hand, and why (the Python module then loads it at run time, untyped here; the IR cannot be
+    /// written).
+    Unavailable(String),
+}
+
+/// The spec of a graph task's `componentRef`; an error when it must not be used (a digest that does not
+/// match).
+pub type ChildSpecs<'a> = &'a dyn Fn(&Node) -> Result<ChildSpec, String>;
 
 /// Converts the v1 component spec `text` to a kfp 2 Python module.
 pub fn to_python(text: &str) -> Result<String, ConvertError> {
-    to_python_with(text, &|_| Ok(None))
+    to_python_with(text, &|_| Ok(ChildSpec::Unavailable(String::new())))
 }
 
 /// `to_python`, reading a graph's child specs with `children` so its constants and untyped inputs get the
@@ -449,6 +472,7 @@ fn graph_to_python(
     let Some(task_map) = graph.get("tasks").filter(|t| t.is_mapping()) else {
         return unsupported("a graph without `tasks`");
     };
+    let embedded = super::ir_graph::embedded_children(spec, graph, children);
     let mut loaders = Vec::new();
     let mut tasks = Vec::new();
     // `(graph input, child input kind)` for every graph input a task consumes.
@@ -460,12 +484,18 @@ fn graph_to_python(
         let op = format!("{}_op", ident(id)?);
         let reference = task.get("componentRef");
         let mut child_text = None;
+        let embedded_text = embedded.iter().find(|(t, _)| t == id).map(|(_, e)| e);
         let loader = if let Some(inline) = reference.and_then(|r| r.get("spec")) {
             let text = serde_yaml::to_string(&to_value(inline)?)
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
-            child_text = Some(text.clone());
-            let source = SourceFile::new(std::path::Path::new("task.yaml"), text, false);
-            let fixed = super::check::fix(&source, &RuleSelection::default(), true)?.text;
+            let fixed = match embedded_text {
+                Some(e) => e.clone(),
+                None => {
+                    let source = SourceFile::new(std::path::Path::new("task.yaml"), text, false);
+                    super::check::fix(&source, &spec_fixes(), true)?.text
+                }
+            };
+            child_text = Some(fixed.clone());
             format!(
                 "{op} = components.load_component_from_text({})",
                 py_str(&fixed)
@@ -488,13 +518,32 @@ fn graph_to_python(
                 "task `{id}` names its component without a `spec` or `url`"
             ));
         };
-        loaders.push(loader);
+        let mut loader = loader;
         if child_text.is_none()
             && let Some(reference) = reference
         {
-            child_text = children(reference)
+            let child = children(reference)
                 .map_err(|e| ConvertError::Unsupported(format!("task `{id}`: {e}")))?;
+            if let ChildSpec::Text(text) = child {
+                // A child kfp 2 cannot load as it is (KFP501, KFP503, an untyped input fed a parameter) is
+                // loaded from its text as the IR embeds it.
+                child_text = Some(match embedded_text {
+                    Some(fixed) if *fixed != text => {
+                        let url = reference
+                            .get("url")
+                            .and_then(scalar::string)
+                            .unwrap_or_default();
+                        loader = format!(
+                            "# {url}, fixed for kfp 2 by kfp-upgrade\n{op} = components.load_component_from_text({})",
+                            py_str(fixed)
+                        );
+                        fixed.clone()
+                    }
+                    _ => text,
+                });
+            }
         }
+        loaders.push(loader);
         let child = child_text.and_then(|t| crate::yaml::interface::component("op", &t));
         let kind_of = |k: &str| {
             child.as_ref().and_then(|c| {
@@ -574,18 +623,15 @@ fn graph_to_python(
             (None, _) => params_required.push(format!("{id}: {annotation}")),
         }
     }
-    // Tasks in dependency order.
-    let mut ordered: Vec<Task> = Vec::new();
-    while !tasks.is_empty() {
-        let Some(i) = tasks
+    let order = dependency_order(
+        &tasks
             .iter()
-            .position(|t| t.depends.iter().all(|d| ordered.iter().any(|o| &o.id == d)))
-        else {
-            return unsupported("a task that depends on an unknown task or a cycle");
-        };
-        ordered.push(tasks.remove(i));
-    }
-    // Outputs: `-> type` for one, a NamedTuple for several.
+            .map(|t| (t.id.as_str(), t.depends.as_slice()))
+            .collect::<Vec<_>>(),
+    )?;
+    let mut tasks: Vec<Option<Task>> = tasks.into_iter().map(Some).collect();
+    let ordered: Vec<Task> = order.iter().filter_map(|&i| tasks[i].take()).collect();
+    // Outputs: a NamedTuple of them (its fields are the outputs' names).
     let mut outputs = Vec::new();
     for (k, v) in graph.get("outputValues").map_or(&[][..], Node::entries) {
         let k = scalar::string(k).unwrap_or_default();
@@ -616,7 +662,7 @@ fn graph_to_python(
         "\"\"\"kfp 2 pipeline converted from the v1 graph component `{name}` by kfp-upgrade.\"\"\"\n\n"
     );
     out.push_str("import os\n");
-    if outputs.len() > 1 {
+    if !outputs.is_empty() {
         out.push_str("from typing import NamedTuple\n");
     }
     out.push_str("\nfrom kfp import components, dsl\n\n_HERE = os.path.dirname(os.path.abspath(__file__))\n\n");
@@ -624,9 +670,10 @@ fn graph_to_python(
         out.push_str(l);
         out.push('\n');
     }
+    // A `NamedTuple` even for one output: kfp 2 names a lone return value `Output`, and loaders of the graph
+    // read its outputs under their own names.
     let returns = match outputs.len() {
         0 => String::new(),
-        1 => format!(" -> {}", outputs[0].1),
         _ => format!(
             " -> NamedTuple(\"Outputs\", [{}])",
             outputs
@@ -636,8 +683,12 @@ fn graph_to_python(
                 .join(", ")
         ),
     };
+    let description = spec
+        .description()
+        .map(|d| format!(", description={}", py_str(d.trim_end())))
+        .unwrap_or_default();
     out.push_str(&format!(
-        "\n\n@dsl.pipeline(name={})\ndef {function}(",
+        "\n\n@dsl.pipeline(name={}{description})\ndef {function}(",
         py_str(&crate::python::handlers::pipeline_definition::sanitize_pipeline_name(name))
     ));
     let params: Vec<String> = params_required.into_iter().chain(params_optional).collect();
@@ -662,7 +713,6 @@ fn graph_to_python(
                 out.push_str("    pass\n");
             }
         }
-        1 => out.push_str(&format!("    return {}\n", outputs[0].2)),
         _ => {
             let fields: Vec<String> = outputs.iter().map(|(n, _, e)| format!("{n}={e}")).collect();
             out.push_str(&format!(
@@ -679,14 +729,31 @@ fn graph_to_python(
     Ok(out)
 }
 
+/// The order a graph's tasks are called in: each task, in the graph's order, once the tasks it takes outputs
+/// from are placed (`(id, ids it depends on)` in; indices out). kfp 2 names tasks in call order, so the Python
+/// module and the IR must agree on it.
+pub(super) fn dependency_order(tasks: &[(&str, &[String])]) -> Result<Vec<usize>, ConvertError> {
+    let mut order: Vec<usize> = Vec::new();
+    while order.len() < tasks.len() {
+        let placed = |d: &String| order.iter().any(|&o| tasks[o].0 == d);
+        let Some(i) =
+            (0..tasks.len()).find(|i| !order.contains(i) && tasks[*i].1.iter().all(placed))
+        else {
+            return unsupported("a task that depends on an unknown task or a cycle");
+        };
+        order.push(i);
+    }
+    Ok(order)
+}
+
 /// `{taskOutput: {taskId, outputName}}`: the task and its output (empty when missing).
-fn task_output(t: &Node) -> (&str, &str) {
+pub(super) fn task_output(t: &Node) -> (&str, &str) {
     let field = |k: &str| t.get(k).and_then(scalar::string).unwrap_or_default();
     (field("taskId"), field("outputName"))
 }
 
 /// An inline spec as a YAML value, for `serde_yaml` to write back as text (scalars keep their meaning).
-fn to_value(node: &Node) -> Result<serde_yaml::Value, ConvertError> {
+pub(super) fn to_value(node: &Node) -> Result<serde_yaml::Value, ConvertError> {
     use super::spans::Value as Tree;
     use serde_yaml::Value;
     Ok(match &node.value {

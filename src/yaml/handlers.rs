@@ -1,6 +1,7 @@
 //! The rules for v1 component specs (KFP5xx) and compiled artefacts (KFP6xx). Rules read a spec through
-//! `model`'s typed view and `placeholders`, with every node's position at hand for their edits; they never read
-//! files or print.
+//! `model`'s typed view and `placeholders`, with every node's position at hand for their edits; they never
+//! print, and read no file but one: KFP504 reads a graph's child specs (beside it, or through the run's URL
+//! resolver, as the Python rules read loaded specs) to write its IR fix.
 
 use crate::registry::id;
 use std::collections::HashMap;
@@ -239,7 +240,10 @@ fn file_outputs(facts: &SpecFacts, selection: &RuleSelection, out: &mut Vec<Diag
     out.push(diagnostic(rule, key.range.clone(), &[("names", &names.join("`, `"))]).with_fix(fix));
 }
 
-/// KFP504: a graph component, which kfp 2 cannot load.
+/// KFP504: a graph component, which kfp 2 cannot load. When every child spec resolves (inline, a file beside
+/// the graph, a URL through the run's `[component-urls]`/fetching), the unsafe fix replaces the file with the
+/// graph's kfp 2 pipeline IR, which kfp 2 loads as a component; otherwise the message says what did not
+/// resolve.
 fn graph_component(facts: &SpecFacts, selection: &RuleSelection, out: &mut Vec<Diagnostic>) {
     let Some(rule) = enabled(id::KFP504, selection) else {
         return;
@@ -248,7 +252,36 @@ fn graph_component(facts: &SpecFacts, selection: &RuleSelection, out: &mut Vec<D
         return;
     };
     let name = facts.spec.name().unwrap_or("component");
-    out.push(diagnostic(rule, key.range.clone(), &[("name", name)]));
+    let folder = facts
+        .source
+        .path
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let no_urls = crate::component_urls::ComponentUrls::default();
+    let urls = selection.component_urls.as_deref().unwrap_or(&no_urls);
+    let children = |r: &Node| super::graph_children::child(r, folder, urls);
+    let (detail, fix) = match super::ir::to_ir_with(&facts.source.text, &children) {
+        Ok(ir) => (
+            String::new(),
+            Some(Fix::new(
+                Applicability::Unsafe,
+                vec![Edit::replace(0..facts.source.text.len(), ir)],
+            )),
+        ),
+        Err(super::convert::ConvertError::Unsupported(why)) => {
+            (format!("; no kfp 2 IR for it: {why}"), None)
+        }
+        Err(e) => (format!("; no kfp 2 IR for it: {e}"), None),
+    };
+    let how = match fix {
+        Some(_) => ", every child spec embedded (kfp 2 loads it as a component)",
+        None => {
+            " once every child spec resolves and kfp 2 accepts its arguments, or rewrite it as a \
+             `@dsl.pipeline` (`kfp-upgrade convert` writes one)"
+        }
+    };
+    let vars = [("name", name), ("detail", detail.as_str()), ("how", how)];
+    out.push(diagnostic(rule, key.range.clone(), &vars).with_fix(fix));
 }
 
 /// KFP505: a placeholder kfp 2 does not know.

@@ -2,7 +2,8 @@
 //!
 //! The output is what kfp 2.17.3 compiles from the module `convert` writes (checked structurally by
 //! `tests/it/yaml_convert.rs`): the component, its executor, and the one-task `root` DAG kfp makes when it
-//! compiles a component on its own.
+//! compiles a component on its own. A graph component's pipeline IR is `ir_graph`'s, built from the same
+//! parts (`container_parts`) for each child.
 
 use serde_yaml::{Mapping, Value};
 
@@ -191,7 +192,7 @@ impl Ports {
     }
 }
 
-fn map(entries: Vec<(&str, Value)>) -> Value {
+pub(super) fn map(entries: Vec<(&str, Value)>) -> Value {
     let mut m = Mapping::new();
     for (k, v) in entries {
         m.insert(Value::String(k.to_string()), v);
@@ -199,11 +200,11 @@ fn map(entries: Vec<(&str, Value)>) -> Value {
     Value::Mapping(m)
 }
 
-fn s(v: impl Into<String>) -> Value {
+pub(super) fn s(v: impl Into<String>) -> Value {
     Value::String(v.into())
 }
 
-fn parameter_type(p: &str) -> &'static str {
+pub(super) fn parameter_type(p: &str) -> &'static str {
     match p {
         "Integer" => "NUMBER_INTEGER",
         "Float" => "NUMBER_DOUBLE",
@@ -214,13 +215,13 @@ fn parameter_type(p: &str) -> &'static str {
     }
 }
 
-fn schema_title(t: Option<&Node>) -> String {
+pub(super) fn schema_title(t: Option<&Node>) -> String {
     let name = t.and_then(scalar::string).unwrap_or("Artifact");
     format!("system.{}", crate::components::artifact_class(name))
 }
 
 /// kfp 2's deserialised default (`'10'` for an Integer is `10.0` in the IR: protobuf numbers are doubles).
-fn default_value(param: &str, default: &Node) -> Result<Value, ConvertError> {
+pub(super) fn default_value(param: &str, default: &Node) -> Result<Value, ConvertError> {
     let Some(text) = scalar_text(default) else {
         return unsupported("a default that is not a scalar");
     };
@@ -240,12 +241,55 @@ fn default_value(param: &str, default: &Node) -> Result<Value, ConvertError> {
     })
 }
 
-/// The IR YAML of the v1 component spec `text`.
+/// A declared port of a container component as kfp 2 names and types it.
+pub(super) struct IrPort {
+    pub v1: String,
+    pub v2: String,
+    /// The v1 spelling of the parameter type, or `None` for an artifact.
+    pub param: Option<&'static str>,
+    /// `system.<Class>` for an artifact.
+    pub schema: String,
+    /// Optional or defaulted: a task may leave it out.
+    pub omissible: bool,
+}
+
+/// A container component's IR parts: what a pipeline's `components`/`deploymentSpec` hold for one task.
+pub(super) struct ContainerIr {
+    /// The spec's name made a k8s name (kfp 2's task name for it).
+    pub k8s: String,
+    pub description: Option<String>,
+    /// `inputDefinitions`/`outputDefinitions` (each only when not empty), without `executorLabel`.
+    pub component: Mapping,
+    /// The executor's `container`.
+    pub container: Mapping,
+    pub inputs: Vec<IrPort>,
+    pub outputs: Vec<IrPort>,
+}
+
+/// The IR YAML of the v1 component spec `text`; a graph component's children are not at hand.
 pub fn to_ir(text: &str) -> Result<String, ConvertError> {
+    to_ir_with(text, &|_| {
+        Ok(super::convert::ChildSpec::Unavailable(String::new()))
+    })
+}
+
+/// The IR YAML of the v1 component spec `text`, reading a graph's child specs with `children`.
+pub fn to_ir_with(
+    text: &str,
+    children: super::convert::ChildSpecs,
+) -> Result<String, ConvertError> {
     let fixed = fixed_spec(text)?;
     let spec = fixed.spec();
+    if let Some((_, graph)) = spec.graph() {
+        return super::ir_graph::graph_to_ir(&spec, graph, children);
+    }
+    one_task_document(container_parts(&spec)?)
+}
+
+/// The IR parts of a fixed container component spec.
+pub(super) fn container_parts(spec: &model::ComponentSpec) -> Result<ContainerIr, ConvertError> {
     if spec.graph().is_some() {
-        return unsupported("graph components: convert them to Python and compile the pipeline");
+        return unsupported("a task whose component is itself a graph component");
     }
     let Some(container) = spec.container() else {
         return unsupported("no `implementation.container`");
@@ -357,27 +401,57 @@ pub fn to_ir(text: &str) -> Result<String, ConvertError> {
         .and_then(scalar::string)
         .ok_or_else(|| ConvertError::Unsupported("no `image`".into()))?;
     executor.insert(s("image"), s(image));
+    let ir_ports = |ports: &[Port], named: &[(String, String, Option<&'static str>)]| {
+        ports
+            .iter()
+            .zip(named)
+            .map(|(p, (v1, v2, param))| IrPort {
+                v1: v1.clone(),
+                v2: v2.clone(),
+                param: *param,
+                schema: schema_title(p.type_node),
+                omissible: p.optional() || p.default().is_some(),
+            })
+            .collect()
+    };
+    let mut component = Mapping::new();
+    if !input_definitions.is_empty() {
+        component.insert(s("inputDefinitions"), Value::Mapping(input_definitions));
+    }
+    if !output_definitions.is_empty() {
+        component.insert(s("outputDefinitions"), Value::Mapping(output_definitions));
+    }
+    Ok(ContainerIr {
+        k8s,
+        description: spec.description().map(|d| d.trim_end().to_string()),
+        component,
+        container: executor,
+        inputs: ir_ports(&inputs, &ports.inputs),
+        outputs: ir_ports(&outputs, &ports.outputs),
+    })
+}
+
+/// The document kfp 2 compiles from a container component on its own: the component, its executor and a
+/// one-task `root` DAG.
+fn one_task_document(parts: ContainerIr) -> Result<String, ConvertError> {
+    let ContainerIr {
+        k8s,
+        description,
+        component: definitions,
+        container: executor,
+        inputs,
+        outputs,
+    } = parts;
     let comp = format!("comp-{k8s}");
     let exec = format!("exec-{k8s}");
     let mut component = Mapping::new();
     component.insert(s("executorLabel"), s(exec.clone()));
-    if !input_definitions.is_empty() {
-        component.insert(
-            s("inputDefinitions"),
-            Value::Mapping(input_definitions.clone()),
-        );
-    }
-    if !output_definitions.is_empty() {
-        component.insert(
-            s("outputDefinitions"),
-            Value::Mapping(output_definitions.clone()),
-        );
-    }
+    component.extend(definitions.clone());
     // The one-task DAG.
     let mut task_inputs = Mapping::new();
     let mut task_artifacts = Mapping::new();
     let mut task_params = Mapping::new();
-    for (_, n, param) in &ports.inputs {
+    for IrPort { v2: n, param, .. } in &inputs {
         match param {
             Some(_) => task_params.insert(
                 s(n.clone()),
@@ -409,7 +483,7 @@ pub fn to_ir(text: &str) -> Result<String, ConvertError> {
     let mut dag_outputs = Mapping::new();
     let mut dag_artifacts = Mapping::new();
     let mut dag_params = Mapping::new();
-    for (_, n, param) in &ports.outputs {
+    for IrPort { v2: n, param, .. } in &outputs {
         match param {
             Some(_) => dag_params.insert(
                 s(n.clone()),
@@ -445,15 +519,10 @@ pub fn to_ir(text: &str) -> Result<String, ConvertError> {
     dag.insert(s("tasks"), map(vec![(k8s.as_str(), Value::Mapping(task))]));
     let mut root = Mapping::new();
     root.insert(s("dag"), Value::Mapping(dag));
-    if !input_definitions.is_empty() {
-        root.insert(s("inputDefinitions"), Value::Mapping(input_definitions));
-    }
-    if !output_definitions.is_empty() {
-        root.insert(s("outputDefinitions"), Value::Mapping(output_definitions));
-    }
+    root.extend(definitions);
     let mut pipeline_info = Mapping::new();
-    if let Some(d) = spec.description() {
-        pipeline_info.insert(s("description"), s(d.trim_end()));
+    if let Some(d) = description {
+        pipeline_info.insert(s("description"), s(d));
     }
     pipeline_info.insert(s("name"), s(k8s.clone()));
     let document = map(vec![
@@ -476,7 +545,12 @@ pub fn to_ir(text: &str) -> Result<String, ConvertError> {
         ("schemaVersion", s("2.1.0")),
         ("sdkVersion", s("kfp-2.17.3")),
     ]);
-    let body = serde_yaml::to_string(&document)
+    write_document(&k8s, &document)
+}
+
+/// The IR file: kfp's header comment, then the document.
+pub(super) fn write_document(k8s: &str, document: &Value) -> Result<String, ConvertError> {
+    let body = serde_yaml::to_string(document)
         .map_err(|e| ConvertError::Unsupported(format!("cannot write the IR: {e}")))?;
     Ok(format!("# PIPELINE DEFINITION\n# Name: {k8s}\n{body}"))
 }

@@ -6,7 +6,7 @@
 //!
 //! A spec is read once, into `spans`' positioned tree (libyaml's events and marks); `model` gives it typed
 //! accessors, `shape` checks it has a spec's shape, `scalar` says what a scalar means, `placeholders` what a
-//! command-line element is. The rules (`rules`), the converters (`convert`, `ir`) and the project index
+//! command-line element is. The rules (`rules`), the converters (`convert`, `ir`, `ir_graph`) and the project index
 //! (`interface`) all read the spec through them.
 
 mod check;
@@ -15,6 +15,7 @@ pub mod graph_children;
 pub mod handlers;
 pub mod interface;
 pub mod ir;
+mod ir_graph;
 mod kind;
 pub mod model;
 pub mod placeholders;

@@ -696,3 +696,29 @@ fn a_graph_with_url_children_converts_with_their_types_and_compiles_under_kfp2()
         "{err}"
     );
 }
+
+#[test]
+fn convert_fetches_a_graphs_children_only_when_asked() {
+    let server = Server::start(spec_routes());
+    let base = server.url("/c");
+    let cache = tempfile::tempdir().unwrap();
+    let p = Project::new();
+    p.write("graph.yaml", graph(&base, &sha256_hex(TRAIN.as_bytes())));
+    let ir = ["convert", "--format", "ir", "-o", "-", "graph.yaml"];
+    let o = run_fetching(&p, cache.path(), &ir, &[]);
+    let err = stderr(&o);
+    assert!(
+        !o.status.success()
+            && err.contains("does not resolve")
+            && err.contains("--fetch-components"),
+        "{err}"
+    );
+    assert_eq!(server.requests(), 0, "{:?}", server.seen());
+    let fetching = [&ir[..], &["--fetch-components"]].concat();
+    let o = run_fetching(&p, cache.path(), &fetching, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let module = stdout(&o);
+    // The constants are typed by the fetched children: `Epochs` is an `Integer`.
+    assert!(module.contains("constant: 6.0"), "{module}");
+    assert_eq!(server.requests(), 2, "{:?}", server.seen());
+}

@@ -231,7 +231,7 @@ pub fn build(
             cell: f.cell,
             fixes,
             remaining,
-            notes: Vec::new(),
+            notes: replaced_v1_spec(f).into_iter().collect(),
         });
     }
     MigrationReport {
@@ -326,4 +326,21 @@ pub fn closing_lines(r: &MigrationReport, root: &Path, written: &[&Path]) -> Str
         ));
     }
     s
+}
+
+/// KFP504's fix replaces a v1 graph component spec by its pipeline IR: the file no longer holds the v1 spec,
+/// the report keeps it, under the file it came from.
+fn replaced_v1_spec(f: &crate::report::FileReport) -> Option<FileNote> {
+    let replaced = f
+        .applied
+        .iter()
+        .any(|a| a.rule == crate::registry::id::KFP504);
+    let (before, _) = f.change.as_ref().filter(|_| replaced)?;
+    Some(FileNote {
+        title: "The v1 graph component spec the kfp 2 pipeline IR replaced".into(),
+        body: format!(
+            "<details><summary>v1 spec</summary>\n\n````yaml\n{}\n````\n\n</details>",
+            before.trim_end()
+        ),
+    })
 }
