@@ -218,7 +218,29 @@ pub fn check_chain(
     } else {
         None
     };
-    checker.report(diagnostic.with_fix(fix));
+    report(checker, &hit, matched, diagnostic, fix);
+}
+
+/// Reports a table finding with its fix. A removed name the file still uses has none: its help says so
+/// instead of naming the fix its rule has for an unused import (unless another rule rewrites the uses, after
+/// which the import is unused indeed).
+fn report(checker: &mut Checker, hit: &Hit, name: &str, d: Diagnostic, fix: Option<Fix>) {
+    let only_unused_imports_fixed = hit.rule.fix_title.contains("unused import");
+    let uses_rewritten = USES_WITH_HANDLERS
+        .iter()
+        .any(|(n, _)| *n == hit.entry.from.as_str());
+    let d = if fix.is_none()
+        && hit.entry.to.is_none()
+        && only_unused_imports_fixed
+        && !uses_rewritten
+    {
+        d.with_fix_title(format!(
+            "Rewrite the uses of `{name}` as the message says; its import is removed once nothing uses it"
+        ))
+    } else {
+        d
+    };
+    checker.report(d.with_fix(fix));
 }
 
 fn top_package(qualified: &str) -> &str {
@@ -329,7 +351,7 @@ fn check_plain_import(checker: &mut Checker, site: &ImportSite, alias: &ast::Ali
         }
         None => None,
     };
-    checker.report(diagnostic.with_fix(fix));
+    report(checker, &hit, matched, diagnostic, fix);
 }
 
 /// The names an import statement imports.
@@ -391,9 +413,8 @@ fn check_from_import(
             )
         });
         let d = Diagnostic::new(hit.rule.code, module_range, hit_message(&hit, module))
-            .with_fix_title(fix_title(&hit, module))
-            .with_fix(fix);
-        checker.report(d);
+            .with_fix_title(fix_title(&hit, module));
+        report(checker, &hit, module, d, fix);
         return;
     }
     let plans: Vec<AliasPlan> = aliases
@@ -439,7 +460,7 @@ fn check_from_import(
         let diagnostic = Diagnostic::new(rule.code, range, message)
             .with_fix_title(fix_title(hit, &first.qualified));
         let fix = from_import_fix(checker, site, module, module_range.clone(), &plans, rule);
-        checker.report(diagnostic.with_fix(fix));
+        report(checker, hit, &first.qualified, diagnostic, fix);
     }
 }
 
