@@ -218,6 +218,15 @@ impl<'a> Checker<'a> {
     pub fn task_component(&self, expr: &Expr) -> Option<Arc<Component>> {
         match expr {
             Expr::Call(call) => match call.func.as_ref() {
+                // A kfp-kubernetes helper returns the task it was given (`kubernetes.use_secret_as_env(task,
+                // …)`, what KFP218 makes of `task.apply(use_aws_secret(…))`).
+                callee
+                    if self
+                        .qualified_name(callee)
+                        .is_some_and(|q| q.starts_with("kfp.kubernetes.")) =>
+                {
+                    self.task_component(call.arguments.args.first()?)
+                }
                 Expr::Attribute(a) if is_task_method(a.attr.as_str()) => {
                     self.task_component(&a.value)
                 }
