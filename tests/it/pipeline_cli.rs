@@ -171,3 +171,37 @@ def pipeline(uri: str = 'gs://my-bucket/data.csv'):
         results[0].compiled
     );
 }
+
+/// KFP316's claim, proven by the oracle: its invalid example, migrated, still fails under kfp 2.17.3 with the
+/// cross-context error and keeps the finding; its valid example (the kfp 2 way: inside the block, `dsl.OneOf`)
+/// compiles.
+#[test]
+fn a_dependency_on_a_conditional_task_fails_under_kfp2_as_reported() {
+    use crate::common::oracle::{Kfp, compile_files};
+    let rule = kfp_upgrade::registry::registry()
+        .get("KFP316")
+        .expect("the rule");
+    let p = Project::new();
+    p.write("flip.py", &rule.examples.invalid[0].before);
+    p.write("valid.py", &rule.examples.valid[0].code);
+    p.run(&["check", "--fix", "--unsafe-fixes", "flip.py"]);
+    let report = json(&p, &["check", "--output-format", "json", "flip.py"]);
+    let rules: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["KFP316", "KFP316"], "{report}");
+    let Some(results) = compile_files(Kfp::V2, &[p.path("flip.py"), p.path("valid.py")], None)
+    else {
+        return;
+    };
+    let error = results[0].error.as_deref().unwrap_or("");
+    assert!(
+        !results[0].ok && error.contains("Illegal task dependency across DSL context managers"),
+        "{error}\n{}",
+        p.read_string("flip.py")
+    );
+    assert!(results[1].ok, "{:?}", results[1].error);
+}

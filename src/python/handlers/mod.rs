@@ -83,6 +83,7 @@ pub fn check_definitions(checker: &mut Checker) {
     pipeline_definition::check_module(checker);
     argo_placeholder_literal::check_module(checker);
     control_flow::check_module(checker);
+    pipeline::condition_dependency::check_module(checker);
 }
 
 /// A call, before its callee and arguments are visited. The callee is resolved once for every call rule;

@@ -2,6 +2,7 @@
 //! it), control flow, placeholders and `PipelineConf`.
 
 pub(crate) mod argo_placeholder_literal;
+pub(crate) mod condition_dependency;
 pub(crate) mod control_flow;
 pub(crate) mod pipeline_conf;
 pub(crate) mod pipeline_definition;
