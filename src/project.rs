@@ -24,6 +24,9 @@ pub struct ModulePath {
     pub name: String,
     /// The package the module is in (`pkg`; empty for a top-level module); relative imports start here.
     pub package: String,
+    /// The folder of the module's file: relative imports through folders without `__init__.py` (namespace
+    /// packages) are resolved from here, by path.
+    pub dir: PathBuf,
 }
 
 impl ModulePath {
@@ -36,7 +39,8 @@ impl ModulePath {
         if stem != "__init__" {
             parts.push(stem);
         }
-        let mut dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let file_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut dir = file_dir.clone();
         let mut package = Vec::new();
         while dir.join("__init__.py").is_file() {
             let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else {
@@ -54,7 +58,33 @@ impl ModulePath {
             root: dir,
             name: name.join("."),
             package: package.join("."),
+            dir: file_dir,
         }
+    }
+
+    /// The import name of the module file a relative import names, found by path: `from ..core.viz import x`
+    /// at `level` 2 from `samples/test/t.py` is `samples/core/viz.py` (or its `__init__.py`), whatever the
+    /// folders are. Used where the packages do not resolve it (namespace folders have no `__init__.py`).
+    pub fn resolve_relative_by_path(&self, level: u32, module: Option<&str>) -> Option<String> {
+        let mut base = self.dir.clone();
+        for _ in 1..level {
+            if base.as_os_str().is_empty() || !base.pop() {
+                return None;
+            }
+        }
+        let mut target = base;
+        if let Some(m) = module {
+            target.extend(m.split('.'));
+        }
+        let file = target.with_extension("py");
+        let file = if module.is_some() && file.is_file() {
+            file
+        } else {
+            let package = target.join("__init__.py");
+            package.is_file().then_some(package)?
+        };
+        let name = Self::of(&file).name;
+        (!name.is_empty()).then_some(name)
     }
 
     /// The absolute module a relative import names: `from ..x import y` at `level` 2.

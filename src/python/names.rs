@@ -336,8 +336,10 @@ impl<'a> Visitor<'a> for Builder {
                         (Some(m), false) => Some(format!("{}.{}", m.as_str(), name)),
                         (m, true) => self.module.as_ref().and_then(|this| {
                             let level = *level;
-                            let base =
-                                this.resolve_relative(level, m.as_ref().map(|m| m.as_str()))?;
+                            let m = m.as_ref().map(|m| m.as_str());
+                            let base = this
+                                .resolve_relative(level, m)
+                                .or_else(|| this.resolve_relative_by_path(level, m))?;
                             Some(format!("{base}.{name}"))
                         }),
                         _ => None,

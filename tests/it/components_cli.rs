@@ -64,6 +64,25 @@ fn relative_imports_in_packages_reach_the_component() {
     );
 }
 
+/// Folders without `__init__.py` (namespace packages, as kfp's own samples are laid out): a relative import
+/// is resolved by path, so the call site follows the component's renames all the same.
+#[test]
+fn relative_imports_through_namespace_folders_reach_the_component() {
+    let p = Project::new();
+    p.write("samples/core/components.py", COMPONENTS);
+    p.write(
+        "samples/test/pipeline.py",
+        PIPELINE_RELATIVE.replace("from .components", "from ..core.components"),
+    );
+    let o = p.run(&["check", "--fix", "--unsafe-fixes", "samples"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let pipeline = p.read_string("samples/test/pipeline.py");
+    assert!(
+        pipeline.contains("count(data_path=make(rows=3).outputs['data_path'])"),
+        "{pipeline}"
+    );
+}
+
 #[test]
 fn safe_fixes_never_rename_call_sites_of_a_component_that_stays_v1() {
     let p = Project::new();
