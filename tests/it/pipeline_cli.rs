@@ -205,3 +205,34 @@ fn a_dependency_on_a_conditional_task_fails_under_kfp2_as_reported() {
     );
     assert!(results[1].ok, "{:?}", results[1].error);
 }
+
+/// KFP120's claim, proven by the oracle: each invalid example without a fix (v1 code kfp 1.8.22 compiles)
+/// fails under kfp 2.17.3 with the argument type error the finding describes.
+#[test]
+fn argument_type_mismatches_fail_under_kfp2_as_reported() {
+    use crate::common::oracle::{Kfp, compile_files};
+    let rule = kfp_upgrade::registry::registry()
+        .get("KFP120")
+        .expect("the rule");
+    let p = Project::new();
+    let files: Vec<_> = rule
+        .examples
+        .invalid
+        .iter()
+        .filter(|ex| ex.after.is_none())
+        .map(|ex| p.write(&format!("{}.py", ex.name.replace('-', "_")), &ex.before))
+        .collect();
+    assert!(files.len() >= 2, "{files:?}");
+    let Some(results) = compile_files(Kfp::V2, &files, None) else {
+        return;
+    };
+    for r in results {
+        let error = r.error.as_deref().unwrap_or("");
+        assert!(
+            !r.ok && error.contains("InconsistentTypeException"),
+            "{}: ok={} {error}",
+            r.file.display(),
+            r.ok
+        );
+    }
+}

@@ -38,7 +38,7 @@ struct LiteralBindings {
 /// KFP120 on the argument `value` of a parameter input of type `expected` named `input`.
 pub fn check_argument(checker: &mut Checker, value: &Expr, kind: InputKind, input: &str) {
     let InputKind::Value(expected) = kind else {
-        return;
+        return value_into_artifact(checker, value, input);
     };
     if expected == ValueType::Other {
         return;
@@ -85,6 +85,42 @@ pub fn check_argument(checker: &mut Checker, value: &Expr, kind: InputKind, inpu
     let d = Diagnostic::new(rule.code, range(value), message)
         .with_fix_title(title)
         .with_fix(fix);
+    checker.report(d);
+}
+
+/// A value whose parameter type is known (a constant name, an annotated pipeline parameter, a loop item)
+/// passed to an artifact input: kfp 1 wrote the value to a file, kfp 2 takes artifacts from task outputs or
+/// `dsl.importer` only. Literals are KFP106's finding.
+fn value_into_artifact(checker: &mut Checker, value: &Expr, input: &str) {
+    if literal_type(value).is_some() {
+        return;
+    }
+    let Some(rule) = checker.enabled(id::KFP120) else {
+        return;
+    };
+    let Some(given) = given_type(checker, value) else {
+        return;
+    };
+    let argument = checker.text(range(value)).to_string();
+    let expected = "an artifact";
+    let message = rule.message_with(&[
+        ("argument", &argument),
+        ("given", &a_type(given.value)),
+        ("expected", expected),
+        ("input", input),
+        (
+            "why",
+            "kfp 2 passes artifacts only from task outputs or `dsl.importer(...)`, where kfp 1 wrote the value to a file",
+        ),
+    ]);
+    let title = rule.fix_title_with(&[
+        ("given_type", type_name(given.value)),
+        (
+            "expected",
+            "an upstream task's output or a `dsl.importer(...)` artifact",
+        ),
+    ]);
+    let d = Diagnostic::new(rule.code, range(value), message).with_fix_title(title);
     checker.report(d);
 }
 
