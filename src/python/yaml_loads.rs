@@ -161,24 +161,10 @@ fn bound_once_values<'a>(body: &'a [Stmt], model: &SemanticModel) -> Vec<(&'a st
 
 /// Module-level string constants bound once (`ECHO = '''name: Echo …'''`): a loader given the name reads the
 /// text as surely as if it were written in the call.
-fn constants<'a>(body: &'a [Stmt], model: &SemanticModel) -> Vec<(&'a str, &'a str)> {
-    body.iter()
-        .filter_map(|stmt| {
-            let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = stmt else {
-                return None;
-            };
-            let [Expr::Name(n)] = targets.as_slice() else {
-                return None;
-            };
-            let text = literal(value)?;
-            let bound_once = model
-                .bindings
-                .iter()
-                .filter(|b| b.name == n.id.as_str())
-                .count()
-                == 1;
-            bound_once.then_some((n.id.as_str(), text))
-        })
+fn constants<'a>(values: &[(&'a str, &'a Expr)]) -> Vec<(&'a str, &'a str)> {
+    values
+        .iter()
+        .filter_map(|(name, value)| Some((*name, literal(value)?)))
         .collect()
 }
 
@@ -262,8 +248,8 @@ pub(crate) fn loaded_components(
 
 /// `(binding, spec)` for every module-level `name = <loader>(<literal>)`.
 pub fn find(body: &[Stmt], model: &SemanticModel) -> Vec<(String, Spec)> {
-    let constants = constants(body, model);
     let values = bound_once_values(body, model);
+    let constants = constants(&values);
     body.iter()
         .filter_map(|stmt| {
             let Stmt::Assign(ast::StmtAssign { targets, value, .. }) = stmt else {
