@@ -5,7 +5,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::edits::spell_qualified;
 use crate::python::handlers::pipeline::pipeline_definition::is_pipeline_value;
-use crate::python::names::range;
+use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr};
 use crate::python::visit::{self, Visitor};
 use crate::registry::id;
@@ -90,7 +90,7 @@ pub(crate) fn runtime_details(value: &str) -> String {
     )
 }
 
-/// Whether an expression is, or formats, a pipeline parameter or task output (`mode`, `f'--{mode}'`,
+/// Whether an expression is, or formats, a pipeline parameter, task output or loop item (`mode`, `f'--{mode}'`,
 /// `str(task.output)`), which kfp 2 resolves only as a task input.
 pub(crate) fn uses_pipeline_value(checker: &Checker, e: &Expr) -> bool {
     struct Finder<'c, 'a> {
@@ -102,7 +102,9 @@ pub(crate) fn uses_pipeline_value(checker: &Checker, e: &Expr) -> bool {
             if self.found {
                 return;
             }
-            if is_pipeline_value(self.checker, expr, range(expr).start) {
+            if is_pipeline_value(self.checker, expr, range(expr).start)
+                || is_loop_item(self.checker, expr)
+            {
                 self.found = true;
                 return;
             }
@@ -115,6 +117,40 @@ pub(crate) fn uses_pipeline_value(checker: &Checker, e: &Expr) -> bool {
     };
     finder.visit_expr(e);
     finder.found
+}
+
+/// The item of a `with dsl.ParallelFor(...) as item:` in the enclosing function (a channel in kfp 2).
+fn is_loop_item(checker: &Checker, e: &Expr) -> bool {
+    struct Items<'c, 'a> {
+        checker: &'c Checker<'a>,
+        binding: Range<usize>,
+        found: bool,
+    }
+    impl<'e> Visitor<'e> for Items<'_, '_> {
+        fn visit_stmt(&mut self, stmt: &'e ast::Stmt) {
+            if let ast::Stmt::With(w) = stmt {
+                self.found |= w.items.iter().any(|i| {
+                    i.optional_vars.as_deref().is_some_and(|v| range(v) == self.binding)
+                        && matches!(&i.context_expr, Expr::Call(c)
+                            if self.checker.qualified_name(&c.func).as_deref() == Some("kfp.dsl.ParallelFor"))
+                });
+            }
+            visit::walk_stmt(self, stmt);
+        }
+    }
+    let (Expr::Name(n), Some(f)) = (e, checker.functions.last()) else {
+        return false;
+    };
+    let Some(Resolved::Binding(b)) = checker.resolve(n.id.as_str(), range(e).start) else {
+        return false;
+    };
+    let mut items = Items {
+        checker,
+        binding: checker.model.bindings[b].range.clone(),
+        found: false,
+    };
+    items.visit_body(&f.body);
+    items.found
 }
 
 /// `value_from=V1EnvVarSource(secret_key_ref=V1SecretKeySelector(name=S, key=K))` and the config-map and
