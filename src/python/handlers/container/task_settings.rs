@@ -301,6 +301,10 @@ pub fn check_attribute(checker: &mut Checker, attribute: &ast::ExprAttribute) {
     if attribute.ctx != ast::ExprContext::Load || !checker.is_task(&attribute.value) {
         return;
     }
+    // `pvolumes={'/mnt': step.pvolume}` is converted (or reported) with its call.
+    if name.starts_with("pvolume") && super::volumes::in_pvolumes(checker, range(attribute).start) {
+        return;
+    }
     let Some(rule) = checker.enabled(id::KFP221) else {
         return;
     };
@@ -309,7 +313,11 @@ pub fn check_attribute(checker: &mut Checker, attribute: &ast::ExprAttribute) {
         range(attribute),
         rule.message_with(&[("name", name), ("details", "")]),
     )
-    .with_fix_title(rule.fix_title.clone());
+    .with_fix_title(if name.starts_with("pvolume") {
+        "Mount the op's claim by name with `kubernetes.mount_pvc(task, pvc_name=..., mount_path=...)` and order the task with `.after(op)`".to_string()
+    } else {
+        rule.fix_title.clone()
+    });
     checker.report(d);
 }
 

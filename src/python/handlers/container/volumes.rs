@@ -157,6 +157,14 @@ fn remember_pvolumes(checker: &mut Checker, call: &ast::ExprCall) {
     }
 }
 
+/// Whether an expression starting here is a value of a `pvolumes` dict, which the call's own rule (KFP201,
+/// KFP209) converts or reports.
+pub(crate) fn in_pvolumes(checker: &Checker, start: usize) -> bool {
+    checker
+        .state_ref::<MountedVolumes>()
+        .is_some_and(|m| m.0.contains(&start))
+}
+
 /// KFP221 on a read of `vop.volume` outside a `pvolumes` dict (`volumes['/mnt'] = vop.volume`): the
 /// `kubernetes.CreatePVC` task the `VolumeOp` became has no `volume`, and kfp 2 mounts claims with
 /// `kubernetes.mount_pvc`, by name.
@@ -167,11 +175,7 @@ pub fn check_volume_read(checker: &mut Checker, attribute: &ast::ExprAttribute) 
     {
         return;
     }
-    let start = range(attribute).start;
-    if checker
-        .state_ref::<MountedVolumes>()
-        .is_some_and(|m| m.0.contains(&start))
-    {
+    if in_pvolumes(checker, range(attribute).start) {
         return;
     }
     let Some(rule) = checker.enabled(id::KFP221) else {
