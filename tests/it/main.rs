@@ -19,6 +19,7 @@ mod component_project;
 mod component_urls;
 mod components_cli;
 mod config;
+mod container_fidelity;
 mod container_project;
 mod ecosystem_oracle;
 mod examples_e2e;

@@ -137,7 +137,16 @@ pub fn check_subclasses(checker: &mut Checker) {
         let fix = spec
             .as_ref()
             .ok()
-            .and_then(|spec| subclass_fix(checker, stmt, class, &params, spec));
+            .and_then(|spec| subclass_fix(checker, stmt, class, &params, spec))
+            .map(|fix| {
+                let mut edits = fix.edits;
+                edits.extend(display_names(
+                    checker,
+                    class.name.as_str(),
+                    OpCall::read_skipping(op, skip),
+                ));
+                Fix::new(fix.applicability, edits)
+            });
         report(
             checker,
             rule,
@@ -486,6 +495,21 @@ fn container_env(
             }
         };
         for item in items {
+            if let Expr::Call(c) = item
+                && let Some(v) = c.arguments.args.get(1).or_else(|| {
+                    c.arguments.keywords.iter().find_map(|k| {
+                        (k.arg.as_ref().map(|a| a.as_str()) == Some("value")).then_some(&k.value)
+                    })
+                })
+                && super::env_variable::uses_pipeline_value(checker, v)
+            {
+                todos.push(format!(
+                    "kfp 2 cannot set `{}` from the pipeline value `{}` (`set_env_variable` takes a plain string): pass it to the component as an input",
+                    checker.text(range(item)),
+                    checker.text(range(v))
+                ));
+                continue;
+            }
             match env_var(checker, item) {
                 Some(pair) => env.push(pair),
                 None => todos.push(format!(
@@ -822,10 +846,46 @@ fn factory_fix(
         container_spec(checker, spec, &indent, &OutputKinds::default())?,
     ));
     edits.extend(import);
+    edits.extend(display_names(
+        checker,
+        function.name.as_str(),
+        OpCall::read(op),
+    ));
     if checker.module.has_comment_in(range(op)) {
         return None;
     }
     Some(Fix::new(applicability(spec), edits))
+}
+
+/// `.set_display_name('<v1 name>')` after each call of a factory (or subclass) in this module: kfp 2 names the task after
+/// the function, v1 after the op's `name=`, which the UI shows.
+fn display_names(checker: &Checker, function: &str, op: OpCall) -> Vec<Edit> {
+    let Some(display) = op.get("name").and_then(str_literal) else {
+        return Vec::new();
+    };
+    if display.replace('-', "_") == function {
+        return Vec::new();
+    }
+    let mut finder = CallFinder {
+        name: function,
+        enclosing: Vec::new(),
+        calls: Vec::new(),
+    };
+    finder.visit_body(&checker.module.body);
+    finder
+        .calls
+        .iter()
+        .filter(|(call, _)| {
+            matches!(checker.resolve(function, range(*call).start),
+                Some(Resolved::Binding(b)) if checker.model.bindings[b].scope == 0)
+        })
+        .map(|(call, _)| {
+            Edit::insert(
+                range(*call).end,
+                format!(".set_display_name({})", python_str(&display)),
+            )
+        })
+        .collect()
 }
 
 /// The type each parameter of a factory receives at every call in this module, when they all agree: literal

@@ -4,8 +4,10 @@ use super::kubernetes_objects;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::edits::spell_qualified;
-use crate::python::names::range;
+use crate::python::handlers::pipeline::pipeline_definition::is_pipeline_value;
+use crate::python::names::{Resolved, range};
 use crate::python::parse::ast::{self, Expr};
+use crate::python::visit::{self, Visitor};
 use crate::registry::id;
 use std::ops::Range;
 
@@ -32,8 +34,17 @@ pub(crate) fn env_variable(
             .map(|(_, v)| checker.text(range(*v)).to_string())
     };
     let mut applicability = Applicability::Safe;
+    // kfp 2 bakes environment values into the component spec: a pipeline value cannot be one.
+    let runtime = fields.as_ref().and_then(|f| {
+        f.iter()
+            .find(|(k, v)| k == "value" && uses_pipeline_value(checker, v))
+            .map(|(_, v)| checker.text(range(*v)).to_string())
+    });
     let rewrite: Option<(String, Option<Edit>, bool)> = fields.as_ref().and_then(|f| {
         let name = get(f, "name")?;
+        if runtime.is_some() {
+            return None;
+        }
         match (get(f, "value"), f.iter().find(|(k, _)| k == "value_from")) {
             (Some(value), None) => {
                 Some((format!(".set_env_variable({name}, {value})"), None, false))
@@ -54,10 +65,92 @@ pub(crate) fn env_variable(
             edits.extend(import);
             Fix::new(applicability, edits)
         });
-    let d = Diagnostic::new(rule.code, range(call.func.as_ref()), rule.message_with(&[]))
-        .with_fix_title(rule.fix_title.clone())
-        .with_fix(fix);
+    let details = runtime.as_deref().map(runtime_details).unwrap_or_default();
+    let fix_title = match runtime {
+        Some(_) => RUNTIME_FIX_TITLE.to_string(),
+        None => rule.fix_title.clone(),
+    };
+    let d = Diagnostic::new(
+        rule.code,
+        range(call.func.as_ref()),
+        rule.message_with(&[("details", &details)]),
+    )
+    .with_fix_title(fix_title)
+    .with_fix(fix);
     checker.report(d);
+}
+
+/// What to do instead of setting an environment variable from a pipeline value.
+pub(crate) const RUNTIME_FIX_TITLE: &str = "Pass the value to the component as an input and read it there (or set the variable from it in the command)";
+
+/// Why an environment value cannot stay: `set_env_variable` takes a plain string.
+pub(crate) fn runtime_details(value: &str) -> String {
+    format!(
+        "; its value `{value}` is (or formats) a pipeline value, and kfp 2's `set_env_variable` takes a plain string (a channel raises `TypeError`, an f-string of one sets the placeholder text)"
+    )
+}
+
+/// Whether an expression is, or formats, a pipeline parameter, task output or loop item (`mode`, `f'--{mode}'`,
+/// `str(task.output)`), which kfp 2 resolves only as a task input.
+pub(crate) fn uses_pipeline_value(checker: &Checker, e: &Expr) -> bool {
+    struct Finder<'c, 'a> {
+        checker: &'c Checker<'a>,
+        found: bool,
+    }
+    impl<'e> Visitor<'e> for Finder<'_, '_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if self.found {
+                return;
+            }
+            if is_pipeline_value(self.checker, expr, range(expr).start)
+                || is_loop_item(self.checker, expr)
+            {
+                self.found = true;
+                return;
+            }
+            visit::walk_expr(self, expr);
+        }
+    }
+    let mut finder = Finder {
+        checker,
+        found: false,
+    };
+    finder.visit_expr(e);
+    finder.found
+}
+
+/// The item of a `with dsl.ParallelFor(...) as item:` in the enclosing function (a channel in kfp 2).
+fn is_loop_item(checker: &Checker, e: &Expr) -> bool {
+    struct Items<'c, 'a> {
+        checker: &'c Checker<'a>,
+        binding: Range<usize>,
+        found: bool,
+    }
+    impl<'e> Visitor<'e> for Items<'_, '_> {
+        fn visit_stmt(&mut self, stmt: &'e ast::Stmt) {
+            if let ast::Stmt::With(w) = stmt {
+                self.found |= w.items.iter().any(|i| {
+                    i.optional_vars.as_deref().is_some_and(|v| range(v) == self.binding)
+                        && matches!(&i.context_expr, Expr::Call(c)
+                            if self.checker.qualified_name(&c.func).as_deref() == Some("kfp.dsl.ParallelFor"))
+                });
+            }
+            visit::walk_stmt(self, stmt);
+        }
+    }
+    let (Expr::Name(n), Some(f)) = (e, checker.functions.last()) else {
+        return false;
+    };
+    let Some(Resolved::Binding(b)) = checker.resolve(n.id.as_str(), range(e).start) else {
+        return false;
+    };
+    let mut items = Items {
+        checker,
+        binding: checker.model.bindings[b].range.clone(),
+        found: false,
+    };
+    items.visit_body(&f.body);
+    items.found
 }
 
 /// `value_from=V1EnvVarSource(secret_key_ref=V1SecretKeySelector(name=S, key=K))` and the config-map and

@@ -283,7 +283,7 @@ pub fn check_image_assign(
     let d = Diagnostic::new(
         rule.code,
         range(target),
-        rule.message_with(&[("name", "image")]),
+        rule.message_with(&[("name", "image"), ("details", "")]),
     )
     .with_fix_title(rule.fix_title.clone())
     .with_fix(fix);
@@ -292,6 +292,7 @@ pub fn check_image_assign(
 
 /// KFP221: reading v1-only op attributes (`op.file_outputs`, `op.pvolume`, `op.command`, …).
 pub fn check_attribute(checker: &mut Checker, attribute: &ast::ExprAttribute) {
+    super::volumes::check_volume_read(checker, attribute);
     let name = attribute.attr.as_str();
     // `.container.<method>` and `.execution_options...` have rules of their own; plain reads here.
     if !OP_ATTRIBUTES.contains(&name) || name == "container" || name == "execution_options" {
@@ -300,15 +301,23 @@ pub fn check_attribute(checker: &mut Checker, attribute: &ast::ExprAttribute) {
     if attribute.ctx != ast::ExprContext::Load || !checker.is_task(&attribute.value) {
         return;
     }
+    // `pvolumes={'/mnt': step.pvolume}` is converted (or reported) with its call.
+    if name.starts_with("pvolume") && super::volumes::in_pvolumes(checker, range(attribute).start) {
+        return;
+    }
     let Some(rule) = checker.enabled(id::KFP221) else {
         return;
     };
     let d = Diagnostic::new(
         rule.code,
         range(attribute),
-        rule.message_with(&[("name", name)]),
+        rule.message_with(&[("name", name), ("details", "")]),
     )
-    .with_fix_title(rule.fix_title.clone());
+    .with_fix_title(if name.starts_with("pvolume") {
+        "Mount the op's claim by name with `kubernetes.mount_pvc(task, pvc_name=..., mount_path=...)` and order the task with `.after(op)`".to_string()
+    } else {
+        rule.fix_title.clone()
+    });
     checker.report(d);
 }
 

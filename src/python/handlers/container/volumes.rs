@@ -45,6 +45,29 @@ pub fn pvc_name(checker: &Checker, e: &Expr) -> Option<(String, Option<String>)>
     };
     match e {
         Expr::Attribute(a) if a.attr.as_str() == "pvolume" => other_op(&a.value, None),
+        // `vop.volume.after(step1, step2)`: the claim, mounted once those steps are done.
+        Expr::Call(c)
+            if matches!(c.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "after")
+                && !c.arguments.args.is_empty()
+                && c.arguments.keywords.is_empty()
+                && !c
+                    .arguments
+                    .args
+                    .iter()
+                    .any(|a| matches!(a, Expr::Starred(_))) =>
+        {
+            let Expr::Attribute(after) = c.func.as_ref() else {
+                return None;
+            };
+            let pvc = own_pvc_name(checker, &after.value)?;
+            let steps: Vec<&str> = c
+                .arguments
+                .args
+                .iter()
+                .map(|a| checker.text(range(a)))
+                .collect();
+            Some((pvc, Some(steps.join(", "))))
+        }
         Expr::Subscript(s) => match s.value.as_ref() {
             Expr::Attribute(a) if a.attr.as_str() == "pvolumes" => {
                 other_op(&a.value, Some(str_literal(&s.slice)?))
@@ -106,8 +129,81 @@ pub fn mount_pvolumes(
     Some((out, import))
 }
 
+/// Start offsets of the values of `pvolumes` dicts (`ContainerOp(pvolumes={...})`, `.add_pvolumes({...})`):
+/// a `vop.volume` there is converted, or reported, with the call.
+#[derive(Default)]
+struct MountedVolumes(FxHashSet<usize>);
+
+/// Remembers the values of a call's `pvolumes` dict, before they are visited.
+fn remember_pvolumes(checker: &mut Checker, call: &ast::ExprCall) {
+    let is_add =
+        matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.as_str() == "add_pvolumes");
+    let dicts = call
+        .arguments
+        .keywords
+        .iter()
+        .filter(|k| k.arg.as_ref().is_some_and(|a| a.as_str() == "pvolumes"))
+        .map(|k| &k.value)
+        .chain(call.arguments.args.iter().filter(|_| is_add));
+    let starts: Vec<usize> = dicts
+        .filter_map(|d| match d {
+            Expr::Dict(d) => Some(d.items.iter().map(|i| range(&i.value).start)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if !starts.is_empty() {
+        checker.state::<MountedVolumes>().0.extend(starts);
+    }
+}
+
+/// Whether an expression starting here is a value of a `pvolumes` dict, which the call's own rule (KFP201,
+/// KFP209) converts or reports.
+pub(crate) fn in_pvolumes(checker: &Checker, start: usize) -> bool {
+    checker
+        .state_ref::<MountedVolumes>()
+        .is_some_and(|m| m.0.contains(&start))
+}
+
+/// KFP221 on a read of `vop.volume` outside a `pvolumes` dict (`volumes['/mnt'] = vop.volume`): the
+/// `kubernetes.CreatePVC` task the `VolumeOp` became has no `volume`, and kfp 2 mounts claims with
+/// `kubernetes.mount_pvc`, by name.
+pub fn check_volume_read(checker: &mut Checker, attribute: &ast::ExprAttribute) {
+    if attribute.attr.as_str() != "volume"
+        || attribute.ctx != ast::ExprContext::Load
+        || !is_volume_op(checker, &attribute.value)
+    {
+        return;
+    }
+    if in_pvolumes(checker, range(attribute).start) {
+        return;
+    }
+    let Some(rule) = checker.enabled(id::KFP221) else {
+        return;
+    };
+    let vop = checker.text(range(attribute.value.as_ref())).to_string();
+    let d = Diagnostic::new(
+        rule.code,
+        range(attribute),
+        rule.message_with(&[
+            ("name", "volume"),
+            (
+                "details",
+                &format!(
+                    " (`kubernetes.CreatePVC` gives the claim's name as `{vop}.outputs['name']`)"
+                ),
+            ),
+        ]),
+    )
+    .with_fix_title(format!(
+        "Mount the claim on each task that used the volume: `kubernetes.mount_pvc(task, pvc_name={vop}.outputs['name'], mount_path=...)`"
+    ));
+    checker.report(d);
+}
+
 /// KFP209 on `task.add_pvolumes({...})` and KFP219 on `vop.delete()`.
 pub fn check_method(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
+    remember_pvolumes(checker, call);
     let Expr::Attribute(attr) = call.func.as_ref() else {
         return;
     };

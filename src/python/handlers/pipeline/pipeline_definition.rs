@@ -78,7 +78,7 @@ pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range
 
 /// Evidence that an expression inside a pipeline function is a kfp value: a parameter of the pipeline, a task
 /// output (`t.output`, `t.outputs['x']`), or a `dsl.PipelineParam(...)`.
-fn is_pipeline_value(checker: &Checker, expr: &Expr, at: usize) -> bool {
+pub(crate) fn is_pipeline_value(checker: &Checker, expr: &Expr, at: usize) -> bool {
     match expr {
         Expr::Call(c) => matches!(
             checker.qualified_name(&c.func).as_deref(),
