@@ -2,9 +2,10 @@
 //! (`gcc_aip.ModelUploadOp(...)`) and of their GCPC 2 homes (`v1.model.ModelUploadOp(...)`, so a call stays
 //! reported after KFP431's fix). What each component accepts is generated from google-cloud-pipeline-components
 //! 2.22.0 by `scripts/gcpc-signatures.py` (`gcpc2_signatures.json`; `tests/it/gcpc_keywords.rs` keeps it true).
-//! kfp 2 refuses a component call with a keyword that is not one of its inputs (`TypeError`), so each such
-//! keyword gets a diagnostic saying what replaces it: the GCPC 1.0.44 keywords GCPC 2 dropped have their
-//! replacement written below; any other gets the closest input name.
+//! kfp 2 refuses a component call with a keyword that is not one of its inputs, or with a positional argument
+//! (GCPC 1's kfp 1 components took both; `TypeError` in kfp 2), so each such keyword gets a diagnostic saying
+//! what replaces it (the GCPC 1.0.44 keywords GCPC 2 dropped have their replacement written below; any other
+//! gets the closest input name), and positional arguments get one naming the inputs.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
@@ -154,6 +155,37 @@ pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall, callee: &s
         return;
     };
     let short = component.rsplit('.').next().unwrap_or(&component);
+    let report =
+        |checker: &mut Checker, span: std::ops::Range<usize>, what: &str, guidance: &str| {
+            let message = rule
+                .message
+                .replace("{name}", what)
+                .replace("{replacement}", short)
+                .replace("{guidance}", guidance);
+            let d = Diagnostic::new(rule.code, span, message)
+                .with_fix_title(rule.fix_title.replace("{name}", what));
+            checker.report(d);
+        };
+    // GCPC 1's kfp 1 components took positional arguments; a kfp 2 component takes keywords only.
+    if let (Some(first), Some(last)) = (call.arguments.args.first(), call.arguments.args.last()) {
+        let count = call.arguments.args.len();
+        let what = if count == 1 {
+            "a positional argument".to_string()
+        } else {
+            format!("{count} positional arguments")
+        };
+        let names: Vec<String> = inputs.iter().map(|i| format!("`{}=`", i.name)).collect();
+        let guidance = format!(
+            "kfp 2 components take keyword arguments only; name each by its input ({})",
+            names.join(", ")
+        );
+        report(
+            checker,
+            range(first).start..range(last).end,
+            &what,
+            &guidance,
+        );
+    }
     for keyword in &call.arguments.keywords {
         // `**kwargs` cannot be checked here.
         let Some(arg) = keyword.arg.as_ref().map(|a| a.as_str()) else {
@@ -163,13 +195,11 @@ pub(crate) fn check_call(checker: &mut Checker, call: &ast::ExprCall, callee: &s
             continue;
         }
         let start = range(keyword).start;
-        let message = rule
-            .message
-            .replace("{name}", arg)
-            .replace("{replacement}", short)
-            .replace("{guidance}", &guidance(&component, arg, inputs));
-        let d = Diagnostic::new(rule.code, start..start + arg.len(), message)
-            .with_fix_title(rule.fix_title.replace("{name}", arg));
-        checker.report(d);
+        report(
+            checker,
+            start..start + arg.len(),
+            &format!("`{arg}=`"),
+            &guidance(&component, arg, inputs),
+        );
     }
 }
