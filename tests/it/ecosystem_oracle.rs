@@ -1,6 +1,6 @@
 //! Rules whose fixes write names of packages beside kfp, proven against those packages:
-//! - every GCPC 2 name KFP431 writes imports from google-cloud-pipeline-components 2.22.0, and every KFP431 and
-//!   KFP430 (Vertex AI SDK) `after` compiles there with kfp 2.17.3;
+//! - every GCPC 2 name KFP431 writes imports from google-cloud-pipeline-components 2.22.0, and every KFP430
+//!   (Vertex AI SDK), KFP431 and KFP432 `after` compiles there with kfp 2.17.3;
 //! - the GCPC 1 `before` of KFP431 and KFP432 compiles with google-cloud-pipeline-components 1.0.44 and kfp
 //!   1.8.22; KFP432's GCPC 2 `before` fails under GCPC 2.22.0 on the keyword it reports, and its GCPC 2 valid
 //!   code (what the diagnostic asks for) compiles there (tests/it/gcpc_keywords.rs checks KFP432's table);
@@ -61,7 +61,7 @@ fn gcpc_table_targets_exist_in_gcpc_2() {
 fn gcpc_and_vertex_fixes_compile_with_their_packages() {
     let Some(p) = pythons() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let files = write_examples(dir.path(), &["KFP430", "KFP431"], true);
+    let files = write_examples(dir.path(), &["KFP430", "KFP431", "KFP432"], true);
     assert!(files.len() >= 3, "{files:?}");
     let failures = compile_failures(&p.gcpc, 2, &files);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -1,7 +1,8 @@
 //! KFP432 against the real packages: the accepted-keyword table is what google-cloud-pipeline-components 2.22.0
 //! says, every keyword a GCPC 1.0.44 op takes is either accepted by the op's GCPC 2 home or reported (before and
-//! after KFP431 moves the call), and a corpus-like GCPC 1 pipeline compiles under GCPC 1.0.44, keeps exactly
-//! the diagnostics kfp 2 would fail on once migrated, and compiles under GCPC 2.22.0 once they are followed.
+//! after KFP431 moves the call), and a corpus-like GCPC 1 pipeline compiles under GCPC 1.0.44 and, migrated,
+//! under GCPC 2.22.0; with a value KFP432 cannot move it keeps exactly the diagnostics kfp 2 fails on, and
+//! compiles once they are followed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -224,55 +225,107 @@ def pipeline(project: str = PROJECT, location: str = REGION):
     )
 "#;
 
-/// What the diagnostics ask for: the two keywords become one importer task's artifact.
+/// The same upload with a port: a value that changes shape, so the call is reported and left to the user.
 const FLAGGED: &str =
     "        artifact_uri='gs://my-bucket/model',\n        serving_container_image_uri=IMAGE,\n";
+const WITH_PORT: &str = "        artifact_uri='gs://my-bucket/model',\n        serving_container_image_uri=IMAGE,\n        \
+    serving_container_ports=[8080],\n";
+/// What the diagnostics ask for: the three keywords become one importer task's artifact.
 const FOLLOWED: &str = "        unmanaged_container_model=dsl.importer(\n            \
     artifact_uri='gs://my-bucket/model',\n            \
     artifact_class=artifact_types.UnmanagedContainerModel,\n            \
-    metadata={'containerSpec': {'imageUri': IMAGE}},\n        ).output,\n";
+    metadata={'containerSpec': {'imageUri': IMAGE, 'ports': [{'containerPort': 8080}]}},\n        ).output,\n";
+
+struct Oracle<'a> {
+    dir: tempfile::TempDir,
+    pythons: &'a crate::common::ecosystem::Pythons,
+}
+
+impl Oracle<'_> {
+    /// Compile failures of `text` under GCPC 1.0.44 + kfp 1.8.22 (`major` 1) or GCPC 2.22.0 + kfp 2.17.3.
+    fn failures(&self, name: &str, text: &str, major: u8) -> Vec<String> {
+        let path = self.dir.path().join(format!("{name}.py"));
+        std::fs::write(&path, text).unwrap();
+        let python = if major == 1 {
+            &self.pythons.gcpc1
+        } else {
+            &self.pythons.gcpc
+        };
+        compile_failures(python, major, std::slice::from_ref(&path))
+    }
+}
 
 #[test]
-fn corpus_like_gcpc_1_pipeline_migrates_with_its_keywords_reported() {
+fn corpus_like_gcpc_1_pipeline_migrates_and_compiles_with_gcpc_2() {
     let Some(p) = pythons() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path
+    let oracle = Oracle {
+        dir: tempfile::tempdir().unwrap(),
+        pythons: p,
     };
     // The v1 source is real GCPC 1 code.
-    let before = write("before.py", CORPUS_LIKE);
-    let failures = compile_failures(&p.gcpc1, 1, std::slice::from_ref(&before));
+    let failures = oracle.failures("before", CORPUS_LIKE, 1);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(
         reported(CORPUS_LIKE).keys().collect::<Vec<_>>(),
         ["artifact_uri", "serving_container_image_uri"]
     );
-
-    // Migrated: every op moved, the two keywords GCPC 2 rejects still reported, and kfp 2 fails on exactly them.
+    // Migrated: every op moved, the upload's container keywords moved into an importer, nothing left.
     let after = fixed(CORPUS_LIKE);
     assert!(
         !after.contains("gcc_aip") && !after.contains("experimental"),
         "{after}"
     );
-    let left: Vec<String> = check(&after).iter().map(|d| d.rule.to_string()).collect();
-    assert_eq!(left, ["KFP432", "KFP432"], "{after}");
-    let migrated = write("after.py", &after);
-    let failures = compile_failures(&p.gcpc, 2, std::slice::from_ref(&migrated));
+    assert!(
+        after.contains("unmanaged_container_model=")
+            && !after.contains("artifact_uri='gs://my-bucket/model',\n        serving"),
+        "{after}"
+    );
+    let left: Vec<String> = check(&after).iter().map(|d| d.message.clone()).collect();
+    assert!(left.is_empty(), "{left:?}\n{after}");
+    let failures = oracle.failures("after", &after, 2);
+    assert!(failures.is_empty(), "{}\n{after}", failures.join("\n"));
+}
+
+#[test]
+fn corpus_like_upload_with_a_reshaped_value_keeps_its_diagnostics() {
+    let Some(p) = pythons() else { return };
+    let oracle = Oracle {
+        dir: tempfile::tempdir().unwrap(),
+        pythons: p,
+    };
+    assert!(CORPUS_LIKE.contains(FLAGGED));
+    let source = CORPUS_LIKE.replace(FLAGGED, WITH_PORT);
+    let failures = oracle.failures("before", &source, 1);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // Migrated: the other ops moved, the three keywords still reported, and kfp 2 fails on exactly them.
+    let after = fixed(&source);
+    assert!(
+        !after.contains("gcc_aip") && !after.contains("experimental"),
+        "{after}"
+    );
+    assert_eq!(
+        reported(&after).keys().collect::<Vec<_>>(),
+        [
+            "artifact_uri",
+            "serving_container_image_uri",
+            "serving_container_ports"
+        ],
+        "{after}"
+    );
+    let failures = oracle.failures("after", &after, 2);
     assert!(
         failures.len() == 1 && failures[0].contains("unexpected keyword argument \"artifact_uri\""),
         "kfp 2 should reject the reported keyword: {failures:?}"
     );
 
     // Following the diagnostics gives a pipeline GCPC 2.22.0 compiles, and KFP432 is silent.
-    assert!(after.contains(FLAGGED), "{after}");
+    assert!(after.contains(WITH_PORT), "{after}");
     let done = format!(
         "from google_cloud_pipeline_components.types import artifact_types\n{}",
-        after.replace(FLAGGED, FOLLOWED)
+        after.replace(WITH_PORT, FOLLOWED)
     );
     assert!(reported(&done).is_empty(), "{done}");
-    let done_path = write("done.py", &done);
-    let failures = compile_failures(&p.gcpc, 2, std::slice::from_ref(&done_path));
+    let failures = oracle.failures("done", &done, 2);
     assert!(failures.is_empty(), "{}\n{done}", failures.join("\n"));
 }
