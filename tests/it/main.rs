@@ -24,6 +24,7 @@ mod container_project;
 mod ecosystem_oracle;
 mod examples_e2e;
 mod fix_safety;
+mod gcpc_keywords;
 mod graph_ir;
 mod import_blockers;
 mod migrate;

@@ -1,5 +1,6 @@
 //! The ecosystem venvs (`scripts/ecosystem-venvs.sh`): google-cloud-pipeline-components 2.22.0 (with the Vertex
-//! AI SDK) next to kfp 2.17.3, and kfp-tekton 1.9.3 next to kfp 1.8.22. Same opt-out as the oracle:
+//! AI SDK) next to kfp 2.17.3, kfp-tekton 1.9.3 next to kfp 1.8.22, and google-cloud-pipeline-components 1.0.44
+//! next to kfp 1.8.22. Same opt-out as the oracle:
 //! `KFP_UPGRADE_SKIP_ORACLE=1` outside CI makes [`pythons`] return `None`.
 
 use std::path::{Path, PathBuf};
@@ -9,6 +10,8 @@ use std::sync::OnceLock;
 pub struct Pythons {
     pub gcpc: PathBuf,
     pub tekton: PathBuf,
+    /// GCPC 1.0.44 with kfp 1.8.22: where GCPC 1 code (the `before` of the rules that move it) compiles.
+    pub gcpc1: PathBuf,
 }
 
 fn manifest_dir() -> &'static Path {
@@ -23,10 +26,11 @@ pub fn pythons() -> Option<&'static Pythons> {
     }
     static PYTHONS: OnceLock<Result<Pythons, String>> = OnceLock::new();
     let result = PYTHONS.get_or_init(|| {
-        let paths = super::oracle::venv_pythons("scripts/ecosystem-venvs.sh", 2)?;
+        let paths = super::oracle::venv_pythons("scripts/ecosystem-venvs.sh", 3)?;
         Ok(Pythons {
             gcpc: paths[0].clone(),
             tekton: paths[1].clone(),
+            gcpc1: paths[2].clone(),
         })
     });
     match result {

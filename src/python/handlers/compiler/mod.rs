@@ -5,7 +5,8 @@
 //! - KFP401 `Compiler(mode=..., launcher_image=...)` → `Compiler()`;
 //! - KFP403 `compile(f, 'x.tar.gz')` (an archive, or kfp 1.8's `.json` job spec) → `.yaml`;
 //! - KFP404 `compile(..., type_check=False)` and kfp-tekton's `tekton_pipeline_conf=`;
-//! - KFP420 `Client().create_run_from_pipeline_func(..., mode=, launcher_image=)`.
+//! - KFP420 `Client().create_run_from_pipeline_func(..., mode=, launcher_image=)`;
+//! - KFP432 GCPC component calls with keywords GCPC 2 does not accept.
 
 pub(crate) mod aiplatform_client_run;
 mod client_removed_argument;
@@ -13,6 +14,7 @@ pub(crate) mod client_result_field;
 mod compile_archive_path;
 mod compile_removed_argument;
 mod compiler_mode;
+mod gcpc_keywords;
 mod helpers;
 
 use std::ops::Range;
@@ -26,10 +28,11 @@ use compile_removed_argument::compile_arguments;
 use compiler_mode::compiler_mode;
 
 pub fn check_call(checker: &mut Checker, call: &ast::ExprCall, call_range: Range<usize>) {
-    if let Some(callee) = checker.qualified_name(&call.func)
-        && KfpObject::constructed_by(&callee) == Some(KfpObject::Compiler)
-    {
-        compiler_mode(checker, call);
+    if let Some(callee) = checker.qualified_name(&call.func) {
+        if KfpObject::constructed_by(&callee) == Some(KfpObject::Compiler) {
+            compiler_mode(checker, call);
+        }
+        gcpc_keywords::check_call(checker, call, &callee);
     }
     let Expr::Attribute(method) = call.func.as_ref() else {
         return;
