@@ -116,6 +116,33 @@ pub fn index(
     )
 }
 
+/// A notebook's entry in the component index: its function components, confirmed against its own check as a
+/// file's are (so calls in every cell follow their renames), and the specs its cells load. A notebook is not
+/// importable: its entry has no module name. With a cell that does not parse, only the loaded specs.
+pub fn index_notebook(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    read: &dyn Fn(&std::path::Path) -> Option<String>,
+) -> ModuleComponents {
+    let module = parse::parse_cells(&source.text, &cells::ranges(&source.text));
+    if !module.is_valid() {
+        return notebook_index::index(source, selection, read);
+    }
+    let module_path = ModulePath::of(&source.path);
+    let analysis = analyse(&module_path, &module);
+    let mut components = index_parsed(
+        source,
+        &module,
+        &module_path,
+        &analysis,
+        selection,
+        read,
+        Some(INDEX_RULES),
+    );
+    components.module = None;
+    components
+}
+
 /// What the index and the checks of one parse share: the semantic model as built (each check works on its own
 /// copy, as it records references) and the module's pipeline facts.
 struct Analysis<'m> {

@@ -129,17 +129,15 @@ fn index_file(
     Some((components, fingerprint.zip(own)))
 }
 
-/// The bytes a notebook that loads component specs contains.
-const NOTEBOOK_MARKER: &[u8] = b"load_component";
-
-/// A notebook's loaded component specs (`None` for a notebook that loads none, or does not parse: the check
-/// pass reports that).
+/// A notebook's components and loaded specs (`None` for a notebook that has none, or does not parse: the
+/// check pass reports that).
 fn index_notebook(
     file: &DiscoveredFile,
     settings: &CheckSettings,
 ) -> Option<project::ModuleComponents> {
     let bytes = std::fs::read(&file.path).ok()?;
-    if !contains(&bytes, PREFILTER) || !contains(&bytes, NOTEBOOK_MARKER) {
+    let marked = COMPONENT_MARKERS.iter().any(|m| contains(&bytes, m));
+    if !contains(&bytes, PREFILTER) || !marked {
         return None;
     }
     let text = String::from_utf8(bytes).ok()?;
@@ -147,7 +145,7 @@ fn index_notebook(
     let source = SourceFile::new(&file.path, cells, false);
     let settings = file_settings(settings, &file.path);
     let read = |path: &Path| std::fs::read_to_string(path).ok();
-    let components = python::notebook_index::index(&source, &settings.selection, &read);
+    let components = python::index_notebook(&source, &settings.selection, &read);
     (!components.components.is_empty()).then_some(components)
 }
 

@@ -30,13 +30,11 @@ pub fn check_outputs_subscript(
         return;
     };
     let key_range = range(subscript.slice.as_ref());
+    // v1's `outputs['output']` alias of a lone output is `task.output` in v1 and in kfp 2 alike, whether or not
+    // the definition's rewrite is confirmed here (a notebook's own component, a suppressed fix).
+    let lone = is_lone_output(component, key, output);
     let fix = match component.migration {
-        Some(migration) => requote(checker.text(key_range.clone()), key, &output.v2_name)
-            .map(|text| Fix::new(migration, vec![Edit::replace(key_range.clone(), text)])),
-        // The definition's rewrite is not confirmed here (a notebook's own component, a suppressed fix), so the
-        // key may have to work in v1 and in kfp 2: v1's `outputs['output']` alias of a lone output is
-        // `task.output` in both.
-        None if is_lone_output(component, key, output) => {
+        _ if lone => {
             let ast::Expr::Attribute(outputs) = subscript.value.as_ref() else {
                 return;
             };
@@ -46,6 +44,8 @@ pub fn check_outputs_subscript(
                 vec![Edit::replace(range(subscript), format!("{task}.output"))],
             ))
         }
+        Some(migration) => requote(checker.text(key_range.clone()), key, &output.v2_name)
+            .map(|text| Fix::new(migration, vec![Edit::replace(key_range.clone(), text)])),
         None => return,
     };
     let d = Diagnostic::new(
@@ -59,9 +59,10 @@ pub fn check_outputs_subscript(
             ("why", why(component)),
         ]),
     )
-    .with_fix_title(match component.migration {
-        Some(_) => rule.fix_title_with(&[("replacement", &output.v2_name)]),
-        None => "Read the lone output as `task.output`".to_string(),
+    .with_fix_title(if lone {
+        "Read the lone output as `task.output`".to_string()
+    } else {
+        rule.fix_title_with(&[("replacement", &output.v2_name)])
     })
     .with_fix(fix);
     checker.report(d);
