@@ -373,3 +373,61 @@ fn a_cell_whose_source_strings_hold_several_lines_keeps_every_line() {
         "import kfp\n# Compile.\nimport kfp.compiler as compiler\nfrom kfp import dsl"
     );
 }
+
+/// A notebook's own function components are indexed like a file's: calls in other cells follow the
+/// definition's rewrite (kfp 1 stripped `_path`; kfp 2 keeps it), and the result compiles under kfp 2.17.3.
+#[test]
+fn calls_in_other_cells_follow_the_renames_of_the_notebooks_components() {
+    use crate::common::oracle::{Kfp, compile_files};
+    let cells = [
+        "from kfp import dsl\nfrom kfp.components import InputPath, OutputPath, create_component_from_func\n",
+        "def write_text(text_path: OutputPath()):\n    with open(text_path, 'w') as f:\n        f.write('hi')\n\n\nwrite_op = create_component_from_func(write_text, base_image='python:3.11')\n",
+        "def print_text(text_path: InputPath()):\n    with open(text_path) as f:\n        print(f.read())\n\n\nprint_op = create_component_from_func(print_text, base_image='python:3.11')\n",
+        "@dsl.pipeline(name='text')\ndef pipeline():\n    print_op(text=write_op().outputs['text'])\n",
+    ];
+    let notebook = serde_json::json!({
+        "cells": cells.iter().map(|c| serde_json::json!({
+            "cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+            "source": c.split_inclusive('\n').collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "metadata": {"kernelspec": {"name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    });
+    let p = Project::new();
+    let before = p.write("before.py", cells.join("\n"));
+    p.write(
+        "text.ipynb",
+        serde_json::to_string_pretty(&notebook).unwrap(),
+    );
+    let o = p.run(&["check", "--fix", "--unsafe-fixes", "text.ipynb"]);
+    let fixed: serde_json::Value = serde_json::from_str(&p.read_string("text.ipynb")).unwrap();
+    let code: Vec<String> = fixed["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c["source"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap())
+                .collect()
+        })
+        .collect();
+    let code = code.join("\n");
+    assert!(
+        code.contains("print_op(text_path=write_op().outputs['text_path'])"),
+        "{}\n{code}",
+        stdout(&o)
+    );
+    let after = p.write("after.py", &code);
+    let Some(v1) = compile_files(Kfp::V1, &[before], None) else {
+        return;
+    };
+    assert!(v1[0].ok, "{:?}", v1[0].error);
+    let Some(v2) = compile_files(Kfp::V2, &[after], None) else {
+        return;
+    };
+    assert!(v2[0].ok, "{:?}\n{code}", v2[0].error);
+}
