@@ -64,6 +64,9 @@ pub struct Resolved {
 /// The answer for one URL, computed once.
 type Resolution = OnceLock<Result<Resolved, UrlError>>;
 
+/// A mapped file's bytes as first read (`None`: unreadable), computed once.
+type Original = Arc<OnceLock<Option<Vec<u8>>>>;
+
 /// The URL → spec resolution of a run: the map, and what was resolved so far (each URL is read once per
 /// run, however many files load it).
 #[derive(Debug, Default)]
@@ -75,6 +78,11 @@ pub struct ComponentUrls {
     /// One cell per URL, filled once: files of the run that load the same URL at the same time (the index
     /// pass is parallel) wait for one read or fetch instead of each making their own.
     memo: Mutex<HashMap<String, Arc<Resolution>>>,
+    /// The bytes of each mapped file as first read, by canonical path: a mapped file inside the tree being
+    /// fixed is read as it was before the run rewrote it (`pin`), whichever file asks first.
+    originals: Mutex<HashMap<PathBuf, Original>>,
+    /// The map's local paths, canonical, computed on the first `pin`.
+    targets: OnceLock<Vec<PathBuf>>,
 }
 
 /// A `componentRef.digest` without its optional `sha256:` prefix, lower case.
@@ -92,7 +100,39 @@ impl ComponentUrls {
             map,
             fetcher: None,
             memo: Mutex::default(),
+            originals: Mutex::default(),
+            targets: OnceLock::new(),
         }
+    }
+
+    /// The run is about to rewrite the file at `path`: when the map points at it (a vendored spec inside the
+    /// tree), keep its original bytes for every later resolution, so a graph's `digest` is checked against the
+    /// spec as vendored, not as this run fixed it.
+    pub fn pin(&self, path: &Path) {
+        let targets = self.targets.get_or_init(|| {
+            self.map
+                .iter()
+                .filter_map(|(_, local)| std::fs::canonicalize(local).ok())
+                .collect()
+        });
+        if let Ok(path) = std::fs::canonicalize(path)
+            && targets.iter().any(|t| path.starts_with(t))
+        {
+            self.original(&path);
+        }
+    }
+
+    /// A mapped file's bytes as first read in this run.
+    fn original(&self, path: &Path) -> Option<Vec<u8>> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let cell = self
+            .originals
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| std::fs::read(&key).ok()).clone()
     }
 
     /// The same resolver, fetching the `http(s)` URLs the map does not cover with `fetcher`.
@@ -162,7 +202,11 @@ impl ComponentUrls {
             path: path.clone(),
             message,
         };
-        let bytes = std::fs::read(&path).map_err(|e| read_error(e.to_string()))?;
+        let bytes = match self.original(&path) {
+            Some(bytes) => bytes,
+            // Not readable: say why.
+            None => std::fs::read(&path).map_err(|e| read_error(e.to_string()))?,
+        };
         resolved(bytes).ok_or_else(|| read_error("the spec is not UTF-8 text".into()))
     }
 }

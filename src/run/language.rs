@@ -97,6 +97,14 @@ impl Language for Yaml<'_> {
     fn recheck(&self, text: &SourceFile) -> Checked {
         yaml::check_round(text, self.selection, &self.compiled_by)
     }
+
+    fn before_write(&self, path: &std::path::Path) {
+        // A vendored spec the `[component-urls]` map points at is resolved as it was, not as fixed (KFP504's
+        // digest check of a graph's children).
+        if let Some(urls) = &self.selection.component_urls {
+            urls.pin(path);
+        }
+    }
 }
 
 /// A shell script, Makefile or CI file, scanned for kfp 1's `dsl-compile`.

@@ -412,3 +412,44 @@ fn a_child_kfp2_cannot_load_as_it_is_is_embedded_fixed_in_the_module_and_the_ir_
     let ir_path = p.write("graph.ir.yaml", stdout(&o));
     assert_ir_is_the_compiled_module(&p, "graph.yaml", &ir_path, "echo_twice");
 }
+
+/// A child vendored inside the tree being migrated, mapped by `[component-urls]` and pinned by its digest,
+/// that the same run fixes (KFP501 types its untyped input): the graph's digest is checked against the spec
+/// as vendored, not as the run rewrote it, so the graph becomes its IR and the child is fixed too.
+#[test]
+fn a_vendored_child_the_run_also_fixes_is_resolved_as_it_was() {
+    let echo = "name: Echo\ninputs:\n- {name: message}\noutputs:\n- {name: out, type: String}\nimplementation:\n  container:\n    image: alpine\n    command: [sh, -c, 'echo \"$0\" > \"$1\"', {inputValue: message}, {outputPath: out}]\n";
+    let digest = kfp_upgrade::component_urls::sha256_hex(echo.as_bytes());
+    let graph = format!(
+        "name: Echo once\ninputs: [{{name: text, type: String}}]\noutputs: [{{name: out, type: String}}]\nimplementation:\n  graph:\n    tasks:\n      first: {{componentRef: {{url: 'https://example.com/c/echo.yaml', digest: '{digest}'}}, arguments: {{message: {{graphInput: {{inputName: text}}}}}}}}\n    outputValues:\n      out: {{taskOutput: {{taskId: first, outputName: out}}}}\n"
+    );
+    let p = Project::new();
+    // The child sorts first and the graph last, with specs between them: the child is fixed and written
+    // long before the graph's turn, as `_urlcache/` and the graphs of kfp's tree are.
+    p.write("tree/_vendor/echo.yaml", echo);
+    for i in 0..400 {
+        p.write(
+            &format!("tree/specs/s{i:03}.yaml"),
+            echo.replace("Echo", &format!("Echo {i}")),
+        );
+    }
+    p.write("tree/z_graph.yaml", &graph);
+    p.write(
+        "tree/kfp-upgrade.toml",
+        "[component-urls]\n\"https://example.com/c/\" = \"_vendor/\"\n",
+    );
+    let o = p.run(&["check", "--fix", "--unsafe-fixes", "--quiet", "tree"]);
+    assert!(o.status.code().unwrap_or(9) <= 1, "{}", stderr(&o));
+    assert_ne!(
+        p.read_string("tree/_vendor/echo.yaml"),
+        echo,
+        "the child is fixed too"
+    );
+    let migrated = p.read_string("tree/z_graph.yaml");
+    assert!(
+        migrated.starts_with("# PIPELINE DEFINITION\n"),
+        "{}\n{migrated}",
+        stdout(&o)
+    );
+    assert_loads_and_compiles_under_kfp2(&p, &[p.path("tree/z_graph.yaml")]);
+}
