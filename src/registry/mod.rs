@@ -260,9 +260,20 @@ pub struct Handler {
 }
 
 impl Handler {
-    /// The source file of the handler's module.
+    /// The source file of the handler's module: `src/<module>.rs`, or `src/<module>/mod.rs` for a module that
+    /// is a folder (a large rule, such as KFP201's conversion), as the source tree the binary was built from
+    /// has it.
     pub fn source_file(&self) -> String {
-        format!("src/{}.rs", self.module.replace("::", "/"))
+        let path = self.module.replace("::", "/");
+        let folder = format!("src/{path}/mod.rs");
+        if std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(&folder)
+            .is_file()
+        {
+            folder
+        } else {
+            format!("src/{path}.rs")
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! KFP2xx, container ops and task settings: `ContainerOp` (a folder of its own would be next), task
+//! KFP2xx, container ops and task settings: `ContainerOp` (the folder `container_op/`), task
 //! methods that moved to kfp-kubernetes or changed (`task_settings`, `kubernetes_objects` and `volumes`
 //! dispatch to the rule files beside them; pure moves are data: `method_moves`).
 
