@@ -26,7 +26,14 @@ pub fn import_blocker(
 ) -> Option<ImportBlocker> {
     let module = ctx.parse(&source.text);
     let analysis = analyse(&ctx.module, &module);
-    let diagnostics = check_parsed(source, &module, &analysis, selection, ctx);
+    let diagnostics = check_parsed(
+        source,
+        &module,
+        analysis.model,
+        &analysis.facts,
+        selection,
+        ctx,
+    );
     let mut deferred = Vec::new();
     deferred_ranges(&module.body, &mut deferred);
     diagnostics

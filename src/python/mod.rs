@@ -99,7 +99,15 @@ pub fn index(
         only: None,
         notebook: false,
     };
-    let diagnostics = check_parsed(source, &module, &analysis, selection, &ctx);
+    // The own check is the model's last use: it takes it rather than a copy.
+    let diagnostics = check_parsed(
+        source,
+        &module,
+        analysis.model,
+        &analysis.facts,
+        selection,
+        &ctx,
+    );
     let queried = own.queried();
     let imported = own.imports_asked();
     let components = own
@@ -166,7 +174,14 @@ fn index_parsed(
     let diagnostics = if defs.components.is_empty() {
         Vec::new()
     } else {
-        check_parsed(source, module, analysis, selection, &ctx)
+        check_parsed(
+            source,
+            module,
+            analysis.model.clone(),
+            &analysis.facts,
+            selection,
+            &ctx,
+        )
     };
     let fix_at = |rule: &str, at: &std::ops::Range<usize>| {
         diagnostics
@@ -274,17 +289,27 @@ fn check_checked(
         Default::default()
     };
     Checked {
-        diagnostics: check_parsed(source, &module, &analysis, selection, ctx),
+        diagnostics: check_parsed(
+            source,
+            &module,
+            analysis.model,
+            &analysis.facts,
+            selection,
+            ctx,
+        ),
         broken: ctx.broken_regions(&source.text, &module.errors).len(),
         first_error: module.errors.into_iter().next().map(|e| e.message),
         unbound,
     }
 }
 
+/// `model` is the module's semantic model as built: the check records references in it, so each check gets
+/// its own (a copy, or the original for the last check of a parse).
 fn check_parsed<'m>(
     source: &SourceFile,
     module: &'m parse::ParsedModule,
-    analysis: &Analysis<'m>,
+    model: names::SemanticModel,
+    facts: &pipelines::PipelineFacts<'m>,
     selection: &RuleSelection,
     ctx: &Context,
 ) -> Vec<Diagnostic> {
@@ -293,14 +318,7 @@ fn check_parsed<'m>(
     if noqa::file_is_exempt(source, comments.iter().cloned()) {
         return syntax;
     }
-    let diagnostics = walk::check_module(
-        source,
-        module,
-        analysis.model.clone(),
-        &analysis.facts,
-        selection,
-        ctx,
-    );
+    let diagnostics = walk::check_module(source, module, model, facts, selection, ctx);
     let diagnostics = syntax_errors::without_doubtful(source, &module.errors, diagnostics);
     let frozen = ctx.broken_regions(&source.text, &module.errors);
     let diagnostics = syntax_errors::without_fixes_in(&frozen, diagnostics);
