@@ -284,4 +284,35 @@ mod tests {
         assert!(set.is_match("gen/x.py"));
         assert!(!set.is_match("src/gen.py"));
     }
+
+    /// The files come in the order of a walk that sorts each folder by name, also where a folder's name is a
+    /// prefix of its siblings' (`a/…` before `a b.py`, `a-c.py`, `a.py`; `ab/` after them).
+    #[test]
+    fn files_come_in_the_order_of_a_walk_sorted_by_name() {
+        let root = tempfile::tempdir().unwrap();
+        for file in [
+            "a/x.py", "a/b/y.py", "a b.py", "a-c.py", "a.py", "ab/z.py", "a0.py", "b.py", "a/a.py",
+        ] {
+            let path = root.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let sorted_walk: Vec<PathBuf> = walkdir::WalkDir::new(root.path())
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(walkdir::DirEntry::into_path)
+            .collect();
+        let (files, errors) = discover(
+            &[root.path().to_path_buf()],
+            &GlobSet::empty(),
+            false,
+            false,
+        );
+        assert!(errors.is_empty());
+        let found: Vec<PathBuf> = files.into_iter().map(|f| f.path).collect();
+        assert_eq!(found, sorted_walk);
+        assert_eq!(found.len(), 9);
+    }
 }
