@@ -123,7 +123,8 @@ pub fn line_ending_of(text: &str) -> &'static str {
 
 fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    // Every checked file is indexed (twice for a component file): one vectorised scan, not a search per line.
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
     starts
 }
 

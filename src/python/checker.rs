@@ -68,6 +68,41 @@ pub struct Checker<'a> {
     pub(crate) guard_depth: usize,
     /// The statement being walked is the only one of its block.
     pub(crate) sole_next: bool,
+    /// The qualified names of the module's chains, worked out once per node: every call rule asks it of the
+    /// same callee.
+    pub(crate) qualified: QualifiedNames<'a>,
+}
+
+/// A chain's qualified name (`None`: not an import's).
+type Qualified = Option<String>;
+
+/// Qualified names remembered by node, for the nodes of the checked module the walk announces (`expect`).
+/// Such a node lives at least as long as the check, so while the cache is in use no other expression can sit
+/// at its address: a hit is that node. Any other expression (one a rule built) is resolved afresh.
+#[derive(Default)]
+pub(crate) struct QualifiedNames<'a> {
+    /// By (node address, scope): `None` until asked, then the answer.
+    by_node: std::cell::RefCell<FxHashMap<(usize, ScopeId), Option<Qualified>>>,
+    nodes: std::marker::PhantomData<&'a Expr>,
+}
+
+impl<'a> QualifiedNames<'a> {
+    /// Lets the answer for `expr` in `scope` be remembered once asked.
+    pub(crate) fn expect(&self, expr: &'a Expr, scope: ScopeId) {
+        self.by_node
+            .borrow_mut()
+            .entry((std::ptr::from_ref(expr).addr(), scope))
+            .or_insert(None);
+    }
+
+    fn get(&self, model: &SemanticModel, scope: ScopeId, expr: &Expr) -> Option<String> {
+        let mut by_node = self.by_node.borrow_mut();
+        let Some(slot) = by_node.get_mut(&(std::ptr::from_ref(expr).addr(), scope)) else {
+            return model.qualified_name(scope, expr);
+        };
+        slot.get_or_insert_with(|| model.qualified_name(scope, expr))
+            .clone()
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -125,7 +160,7 @@ impl<'a> Checker<'a> {
 
     /// The qualified name of a name or attribute chain (`dsl.component` → `kfp.dsl.component`).
     pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
-        self.model.qualified_name(self.scope, expr)
+        self.qualified.get(&self.model, self.scope, expr)
     }
 
     /// The v1 component a callee names: one this module defines at module level, or one imported from

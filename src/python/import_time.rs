@@ -11,32 +11,29 @@ use super::context::Context;
 use super::literals;
 use super::parse::ast::{self, Expr, Stmt};
 use super::parse::range;
+use super::syntax_errors::SYNTAX_ERROR_RULE;
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::project::ImportBlocker;
 use crate::registry::severity_of;
-use crate::settings::RuleSelection;
-use crate::source::SourceFile;
 
-/// The first finding `source` still has after a migration (every fix applied, unsafe ones included) that
-/// blocks importing it under kfp 2, if any. Judged on the migrated text: a finding without a fix of its own
-/// may go with another rule's fix (the import of a removed factory goes when its use is rewritten).
-pub fn import_blocker(
-    source: &SourceFile,
-    selection: &RuleSelection,
+/// The first of `remaining`, the findings a migration left in `fixed` (the module's text after every fix,
+/// unsafe ones included), that blocks importing the module under kfp 2, if any. Judged on the migrated text:
+/// a finding without a fix of its own may go with another rule's fix (the import of a removed factory goes
+/// when its use is rewritten).
+pub fn first_blocker(
+    fixed: &str,
+    remaining: &[Diagnostic],
     ctx: &Context,
 ) -> Option<ImportBlocker> {
-    let outcome = super::fix_in(source, selection, true, ctx, None);
-    let module = ctx.parse(&outcome.text);
+    let module = ctx.parse(fixed);
     let mut deferred = Vec::new();
     deferred_ranges(&module.body, &mut deferred);
-    outcome
-        .remaining
+    remaining
         .iter()
         .filter(|d| blocks(d))
         // A syntax error fails the import wherever it is.
         .find(|d| {
-            d.rule == super::SYNTAX_ERROR_RULE
-                || !deferred.iter().any(|r| r.contains(&d.range.start))
+            d.rule == SYNTAX_ERROR_RULE || !deferred.iter().any(|r| r.contains(&d.range.start))
         })
         .map(|d| ImportBlocker {
             rule: d.rule,
@@ -108,13 +105,16 @@ fn is_main_guard(test: &Expr) -> bool {
 mod tests {
     use super::*;
     use crate::project::Project;
+    use crate::settings::RuleSelection;
+    use crate::source::SourceFile;
 
     fn blocker(text: &str) -> Option<(&'static str, String)> {
         let project = Project::default();
         let path = std::path::Path::new("util.py");
         let source = SourceFile::new(path, text.to_string(), false);
         let ctx = Context::checking(&project, path);
-        import_blocker(&source, &RuleSelection::default(), &ctx).map(|b| (b.rule, b.message))
+        crate::python::import_blocker(&source, &RuleSelection::default(), &ctx)
+            .map(|b| (b.rule, b.message))
     }
 
     #[test]

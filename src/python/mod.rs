@@ -29,7 +29,6 @@ use crate::settings::RuleSelection;
 use crate::source::SourceFile;
 
 pub use context::Context;
-pub use import_time::import_blocker;
 pub use parse::SyntaxError;
 pub use syntax_errors::SYNTAX_ERROR_RULE;
 
@@ -99,7 +98,15 @@ pub fn index(
         only: None,
         notebook: false,
     };
-    let diagnostics = check_parsed(source, &module, &analysis, selection, &ctx);
+    // The own check is the model's last use: it takes it rather than a copy.
+    let diagnostics = check_parsed(
+        source,
+        &module,
+        analysis.model,
+        &analysis.facts,
+        selection,
+        &ctx,
+    );
     let queried = own.queried();
     let imported = own.imports_asked();
     let components = own
@@ -193,7 +200,14 @@ fn index_parsed(
     let diagnostics = if defs.components.is_empty() {
         Vec::new()
     } else {
-        check_parsed(source, module, analysis, selection, &ctx)
+        check_parsed(
+            source,
+            module,
+            analysis.model.clone(),
+            &analysis.facts,
+            selection,
+            &ctx,
+        )
     };
     let fix_at = |rule: &str, at: &std::ops::Range<usize>| {
         diagnostics
@@ -301,17 +315,27 @@ fn check_checked(
         Default::default()
     };
     Checked {
-        diagnostics: check_parsed(source, &module, &analysis, selection, ctx),
+        diagnostics: check_parsed(
+            source,
+            &module,
+            analysis.model,
+            &analysis.facts,
+            selection,
+            ctx,
+        ),
         broken: ctx.broken_regions(&source.text, &module.errors).len(),
         first_error: module.errors.into_iter().next().map(|e| e.message),
         unbound,
     }
 }
 
+/// `model` is the module's semantic model as built: the check records references in it, so each check gets
+/// its own (a copy, or the original for the last check of a parse).
 fn check_parsed<'m>(
     source: &SourceFile,
     module: &'m parse::ParsedModule,
-    analysis: &Analysis<'m>,
+    model: names::SemanticModel,
+    facts: &pipelines::PipelineFacts<'m>,
     selection: &RuleSelection,
     ctx: &Context,
 ) -> Vec<Diagnostic> {
@@ -320,14 +344,7 @@ fn check_parsed<'m>(
     if noqa::file_is_exempt(source, comments.iter().cloned()) {
         return syntax;
     }
-    let diagnostics = walk::check_module(
-        source,
-        module,
-        analysis.model.clone(),
-        &analysis.facts,
-        selection,
-        ctx,
-    );
+    let diagnostics = walk::check_module(source, module, model, facts, selection, ctx);
     let diagnostics = syntax_errors::without_doubtful(source, &module.errors, diagnostics);
     let frozen = ctx.broken_regions(&source.text, &module.errors);
     let diagnostics = syntax_errors::without_fixes_in(&frozen, diagnostics);
@@ -341,6 +358,17 @@ fn check_parsed<'m>(
         diagnostics.sort_by_key(|d| (d.range.start, d.range.end));
     }
     diagnostics
+}
+
+/// What still blocks importing `source` under kfp 2 after its migration (KFP016): the module goes through the
+/// fix loop, unsafe fixes included, and the first error left at a place the import runs is the blocker.
+pub fn import_blocker(
+    source: &SourceFile,
+    selection: &RuleSelection,
+    ctx: &Context,
+) -> Option<crate::project::ImportBlocker> {
+    let outcome = fix_in(source, selection, true, ctx, None);
+    import_time::first_blocker(&outcome.text, &outcome.remaining, ctx)
 }
 
 /// Fixes a Python source on its own (see `fix_in`).

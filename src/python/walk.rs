@@ -63,6 +63,7 @@ pub fn check_module<'a>(
         pipelines,
         guard_depth: 0,
         sole_next: false,
+        qualified: Default::default(),
     };
     handlers::check_definitions(&mut checker);
     checker.visit_body(&module.body);
@@ -164,6 +165,10 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 self.functions.pop();
             }
             Stmt::Assign(assign) => {
+                // The assignment rules ask about the value's callee before the walk reaches it.
+                if let Expr::Call(call) = assign.value.as_ref() {
+                    self.expect_callee(&call.func);
+                }
                 handlers::check_assign(self, assign, range(stmt));
                 let saved = self.assign_target.take();
                 if let [Expr::Name(target)] = assign.targets.as_slice() {
@@ -181,6 +186,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Call(call) => {
+                self.expect_callee(&call.func);
                 handlers::check_call(self, call, range(expr));
                 // A zero-argument call of a name (`Integer()`) is recorded so a fix can replace the whole call.
                 let bare = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
@@ -201,6 +207,7 @@ impl<'a> Visitor<'a> for Checker<'a> {
                 visit::walk_expr(self, expr);
             }
             Expr::Attribute(attribute) => {
+                self.qualified.expect(expr, self.scope);
                 handlers::check_attribute(self, attribute, range(expr));
                 self.visit_chain(expr, None, false);
             }
@@ -221,6 +228,19 @@ fn collect_names<'e>(target: &'e Expr, out: &mut Vec<&'e ast::ExprName>) {
 }
 
 impl<'a> Checker<'a> {
+    /// Lets the qualified names of a callee and of its receiver (`kfp.compiler.Compiler` of
+    /// `kfp.compiler.Compiler.compile`) be remembered: the call rules ask them of the same nodes.
+    fn expect_callee(&self, func: &'a Expr) {
+        if let Expr::Attribute(a) = func
+            && matches!(a.value.as_ref(), Expr::Name(_) | Expr::Attribute(_))
+        {
+            self.qualified.expect(&a.value, self.scope);
+        }
+        if matches!(func, Expr::Name(_) | Expr::Attribute(_)) {
+            self.qualified.expect(func, self.scope);
+        }
+    }
+
     /// Remembers `t = component(...)` so `t.outputs[...]` can be checked against the component.
     fn record_task(&mut self, assign: &ast::StmtAssign) {
         let [Expr::Name(target)] = assign.targets.as_slice() else {
