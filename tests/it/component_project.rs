@@ -76,7 +76,7 @@ fn migrated_project_compiles_under_kfp2_with_the_same_dag() {
     for expected in [
         "train(data_path=prep.outputs['data_path'], epochs=10)",
         "evaluation.outputs['Score']",
-        "summary.outputs['Output']",
+        "summary.output",
     ] {
         assert!(
             pipeline.contains(expected),
