@@ -1,7 +1,8 @@
 //! Every file's fixes and findings, in Markdown: the complete record beside the summary (`FILE.details.md`),
 //! and what `migrate` prints when no `--report` file is given.
 
-use super::{MigrationReport, header, totals_table};
+use super::model::MigrationReport;
+use super::parts::{header, totals_table};
 
 pub(crate) fn details(r: &MigrationReport) -> String {
     let mut s = header(r, "KFP SDK v1 → v2 migration report: every file");

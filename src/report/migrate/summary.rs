@@ -3,7 +3,8 @@
 //! entries with an "and M more" line, so the whole stays within `SUMMARY_LIMIT` however large the tree.
 //! Everything it leaves out is in the details file it names.
 
-use super::{MigrationReport, header, totals_table};
+use super::model::MigrationReport;
+use super::parts::{header, totals_table};
 
 /// GitHub rejects a pull request body over 65,536 characters; this leaves room for the author's own words.
 /// Counted in UTF-16 code units, as a browser counts them (a character outside the BMP counts twice), so the
