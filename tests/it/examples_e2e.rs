@@ -128,3 +128,44 @@ fn fixed_examples_compile_under_kfp2() {
 
     assert_compiles(Kfp::V2, &pipelines(&root, V2_FILES));
 }
+
+/// The README's first command (`check examples/`) says what it prints: its exit code, the summary line and the
+/// number of files checked, read from the README itself so the two cannot drift apart.
+#[test]
+fn the_readme_says_what_checking_the_examples_prints() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let claim = readme
+        .split("The first command exits **1** and ends with `")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .expect("the README states the first command's summary line");
+    let files = readme
+        .split("kept unmigrated on purpose (")
+        .nth(1)
+        .and_then(|rest| rest.split(" files checked").next())
+        .expect("the README states how many files are checked");
+    let shown = Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
+        .args(["check", "--show-files"])
+        .arg(examples())
+        .output()
+        .unwrap();
+    let checked = String::from_utf8_lossy(&shown.stdout)
+        .lines()
+        .filter(|l| l.starts_with("check"))
+        .count();
+    let out = Command::new(env!("CARGO_BIN_EXE_kfp-upgrade"))
+        .arg("check")
+        .arg(examples())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stdout.lines().last(),
+        Some(claim),
+        "the README's summary line"
+    );
+    assert_eq!(checked.to_string(), files, "files checked");
+}
