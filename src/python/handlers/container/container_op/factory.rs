@@ -58,7 +58,8 @@ pub(super) fn factory_fix(
         }
     }
     // Output parameters go before the first parameter with a default (they have none).
-    let outputs = output_params(checker, spec, &OutputKinds::default())?;
+    let kinds = factory_output_kinds(checker, function.name.as_str(), spec);
+    let outputs = output_params(checker, spec, &kinds)?;
     if !outputs.is_empty() {
         let params: Vec<&ast::ParameterWithDefault> = parameters(function).collect();
         if function.parameters.vararg.is_some()
@@ -100,7 +101,7 @@ pub(super) fn factory_fix(
     let indent = indentation(checker.source, range(op).start).to_string();
     edits.push(Edit::replace(
         range(op),
-        container_spec(checker, spec, &indent, &OutputKinds::default())?,
+        container_spec(checker, spec, &indent, &kinds)?,
     ));
     edits.extend(import);
     edits.extend(display_names(
@@ -143,6 +144,67 @@ pub(super) fn display_names(checker: &Checker, function: &str, op: OpCall) -> Ve
             )
         })
         .collect()
+}
+
+/// How the tasks the factory's calls in this module create use its file outputs (each `t = factory(...)`,
+/// read in the function it is assigned in): iterated by a `dsl.ParallelFor` or passed to a file input.
+pub(super) fn factory_output_kinds(checker: &Checker, function: &str, spec: &Spec) -> OutputKinds {
+    let mut finder = CallFinder {
+        name: function,
+        enclosing: Vec::new(),
+        calls: Vec::new(),
+    };
+    finder.visit_body(&checker.module.body);
+    let mut kinds = OutputKinds::default();
+    let mut seen: Vec<*const ast::StmtFunctionDef> = Vec::new();
+    for f in finder.calls.iter().filter_map(|(_, f)| *f) {
+        if seen.contains(&(f as *const _)) {
+            continue;
+        }
+        seen.push(f);
+        for var in task_variables(&f.body, function) {
+            kinds.merge(output_kinds_in(checker, &var, spec, &f.body));
+        }
+    }
+    kinds
+}
+
+/// The names `body` binds to a call of `function` (through task methods: `t = f(...).after(x)`), in nested
+/// blocks too.
+fn task_variables(body: &[Stmt], function: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for stmt in body {
+        match stmt {
+            Stmt::Assign(a) => {
+                if let [Expr::Name(n)] = a.targets.as_slice()
+                    && calls(&a.value, function)
+                {
+                    out.push(n.id.to_string());
+                }
+            }
+            Stmt::With(w) => out.extend(task_variables(&w.body, function)),
+            Stmt::For(f) => out.extend(task_variables(&f.body, function)),
+            Stmt::If(i) => {
+                for branch in visit::if_branches(i) {
+                    out.extend(task_variables(branch, function));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `f(...)`, possibly followed by task methods.
+fn calls(e: &Expr, function: &str) -> bool {
+    match e {
+        Expr::Call(c) => match c.func.as_ref() {
+            Expr::Name(n) => n.id.as_str() == function,
+            Expr::Attribute(a) => calls(&a.value, function),
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// The type each parameter of a factory receives at every call in this module, when they all agree: literal

@@ -67,6 +67,14 @@ pub(super) struct OutputKinds {
     artifacts: Vec<String>,
 }
 
+impl OutputKinds {
+    /// Adds what another task of the same op does with its outputs.
+    pub(super) fn merge(&mut self, other: OutputKinds) {
+        self.lists.extend(other.lists);
+        self.artifacts.extend(other.artifacts);
+    }
+}
+
 /// The output parameters' declarations: `dsl.OutputPath(str)` by default.
 pub(super) fn output_params(
     checker: &Checker,
@@ -96,6 +104,19 @@ pub(super) fn output_params(
 /// or passed to a file input of a known component (`count(data=op.outputs['data'])` with
 /// `data_path: InputPath()`).
 pub(super) fn output_kinds(checker: &Checker, var: &str, spec: &Spec) -> OutputKinds {
+    match checker.functions.last() {
+        Some(f) => output_kinds_in(checker, var, spec, &f.body),
+        None => OutputKinds::default(),
+    }
+}
+
+/// `output_kinds` over `body`, the body of the function the task variable `var` is assigned in.
+pub(super) fn output_kinds_in(
+    checker: &Checker,
+    var: &str,
+    spec: &Spec,
+    body: &[Stmt],
+) -> OutputKinds {
     struct Uses<'c, 'a> {
         checker: &'c Checker<'a>,
         var: &'c str,
@@ -156,9 +177,6 @@ pub(super) fn output_kinds(checker: &Checker, var: &str, spec: &Spec) -> OutputK
             visit::walk_expr(self, expr);
         }
     }
-    let Some(f) = checker.functions.last().copied() else {
-        return OutputKinds::default();
-    };
     let single = match spec.outputs.as_slice() {
         [(name, _)] => Some(name.clone()),
         _ => None,
@@ -169,6 +187,6 @@ pub(super) fn output_kinds(checker: &Checker, var: &str, spec: &Spec) -> OutputK
         single,
         kinds: OutputKinds::default(),
     };
-    uses.visit_body(&f.body);
+    uses.visit_body(body);
     uses.kinds
 }
