@@ -82,37 +82,13 @@ fn notebook_lone_output_alias_becomes_task_output() {
         "@func_to_container_op\ndef produce() -> str:\n    return 'Hello world'\n\n\n@func_to_container_op\ndef consume(text: str):\n    print(text)\n",
         "@dsl.pipeline(name='alias')\ndef pipeline():\n    produced = produce()\n    consume(produced.outputs['output'])\n",
     ];
-    let notebook = serde_json::json!({
-        "cells": cells.iter().map(|c| serde_json::json!({
-            "cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
-            "source": c.split_inclusive('\n').collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "metadata": {"kernelspec": {"name": "python3"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    });
     let project = Project::new();
     let before = project.write("before.py", cells.concat());
-    project.write(
-        "alias.ipynb",
-        serde_json::to_string_pretty(&notebook).unwrap(),
-    );
+    project.write("alias.ipynb", crate::common::notebook::of_cells(&cells));
     let out = project.run(&["check", "--fix", "--unsafe-fixes", "alias.ipynb"]);
-    let fixed: serde_json::Value =
-        serde_json::from_str(&project.read_string("alias.ipynb")).unwrap();
-    let code: String = fixed["cells"]
-        .as_array()
-        .unwrap()
+    let code: String = crate::common::notebook::cell_sources(&project.read_string("alias.ipynb"))
         .iter()
-        .map(|c| {
-            let lines: Vec<&str> = c["source"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|l| l.as_str().unwrap())
-                .collect();
-            format!("{}\n", lines.concat())
-        })
+        .map(|c| format!("{c}\n"))
         .collect();
     assert!(
         code.contains("consume(text=produced.output)") && !code.contains("outputs["),

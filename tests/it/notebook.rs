@@ -385,36 +385,11 @@ fn calls_in_other_cells_follow_the_renames_of_the_notebooks_components() {
         "def print_text(text_path: InputPath()):\n    with open(text_path) as f:\n        print(f.read())\n\n\nprint_op = create_component_from_func(print_text, base_image='python:3.11')\n",
         "@dsl.pipeline(name='text')\ndef pipeline():\n    print_op(text=write_op().outputs['text'])\n",
     ];
-    let notebook = serde_json::json!({
-        "cells": cells.iter().map(|c| serde_json::json!({
-            "cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
-            "source": c.split_inclusive('\n').collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "metadata": {"kernelspec": {"name": "python3"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    });
     let p = Project::new();
     let before = p.write("before.py", cells.join("\n"));
-    p.write(
-        "text.ipynb",
-        serde_json::to_string_pretty(&notebook).unwrap(),
-    );
+    p.write("text.ipynb", crate::common::notebook::of_cells(&cells));
     let o = p.run(&["check", "--fix", "--unsafe-fixes", "text.ipynb"]);
-    let fixed: serde_json::Value = serde_json::from_str(&p.read_string("text.ipynb")).unwrap();
-    let code: Vec<String> = fixed["cells"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            c["source"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|l| l.as_str().unwrap())
-                .collect()
-        })
-        .collect();
+    let code = crate::common::notebook::cell_sources(&p.read_string("text.ipynb"));
     let code = code.join("\n");
     assert!(
         code.contains("print_op(text_path=write_op().outputs['text_path'])"),
