@@ -49,3 +49,21 @@ pub fn scalar_type(expr: &Expr) -> Option<&'static str> {
 pub fn is_none(expr: &Expr) -> bool {
     matches!(expr, Expr::NoneLiteral(_))
 }
+
+/// The builtin type of a literal default, when it is unambiguous.
+pub fn literal_type_name(default: &Expr) -> Option<&'static str> {
+    Some(match default {
+        Expr::StringLiteral(_) | Expr::BooleanLiteral(_) | Expr::NumberLiteral(_) => {
+            scalar_type(default)?
+        }
+        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) => {
+            match literal_type_name(&u.operand)? {
+                t @ ("int" | "float") => t,
+                _ => return None,
+            }
+        }
+        Expr::List(_) => "list",
+        Expr::Dict(_) => "dict",
+        _ => return None,
+    })
+}

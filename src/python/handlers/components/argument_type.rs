@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 use crate::components::{InputKind, ValueType};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
+use crate::python::literals::literal_type_name;
 use crate::python::names::{BindingKind, Resolved, range};
 use crate::python::parse::ast::{self, Expr, Stmt};
 use crate::registry::id;
@@ -310,25 +311,12 @@ fn first_of_list(e: &Expr) -> Option<ValueType> {
     literal_type(first)
 }
 
+/// The parameter type a literal is; an f-string is a `str` too.
 fn literal_type(e: &Expr) -> Option<ValueType> {
-    Some(match e {
-        Expr::StringLiteral(_) | Expr::FString(_) => ValueType::Str,
-        Expr::BooleanLiteral(_) => ValueType::Bool,
-        Expr::NumberLiteral(n) => match n.value {
-            ast::Number::Int(_) => ValueType::Int,
-            ast::Number::Float(_) => ValueType::Float,
-            ast::Number::Complex { .. } => return None,
-        },
-        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) => {
-            match literal_type(&u.operand)? {
-                t @ (ValueType::Int | ValueType::Float) => t,
-                _ => return None,
-            }
-        }
-        Expr::List(_) => ValueType::List,
-        Expr::Dict(_) => ValueType::Dict,
-        _ => return None,
-    })
+    match e {
+        Expr::FString(_) => Some(ValueType::Str),
+        _ => literal_type_name(e).map(ValueType::from_type_name),
+    }
 }
 
 /// Literal arguments the argument-value rules already report with their own fixes: a string into a number,

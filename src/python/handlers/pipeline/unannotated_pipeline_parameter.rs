@@ -5,27 +5,10 @@ use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::python::checker::Checker;
 use crate::python::components::str_literal;
 use crate::python::json_literals;
+use crate::python::literals::literal_type_name;
 use crate::python::names::range;
 use crate::python::parse::ast::{self, Expr};
 use crate::registry::id;
-
-/// The builtin type of a literal default, when it is unambiguous.
-fn type_of_default(default: &Expr) -> Option<&'static str> {
-    Some(match default {
-        Expr::StringLiteral(_) | Expr::BooleanLiteral(_) | Expr::NumberLiteral(_) => {
-            crate::python::literals::scalar_type(default)?
-        }
-        Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub | ast::UnaryOp::UAdd) => {
-            match type_of_default(&u.operand)? {
-                t @ ("int" | "float") => t,
-                _ => return None,
-            }
-        }
-        Expr::List(_) => "list",
-        Expr::Dict(_) => "dict",
-        _ => return None,
-    })
-}
 
 /// KFP304: `def p(a='x')` → `def p(a: str = 'x')`.
 pub(crate) fn unannotated(
@@ -41,7 +24,7 @@ pub(crate) fn unannotated(
     let default = arg.default.as_deref();
     // A default naming a module-level constant (`project_id=PROJECT_ID`) has that constant's type.
     let from_default =
-        default.and_then(|d| type_of_default(d).or_else(|| constant_type(checker, d)));
+        default.and_then(|d| literal_type_name(d).or_else(|| constant_type(checker, d)));
     let consumers = consumer_types(checker, def, name);
     // A type is chosen only when every known consumer agrees with it: kfp 2 checks each argument against its
     // input's type (`InconsistentTypeException`), where kfp 1 passed a string and converted it at run time.
@@ -216,7 +199,7 @@ fn constant_type(checker: &Checker, default: &Expr) -> Option<&'static str> {
     }
     checker.module.body.iter().find_map(|stmt| match stmt {
         ast::Stmt::Assign(a) => match a.targets.as_slice() {
-            [Expr::Name(t)] if t.id.as_str() == name => type_of_default(&a.value),
+            [Expr::Name(t)] if t.id.as_str() == name => literal_type_name(&a.value),
             _ => None,
         },
         _ => None,
