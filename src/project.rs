@@ -66,25 +66,25 @@ impl ModulePath {
     /// at `level` 2 from `samples/test/t.py` is `samples/core/viz.py` (or its `__init__.py`), whatever the
     /// folders are. Used where the packages do not resolve it (namespace folders have no `__init__.py`).
     pub fn resolve_relative_by_path(&self, level: u32, module: Option<&str>) -> Option<String> {
+        let base = self.relative_base(level)?;
+        let file = match module {
+            Some(m) => module_file(&base, m)?,
+            None => Some(base.join("__init__.py")).filter(|p| p.is_file())?,
+        };
+        let name = Self::of(&file).name;
+        (!name.is_empty()).then_some(name)
+    }
+
+    /// The folder a relative import of `level` dots starts from, by path: `.` is the module's folder, each
+    /// further dot one up; `None` past the top of the paths as given.
+    pub fn relative_base(&self, level: u32) -> Option<PathBuf> {
         let mut base = self.dir.clone();
         for _ in 1..level {
             if base.as_os_str().is_empty() || !base.pop() {
                 return None;
             }
         }
-        let mut target = base;
-        if let Some(m) = module {
-            target.extend(m.split('.'));
-        }
-        let file = target.with_extension("py");
-        let file = if module.is_some() && file.is_file() {
-            file
-        } else {
-            let package = target.join("__init__.py");
-            package.is_file().then_some(package)?
-        };
-        let name = Self::of(&file).name;
-        (!name.is_empty()).then_some(name)
+        Some(base)
     }
 
     /// The absolute module a relative import names: `from ..x import y` at `level` 2.
@@ -105,6 +105,18 @@ impl ModulePath {
         }
         (!base.is_empty()).then(|| base.join("."))
     }
+}
+
+/// The file the dotted module name `a.b` is under `base`: `a/b.py`, or the package `a/b/__init__.py`.
+pub fn module_file(base: &Path, dotted: &str) -> Option<PathBuf> {
+    let mut dir = base.to_path_buf();
+    dir.extend(dotted.split('.'));
+    let file = dir.with_extension("py");
+    if file.is_file() {
+        return Some(file);
+    }
+    let package = dir.join("__init__.py");
+    package.is_file().then_some(package)
 }
 
 /// The components one module defines, by the name they are bound to at module level.

@@ -69,7 +69,12 @@ fn imported_files(
             let bases = match import.level {
                 0 if module.is_some_and(is_library) => return found,
                 0 => absolute_bases(folder, &checker.ctx.module.root),
-                level => relative_base(folder, level).into_iter().collect(),
+                level => checker
+                    .ctx
+                    .module
+                    .relative_base(level)
+                    .into_iter()
+                    .collect(),
             };
             let written = format!(
                 "{}{}",
@@ -123,30 +128,11 @@ fn absolute_bases(folder: &Path, root: &Path) -> Vec<PathBuf> {
     bases
 }
 
-/// The folder a relative import of `level` dots starts from: `.` is the file's folder, each further dot one up.
-fn relative_base(folder: &Path, level: u32) -> Option<PathBuf> {
-    let mut base = folder.to_path_buf();
-    for _ in 1..level {
-        // Past the top of the tree as given the import cannot be resolved by path.
-        if base.as_os_str().is_empty() || !base.pop() {
-            return None;
-        }
-    }
-    Some(base)
-}
-
-/// The file a dotted module name is under one of `bases`: `a/b.py` or the package `a/b/__init__.py`.
+/// The file a dotted module name is under one of `bases`.
 fn module_file(bases: &[PathBuf], dotted: &str) -> Option<PathBuf> {
-    bases.iter().find_map(|base| {
-        let mut dir = base.clone();
-        dir.extend(dotted.split('.'));
-        let file = dir.with_extension("py");
-        if file.is_file() {
-            return Some(file);
-        }
-        let package = dir.join("__init__.py");
-        package.is_file().then_some(package)
-    })
+    bases
+        .iter()
+        .find_map(|base| crate::project::module_file(base, dotted))
 }
 
 /// `file` as the user reads it next to the importing file: relative to the importer's folder (`../test/util.py`).
