@@ -133,7 +133,7 @@ pub fn index_notebook(
 ) -> ModuleComponents {
     let module = parse::parse_cells(&source.text, &cells::ranges(&source.text));
     if !module.is_valid() {
-        return notebook_index::index(source, selection, read);
+        return notebook_index::index(source, &module, selection, read);
     }
     let module_path = ModulePath::of(&source.path);
     let analysis = analyse(&module_path, &module);
