@@ -5,9 +5,10 @@
 //! the checked tree is checked and fixed as that file, like any other).
 
 pub use crate::component_fetch::sha256_hex;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
+
+use crate::once_map::OnceMap;
 
 /// Why a URL did not resolve to a spec.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,12 +62,6 @@ pub struct Resolved {
     pub sha256: String,
 }
 
-/// The answer for one URL, computed once.
-type Resolution = OnceLock<Result<Resolved, UrlError>>;
-
-/// A mapped file's bytes as first read (`None`: unreadable), computed once.
-type Original = Arc<OnceLock<Option<Vec<u8>>>>;
-
 /// The URL → spec resolution of a run: the map, and what was resolved so far (each URL is read once per
 /// run, however many files load it).
 #[derive(Debug, Default)]
@@ -77,10 +72,10 @@ pub struct ComponentUrls {
     fetcher: Option<crate::component_fetch::Fetcher>,
     /// One cell per URL, filled once: files of the run that load the same URL at the same time (the index
     /// pass is parallel) wait for one read or fetch instead of each making their own.
-    memo: Mutex<HashMap<String, Arc<Resolution>>>,
+    memo: OnceMap<String, Result<Resolved, UrlError>>,
     /// The bytes of each mapped file as first read, by canonical path: a mapped file inside the tree being
     /// fixed is read as it was before the run rewrote it (`pin`), whichever file asks first.
-    originals: Mutex<HashMap<PathBuf, Original>>,
+    originals: OnceMap<PathBuf, Option<Vec<u8>>>,
     /// The map's local paths, canonical, computed on the first `pin`.
     targets: OnceLock<Vec<PathBuf>>,
 }
@@ -99,8 +94,8 @@ impl ComponentUrls {
         Self {
             map,
             fetcher: None,
-            memo: Mutex::default(),
-            originals: Mutex::default(),
+            memo: OnceMap::default(),
+            originals: OnceMap::default(),
             targets: OnceLock::new(),
         }
     }
@@ -125,14 +120,8 @@ impl ComponentUrls {
     /// A mapped file's bytes as first read in this run.
     fn original(&self, path: &Path) -> Option<Vec<u8>> {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        let cell = self
-            .originals
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(key.clone())
-            .or_default()
-            .clone();
-        cell.get_or_init(|| std::fs::read(&key).ok()).clone()
+        self.originals
+            .get_or_init(key.clone(), || std::fs::read(&key).ok())
     }
 
     /// The same resolver, fetching the `http(s)` URLs the map does not cover with `fetcher`.
@@ -161,15 +150,10 @@ impl ComponentUrls {
 
     /// The spec at `url`, checked against `digest` (a graph's `componentRef.digest`) when given.
     pub fn resolve(&self, url: &str, digest: Option<&str>) -> Result<Resolved, UrlError> {
-        let cell = self
+        // Other URLs go on while this one is read or fetched.
+        let resolved = self
             .memo
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(url.to_string())
-            .or_default()
-            .clone();
-        // The map's lock is not held while reading or fetching: other URLs go on meanwhile.
-        let resolved = cell.get_or_init(|| self.resolve_uncached(url)).clone()?;
+            .get_or_init(url.to_string(), || self.resolve_uncached(url))?;
         if let Some(expected) = digest.map(normalise_digest).filter(|d| !d.is_empty())
             && expected != resolved.sha256
         {

@@ -15,6 +15,7 @@ pub(crate) mod discover;
 pub mod fix;
 pub(crate) mod noqa;
 pub(crate) mod notebook;
+pub(crate) mod once_map;
 pub(crate) mod project;
 pub mod python;
 pub mod registry;
