@@ -148,6 +148,10 @@ pub struct ImportBlocker {
 /// imported file once, from its original text.
 pub trait ImportBlockers: Send + Sync {
     fn blocker(&self, project: &Project, path: &Path) -> Option<ImportBlocker>;
+
+    /// Settles the answer for `path` with `answer` unless it is known already: the run hands over a
+    /// migration of the file it made anyway, so the file is not fixed a second time to answer.
+    fn settle(&self, path: &Path, answer: &dyn Fn() -> Option<ImportBlocker>);
 }
 
 /// Every component defined in the run's files.
@@ -245,6 +249,14 @@ impl Project {
             }
         }
         self.import_blockers.as_ref()?.blocker(self, path)
+    }
+
+    /// Settles what blocks importing the file at `path` from a migration of it already made (see
+    /// `ImportBlockers::settle`); nothing for a project that does not know the run's files.
+    pub fn settle_import_blocker(&self, path: &Path, answer: &dyn Fn() -> Option<ImportBlocker>) {
+        if let Some(blockers) = &self.import_blockers {
+            blockers.settle(path, answer);
+        }
     }
 
     /// The files a recording project was asked `import_blocker` about, in first-asked order.

@@ -368,7 +368,16 @@ pub fn import_blocker(
     ctx: &Context,
 ) -> Option<crate::project::ImportBlocker> {
     let outcome = fix_in(source, selection, true, ctx, None);
-    import_time::first_blocker(&outcome.text, &outcome.remaining, ctx)
+    first_import_blocker(&outcome.text, &outcome.remaining, ctx)
+}
+
+/// What blocks importing a module whose migration (unsafe fixes included) is `fixed`, with `remaining` left.
+pub fn first_import_blocker(
+    fixed: &str,
+    remaining: &[Diagnostic],
+    ctx: &Context,
+) -> Option<crate::project::ImportBlocker> {
+    import_time::first_blocker(fixed, remaining, ctx)
 }
 
 /// Fixes a Python source on its own (see `fix_in`).

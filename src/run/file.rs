@@ -205,7 +205,7 @@ fn pipeline(
     };
     let changed = fixed_file.text != source.text;
     if changed && settings.fix_mode == FixMode::Apply {
-        language.before_write(&file.path);
+        language.before_write(&file.path, &outcome, settings.unsafe_fixes);
     }
     if changed
         && settings.fix_mode == FixMode::Apply

@@ -6,13 +6,15 @@
 //! does not follow that file's imports in turn (no recursion, no cycles).
 
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::discover::{DiscoveredFile, FileKind};
+use crate::fix::FixOutcome;
+use crate::once_map::OnceMap;
 use crate::project::{ImportBlocker, ImportBlockers, Project};
 use crate::python;
+use crate::registry::id;
 use crate::settings::CheckSettings;
 use crate::source::SourceFile;
 
@@ -23,12 +25,10 @@ thread_local! {
     static ANSWERING: Cell<bool> = const { Cell::new(false) };
 }
 
-type Answer = Arc<OnceLock<Option<ImportBlocker>>>;
-
 pub(crate) struct RunModules {
     settings: CheckSettings,
     files: HashSet<PathBuf>,
-    answers: Mutex<HashMap<PathBuf, Answer>>,
+    answers: OnceMap<PathBuf, Option<ImportBlocker>>,
 }
 
 impl RunModules {
@@ -40,7 +40,7 @@ impl RunModules {
                 .filter(|f| f.kind == FileKind::Python)
                 .map(|f| f.path.clone())
                 .collect(),
-            answers: Mutex::default(),
+            answers: OnceMap::default(),
         }
     }
 }
@@ -50,21 +50,18 @@ impl ImportBlockers for RunModules {
         if ANSWERING.get() || !self.files.contains(path) {
             return None;
         }
-        let answer: Answer = self
-            .answers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(path.to_path_buf())
-            .or_default()
-            .clone();
-        answer
-            .get_or_init(|| {
-                ANSWERING.set(true);
-                let blocker = self.check(project, path);
-                ANSWERING.set(false);
-                blocker
-            })
-            .clone()
+        self.answers.get_or_init(path.to_path_buf(), || {
+            ANSWERING.set(true);
+            let blocker = self.check(project, path);
+            ANSWERING.set(false);
+            blocker
+        })
+    }
+
+    fn settle(&self, path: &Path, answer: &dyn Fn() -> Option<ImportBlocker>) {
+        if self.files.contains(path) {
+            self.answers.get_or_init(path.to_path_buf(), answer);
+        }
     }
 }
 
@@ -82,7 +79,26 @@ impl RunModules {
 }
 
 /// Fixes whose result the run writes to `path` are about to be written: settle what importing the file as it
-/// was answers, before it changes on disk.
-pub(crate) fn pin(project: &Project, path: &Path) {
-    project.import_blocker(path);
+/// was answers, before it changes on disk. `migrated` is the run's own migration of the file when it applied
+/// unsafe fixes too: the migration the answer is judged on, so it is read from there instead of fixing the file
+/// once more (the answer never follows imports, so the run's KFP016 findings are left out of it).
+pub(crate) fn pin(
+    project: &Project,
+    path: &Path,
+    migrated: Option<(&FixOutcome, &python::Context)>,
+) {
+    match migrated {
+        Some((outcome, ctx)) => project.settle_import_blocker(path, &|| {
+            let remaining: Vec<_> = outcome
+                .remaining
+                .iter()
+                .filter(|d| d.rule != id::KFP016)
+                .cloned()
+                .collect();
+            python::first_import_blocker(&outcome.text, &remaining, ctx)
+        }),
+        None => {
+            project.import_blocker(path);
+        }
+    }
 }

@@ -30,8 +30,8 @@ pub(crate) trait Language {
     fn recheck(&self, text: &SourceFile) -> Checked;
 
     /// The run is about to write this file's fixes to `path`: anything other files learn from its original
-    /// text must be settled now.
-    fn before_write(&self, _path: &std::path::Path) {}
+    /// text must be settled now. `outcome` is the fix loop's, with unsafe fixes when `unsafe_fixes`.
+    fn before_write(&self, _path: &std::path::Path, _outcome: &FixOutcome, _unsafe_fixes: bool) {}
 }
 
 /// Python source, a file's or a notebook's joined cells (`ctx.notebook`).
@@ -59,10 +59,11 @@ impl Language for Python<'_> {
         python::check_round(text, self.selection, &self.ctx)
     }
 
-    fn before_write(&self, path: &std::path::Path) {
+    fn before_write(&self, path: &std::path::Path, outcome: &FixOutcome, unsafe_fixes: bool) {
         // Files importing this one are told whether it imports under kfp 2 as it was (KFP016).
         if !self.ctx.notebook {
-            super::import_blockers::pin(self.ctx.project, path);
+            let migrated = unsafe_fixes.then_some((outcome, &self.ctx));
+            super::import_blockers::pin(self.ctx.project, path, migrated);
         }
     }
 }
@@ -98,7 +99,7 @@ impl Language for Yaml<'_> {
         yaml::check_round(text, self.selection, &self.compiled_by)
     }
 
-    fn before_write(&self, path: &std::path::Path) {
+    fn before_write(&self, path: &std::path::Path, _outcome: &FixOutcome, _unsafe_fixes: bool) {
         // A vendored spec the `[component-urls]` map points at is resolved as it was, not as fixed (KFP504's
         // digest check of a graph's children).
         if let Some(urls) = &self.selection.component_urls {
